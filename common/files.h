@@ -1,0 +1,33 @@
+// Small file helpers whose failures come back as statuses that name the path.
+#ifndef DM_COMMON_FILES_H_
+#define DM_COMMON_FILES_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dm {
+
+// Reads a whole file. NotFound if it does not exist.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Replaces `path` with `content` so that a crash leaves either the old or the new file, never a
+// mix: writes a temporary file beside it with `mode`, fsyncs it, renames it over `path`, and
+// fsyncs the directory.
+absl::Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode);
+
+// Creates `path` and missing parents. An existing directory is left as it is, except that its
+// mode is set to `mode` (so a data directory holding keys is never left group-readable).
+absl::Status MakeDirectories(const std::string& path, mode_t mode);
+
+bool PathExists(const std::string& path);
+
+// The absolute form of `path` (relative to the working directory); does not resolve links.
+std::string AbsolutePath(const std::string& path);
+
+}  // namespace dm
+
+#endif  // DM_COMMON_FILES_H_
