@@ -1,0 +1,130 @@
+#include "controller/enrollment/enrollment_service.h"
+
+#include <gtest/gtest.h>
+
+#include "common/tls/csr.h"
+#include "common/tls/key.h"
+#include "controller/testing/temp_store.h"
+
+namespace dm {
+namespace {
+
+class EnrollmentServiceTest : public TempStoreTest {
+ protected:
+  void SetUp() override {
+    TempStoreTest::SetUp();
+    auto ca = CertificateAuthority::Create("test CA", clock_.Now());
+    ASSERT_TRUE(ca.ok());
+    ca_ = std::make_unique<CertificateAuthority>(std::move(*ca));
+    tokens_ = std::make_unique<TokenService>(store_.get(), &clock_, ca_->certificate().Fingerprint());
+    directory_ = std::make_unique<AgentDirectory>(store_.get(), &clock_, absl::Seconds(15));
+    service_ = std::make_unique<EnrollmentService>(store_.get(), tokens_.get(), ca_.get(),
+                                                   directory_.get(), &clock_);
+    auto key = GenerateKey();
+    ASSERT_TRUE(key.ok());
+    key_ = std::move(*key);
+  }
+
+  dm::v1::EnrollRequest Request(const NewToken& token, const std::string& name,
+                                const std::string& csr_cn = "ignored") {
+    dm::v1::EnrollRequest request;
+    request.set_token_id(token.token.id);
+    request.set_token_secret(token.token.secret);
+    request.set_name(name);
+    request.set_csr_pem(*CreateCsr(key_.get(), csr_cn));
+    request.mutable_facts()->set_hostname("host-" + name);
+    request.mutable_facts()->set_agent_version("9.9.9");
+    return request;
+  }
+
+  NewToken MakeToken(uint32_t uses = 1, const std::string& role = "appnode") {
+    auto token = tokens_->Create({absl::Hours(1), uses, role, ""});
+    EXPECT_TRUE(token.ok());
+    return *token;
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<CertificateAuthority> ca_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<AgentDirectory> directory_;
+  std::unique_ptr<EnrollmentService> service_;
+  EvpPkeyPtr key_;
+};
+
+TEST_F(EnrollmentServiceTest, EnrollsAndSignsTheRequestersKeyUnderTheControllersName) {
+  NewToken token = MakeToken();
+  // The CSR asks to be an admin; the controller names the certificate itself.
+  auto enrolled = service_->Enroll(Request(token, "web-1", "admin/root"), "ipv4:127.0.0.1:1");
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status();
+
+  auto cert = Certificate::FromPem(enrolled->certificate_pem);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_EQ(cert->CommonName(), "agent/" + enrolled->agent.id);
+  EXPECT_TRUE(cert->IsIssuedBy(ca_->certificate()));
+  EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(cert->get()), key_.get()), 1);
+  EXPECT_EQ(cert->SerialHex(), enrolled->agent.cert_serial);
+
+  EXPECT_EQ(enrolled->agent.role, "appnode");
+  EXPECT_TRUE(directory_->Get("web-1").ok());
+  ASSERT_EQ(store_->ListAgents()->size(), 1u);
+  EXPECT_EQ(store_->ListAgents()->front().facts.hostname(), "host-web-1");
+  EXPECT_EQ(store_->GetToken(token.token.id)->uses, 1u);
+}
+
+TEST_F(EnrollmentServiceTest, WrongTokenStoresNothingAndNeverRecordsTheSecret) {
+  NewToken token = MakeToken();
+  dm::v1::EnrollRequest request = Request(token, "web-1");
+  const std::string presented_secret(32, 'q');
+  request.set_token_secret(presented_secret);
+  auto refused = service_->Enroll(request, "peer");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(store_->ListAgents()->empty());
+  EXPECT_EQ(store_->GetToken(token.token.id)->uses, 0u);
+
+  auto events = *store_->ListEvents(10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "enroll.refused");
+  EXPECT_EQ(events[0].message.find(presented_secret), std::string::npos);
+  EXPECT_EQ(events[0].message.find(token.token.secret), std::string::npos);
+}
+
+TEST_F(EnrollmentServiceTest, BadNameOrCsrLeavesTheTokenUnused) {
+  NewToken token = MakeToken();
+  auto bad_name = service_->Enroll(Request(token, "../etc"), "peer");
+  EXPECT_EQ(bad_name.status().code(), absl::StatusCode::kInvalidArgument);
+
+  dm::v1::EnrollRequest bad_csr = Request(token, "web-1");
+  bad_csr.set_csr_pem("garbage");
+  EXPECT_EQ(service_->Enroll(bad_csr, "peer").status().code(), absl::StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(store_->GetToken(token.token.id)->uses, 0u);
+  EXPECT_TRUE(store_->ListAgents()->empty());
+}
+
+TEST_F(EnrollmentServiceTest, DuplicateNameIsRefusedWithAHint) {
+  NewToken token = MakeToken(2);
+  ASSERT_TRUE(service_->Enroll(Request(token, "web-1"), "peer").ok());
+  auto dup = service_->Enroll(Request(token, "web-1"), "peer");
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.status().message().find("dmctl agents remove web-1"), std::string::npos);
+  EXPECT_EQ(store_->GetToken(token.token.id)->uses, 1u);
+}
+
+TEST_F(EnrollmentServiceTest, SingleUseTokenEnrollsOnlyOnce) {
+  NewToken token = MakeToken(1);
+  ASSERT_TRUE(service_->Enroll(Request(token, "web-1"), "peer").ok());
+  auto second = service_->Enroll(Request(token, "web-2"), "peer");
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_->ListAgents()->size(), 1u);
+}
+
+TEST(AgentNameTest, AcceptsHostLikeNamesOnly) {
+  for (const char* ok : {"web-1", "db.example", "a", "node_7"}) EXPECT_TRUE(IsValidAgentName(ok)) << ok;
+  for (const char* bad : {"", "-web", ".hidden", "a/b", "a b", "..", "x\n"}) {
+    EXPECT_FALSE(IsValidAgentName(bad)) << bad;
+  }
+  EXPECT_FALSE(IsValidAgentName(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace dm

@@ -1,0 +1,66 @@
+// The controller's durable fleet state, as plain values. The Store persists them; nothing here
+// does I/O.
+#ifndef DM_CONTROLLER_STORE_RECORDS_H_
+#define DM_CONTROLLER_STORE_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+#include "dm/v1/facts.pb.h"
+
+namespace dm {
+
+// A join token. The secret itself is never stored, only its SHA-256.
+struct TokenRecord {
+  std::string id;
+  std::string secret_hash;
+  std::string role;
+  std::string description;
+  uint32_t uses_allowed = 1;
+  uint32_t uses = 0;  // successful enrollments so far
+  absl::Time created;
+  absl::Time expires;
+  absl::Time revoked = absl::InfinitePast();  // InfinitePast: not revoked
+
+  bool is_revoked() const { return revoked != absl::InfinitePast(); }
+  uint32_t uses_left() const { return uses >= uses_allowed ? 0 : uses_allowed - uses; }
+};
+
+// An enrolled agent: its identity (fixed at enrollment) and what it last reported.
+struct AgentRecord {
+  std::string id;    // also the certificate's subject: CN "agent/<id>"
+  std::string name;  // unique in the fleet
+  std::string role;
+  std::string cert_serial;
+  absl::Time cert_expires;
+  absl::Time enrolled;
+  std::string token_id;  // the token it enrolled with
+
+  absl::Time last_seen = absl::InfinitePast();  // InfinitePast: never connected
+  std::string address;                          // peer address of its last stream
+  std::string version;
+  dm::v1::Facts facts;
+};
+
+// What an agent reported since the last flush; written in batches (see AgentStatusWriter).
+struct AgentStatus {
+  std::string id;
+  absl::Time last_seen;
+  std::string address;
+  std::string version;
+  bool has_facts = false;
+  dm::v1::Facts facts;
+};
+
+// An entry of the audit trail: enrollments, refusals, removals, token changes.
+struct EventRecord {
+  absl::Time time;
+  std::string kind;     // "agent.enrolled", "enroll.refused", ...
+  std::string subject;  // agent name or token id; never a secret
+  std::string message;
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_STORE_RECORDS_H_

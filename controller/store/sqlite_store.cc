@@ -1,0 +1,291 @@
+#include "controller/store/sqlite_store.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace dm {
+namespace {
+
+// Schema versions, applied in order; PRAGMA user_version records how many have run. Append only:
+// a released step is never edited.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  description TEXT NOT NULL,
+  uses_allowed INTEGER NOT NULL,
+  uses INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  revoked_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  cert_expires_ms INTEGER NOT NULL,
+  enrolled_ms INTEGER NOT NULL,
+  token_id TEXT NOT NULL,
+  last_seen_ms INTEGER NOT NULL DEFAULT 0,
+  address TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  facts BLOB
+);
+CREATE TABLE revoked_certificates (
+  serial TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  agent_name TEXT NOT NULL,
+  revoked_ms INTEGER NOT NULL
+);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+)sql",
+};
+
+// Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
+int64_t ToMs(absl::Time t) { return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t); }
+absl::Time FromMs(int64_t ms) { return ms == 0 ? absl::InfinitePast() : absl::FromUnixMillis(ms); }
+
+constexpr char kTokenColumns[] =
+    "id, secret_hash, role, description, uses_allowed, uses, created_ms, expires_ms, revoked_ms";
+
+TokenRecord ReadToken(const Statement& row) {
+  TokenRecord t;
+  t.id = row.ColumnText(0);
+  t.secret_hash = row.ColumnText(1);
+  t.role = row.ColumnText(2);
+  t.description = row.ColumnText(3);
+  t.uses_allowed = static_cast<uint32_t>(row.ColumnInt(4));
+  t.uses = static_cast<uint32_t>(row.ColumnInt(5));
+  t.created = FromMs(row.ColumnInt(6));
+  t.expires = FromMs(row.ColumnInt(7));
+  t.revoked = FromMs(row.ColumnInt(8));
+  return t;
+}
+
+constexpr char kAgentColumns[] =
+    "id, name, role, cert_serial, cert_expires_ms, enrolled_ms, token_id, last_seen_ms, address, "
+    "version, facts";
+
+AgentRecord ReadAgent(const Statement& row) {
+  AgentRecord a;
+  a.id = row.ColumnText(0);
+  a.name = row.ColumnText(1);
+  a.role = row.ColumnText(2);
+  a.cert_serial = row.ColumnText(3);
+  a.cert_expires = FromMs(row.ColumnInt(4));
+  a.enrolled = FromMs(row.ColumnInt(5));
+  a.token_id = row.ColumnText(6);
+  a.last_seen = FromMs(row.ColumnInt(7));
+  a.address = row.ColumnText(8);
+  a.version = row.ColumnText(9);
+  a.facts.ParseFromString(row.ColumnBlob(10));
+  return a;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                               int64_t event_retention) {
+  DM_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), event_retention));
+  DM_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+absl::Status SqliteStore::Migrate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement version_query, db_->Prepare("PRAGMA user_version"));
+  DM_ASSIGN_OR_RETURN(bool has_row, version_query.Step());
+  int64_t version = has_row ? version_query.ColumnInt(0) : 0;
+  constexpr int64_t kLatest = sizeof(kMigrations) / sizeof(kMigrations[0]);
+  if (version > kLatest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", db_->path(), " has schema version ", version, " but this controller knows ",
+        kLatest, ": it was written by a newer dm-controller"));
+  }
+  for (int64_t v = version; v < kLatest; ++v) {
+    DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
+    DM_RETURN_IF_ERROR(db_->Exec(kMigrations[v]));
+    DM_RETURN_IF_ERROR(db_->Exec(absl::StrCat("PRAGMA user_version = ", v + 1)));
+    DM_RETURN_IF_ERROR(tx.Commit());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::InsertToken(const TokenRecord& t) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement insert,
+                      db_->Prepare(absl::StrCat("INSERT INTO tokens (", kTokenColumns,
+                                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+  insert.Bind(1, t.id).Bind(2, t.secret_hash).Bind(3, t.role).Bind(4, t.description);
+  insert.Bind(5, int64_t{t.uses_allowed}).Bind(6, int64_t{t.uses});
+  insert.Bind(7, ToMs(t.created)).Bind(8, ToMs(t.expires)).Bind(9, ToMs(t.revoked));
+  return insert.Run();
+}
+
+absl::StatusOr<TokenRecord> SqliteStore::GetToken(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
+                                           "SELECT ", kTokenColumns, " FROM tokens WHERE id = ?")));
+  query.Bind(1, id);
+  DM_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("no join token with id ", id));
+  return ReadToken(query);
+}
+
+absl::StatusOr<std::vector<TokenRecord>> SqliteStore::ListTokens() {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
+                                           "SELECT ", kTokenColumns, " FROM tokens ORDER BY created_ms, id")));
+  std::vector<TokenRecord> tokens;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    tokens.push_back(ReadToken(query));
+  }
+  return tokens;
+}
+
+absl::Status SqliteStore::RevokeToken(const std::string& id, absl::Time at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement update,
+                      db_->Prepare("UPDATE tokens SET revoked_ms = CASE WHEN revoked_ms = 0 THEN ? "
+                                   "ELSE revoked_ms END WHERE id = ?"));
+  update.Bind(1, ToMs(at)).Bind(2, id);
+  DM_RETURN_IF_ERROR(update.Run());
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no join token with id ", id));
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::CommitEnrollment(const TokenRecord& token, const AgentRecord& agent) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
+
+  DM_ASSIGN_OR_RETURN(Statement use,
+                      db_->Prepare("UPDATE tokens SET uses = uses + 1 "
+                                   "WHERE id = ? AND uses = ? AND revoked_ms = 0"));
+  use.Bind(1, token.id).Bind(2, int64_t{token.uses});
+  DM_RETURN_IF_ERROR(use.Run());
+  if (db_->Changes() != 1) {
+    return absl::AbortedError(
+        absl::StrCat("join token ", token.id, " was used or revoked during this enrollment"));
+  }
+
+  DM_ASSIGN_OR_RETURN(Statement insert,
+                      db_->Prepare(absl::StrCat("INSERT INTO agents (", kAgentColumns,
+                                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+  insert.Bind(1, agent.id).Bind(2, agent.name).Bind(3, agent.role).Bind(4, agent.cert_serial);
+  insert.Bind(5, ToMs(agent.cert_expires)).Bind(6, ToMs(agent.enrolled)).Bind(7, agent.token_id);
+  insert.Bind(8, ToMs(agent.last_seen)).Bind(9, agent.address).Bind(10, agent.version);
+  insert.BindBlob(11, agent.facts.SerializeAsString());
+  absl::Status inserted = insert.Run();
+  if (absl::IsAlreadyExists(inserted)) {
+    return absl::AlreadyExistsError(absl::StrCat("an agent named '", agent.name, "' is already enrolled"));
+  }
+  DM_RETURN_IF_ERROR(inserted);
+  return tx.Commit();
+}
+
+absl::StatusOr<std::vector<AgentRecord>> SqliteStore::ListAgents() {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
+                                           "SELECT ", kAgentColumns, " FROM agents ORDER BY name")));
+  std::vector<AgentRecord> agents;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    agents.push_back(ReadAgent(query));
+  }
+  return agents;
+}
+
+absl::Status SqliteStore::RemoveAgent(const std::string& id, absl::Time at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
+  DM_ASSIGN_OR_RETURN(Statement revoke,
+                      db_->Prepare("INSERT OR IGNORE INTO revoked_certificates "
+                                   "(serial, agent_id, agent_name, revoked_ms) "
+                                   "SELECT cert_serial, id, name, ? FROM agents WHERE id = ?"));
+  revoke.Bind(1, ToMs(at)).Bind(2, id);
+  DM_RETURN_IF_ERROR(revoke.Run());
+  DM_ASSIGN_OR_RETURN(Statement remove, db_->Prepare("DELETE FROM agents WHERE id = ?"));
+  remove.Bind(1, id);
+  DM_RETURN_IF_ERROR(remove.Run());
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no agent with id ", id));
+  return tx.Commit();
+}
+
+absl::StatusOr<bool> SqliteStore::IsCertificateRevoked(const std::string& serial) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare("SELECT 1 FROM revoked_certificates WHERE serial = ?"));
+  query.Bind(1, serial);
+  return query.Step();
+}
+
+absl::Status SqliteStore::RecordAgentStatus(const std::vector<AgentStatus>& updates) {
+  if (updates.empty()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
+  DM_ASSIGN_OR_RETURN(Statement plain,
+                      db_->Prepare("UPDATE agents SET last_seen_ms = ?, address = ?, version = ? "
+                                   "WHERE id = ?"));
+  DM_ASSIGN_OR_RETURN(Statement with_facts,
+                      db_->Prepare("UPDATE agents SET last_seen_ms = ?, address = ?, version = ?, "
+                                   "facts = ? WHERE id = ?"));
+  for (const AgentStatus& u : updates) {
+    Statement& s = u.has_facts ? with_facts : plain;
+    s.Reset();
+    s.Bind(1, ToMs(u.last_seen)).Bind(2, u.address).Bind(3, u.version);
+    if (u.has_facts) {
+      s.BindBlob(4, u.facts.SerializeAsString()).Bind(5, u.id);
+    } else {
+      s.Bind(4, u.id);
+    }
+    DM_RETURN_IF_ERROR(s.Run());
+  }
+  return tx.Commit();
+}
+
+absl::Status SqliteStore::AppendEvent(const EventRecord& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement insert,
+                      db_->Prepare("INSERT INTO events (time_ms, kind, subject, message) "
+                                   "VALUES (?, ?, ?, ?)"));
+  insert.Bind(1, ToMs(e.time)).Bind(2, e.kind).Bind(3, e.subject).Bind(4, e.message);
+  DM_RETURN_IF_ERROR(insert.Run());
+  DM_ASSIGN_OR_RETURN(Statement prune,
+                      db_->Prepare("DELETE FROM events WHERE seq <= "
+                                   "(SELECT MAX(seq) FROM events) - ?"));
+  prune.Bind(1, event_retention_);
+  return prune.Run();
+}
+
+absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(size_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare("SELECT time_ms, kind, subject, message FROM events "
+                                   "ORDER BY seq DESC LIMIT ?"));
+  query.Bind(1, static_cast<int64_t>(limit));
+  std::vector<EventRecord> events;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    events.push_back(EventRecord{FromMs(query.ColumnInt(0)), query.ColumnText(1),
+                                 query.ColumnText(2), query.ColumnText(3)});
+  }
+  return events;
+}
+
+}  // namespace dm

@@ -1,0 +1,201 @@
+#include "controller/store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+namespace dm {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/dm-store-test-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    path_ = dir_ + "/state.db";
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen(int64_t retention = SqliteStore::kDefaultEventRetention) {
+    store_.reset();
+    auto opened = SqliteStore::Open(path_, retention);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = std::move(*opened);
+  }
+
+  static TokenRecord Token(const std::string& id, uint32_t uses_allowed = 1) {
+    TokenRecord t;
+    t.id = id;
+    t.secret_hash = "hash-" + id;
+    t.role = "appnode";
+    t.uses_allowed = uses_allowed;
+    t.created = kT0;
+    t.expires = kT0 + absl::Hours(1);
+    return t;
+  }
+  static AgentRecord Agent(const std::string& id, const std::string& name) {
+    AgentRecord a;
+    a.id = id;
+    a.name = name;
+    a.role = "appnode";
+    a.cert_serial = "serial-" + id;
+    a.cert_expires = kT0 + absl::Hours(24 * 365);
+    a.enrolled = kT0;
+    a.token_id = "tok";
+    return a;
+  }
+
+  std::string dir_, path_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(SqliteStoreTest, TokensRoundTripAndSurviveReopen) {
+  ASSERT_TRUE(store_->InsertToken(Token("aaaa1111", 3)).ok());
+  Reopen();
+  auto t = store_->GetToken("aaaa1111");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->secret_hash, "hash-aaaa1111");
+  EXPECT_EQ(t->uses_allowed, 3u);
+  EXPECT_EQ(t->uses_left(), 3u);
+  EXPECT_EQ(t->expires, kT0 + absl::Hours(1));
+  EXPECT_FALSE(t->is_revoked());
+}
+
+TEST_F(SqliteStoreTest, MissingAndDuplicateTokens) {
+  EXPECT_EQ(store_->GetToken("nope").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->InsertToken(Token("dup")).ok());
+  EXPECT_EQ(store_->InsertToken(Token("dup")).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->RevokeToken("nope", kT0).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, RevokeKeepsTheFirstRevocationTime) {
+  ASSERT_TRUE(store_->InsertToken(Token("t")).ok());
+  ASSERT_TRUE(store_->RevokeToken("t", kT0 + absl::Minutes(1)).ok());
+  ASSERT_TRUE(store_->RevokeToken("t", kT0 + absl::Minutes(2)).ok());
+  EXPECT_EQ(store_->GetToken("t")->revoked, kT0 + absl::Minutes(1));
+}
+
+TEST_F(SqliteStoreTest, EnrollmentCountsAUseAndAddsTheAgent) {
+  ASSERT_TRUE(store_->InsertToken(Token("t", 2)).ok());
+  TokenRecord read = *store_->GetToken("t");
+  ASSERT_TRUE(store_->CommitEnrollment(read, Agent("id1", "web-1")).ok());
+  EXPECT_EQ(store_->GetToken("t")->uses, 1u);
+  auto agents = store_->ListAgents();
+  ASSERT_TRUE(agents.ok());
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ((*agents)[0].name, "web-1");
+  EXPECT_EQ((*agents)[0].last_seen, absl::InfinitePast());
+}
+
+TEST_F(SqliteStoreTest, EnrollmentWithAStaleTokenReadIsAbortedAndAddsNothing) {
+  ASSERT_TRUE(store_->InsertToken(Token("t", 2)).ok());
+  TokenRecord stale = *store_->GetToken("t");
+  ASSERT_TRUE(store_->CommitEnrollment(stale, Agent("id1", "web-1")).ok());
+  // `stale` still says 0 uses: a second commit from the same read must lose the race.
+  EXPECT_EQ(store_->CommitEnrollment(stale, Agent("id2", "web-2")).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->ListAgents()->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, EnrollmentWithARevokedTokenIsAborted) {
+  ASSERT_TRUE(store_->InsertToken(Token("t")).ok());
+  TokenRecord read = *store_->GetToken("t");
+  ASSERT_TRUE(store_->RevokeToken("t", kT0).ok());
+  EXPECT_EQ(store_->CommitEnrollment(read, Agent("id1", "web-1")).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(store_->ListAgents()->empty());
+}
+
+TEST_F(SqliteStoreTest, DuplicateNameRollsBackTheTokenUse) {
+  ASSERT_TRUE(store_->InsertToken(Token("t", 5)).ok());
+  ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("t"), Agent("id1", "web")).ok());
+  absl::Status dup = store_->CommitEnrollment(*store_->GetToken("t"), Agent("id2", "web"));
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.message().find("web"), std::string::npos);
+  EXPECT_EQ(store_->GetToken("t")->uses, 1u);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentEnrollmentsCannotOverspendAToken) {
+  ASSERT_TRUE(store_->InsertToken(Token("t", 1)).ok());
+  TokenRecord read = *store_->GetToken("t");
+  std::atomic<int> winners{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      if (store_->CommitEnrollment(read, Agent("id" + std::to_string(i), "n" + std::to_string(i))).ok()) {
+        ++winners;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(store_->ListAgents()->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, RemovingAnAgentRevokesItsCertificate) {
+  ASSERT_TRUE(store_->InsertToken(Token("t")).ok());
+  ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("t"), Agent("id1", "web-1")).ok());
+  EXPECT_FALSE(*store_->IsCertificateRevoked("serial-id1"));
+  ASSERT_TRUE(store_->RemoveAgent("id1", kT0).ok());
+  Reopen();
+  EXPECT_TRUE(*store_->IsCertificateRevoked("serial-id1"));
+  EXPECT_TRUE(store_->ListAgents()->empty());
+  EXPECT_EQ(store_->RemoveAgent("id1", kT0).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, AgentStatusIsRecordedInBatchesAndSkipsUnknownAgents) {
+  ASSERT_TRUE(store_->InsertToken(Token("t", 2)).ok());
+  ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("t"), Agent("a", "web-a")).ok());
+  ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("t"), Agent("b", "web-b")).ok());
+
+  AgentStatus a{"a", kT0 + absl::Seconds(5), "127.0.0.1:5000", "0.1.0", true, {}};
+  a.facts.set_hostname("host-a");
+  a.facts.set_cpu_count(2);
+  AgentStatus b{"b", kT0 + absl::Seconds(6), "127.0.0.1:5001", "0.1.0", false, {}};
+  AgentStatus gone{"removed", kT0, "", "", false, {}};
+  ASSERT_TRUE(store_->RecordAgentStatus({a, b, gone}).ok());
+
+  Reopen();
+  auto agents = *store_->ListAgents();
+  ASSERT_EQ(agents.size(), 2u);
+  EXPECT_EQ(agents[0].last_seen, kT0 + absl::Seconds(5));
+  EXPECT_EQ(agents[0].address, "127.0.0.1:5000");
+  EXPECT_EQ(agents[0].facts.hostname(), "host-a");
+  EXPECT_EQ(agents[0].facts.cpu_count(), 2u);
+  EXPECT_EQ(agents[1].last_seen, kT0 + absl::Seconds(6));
+  EXPECT_EQ(agents[1].facts.hostname(), "");
+}
+
+TEST_F(SqliteStoreTest, EventsComeNewestFirstAndOldOnesAreDropped) {
+  Reopen(/*retention=*/3);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->AppendEvent({kT0 + absl::Seconds(i), "k", "s" + std::to_string(i), "m"}).ok());
+  }
+  auto events = store_->ListEvents(10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].subject, "s4");
+  EXPECT_EQ((*events)[2].subject, "s2");
+  EXPECT_EQ(store_->ListEvents(1)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
+  store_.reset();
+  {
+    auto db = Database::Open(path_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 999").ok());
+  }
+  auto opened = SqliteStore::Open(path_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(opened.status().message().find("newer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dm

@@ -1,0 +1,56 @@
+// The controller's fleet state (agents, join tokens, revoked certificates, events) behind one
+// interface, so that callers do not know whether it lives in SQLite (SqliteStore, the default)
+// or, later, in etcd for a highly available controller.
+//
+// Implementations are thread-safe. Every method that returns OK has made its change durable.
+#ifndef DM_CONTROLLER_STORE_STORE_H_
+#define DM_CONTROLLER_STORE_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "controller/store/records.h"
+
+namespace dm {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- join tokens ---
+  // AlreadyExists if the id is taken.
+  virtual absl::Status InsertToken(const TokenRecord& token) = 0;
+  // NotFound if there is no such token.
+  virtual absl::StatusOr<TokenRecord> GetToken(const std::string& id) = 0;
+  virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
+  // NotFound if there is no such token. Revoking twice keeps the first time.
+  virtual absl::Status RevokeToken(const std::string& id, absl::Time at) = 0;
+
+  // Atomically counts one use of `token` and adds `agent`, or does neither. The use is counted
+  // only if the stored token still has `token.uses` uses and is not revoked (a compare-and-swap,
+  // so that two agents racing for a token's last use cannot both win): Aborted otherwise.
+  // AlreadyExists if an agent with that name is enrolled.
+  virtual absl::Status CommitEnrollment(const TokenRecord& token, const AgentRecord& agent) = 0;
+
+  // --- agents ---
+  virtual absl::StatusOr<std::vector<AgentRecord>> ListAgents() = 0;
+  // Deletes the agent and records its certificate serial as revoked. NotFound if unknown.
+  virtual absl::Status RemoveAgent(const std::string& id, absl::Time at) = 0;
+  // True if a certificate with `serial` was revoked.
+  virtual absl::StatusOr<bool> IsCertificateRevoked(const std::string& serial) = 0;
+  // Records the latest status of several agents in one durable write. Unknown ids are skipped
+  // (the agent may have been removed meanwhile).
+  virtual absl::Status RecordAgentStatus(const std::vector<AgentStatus>& updates) = 0;
+
+  // --- events ---
+  // Keeps the newest events only (see the implementation's retention).
+  virtual absl::Status AppendEvent(const EventRecord& event) = 0;
+  // Newest first.
+  virtual absl::StatusOr<std::vector<EventRecord>> ListEvents(size_t limit) = 0;
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_STORE_STORE_H_
