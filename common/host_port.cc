@@ -7,7 +7,7 @@
 
 namespace dm {
 
-absl::StatusOr<HostPort> HostPort::Parse(const std::string& text) {
+absl::StatusOr<HostPort> HostPort::Parse(const std::string& text, bool allow_port_zero) {
   auto invalid = [&text](const std::string& why) {
     return absl::InvalidArgumentError(absl::StrCat("address '", text, "' is not HOST:PORT: ", why));
   };
@@ -28,7 +28,7 @@ absl::StatusOr<HostPort> HostPort::Parse(const std::string& text) {
   }
   if (host.empty()) return invalid("no host");
   uint32_t value = 0;
-  if (!absl::SimpleAtoi(port, &value) || value == 0 || value > 65535) {
+  if (!absl::SimpleAtoi(port, &value) || (value == 0 && !allow_port_zero) || value > 65535) {
     return invalid("the port must be a number from 1 to 65535");
   }
   return HostPort{host, static_cast<uint16_t>(value)};

@@ -13,8 +13,9 @@ struct HostPort {
   std::string host;  // without brackets
   uint16_t port = 0;
 
-  // InvalidArgument naming `text` if it is not HOST:PORT with a port in 1..65535.
-  static absl::StatusOr<HostPort> Parse(const std::string& text);
+  // InvalidArgument naming `text` if it is not HOST:PORT with a port in 1..65535 (or 0, "any
+  // free port", when `allow_port_zero`: listen addresses).
+  static absl::StatusOr<HostPort> Parse(const std::string& text, bool allow_port_zero = false);
   // Brackets IPv6 hosts again, as gRPC target strings want.
   std::string ToString() const;
   bool HostIsIpAddress() const;

@@ -232,6 +232,17 @@ void AgentDirectory::ReturnDirtyStatus(const std::vector<AgentStatus>& status) {
   }
 }
 
+void AgentDirectory::CloseAll(const grpc::Status& status) {
+  std::vector<std::shared_ptr<AgentConnection>> connections;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, entry] : agents_) {
+      if (entry.connection) connections.push_back(entry.connection);
+    }
+  }
+  for (auto& connection : connections) connection->Close(status);
+}
+
 size_t AgentDirectory::connected_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return connected_;

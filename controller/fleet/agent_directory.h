@@ -92,6 +92,9 @@ class AgentDirectory {
   // Puts back status that could not be written, so the next flush retries it.
   void ReturnDirtyStatus(const std::vector<AgentStatus>& status);
 
+  // Ends every stream with `status` (controller shutdown).
+  void CloseAll(const grpc::Status& status);
+
   size_t connected_count() const;
 
  private:

@@ -1,0 +1,60 @@
+// The admin service (dmctl's API). Every RPC runs in the same order: authenticate the admin
+// certificate, validate the request, act, record an audit event for changes. One file per topic:
+// admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc.
+//
+// Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
+#ifndef DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
+#define DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
+
+#include "common/clock.h"
+#include "controller/commands/command_tracker.h"
+#include "controller/enrollment/token_service.h"
+#include "controller/fleet/agent_directory.h"
+#include "controller/store/store.h"
+#include "dm/v1/admin.grpc.pb.h"
+
+namespace dm {
+
+class AdminHandler final : public dm::v1::Admin::Service {
+ public:
+  AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
+               Store* store, Clock* clock)
+      : directory_(directory), tokens_(tokens), tracker_(tracker), store_(store), clock_(clock) {}
+
+  grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
+                          dm::v1::ListAgentsResponse* response) override;
+  grpc::Status GetAgent(grpc::ServerContext* context, const dm::v1::GetAgentRequest* request,
+                        dm::v1::Agent* response) override;
+  grpc::Status RemoveAgent(grpc::ServerContext* context, const dm::v1::RemoveAgentRequest* request,
+                           dm::v1::RemoveAgentResponse* response) override;
+
+  grpc::Status CreateToken(grpc::ServerContext* context, const dm::v1::CreateTokenRequest* request,
+                           dm::v1::CreateTokenResponse* response) override;
+  grpc::Status ListTokens(grpc::ServerContext* context, const dm::v1::ListTokensRequest* request,
+                          dm::v1::ListTokensResponse* response) override;
+  grpc::Status RevokeToken(grpc::ServerContext* context, const dm::v1::RevokeTokenRequest* request,
+                           dm::v1::RevokeTokenResponse* response) override;
+
+  grpc::Status Exec(grpc::ServerContext* context, const dm::v1::ExecRequest* request,
+                    grpc::ServerWriter<dm::v1::ExecEvent>* writer) override;
+  grpc::Status Ping(grpc::ServerContext* context, const dm::v1::PingRequest* request,
+                    grpc::ServerWriter<dm::v1::PingReplies>* writer) override;
+
+  grpc::Status ListEvents(grpc::ServerContext* context, const dm::v1::ListEventsRequest* request,
+                          dm::v1::ListEventsResponse* response) override;
+
+ private:
+  // OK for a verified admin certificate; the refusal to return otherwise.
+  grpc::Status Authorize(const grpc::ServerContext* context) const;
+  void Audit(const std::string& kind, const std::string& subject, const std::string& message);
+
+  AgentDirectory* const directory_;
+  TokenService* const tokens_;
+  CommandTracker* const tracker_;
+  Store* const store_;
+  Clock* const clock_;
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_

@@ -1,0 +1,217 @@
+#include "controller/server/agent_stream_handler.h"
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "common/grpc_status.h"
+#include "controller/server/peer_identity.h"
+#include "spdlog/spdlog.h"
+
+namespace dm {
+namespace {
+
+using dm::v1::AgentMessage;
+using dm::v1::ControllerMessage;
+using Reactor = grpc::ServerBidiReactor<AgentMessage, ControllerMessage>;
+
+// The write side of one stream, shared with the AgentDirectory (which outlives the reactor's
+// view of it). gRPC allows one write in flight per stream: messages queue here and go out one
+// after another. Once the reactor is done, Send fails and nothing touches the reactor again.
+class StreamConnection : public AgentConnection {
+ public:
+  // An agent that stops reading its stream must not make the controller buffer without bound.
+  static constexpr size_t kMaxQueued = 4096;
+
+  StreamConnection(Reactor* reactor, std::string peer) : reactor_(reactor), peer_(std::move(peer)) {}
+
+  bool Send(const ControllerMessage& message) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (reactor_ == nullptr || finish_requested_) return false;
+    if (queue_.size() >= kMaxQueued) {
+      FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "agent is not reading its stream"));
+      return false;
+    }
+    queue_.push_back(message);
+    if (!writing_) StartNextWriteLocked();
+    return true;
+  }
+
+  void Close(const grpc::Status& status) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    FinishLocked(status);
+  }
+
+  std::string peer() const override { return peer_; }
+
+  // Reactor hooks.
+  void OnWriteDone(bool ok) {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.pop_front();
+    writing_ = false;
+    if (!ok) {
+      // The stream is broken; no later write can succeed.
+      FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "write failed"));
+      return;
+    }
+    if (finish_requested_) {
+      FinishNowLocked();
+    } else if (!queue_.empty()) {
+      StartNextWriteLocked();
+    }
+  }
+
+  void OnDone() {
+    std::lock_guard<std::mutex> lock(mu_);
+    reactor_ = nullptr;
+  }
+
+ private:
+  void StartNextWriteLocked() {
+    writing_ = true;
+    // deque::push_back never moves existing elements: front() stays valid until OnWriteDone.
+    reactor_->StartWrite(&queue_.front());
+  }
+
+  // Finish is sent after the write in flight, if any, completes.
+  void FinishLocked(const grpc::Status& status) {
+    if (reactor_ == nullptr || finish_requested_) return;
+    finish_requested_ = true;
+    status_ = status;
+    if (!writing_) FinishNowLocked();
+  }
+
+  void FinishNowLocked() {
+    if (finished_ || reactor_ == nullptr) return;
+    finished_ = true;
+    reactor_->Finish(status_);
+  }
+
+  std::mutex mu_;
+  Reactor* reactor_;                    // guarded by mu_; null once the reactor is done
+  const std::string peer_;
+  std::deque<ControllerMessage> queue_;  // guarded by mu_; front() is being written if writing_
+  bool writing_ = false;
+  bool finish_requested_ = false;
+  bool finished_ = false;
+  grpc::Status status_;
+};
+
+class AgentStream : public Reactor {
+ public:
+  AgentStream(grpc::CallbackServerContext* context, AgentDirectory* directory,
+              CommandTracker* tracker, absl::Duration heartbeat_interval)
+      : directory_(directory), tracker_(tracker), heartbeat_interval_(heartbeat_interval) {
+    connection_ = std::make_shared<StreamConnection>(this, context->peer());
+    absl::StatusOr<PeerIdentity> peer = RequirePeer(*context, PeerKind::kAgent);
+    absl::Status admitted = peer.status();
+    if (peer.ok()) admitted = directory_->Authenticate(peer->id, peer->cert_serial).status();
+    if (!admitted.ok()) {
+      spdlog::warn("refused agent stream from {}: {}", context->peer(), std::string(admitted.message()));
+      connection_->Close(ToGrpcStatus(admitted));
+      return;
+    }
+    agent_id_ = peer->id;
+    StartRead(&incoming_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The agent closed its side or the connection broke.
+      connection_->Close(grpc::Status::OK);
+      return;
+    }
+    grpc::Status status = attached_ ? Handle(incoming_) : HandleHello(incoming_);
+    if (!status.ok()) {
+      connection_->Close(status);
+      return;
+    }
+    StartRead(&incoming_);
+  }
+
+  void OnWriteDone(bool ok) override { connection_->OnWriteDone(ok); }
+
+  void OnCancel() override {
+    connection_->Close(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+  }
+
+  void OnDone() override {
+    connection_->OnDone();
+    if (attached_) {
+      directory_->Detach(agent_id_, connection_.get());
+      spdlog::info("agent {} disconnected", name_);
+    }
+    delete this;
+  }
+
+ private:
+  grpc::Status HandleHello(const AgentMessage& message) {
+    if (!message.has_hello()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first message must be a Hello");
+    }
+    const dm::v1::Hello& hello = message.hello();
+    ResumePoint resume = directory_->Attach(agent_id_, connection_, hello);
+    if (resume.agent_name.empty()) {
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "this agent was removed");
+    }
+    attached_ = true;
+    name_ = resume.agent_name;
+    last_ack_sent_ = resume.acked_seq;
+
+    ControllerMessage welcome;
+    welcome.mutable_welcome()->set_acked_seq(resume.acked_seq);
+    welcome.mutable_welcome()->set_heartbeat_interval_ms(
+        static_cast<uint32_t>(absl::ToInt64Milliseconds(heartbeat_interval_)));
+    welcome.mutable_welcome()->set_agent_name(name_);
+    connection_->Send(welcome);
+
+    // Commands the agent no longer knows (it restarted while they ran) will never be answered.
+    std::set<std::string> active(hello.active_commands().begin(), hello.active_commands().end());
+    size_t lost = tracker_->FailCommandsOf(agent_id_, "the agent restarted and lost this command", active);
+    spdlog::info("agent {} connected from {} (version {}, resuming after seq {}{})", name_,
+                 connection_->peer(), hello.facts().agent_version(), resume.acked_seq,
+                 lost ? ", " + std::to_string(lost) + " commands lost" : "");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Handle(const AgentMessage& message) {
+    // A message re-sent after a reconnect that was already received is acknowledged again
+    // but not delivered twice.
+    bool fresh = directory_->Heard(agent_id_, message.seq());
+    if (fresh && (message.has_output() || message.has_result())) {
+      tracker_->Deliver(agent_id_, message);
+    } else if (message.has_hello()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Hello sent twice on one stream");
+    }
+    // Acknowledge what arrived, but only when there is something new: heartbeats alone do not
+    // cost a write per agent.
+    uint64_t acked = directory_->AckedSeq(agent_id_);
+    if (acked > last_ack_sent_) {
+      last_ack_sent_ = acked;
+      ControllerMessage ack;
+      ack.mutable_ack()->set_seq(acked);
+      connection_->Send(ack);
+    }
+    return grpc::Status::OK;
+  }
+
+  AgentDirectory* const directory_;
+  CommandTracker* const tracker_;
+  const absl::Duration heartbeat_interval_;
+  std::shared_ptr<StreamConnection> connection_;
+  std::string agent_id_;
+  std::string name_;
+  bool attached_ = false;
+  uint64_t last_ack_sent_ = 0;
+  AgentMessage incoming_;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<AgentMessage, ControllerMessage>* AgentStreamHandler::Connect(
+    grpc::CallbackServerContext* context) {
+  return new AgentStream(context, directory_, tracker_, heartbeat_interval_);
+}
+
+}  // namespace dm

@@ -1,0 +1,34 @@
+// The agent service: one long-lived bidirectional stream per agent (AgentService.Connect), on
+// gRPC's callback API so that ten thousand idle streams cost no threads.
+//
+// Per stream: authenticate the agent certificate, read the Hello, attach the stream to the
+// AgentDirectory and answer with a Welcome (the resume point), then route heartbeats, output and
+// results until either side ends the stream.
+#ifndef DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
+#define DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
+
+#include "absl/time/time.h"
+#include "controller/commands/command_tracker.h"
+#include "controller/fleet/agent_directory.h"
+#include "dm/v1/agent.grpc.pb.h"
+
+namespace dm {
+
+class AgentStreamHandler final : public dm::v1::AgentService::CallbackService {
+ public:
+  AgentStreamHandler(AgentDirectory* directory, CommandTracker* tracker,
+                     absl::Duration heartbeat_interval)
+      : directory_(directory), tracker_(tracker), heartbeat_interval_(heartbeat_interval) {}
+
+  grpc::ServerBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage>* Connect(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  AgentDirectory* const directory_;
+  CommandTracker* const tracker_;
+  const absl::Duration heartbeat_interval_;
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_

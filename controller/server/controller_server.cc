@@ -1,0 +1,122 @@
+#include "controller/server/controller_server.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/dmctl_config.h"
+#include "common/files.h"
+#include "common/host_port.h"
+#include "common/status_macros.h"
+#include "controller/store/sqlite_store.h"
+#include "spdlog/spdlog.h"
+
+namespace dm {
+namespace {
+
+// One controller per data directory: two would race on the CA and the store.
+absl::StatusOr<int> LockDataDir(const std::string& dir) {
+  std::string path = dir + "/controller.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat("another dm-controller is running with data directory ", dir));
+  }
+  return fd;
+}
+
+// The address clients should dial for `bound`: a wildcard listener is reached on loopback.
+std::string DialableAddress(HostPort bound) {
+  if (bound.host == "0.0.0.0") bound.host = "127.0.0.1";
+  if (bound.host == "::") bound.host = "::1";
+  return bound.ToString();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const ControllerOptions& options) {
+  DM_ASSIGN_OR_RETURN(HostPort listen, HostPort::Parse(options.listen, /*allow_port_zero=*/true));
+  std::unique_ptr<ControllerServer> c(new ControllerServer());
+  c->options_ = options;
+  c->options_.data_dir = AbsolutePath(options.data_dir);
+  const std::string& dir = c->options_.data_dir;
+
+  DM_RETURN_IF_ERROR(MakeDirectories(dir, 0700));
+  DM_ASSIGN_OR_RETURN(c->lock_fd_, LockDataDir(dir));
+  DM_ASSIGN_OR_RETURN(c->pki_, LoadOrCreatePki(dir, c->clock_->Now()));
+  DM_ASSIGN_OR_RETURN(c->store_, SqliteStore::Open(dir + "/state.db"));
+
+  const absl::Duration window = 3 * options.heartbeat_interval;
+  c->directory_ = std::make_unique<AgentDirectory>(c->store_.get(), c->clock_, window);
+  DM_RETURN_IF_ERROR(c->directory_->Load());
+  c->tracker_ = std::make_unique<CommandTracker>(c->clock_);
+  c->tokens_ = std::make_unique<TokenService>(c->store_.get(), c->clock_,
+                                              c->pki_.ca->certificate().Fingerprint());
+  c->enrollment_ = std::make_unique<EnrollmentService>(c->store_.get(), c->tokens_.get(), c->pki_.ca.get(),
+                                                       c->directory_.get(), c->clock_);
+  c->enrollment_handler_ = std::make_unique<EnrollmentHandler>(c->enrollment_.get(), c->pki_.ca.get());
+  c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
+                                                     c->store_.get(), c->clock_);
+  c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
+                                                           options.heartbeat_interval);
+
+  // Client certificates are requested and, when presented, verified against our CA during the
+  // handshake. They are not required at that level because enrollment comes before a
+  // certificate exists; every other handler refuses calls without one (see peer_identity.h).
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.pem_root_certs = c->pki_.ca->certificate().ToPem();
+  tls.pem_key_cert_pairs.push_back({c->pki_.server_key_pem, c->pki_.server_chain_pem});
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(listen.ToString(), grpc::SslServerCredentials(tls), &port);
+  builder.RegisterService(c->enrollment_handler_.get());
+  builder.RegisterService(c->admin_handler_.get());
+  builder.RegisterService(c->agent_handler_.get());
+  // Agents ping to keep NAT mappings and detect dead links; allow it, but not more often than 10 s.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Our own pings find agents whose connection died without a FIN.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  c->server_ = builder.BuildAndStart();
+  if (!c->server_ || port == 0) {
+    return absl::UnavailableError(absl::StrCat("could not listen on ", listen.ToString(),
+                                               " (is the address in use or not local?)"));
+  }
+  c->bound_address_ = HostPort{listen.host, static_cast<uint16_t>(port)}.ToString();
+
+  DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}), c->pki_.ca_path,
+                    c->pki_.admin_cert_path, c->pki_.admin_key_path};
+  DM_RETURN_IF_ERROR(dmctl.Write(dir + "/dmctl.yaml"));
+
+  MaintenanceOptions maintenance;
+  maintenance.resume_grace = window;
+  c->maintenance_ = std::make_unique<FleetMaintenance>(c->directory_.get(), c->tracker_.get(),
+                                                       c->store_.get(), maintenance);
+  c->maintenance_->Start();
+  return c;
+}
+
+void ControllerServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_) {
+    directory_->CloseAll(grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(3));
+    server_->Wait();
+  }
+  if (maintenance_) maintenance_->Stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+}
+
+ControllerServer::~ControllerServer() { Shutdown(); }
+
+}  // namespace dm

@@ -1,0 +1,72 @@
+// Everything a running controller is: its state (Store, AgentDirectory), its services and the
+// gRPC server that listens for them. main.cc parses flags and waits for a signal; this class does
+// the rest, so that tests can run a controller in-process too.
+#ifndef DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+#define DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "controller/commands/command_tracker.h"
+#include "controller/enrollment/enrollment_service.h"
+#include "controller/enrollment/token_service.h"
+#include "controller/fleet/agent_directory.h"
+#include "controller/fleet/fleet_maintenance.h"
+#include "controller/server/admin_handler.h"
+#include "controller/server/agent_stream_handler.h"
+#include "controller/server/enrollment_handler.h"
+#include "controller/setup/controller_pki.h"
+#include "controller/store/store.h"
+
+namespace dm {
+
+struct ControllerOptions {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:7443";  // port 0 picks a free port (see bound_address())
+  absl::Duration heartbeat_interval = absl::Seconds(5);
+};
+
+class ControllerServer {
+ public:
+  // Creates or opens the data directory (taking its lock), the PKI and the store, starts
+  // listening and writes DATA_DIR/dmctl.yaml. FailedPrecondition if another controller holds the
+  // data directory.
+  static absl::StatusOr<std::unique_ptr<ControllerServer>> Start(const ControllerOptions& options);
+  ~ControllerServer();
+
+  // Stops accepting calls, ends streams (agents will reconnect to the next controller), flushes
+  // status and closes the store. Idempotent.
+  void Shutdown();
+
+  // "127.0.0.1:7443" with the port actually bound.
+  const std::string& bound_address() const { return bound_address_; }
+
+ private:
+  ControllerServer() = default;
+
+  ControllerOptions options_;
+  int lock_fd_ = -1;
+  Clock* clock_ = Clock::Real();
+  ControllerPki pki_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AgentDirectory> directory_;
+  std::unique_ptr<CommandTracker> tracker_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<EnrollmentService> enrollment_;
+  std::unique_ptr<EnrollmentHandler> enrollment_handler_;
+  std::unique_ptr<AdminHandler> admin_handler_;
+  std::unique_ptr<AgentStreamHandler> agent_handler_;
+  std::unique_ptr<FleetMaintenance> maintenance_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string bound_address_;
+  bool shut_down_ = false;
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_

@@ -1,0 +1,48 @@
+#include "controller/server/proto_convert.h"
+
+namespace dm {
+
+int64_t UnixMillisOrZero(absl::Time t) {
+  return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t);
+}
+
+dm::v1::Agent ToProto(const AgentView& view) {
+  const AgentRecord& r = view.record;
+  dm::v1::Agent out;
+  out.set_id(r.id);
+  out.set_name(r.name);
+  out.set_role(r.role);
+  out.set_state(view.connected ? dm::v1::CONNECTED : dm::v1::DISCONNECTED);
+  out.set_address(r.address);
+  out.set_version(r.version);
+  out.set_last_seen_unix_ms(UnixMillisOrZero(r.last_seen));
+  out.set_enrolled_unix_ms(UnixMillisOrZero(r.enrolled));
+  out.set_cert_serial(r.cert_serial);
+  out.set_cert_expires_unix_ms(UnixMillisOrZero(r.cert_expires));
+  *out.mutable_facts() = r.facts;
+  return out;
+}
+
+dm::v1::Token ToProto(const TokenRecord& t) {
+  dm::v1::Token out;
+  out.set_id(t.id);
+  out.set_role(t.role);
+  out.set_uses_allowed(t.uses_allowed);
+  out.set_uses_left(t.uses_left());
+  out.set_created_unix_ms(UnixMillisOrZero(t.created));
+  out.set_expires_unix_ms(UnixMillisOrZero(t.expires));
+  out.set_revoked(t.is_revoked());
+  out.set_description(t.description);
+  return out;
+}
+
+dm::v1::Event ToProto(const EventRecord& e) {
+  dm::v1::Event out;
+  out.set_time_unix_ms(UnixMillisOrZero(e.time));
+  out.set_kind(e.kind);
+  out.set_subject(e.subject);
+  out.set_message(e.message);
+  return out;
+}
+
+}  // namespace dm
