@@ -1,0 +1,105 @@
+#include "agent/commands/command_dispatcher.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "agent/exec/command_runner.h"
+#include "common/version.h"
+#include "spdlog/spdlog.h"
+
+namespace dm {
+
+void CommandDispatcher::Start(const dm::v1::Command& command) {
+  const std::string& id = command.id();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!seen_.insert(id).second) return;
+    seen_order_.push_back(id);
+    if (seen_order_.size() > kRememberedIds) {
+      seen_.erase(seen_order_.front());
+      seen_order_.pop_front();
+    }
+  }
+  switch (command.kind_case()) {
+    case dm::v1::Command::kNoop: {
+      dm::v1::CommandResult result;
+      result.set_exit_code(0);
+      Finish(id, result);
+      return;
+    }
+    case dm::v1::Command::kExec: {
+      auto cancelled = std::make_shared<std::atomic<bool>>(false);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        running_[id] = cancelled;
+      }
+      spdlog::info("command {}: exec {}", id, command.exec().argv_size() ? command.exec().argv(0) : "");
+      std::thread([this, id, exec = command.exec(), cancelled] { RunExec(id, exec, cancelled); }).detach();
+      return;
+    }
+    default: {
+      dm::v1::CommandResult result;
+      result.set_exit_code(-1);
+      result.set_error(absl::StrCat("dm-agent ", kVersion, " does not know this kind of command (",
+                                    command.kind_case(), "); upgrade the agent"));
+      Finish(id, result);
+    }
+  }
+}
+
+void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand& exec,
+                                std::shared_ptr<std::atomic<bool>> cancelled) {
+  size_t dropped = 0;
+  dm::v1::CommandResult result = RunCommand(
+      exec,
+      [&](dm::v1::CommandOutput::Stream stream, std::string chunk) {
+        dm::v1::AgentMessage message;
+        dm::v1::CommandOutput* output = message.mutable_output();
+        output->set_command_id(id);
+        output->set_stream(stream);
+        size_t n = chunk.size();
+        output->set_data(std::move(chunk));
+        if (!outbox_->Push(std::move(message))) dropped += n;
+      },
+      *cancelled);
+  if (dropped > 0) {
+    std::string note = absl::StrCat(dropped, " bytes of output were dropped while the controller was unreachable");
+    result.set_error(result.error().empty() ? note : absl::StrCat(result.error(), "; ", note));
+  }
+  spdlog::info("command {}: exit {}{}", id, result.exit_code(),
+               result.error().empty() ? "" : " (" + result.error() + ")");
+  Finish(id, std::move(result));
+}
+
+void CommandDispatcher::Finish(const std::string& id, dm::v1::CommandResult result) {
+  dm::v1::AgentMessage message;
+  result.set_command_id(id);
+  *message.mutable_result() = std::move(result);
+  // Queued before the command leaves `running_`, so that a Hello always lists it one way or the
+  // other (see Hello.active_commands).
+  outbox_->Push(std::move(message));
+  std::lock_guard<std::mutex> lock(mu_);
+  running_.erase(id);
+  if (running_.empty()) idle_.notify_all();
+}
+
+void CommandDispatcher::Cancel(const std::string& command_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = running_.find(command_id);
+  if (it != running_.end()) *it->second = true;
+}
+
+std::vector<std::string> CommandDispatcher::ActiveIds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> ids;
+  for (const auto& [id, cancelled] : running_) ids.push_back(id);
+  return ids;
+}
+
+void CommandDispatcher::CancelAllAndWait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (auto& [id, cancelled] : running_) *cancelled = true;
+  idle_.wait(lock, [this] { return running_.empty(); });
+}
+
+}  // namespace dm

@@ -1,0 +1,54 @@
+// Runs the commands the controller sends and queues their output and results in the Outbox.
+// Each exec runs in its own thread; a no-op is answered at once.
+//
+// Thread-safe.
+#ifndef DM_AGENT_COMMANDS_COMMAND_DISPATCHER_H_
+#define DM_AGENT_COMMANDS_COMMAND_DISPATCHER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "agent/session/outbox.h"
+#include "dm/v1/agent.pb.h"
+
+namespace dm {
+
+class CommandDispatcher {
+ public:
+  explicit CommandDispatcher(Outbox* outbox) : outbox_(outbox) {}
+  ~CommandDispatcher() { CancelAllAndWait(); }
+
+  // Starts `command`. A command id seen before is ignored: the controller may deliver a command
+  // again after a reconnect, and it must not run twice.
+  void Start(const dm::v1::Command& command);
+  void Cancel(const std::string& command_id);
+  // Ids of commands still running.
+  std::vector<std::string> ActiveIds() const;
+  // Stops every running command and waits for their threads (agent shutdown).
+  void CancelAllAndWait();
+
+ private:
+  void RunExec(const std::string& id, const dm::v1::ExecCommand& exec,
+               std::shared_ptr<std::atomic<bool>> cancelled);
+  void Finish(const std::string& id, dm::v1::CommandResult result);
+
+  Outbox* const outbox_;
+  mutable std::mutex mu_;
+  std::condition_variable idle_;
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;  // guarded by mu_
+  // Recent command ids, for the duplicate check; bounded so a long-lived agent does not grow.
+  static constexpr size_t kRememberedIds = 10000;
+  std::set<std::string> seen_;          // guarded by mu_
+  std::deque<std::string> seen_order_;  // guarded by mu_; oldest first
+};
+
+}  // namespace dm
+
+#endif  // DM_AGENT_COMMANDS_COMMAND_DISPATCHER_H_

@@ -1,0 +1,139 @@
+// dm-agent: runs on every managed host. Enrolls once with a join token, then keeps one stream to
+// the controller and runs what it is told.
+//
+// Exit codes: 0 stopped by a signal; 1 could not enroll or start; 2 bad command line;
+// 3 the controller refuses this agent (removed: its certificate is revoked).
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/strings/strip.h"
+#include "agent/enroll/enroll.h"
+#include "agent/facts/facts.h"
+#include "agent/identity/agent_identity.h"
+#include "agent/session/session.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRefused = 3;
+
+struct Flags {
+  std::string controller;
+  std::string token;
+  std::string token_file;
+  std::string data_dir = "/var/lib/dm-agent";
+  std::string name;
+  std::string log_level = "info";
+  double enroll_timeout_seconds = 30;
+};
+
+// The identity in the data directory, enrolling first if there is none yet.
+absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
+  absl::StatusOr<dm::AgentIdentity> identity = dm::AgentIdentity::Load(flags.data_dir);
+  if (identity.ok()) {
+    if (!flags.token.empty() || !flags.token_file.empty()) {
+      spdlog::info("already enrolled as {}; the join token is not needed and was not used", identity->name);
+    }
+    // An operator may move the controller; the flag wins over the address stored at enrollment.
+    if (!flags.controller.empty()) identity->controller = flags.controller;
+    return identity;
+  }
+  if (!absl::IsNotFound(identity.status())) return identity.status();
+
+  std::string token = flags.token;
+  if (!flags.token_file.empty()) {
+    absl::StatusOr<std::string> text = dm::ReadFile(flags.token_file);
+    if (!text.ok()) return text.status();
+    token = std::string(absl::StripAsciiWhitespace(*text));
+  }
+  if (token.empty() || flags.controller.empty()) {
+    return absl::FailedPreconditionError(
+        "this agent is not enrolled yet: pass --controller HOST:PORT and --token TOKEN (from "
+        "'dmctl token create')");
+  }
+  dm::EnrollOptions options;
+  options.controller = flags.controller;
+  options.token = token;
+  options.data_dir = flags.data_dir;
+  options.facts = dm::CollectFacts();
+  options.name = flags.name.empty() ? options.facts.hostname() : flags.name;
+  options.timeout = absl::Seconds(flags.enroll_timeout_seconds);
+  spdlog::info("enrolling with {} as {}", options.controller, options.name);
+  absl::StatusOr<dm::AgentIdentity> enrolled = dm::Enroll(options);
+  if (enrolled.ok()) {
+    spdlog::info("enrolled as {} (id {}, role '{}'); credentials in {}", enrolled->name, enrolled->id,
+                 enrolled->role, flags.data_dir);
+  }
+  return enrolled;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  CLI::App app{"dm-agent: the DeployMachine host agent"};
+  app.set_version_flag("--version", std::string("dm-agent ") + dm::kVersion);
+  app.add_option("--controller", flags.controller,
+                 "Controller HOST:PORT; needed to enroll, afterwards it overrides the stored address");
+  app.add_option("--token", flags.token,
+                 "Join token from 'dmctl token create' (used once, to enroll; see --token-file)");
+  app.add_option("--token-file", flags.token_file,
+                 "Read the join token from this file instead: it stays out of the process list")
+      ->excludes("--token");
+  app.add_option("--data-dir", flags.data_dir, "Where the agent keeps its key and certificates (0700)")
+      ->capture_default_str();
+  app.add_option("--name", flags.name, "The agent's name in the fleet (default: the hostname)");
+  app.add_option("--enroll-timeout", flags.enroll_timeout_seconds,
+                 "Seconds to keep trying to reach the controller when enrolling")
+      ->capture_default_str();
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+
+  if (absl::Status s = dm::InitLogging("dm-agent", flags.log_level); !s.ok()) {
+    std::fprintf(stderr, "dm-agent: %s\n", std::string(s.message()).c_str());
+    return kExitUsage;
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  absl::StatusOr<dm::AgentIdentity> identity = LoadOrEnroll(flags);
+  if (!identity.ok()) {
+    spdlog::critical("{}", std::string(identity.status().message()));
+    return kExitFailure;
+  }
+
+  dm::Session session(*identity, dm::SessionOptions{});
+  std::thread signal_waiter([&session, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != 0) {
+      spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    session.Stop();
+  });
+  absl::Status ended = session.Run();
+  // Wake the signal thread if the session ended on its own (a refusal).
+  if (!ended.ok()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  if (!ended.ok()) return kExitRefused;
+  spdlog::info("stopped");
+  return 0;
+}
