@@ -3,6 +3,7 @@
 //
 // Exit codes: 0 stopped by a signal; 1 could not enroll or start; 2 bad command line;
 // 3 the controller refuses this agent (removed: its certificate is revoked).
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -121,17 +122,19 @@ int main(int argc, char** argv) {
   }
 
   dm::Session session(*identity, dm::SessionOptions{});
-  std::thread signal_waiter([&session, signals] {
+  std::atomic<bool> ended_by_itself{false};
+  std::thread signal_waiter([&session, &ended_by_itself, signals] {
     int received = 0;
     sigwait(&signals, &received);
-    if (received != 0) {
-      spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
-    }
+    if (!ended_by_itself) spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
     session.Stop();
   });
   absl::Status ended = session.Run();
-  // Wake the signal thread if the session ended on its own (a refusal).
-  if (!ended.ok()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  if (!ended.ok()) {
+    // The session ended on its own (a refusal): wake the signal thread so it can be joined.
+    ended_by_itself = true;
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  }
   signal_waiter.join();
   if (!ended.ok()) return kExitRefused;
   spdlog::info("stopped");

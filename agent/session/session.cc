@@ -32,17 +32,16 @@ Session::Session(AgentIdentity identity, SessionOptions options)
     : identity_(std::move(identity)),
       options_(options),
       epoch_(RandomUint64() | 1),  // never 0: 0 means "no epoch yet" to the controller
-      backoff_(options.initial_backoff, options.max_backoff, RandomUnit) {
+      backoff_(options.initial_backoff, options.max_backoff, RandomUnit) {}
+
+std::shared_ptr<grpc::Channel> Session::Dial() const {
   grpc::ChannelArguments args;
   // Keepalive pings find a dead connection (and keep NAT mappings) while the stream is idle.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  // Reconnection pacing is ours (Backoff); keep gRPC's own short so it does not add to it.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = CreateControllerChannel(identity_.controller,
-                                     {identity_.ca_pem, identity_.key_pem, identity_.cert_pem}, args);
+  return CreateControllerChannel(identity_.controller,
+                                 {identity_.ca_pem, identity_.key_pem, identity_.cert_pem}, args);
 }
 
 Session::~Session() { Stop(); }
@@ -87,7 +86,10 @@ absl::Status Session::Run() {
 }
 
 grpc::Status Session::RunStream(bool* welcomed) {
-  auto stub = dm::v1::AgentService::NewStub(channel_);
+  // A fresh channel for every attempt: a channel that failed keeps answering fail-fast calls
+  // with its cached error for a while even after the controller is back (seen with gRPC 1.51),
+  // and the pacing of attempts belongs to our Backoff alone.
+  auto stub = dm::v1::AgentService::NewStub(Dial());
   grpc::ClientContext context;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -40,6 +40,7 @@ class Session {
   // One stream from dial to end. Returns how it ended; `welcomed` tells whether the controller
   // accepted the stream (then the backoff starts over).
   grpc::Status RunStream(bool* welcomed);
+  std::shared_ptr<grpc::Channel> Dial() const;
   void WriteLoop(grpc::ClientReaderWriter<dm::v1::AgentMessage, dm::v1::ControllerMessage>* stream,
                  absl::Duration heartbeat_interval);
   void SleepUnlessStopped(absl::Duration d);
@@ -47,7 +48,6 @@ class Session {
   const AgentIdentity identity_;
   const SessionOptions options_;
   const uint64_t epoch_;
-  std::shared_ptr<grpc::Channel> channel_;
   Outbox outbox_;
   CommandDispatcher dispatcher_{&outbox_};
   Backoff backoff_;

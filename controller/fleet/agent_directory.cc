@@ -187,7 +187,8 @@ std::vector<std::string> AgentDirectory::ExpireSilent() {
     for (auto& [id, entry] : agents_) {
       if (entry.connection && entry.last_heard < deadline) {
         to_close.push_back(std::move(entry.connection));
-        entry.disconnected_since = entry.last_heard;
+        // The resume grace counts from when the loss was noticed; last_seen keeps the last word.
+        entry.disconnected_since = clock_->Now();
         entry.status_dirty = true;
         --connected_;
         expired.push_back(id);

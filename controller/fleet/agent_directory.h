@@ -31,7 +31,7 @@ namespace dm {
 struct AgentView {
   AgentRecord record;
   bool connected = false;
-  absl::Time disconnected_since = absl::InfinitePast();  // when it was last seen connected
+  absl::Time disconnected_since = absl::InfinitePast();  // when its stream was lost
 };
 
 // Where a resumed stream picks up: the agent re-sends what follows `acked_seq`.

@@ -97,7 +97,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   DM_RETURN_IF_ERROR(dmctl.Write(dir + "/dmctl.yaml"));
 
   MaintenanceOptions maintenance;
-  maintenance.resume_grace = window;
+  // A command survives its agent's disconnection for this long, to be resumed on reconnect.
+  maintenance.resume_grace = 2 * window;
   c->maintenance_ = std::make_unique<FleetMaintenance>(c->directory_.get(), c->tracker_.get(),
                                                        c->store_.get(), maintenance);
   c->maintenance_->Start();

@@ -1,0 +1,30 @@
+// Every dmctl command, in the order --help lists them.
+#include "dmctl/command.h"
+
+namespace dm::dmctl {
+
+std::unique_ptr<Command> NewAgentsList();
+std::unique_ptr<Command> NewAgentsShow();
+std::unique_ptr<Command> NewAgentsRemove();
+std::unique_ptr<Command> NewAgentsPing();
+std::unique_ptr<Command> NewTokenCreate();
+std::unique_ptr<Command> NewTokenList();
+std::unique_ptr<Command> NewTokenRevoke();
+std::unique_ptr<Command> NewExec();
+std::unique_ptr<Command> NewEventsList();
+
+std::vector<std::unique_ptr<Command>> BuiltinCommands() {
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(NewAgentsList());
+  commands.push_back(NewAgentsShow());
+  commands.push_back(NewAgentsRemove());
+  commands.push_back(NewAgentsPing());
+  commands.push_back(NewTokenCreate());
+  commands.push_back(NewTokenList());
+  commands.push_back(NewTokenRevoke());
+  commands.push_back(NewExec());
+  commands.push_back(NewEventsList());
+  return commands;
+}
+
+}  // namespace dm::dmctl

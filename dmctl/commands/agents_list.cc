@@ -1,0 +1,52 @@
+// dmctl agents list [--json]
+#include "common/grpc_status.h"
+#include "dmctl/command.h"
+#include "dmctl/output/agent_json.h"
+#include "dmctl/output/format.h"
+#include "dmctl/output/table.h"
+
+namespace dm::dmctl {
+namespace {
+
+class AgentsList : public Command {
+ public:
+  std::vector<std::string> Path() const override { return {"agents", "list"}; }
+  std::string Synopsis() const override { return "List enrolled agents and whether they are connected"; }
+  void AddFlags(CLI::App* app) override {
+    app->add_flag("--json", json_, "Print a JSON array (fields: name, id, state, address, version, last_seen, ...)");
+  }
+
+  int Run(Context& context) override {
+    dm::v1::Admin::Stub* admin = context.Admin();
+    if (admin == nullptr) return kUnreachable;
+    grpc::ClientContext call;
+    SetCallDeadline(&call);
+    dm::v1::ListAgentsResponse response;
+    if (grpc::Status s = admin->ListAgents(&call, {}, &response); !s.ok()) {
+      return context.Fail(FromGrpcStatus(s));
+    }
+    if (json_) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& agent : response.agents()) list.push_back(AgentToJson(agent));
+      context.out() << list.dump(2) << "\n";
+      return kOk;
+    }
+    absl::Time now = absl::Now();
+    Table table({"NAME", "STATE", "ADDRESS", "ROLE", "VERSION", "LAST SEEN"});
+    for (const auto& a : response.agents()) {
+      table.AddRow({a.name(), StateName(a.state()), a.address(), a.role().empty() ? "-" : a.role(),
+                    a.version(), Ago(a.last_seen_unix_ms(), now)});
+    }
+    table.Print(context.out());
+    return kOk;
+  }
+
+ private:
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewAgentsList() { return std::make_unique<AgentsList>(); }
+
+}  // namespace dm::dmctl

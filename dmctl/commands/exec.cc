@@ -1,0 +1,102 @@
+// dmctl exec AGENT [--timeout S] [--cwd DIR] [--env K=V]... -- CMD ARGS...
+//
+// Runs CMD on the agent (argv as given, no shell) and streams its stdout and stderr here. Exits
+// with the remote exit code, 128+N if a signal N ended it, or 255 if dmctl itself failed, as ssh
+// does; so `dmctl exec web-1 -- test -f /etc/x && ...` works in scripts.
+#include <csignal>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "dmctl/command.h"
+
+namespace dm::dmctl {
+namespace {
+
+constexpr int kExecFailed = 255;
+
+// Ctrl-C cancels the call, which stops the remote program, instead of leaving it running.
+grpc::ClientContext* g_interruptible = nullptr;
+void CancelOnSignal(int) {
+  if (g_interruptible != nullptr) g_interruptible->TryCancel();
+}
+
+class Exec : public Command {
+ public:
+  std::vector<std::string> Path() const override { return {"exec"}; }
+  std::string Synopsis() const override {
+    return "Run a command on an agent and stream its output; exits with its exit code";
+  }
+  void AddFlags(CLI::App* app) override {
+    app->add_option("agent", agent_, "Agent name")->required();
+    app->add_option("command", argv_, "Program and arguments, after --")->required();
+    app->add_option("--timeout", timeout_seconds_, "Stop the program after this many seconds (0: never)")
+        ->capture_default_str();
+    app->add_option("--cwd", cwd_, "Working directory on the agent");
+    app->add_option("--env", env_, "KEY=VALUE added to the program's environment (repeatable)");
+    app->footer("Example: dmctl exec web-1 -- systemctl status nginx");
+  }
+
+  int Run(Context& context) override {
+    dm::v1::ExecRequest request;
+    request.set_agent(agent_);
+    for (const auto& a : argv_) request.mutable_command()->add_argv(a);
+    request.mutable_command()->set_cwd(cwd_);
+    request.mutable_command()->set_timeout_ms(timeout_seconds_ * 1000);
+    for (const auto& kv : env_) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        context.err() << "dmctl: --env " << kv << ": expected KEY=VALUE\n";
+        return kUsage;
+      }
+      (*request.mutable_command()->mutable_env())[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    dm::v1::Admin::Stub* admin = context.Admin();
+    if (admin == nullptr) return kExecFailed;
+
+    grpc::ClientContext call;
+    g_interruptible = &call;
+    std::signal(SIGINT, CancelOnSignal);
+    std::signal(SIGTERM, CancelOnSignal);
+    auto reader = admin->Exec(&call, request);
+    dm::v1::ExecEvent event;
+    std::optional<dm::v1::CommandResult> result;
+    while (reader->Read(&event)) {
+      if (event.has_output()) {
+        const auto& o = event.output();
+        std::ostream& sink = o.stream() == dm::v1::CommandOutput::STDERR ? context.err() : context.out();
+        sink.write(o.data().data(), static_cast<std::streamsize>(o.data().size()));
+        sink.flush();
+      } else if (event.has_result()) {
+        result = event.result();
+      }
+    }
+    grpc::Status status = reader->Finish();
+    g_interruptible = nullptr;
+    if (!status.ok()) {
+      context.Fail(FromGrpcStatus(status));
+      return kExecFailed;
+    }
+    if (!result) {
+      context.err() << "dmctl: the controller ended the call without a result\n";
+      return kExecFailed;
+    }
+    if (!result->error().empty()) context.err() << "dmctl: " << agent_ << ": " << result->error() << "\n";
+    if (result->signal() != 0) return 128 + result->signal();
+    if (result->exit_code() < 0) return kExecFailed;
+    return result->exit_code();
+  }
+
+ private:
+  std::string agent_;
+  std::vector<std::string> argv_;
+  uint32_t timeout_seconds_ = 0;
+  std::string cwd_;
+  std::vector<std::string> env_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewExec() { return std::make_unique<Exec>(); }
+
+}  // namespace dm::dmctl
