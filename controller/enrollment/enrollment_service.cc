@@ -72,7 +72,17 @@ absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRe
   agent.cert_serial = cert.SerialHex();
   agent.cert_expires = cert.NotAfter();
 
-  DM_RETURN_IF_ERROR(store_->CommitEnrollment(token, agent));
+  // The commit counts the use only if nobody else used the token since we read it. Agents of one
+  // fleet often enroll at the same moment with one multi-use token: on a lost race, read the
+  // token again and retry while it is still usable. Each round some enrollment wins, so this ends.
+  for (int attempt = 0;; ++attempt) {
+    absl::Status committed = store_->CommitEnrollment(token, agent);
+    if (!absl::IsAborted(committed) || attempt >= kMaxCommitAttempts) {
+      DM_RETURN_IF_ERROR(committed);
+      break;
+    }
+    DM_ASSIGN_OR_RETURN(token, tokens_->CheckUsable(request.token_id(), request.token_secret()));
+  }
   directory_->Add(agent);
   return Enrolled{agent, cert.ToPem()};
 }

@@ -26,14 +26,16 @@ struct Enrolled {
 class EnrollmentService {
  public:
   static constexpr absl::Duration kAgentCertificateValidity = absl::Hours(24 * 365);
+  // Retries of the token's compare-and-swap lost to concurrent enrollments.
+  static constexpr int kMaxCommitAttempts = 1000;
 
   EnrollmentService(Store* store, TokenService* tokens, const CertificateAuthority* ca,
                     AgentDirectory* directory, Clock* clock)
       : store_(store), tokens_(tokens), ca_(ca), directory_(directory), clock_(clock) {}
 
   // Errors: InvalidArgument (bad name or CSR), Unauthenticated / PermissionDenied (token, see
-  // TokenService::CheckUsable), AlreadyExists (name taken), Aborted (the token's last use was
-  // taken by a concurrent enrollment).
+  // TokenService::CheckUsable; also when concurrent enrollments used it up meanwhile),
+  // AlreadyExists (name taken).
   absl::StatusOr<Enrolled> Enroll(const dm::v1::EnrollRequest& request, const std::string& peer);
 
  private:

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/tls/csr.h"
 #include "common/tls/key.h"
 #include "controller/testing/temp_store.h"
@@ -116,6 +119,27 @@ TEST_F(EnrollmentServiceTest, SingleUseTokenEnrollsOnlyOnce) {
   auto second = service_->Enroll(Request(token, "web-2"), "peer");
   EXPECT_EQ(second.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(store_->ListAgents()->size(), 1u);
+}
+
+TEST_F(EnrollmentServiceTest, ConcurrentEnrollmentsShareAMultiUseTokenWithoutSpuriousRefusals) {
+  NewToken token = MakeToken(8);
+  std::vector<dm::v1::EnrollRequest> requests;
+  for (int i = 0; i < 10; ++i) requests.push_back(Request(token, "node-" + std::to_string(i)));
+  std::atomic<int> enrolled{0}, used_up{0};
+  std::vector<std::thread> threads;
+  for (auto& request : requests) {
+    threads.emplace_back([&] {
+      auto result = service_->Enroll(request, "peer");
+      if (result.ok()) ++enrolled;
+      if (absl::IsPermissionDenied(result.status())) ++used_up;
+    });
+  }
+  for (auto& t : threads) t.join();
+  // Exactly the token's uses succeed; the rest are told it is used up, never a race error.
+  EXPECT_EQ(enrolled.load(), 8);
+  EXPECT_EQ(used_up.load(), 2);
+  EXPECT_EQ(store_->ListAgents()->size(), 8u);
+  EXPECT_EQ(store_->GetToken(token.token.id)->uses, 8u);
 }
 
 TEST(AgentNameTest, AcceptsHostLikeNamesOnly) {
