@@ -34,14 +34,21 @@ Session::Session(AgentIdentity identity, SessionOptions options)
       epoch_(RandomUint64() | 1),  // never 0: 0 means "no epoch yet" to the controller
       backoff_(options.initial_backoff, options.max_backoff, RandomUnit) {}
 
-std::shared_ptr<grpc::Channel> Session::Dial() const {
+grpc::ChannelArguments AgentStreamChannelArguments() {
   grpc::ChannelArguments args;
   // Keepalive pings find a dead connection (and keep NAT mappings) while the stream is idle.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Small messages: flow-control tuning pings (BDP probes) are pure overhead here.
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  return args;
+}
+
+std::shared_ptr<grpc::Channel> Session::Dial() const {
   return CreateControllerChannel(identity_.controller,
-                                 {identity_.ca_pem, identity_.key_pem, identity_.cert_pem}, args);
+                                 {identity_.ca_pem, identity_.key_pem, identity_.cert_pem},
+                                 AgentStreamChannelArguments());
 }
 
 Session::~Session() { Stop(); }

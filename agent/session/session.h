@@ -20,6 +20,10 @@
 
 namespace dm {
 
+// Channel settings for the agent's stream (also used by the fleet benchmark's simulated agents,
+// so that they cost the controller what real ones do).
+grpc::ChannelArguments AgentStreamChannelArguments();
+
 struct SessionOptions {
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);

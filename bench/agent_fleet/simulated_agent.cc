@@ -1,6 +1,7 @@
 #include "bench/agent_fleet/simulated_agent.h"
 
 #include "absl/time/clock.h"
+#include "agent/session/session.h"
 #include "common/random.h"
 
 namespace dm::bench {
@@ -8,7 +9,7 @@ namespace dm::bench {
 SimulatedAgent::SimulatedAgent(const std::string& address, const ChannelCredentialsPem& pem,
                                FleetCounters* counters)
     : counters_(counters) {
-  grpc::ChannelArguments args;
+  grpc::ChannelArguments args = AgentStreamChannelArguments();
   // Its own TCP connection, as a real agent on its own host would have.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   channel_ = CreateControllerChannel(address, pem, args);
@@ -16,6 +17,7 @@ SimulatedAgent::SimulatedAgent(const std::string& address, const ChannelCredenti
 }
 
 void SimulatedAgent::Start() {
+  started_ = true;
   context_.set_wait_for_ready(true);
   stub_->async()->Connect(&context_, this);
   dm::v1::AgentMessage hello;
@@ -70,7 +72,12 @@ void SimulatedAgent::OnReadDone(bool ok) {
 
 void SimulatedAgent::OnDone(const grpc::Status& status) {
   if (welcomed_) counters_->connected--;
-  if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) counters_->failed++;
+  if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+    if (counters_->failed++ == 0) {
+      std::lock_guard<std::mutex> lock(counters_->mu);
+      counters_->first_error = std::to_string(status.error_code()) + ": " + status.error_message();
+    }
+  }
   done_ = true;
 }
 

@@ -20,6 +20,8 @@ struct FleetCounters {
   std::atomic<int> connected{0};
   std::atomic<int> failed{0};     // streams that ended with an error while the benchmark ran
   std::atomic<int> commands{0};   // no-ops answered
+  std::mutex mu;
+  std::string first_error;        // guarded by mu
 };
 
 class SimulatedAgent : public grpc::ClientBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage> {
@@ -31,7 +33,7 @@ class SimulatedAgent : public grpc::ClientBidiReactor<dm::v1::AgentMessage, dm::
   void SendHeartbeat();
   // Ends the stream; OnDone follows.
   void Cancel() { context_.TryCancel(); }
-  bool done() const { return done_; }
+  bool done() const { return !started_ || done_; }
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -48,10 +50,10 @@ class SimulatedAgent : public grpc::ClientBidiReactor<dm::v1::AgentMessage, dm::
   std::mutex mu_;
   std::deque<dm::v1::AgentMessage> queue_;  // guarded by mu_; front() is in flight if writing_
   bool writing_ = false;
-  bool welcomed_ = false;
+  std::atomic<bool> welcomed_{false};
+  std::atomic<bool> started_{false};
   uint64_t seq_ = 0;
   std::atomic<bool> done_{false};
-  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace dm::bench

@@ -151,24 +151,18 @@ void AgentDirectory::Detach(const std::string& agent_id, const AgentConnection* 
   --connected_;
 }
 
-bool AgentDirectory::Heard(const std::string& agent_id, uint64_t seq) {
+bool AgentDirectory::Heard(const std::string& agent_id, uint64_t seq, uint64_t* acked_seq) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = agents_.find(agent_id);
   if (it == agents_.end()) return false;
   Entry& entry = it->second;
   entry.last_heard = clock_->Now();
   entry.record.last_seen = entry.last_heard;
-  entry.status_dirty = true;
-  if (seq == 0) return true;
-  if (seq <= entry.acked_seq) return false;
-  entry.acked_seq = seq;
-  return true;
-}
-
-uint64_t AgentDirectory::AckedSeq(const std::string& agent_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = agents_.find(agent_id);
-  return it == agents_.end() ? 0 : it->second.acked_seq;
+  entry.seen_dirty = true;
+  bool fresh = seq == 0 || seq > entry.acked_seq;
+  if (seq > entry.acked_seq) entry.acked_seq = seq;
+  *acked_seq = entry.acked_seq;
+  return fresh;
 }
 
 bool AgentDirectory::Send(const std::string& agent_id, const dm::v1::ControllerMessage& message) {
@@ -191,7 +185,7 @@ std::vector<std::string> AgentDirectory::ExpireSilent() {
         entry.disconnected_since = clock_->Now();
         entry.status_dirty = true;
         --connected_;
-        expired.push_back(id);
+        expired.push_back(entry.record.name);
       }
     }
   }
@@ -209,16 +203,16 @@ bool AgentDirectory::DisconnectedLongerThan(const std::string& agent_id, absl::D
   return !it->second.connection && clock_->Now() - it->second.disconnected_since > grace;
 }
 
-std::vector<AgentStatus> AgentDirectory::TakeDirtyStatus() {
+std::vector<AgentStatus> AgentDirectory::TakeDirtyStatus(bool include_heartbeats) {
   std::vector<AgentStatus> out;
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [id, entry] : agents_) {
-    if (!entry.status_dirty) continue;
+    if (!entry.status_dirty && !(include_heartbeats && entry.seen_dirty)) continue;
     AgentStatus status{id, entry.record.last_seen, entry.record.address, entry.record.version,
                        entry.facts_dirty, {}};
     if (entry.facts_dirty) status.facts = entry.record.facts;
     out.push_back(std::move(status));
-    entry.status_dirty = entry.facts_dirty = false;
+    entry.seen_dirty = entry.status_dirty = entry.facts_dirty = false;
   }
   return out;
 }

@@ -74,21 +74,22 @@ class AgentDirectory {
   void Detach(const std::string& agent_id, const AgentConnection* connection);
 
   // Notes traffic from the agent now. For a sequenced message (seq > 0) answers whether it is
-  // new; false means it was already received before a reconnect and must be ignored.
-  bool Heard(const std::string& agent_id, uint64_t seq);
-  // The highest sequence number received from the agent in its current epoch.
-  uint64_t AckedSeq(const std::string& agent_id) const;
+  // new; false means it was already received before a reconnect and must be ignored. Sets
+  // `acked_seq` to the highest sequence number received in the agent's current epoch.
+  bool Heard(const std::string& agent_id, uint64_t seq, uint64_t* acked_seq);
 
   // Sends to the agent's current stream. false if it has none.
   bool Send(const std::string& agent_id, const dm::v1::ControllerMessage& message);
 
-  // Closes the streams of agents not heard from within the heartbeat window. Returns their ids.
+  // Closes the streams of agents not heard from within the heartbeat window. Returns their names.
   std::vector<std::string> ExpireSilent();
   // Agents without a stream for longer than `grace`.
   bool DisconnectedLongerThan(const std::string& agent_id, absl::Duration grace) const;
 
-  // Status changed since the last call, for Store::RecordAgentStatus.
-  std::vector<AgentStatus> TakeDirtyStatus();
+  // Status changed since the last call, for Store::RecordAgentStatus. Agents whose only change
+  // is a newer last_seen (heartbeats) are included only with `include_heartbeats`: rewriting
+  // every agent's row every few seconds would cost more than that figure is worth.
+  std::vector<AgentStatus> TakeDirtyStatus(bool include_heartbeats = true);
   // Puts back status that could not be written, so the next flush retries it.
   void ReturnDirtyStatus(const std::vector<AgentStatus>& status);
 
@@ -105,7 +106,8 @@ class AgentDirectory {
     absl::Time disconnected_since = absl::InfinitePast();
     uint64_t epoch = 0;
     uint64_t acked_seq = 0;
-    bool status_dirty = false;
+    bool seen_dirty = false;   // last_seen moved (heartbeats)
+    bool status_dirty = false;  // connected, disconnected or re-attached
     bool facts_dirty = false;
   };
 

@@ -92,10 +92,13 @@ TEST_F(AgentDirectoryTest, SequenceNumbersResumeWithinAnEpochAndRestartWithANewO
   Enroll("a1", "web-1");
   auto c1 = std::make_shared<FakeConnection>();
   directory_->Attach("a1", c1, Hello(42));
-  EXPECT_TRUE(directory_->Heard("a1", 1));
-  EXPECT_TRUE(directory_->Heard("a1", 2));
-  EXPECT_FALSE(directory_->Heard("a1", 2));  // a duplicate after a resend
-  EXPECT_TRUE(directory_->Heard("a1", 0));   // unsequenced heartbeats always count
+  uint64_t acked = 0;
+  EXPECT_TRUE(directory_->Heard("a1", 1, &acked));
+  EXPECT_TRUE(directory_->Heard("a1", 2, &acked));
+  EXPECT_EQ(acked, 2u);
+  EXPECT_FALSE(directory_->Heard("a1", 2, &acked));  // a duplicate after a resend
+  EXPECT_TRUE(directory_->Heard("a1", 0, &acked));   // unsequenced heartbeats always count
+  EXPECT_EQ(acked, 2u);
 
   auto c2 = std::make_shared<FakeConnection>();
   EXPECT_EQ(directory_->Attach("a1", c2, Hello(42)).acked_seq, 2u);
@@ -112,11 +115,12 @@ TEST_F(AgentDirectoryTest, SilentAgentsAreExpiredAfterTheWindow) {
   directory_->Attach("a2", chatty, Hello(1));
 
   clock_.Advance(kWindow - absl::Seconds(1));
-  directory_->Heard("a2", 0);
+  uint64_t acked = 0;
+  directory_->Heard("a2", 0, &acked);
   EXPECT_TRUE(directory_->ExpireSilent().empty());
 
   clock_.Advance(absl::Seconds(2));
-  EXPECT_EQ(directory_->ExpireSilent(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(directory_->ExpireSilent(), std::vector<std::string>{"quiet"});
   EXPECT_TRUE(quiet->closed());
   EXPECT_FALSE(chatty->closed());
   EXPECT_FALSE(directory_->Get("quiet")->connected);
@@ -153,6 +157,19 @@ TEST_F(AgentDirectoryTest, DirtyStatusIsTakenOnceAndSurvivesAReload) {
   EXPECT_FALSE(view.connected);
   EXPECT_EQ(view.record.last_seen, clock_.Now());
   EXPECT_EQ(view.record.facts.hostname(), "h");
+}
+
+TEST_F(AgentDirectoryTest, HeartbeatOnlyChangesWaitForAHeartbeatFlush) {
+  Enroll("a1", "web-1");
+  directory_->Attach("a1", std::make_shared<FakeConnection>(), Hello(1));
+  ASSERT_EQ(directory_->TakeDirtyStatus(false).size(), 1u);  // attaching is news
+  uint64_t acked = 0;
+  clock_.Advance(absl::Seconds(1));
+  directory_->Heard("a1", 0, &acked);
+  EXPECT_TRUE(directory_->TakeDirtyStatus(false).empty());
+  auto with_heartbeats = directory_->TakeDirtyStatus(true);
+  ASSERT_EQ(with_heartbeats.size(), 1u);
+  EXPECT_EQ(with_heartbeats[0].last_seen, clock_.Now());
 }
 
 TEST_F(AgentDirectoryTest, FailedFlushIsRetried) {

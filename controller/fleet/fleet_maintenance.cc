@@ -15,24 +15,33 @@ void FleetMaintenance::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  Flush();
+  FlushNow(/*include_heartbeats=*/true);
 }
 
 void FleetMaintenance::Loop() {
   absl::Time next_flush = absl::Now() + options_.flush_interval;
+  absl::Time next_heartbeat_flush = absl::Now() + options_.heartbeat_flush_interval;
   std::unique_lock<std::mutex> lock(mu_);
   while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(options_.tick), [this] { return stopping_; })) {
     lock.unlock();
-    bool flush = absl::Now() >= next_flush;
-    if (flush) next_flush = absl::Now() + options_.flush_interval;
+    absl::Time now = absl::Now();
+    Flush flush = Flush::kNone;
+    if (now >= next_heartbeat_flush) {
+      flush = Flush::kStatusAndHeartbeats;
+      next_heartbeat_flush = now + options_.heartbeat_flush_interval;
+      next_flush = now + options_.flush_interval;
+    } else if (now >= next_flush) {
+      flush = Flush::kStatus;
+      next_flush = now + options_.flush_interval;
+    }
     RunOnce(flush);
     lock.lock();
   }
 }
 
-void FleetMaintenance::RunOnce(bool flush) {
-  for (const std::string& id : directory_->ExpireSilent()) {
-    spdlog::warn("agent {} missed its heartbeats; marked disconnected", id);
+void FleetMaintenance::RunOnce(Flush flush) {
+  for (const std::string& name : directory_->ExpireSilent()) {
+    spdlog::warn("agent {} missed its heartbeats; marked disconnected", name);
   }
   for (const std::string& agent_id : tracker_->AgentsWithCommands()) {
     if (directory_->DisconnectedLongerThan(agent_id, options_.resume_grace)) {
@@ -40,13 +49,18 @@ void FleetMaintenance::RunOnce(bool flush) {
       if (n > 0) spdlog::warn("failed {} commands of disconnected agent {}", n, agent_id);
     }
   }
-  if (flush) Flush();
+  if (flush != Flush::kNone) FlushNow(flush == Flush::kStatusAndHeartbeats);
 }
 
-void FleetMaintenance::Flush() {
-  std::vector<AgentStatus> dirty = directory_->TakeDirtyStatus();
+void FleetMaintenance::FlushNow(bool include_heartbeats) {
+  std::vector<AgentStatus> dirty = directory_->TakeDirtyStatus(include_heartbeats);
   if (dirty.empty()) return;
+  absl::Time start = absl::Now();
   absl::Status status = store_->RecordAgentStatus(dirty);
+  absl::Duration took = absl::Now() - start;
+  if (took > absl::Milliseconds(200)) {
+    spdlog::warn("saving the status of {} agents took {}", dirty.size(), absl::FormatDuration(took));
+  }
   if (!status.ok()) {
     spdlog::error("could not save status of {} agents (will retry): {}", dirty.size(),
                   std::string(status.message()));

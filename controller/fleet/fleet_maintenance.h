@@ -18,7 +18,10 @@ namespace dm {
 
 struct MaintenanceOptions {
   absl::Duration tick = absl::Seconds(1);
+  // Connects, disconnects and facts reach the Store within this...
   absl::Duration flush_interval = absl::Seconds(5);
+  // ...and last_seen from heartbeats within this (and at shutdown).
+  absl::Duration heartbeat_flush_interval = absl::Seconds(60);
   // How long a command waits for its disconnected agent to come back and resume.
   absl::Duration resume_grace = absl::Seconds(15);
 };
@@ -34,12 +37,13 @@ class FleetMaintenance {
   // Stops the thread and flushes status once more. Idempotent.
   void Stop();
 
+  enum class Flush { kNone, kStatus, kStatusAndHeartbeats };
   // One round of the work above; the thread calls it each tick. Public for tests.
-  void RunOnce(bool flush);
+  void RunOnce(Flush flush);
 
  private:
   void Loop();
-  void Flush();
+  void FlushNow(bool include_heartbeats);
 
   AgentDirectory* const directory_;
   CommandTracker* const tracker_;

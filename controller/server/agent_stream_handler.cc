@@ -178,7 +178,8 @@ class AgentStream : public Reactor {
   grpc::Status Handle(const AgentMessage& message) {
     // A message re-sent after a reconnect that was already received is acknowledged again
     // but not delivered twice.
-    bool fresh = directory_->Heard(agent_id_, message.seq());
+    uint64_t acked = 0;
+    bool fresh = directory_->Heard(agent_id_, message.seq(), &acked);
     if (fresh && (message.has_output() || message.has_result())) {
       tracker_->Deliver(agent_id_, message);
     } else if (message.has_hello()) {
@@ -186,7 +187,6 @@ class AgentStream : public Reactor {
     }
     // Acknowledge what arrived, but only when there is something new: heartbeats alone do not
     // cost a write per agent.
-    uint64_t acked = directory_->AckedSeq(agent_id_);
     if (acked > last_ack_sent_) {
       last_ack_sent_ = acked;
       ControllerMessage ack;

@@ -85,6 +85,9 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   // Our own pings find agents whose connection died without a FIN.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  // BDP probing sends a ping with incoming data to size flow-control windows; agent streams
+  // carry small messages, and with ten thousand agents the pings cost more than they tune.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   c->server_ = builder.BuildAndStart();
   if (!c->server_ || port == 0) {
     return absl::UnavailableError(absl::StrCat("could not listen on ", listen.ToString(),
