@@ -17,6 +17,7 @@
 #include "agent/session/session.h"
 #include "common/files.h"
 #include "common/log.h"
+#include "common/termination_signals.h"
 #include "common/version.h"
 #include "spdlog/spdlog.h"
 
@@ -108,12 +109,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  dm::BlockTerminationSignals();
 
   absl::StatusOr<dm::AgentIdentity> identity = LoadOrEnroll(flags);
   if (!identity.ok()) {
@@ -123,9 +119,8 @@ int main(int argc, char** argv) {
 
   dm::Session session(*identity, dm::SessionOptions{});
   std::atomic<bool> ended_by_itself{false};
-  std::thread signal_waiter([&session, &ended_by_itself, signals] {
-    int received = 0;
-    sigwait(&signals, &received);
+  std::thread signal_waiter([&session, &ended_by_itself] {
+    int received = dm::WaitForTerminationSignal();
     if (!ended_by_itself) spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
     session.Stop();
   });

@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "common/termination_signals.h"
 #include "common/version.h"
 #include "controller/server/controller_server.h"
 #include "spdlog/spdlog.h"
@@ -36,14 +37,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Signals are taken synchronously by this thread (sigwait) once the server runs; block them
-  // before any thread starts so that none of gRPC's threads receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts: this thread takes the signals once the server runs.
+  dm::BlockTerminationSignals();
 
   auto server = dm::ControllerServer::Start(options);
   if (!server.ok()) {
@@ -53,8 +48,7 @@ int main(int argc, char** argv) {
   spdlog::info("dm-controller {} listening on {}; dmctl config: {}/dmctl.yaml", dm::kVersion,
                (*server)->bound_address(), options.data_dir);
 
-  int received = 0;
-  sigwait(&signals, &received);
+  int received = dm::WaitForTerminationSignal();
   spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
   spdlog::info("stopped cleanly");
