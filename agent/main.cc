@@ -1,6 +1,8 @@
 // dm-agent: runs on every managed host. Enrolls once with a join token, then keeps one stream to
 // the controller and runs what it is told.
 //
+// `dm-agent apply PATH` converges the host from cookbooks on disk instead (apply/).
+//
 // Exit codes: 0 stopped by a signal; 1 could not enroll or start; 2 bad command line;
 // 3 the controller refuses this agent (removed: its certificate is revoked).
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/strings/strip.h"
+#include "agent/apply/apply_command.h"
 #include "agent/enroll/enroll.h"
 #include "agent/facts/facts.h"
 #include "agent/identity/agent_identity.h"
@@ -80,6 +83,8 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "apply") return dm::RunApplyCommand(argc - 1, argv + 1);
+
   Flags flags;
   CLI::App app{"dm-agent: the DeployMachine host agent"};
   app.set_version_flag("--version", std::string("dm-agent ") + dm::kVersion);

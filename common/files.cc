@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace dm {
-namespace {
 
 absl::Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(err));
@@ -20,7 +19,7 @@ absl::Status ErrnoStatus(const std::string& what, const std::string& path, int e
   return absl::InternalError(message);
 }
 
-absl::Status WriteAll(int fd, const std::string& content, const std::string& path) {
+absl::Status WriteAll(int fd, absl::string_view content, const std::string& path) {
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -32,8 +31,6 @@ absl::Status WriteAll(int fd, const std::string& content, const std::string& pat
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -8,8 +8,16 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace dm {
+
+// A status for a failed system call on `path`: "WHAT PATH: strerror", NotFound for ENOENT,
+// PermissionDenied for EACCES/EPERM.
+absl::Status ErrnoStatus(const std::string& what, const std::string& path, int err);
+
+// Writes all of `content` to `fd`, retrying short writes; `path` names it in errors.
+absl::Status WriteAll(int fd, absl::string_view content, const std::string& path);
 
 // Reads a whole file. NotFound if it does not exist.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -1,0 +1,48 @@
+// Runs a command for a resource (execute, guards, package managers): output captured, a
+// timeout, optionally as another user, in its own process group so that a timeout stops
+// everything it started.
+#ifndef DM_AGENT_COOKBOOK_PROCESS_H_
+#define DM_AGENT_COOKBOOK_PROCESS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace dm::cookbook {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH
+  std::string cwd;                // "" = inherit
+  std::string user, group;        // "" = as this process
+  std::map<std::string, std::string> env;  // added to (or replacing in) this process's environment
+  absl::Duration timeout = absl::InfiniteDuration();
+  std::optional<std::string> stdin_data;   // default: /dev/null
+};
+
+struct ProcessResult {
+  int exit_code = -1;      // -1 when killed by a signal
+  int signal = 0;
+  bool timed_out = false;
+  std::string output;      // stdout and stderr interleaved, at most kMaxOutput bytes (the end is kept)
+
+  bool ok() const { return exit_code == 0; }
+  // "exit code 3", "killed by signal 9", "timed out after 10s"
+  std::string Describe() const;
+};
+
+inline constexpr size_t kMaxOutput = 64 * 1024;
+
+// A command that cannot be started (no such program, no such user) is an error; one that runs
+// and fails is a result with its exit code.
+absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
+
+// {"/bin/sh", "-c", command}
+std::vector<std::string> ShellCommand(const std::string& command);
+
+}  // namespace dm::cookbook
+
+#endif  // DM_AGENT_COOKBOOK_PROCESS_H_

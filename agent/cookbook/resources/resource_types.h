@@ -1,0 +1,18 @@
+// One function per resource type, each defined in its own file here.
+#ifndef DM_AGENT_COOKBOOK_RESOURCES_RESOURCE_TYPES_H_
+#define DM_AGENT_COOKBOOK_RESOURCES_RESOURCE_TYPES_H_
+
+#include "agent/cookbook/resource_type.h"
+
+namespace dm::cookbook {
+
+ResourceType FileType();
+ResourceType DirectoryType();
+ResourceType LinkType();
+ResourceType TemplateType();
+ResourceType LineType();
+ResourceType ExecuteType();
+
+}  // namespace dm::cookbook
+
+#endif  // DM_AGENT_COOKBOOK_RESOURCES_RESOURCE_TYPES_H_

@@ -1,0 +1,179 @@
+#include "agent/cookbook/runner.h"
+
+#include <sys/stat.h>
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "agent/cookbook/process.h"
+#include "agent/cookbook/staged_writes.h"
+
+namespace dm::cookbook {
+namespace {
+
+class Runner {
+ public:
+  Runner(const RunList& run_list, const RunOptions& options) : run_list_(run_list), options_(options) {
+    context_.dry_run = options.dry_run;
+    context_.backup_dir = options.backup_dir;
+    context_.writes = &writes_;
+  }
+
+  RunReport Run() {
+    absl::Time start = absl::Now();
+    report_.dry_run = options_.dry_run;
+    report_.cookbooks = run_list_.cookbooks;
+    for (const auto& resource : run_list_.resources) {
+      if (failed_) {
+        Skip(*resource, resource->header().action, "not run: an earlier resource failed");
+        continue;
+      }
+      if (resource->header().action == "nothing") {
+        Skip(*resource, "nothing", "waits for a notification");
+        continue;
+      }
+      Apply(*resource, resource->header().action, "");
+    }
+    Commit();
+    if (!failed_) RunDelayedNotifications();
+    report_.duration_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    return std::move(report_);
+  }
+
+ private:
+  void Apply(Resource& resource, const std::string& action, const std::string& notified_by) {
+    const ResourceHeader& h = resource.header();
+    // Anything but a plain staged write may depend on files written before it: put them in place.
+    std::optional<std::string> reads = resource.ReadsPath();
+    if (!resource.OnlyStagesWrites() || (reads && writes_.Pending(*reads))) {
+      if (!Commit()) {
+        Skip(resource, action, "not run: an earlier resource failed");
+        return;
+      }
+    }
+    ResourceReport entry{resource.id(), h.type, h.name, action, "ok", 0, "", {}, "", "", notified_by};
+    absl::Time start = absl::Now();
+    std::string skip_reason = GuardSays(h);
+    if (!skip_reason.empty()) {
+      entry.status = "skipped";
+      entry.message = skip_reason;
+    } else {
+      absl::StatusOr<Outcome> outcome = resource.Perform(action, context_);
+      if (!outcome.ok()) {
+        entry.status = "failed";
+        entry.message = std::string(outcome.status().message());
+        if (!h.ignore_failure) failed_ = true;
+        else entry.message += " (ignored: ignore_failure)";
+      } else {
+        entry.status = outcome->changed ? "changed" : "ok";
+        entry.changes = std::move(outcome->changes);
+        entry.diff = std::move(outcome->diff);
+        entry.output = std::move(outcome->output);
+        if (reads && writes_.Pending(*reads)) staged_entries_[*reads] = report_.resources.size();
+      }
+    }
+    entry.duration_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    bool changed = entry.status == "changed";
+    Record(std::move(entry));
+    if (changed) Notify(resource);
+  }
+
+  // Why a guard skips the resource, or "".
+  std::string GuardSays(const ResourceHeader& h) {
+    if (!h.creates.empty()) {
+      struct stat st {};
+      if (::stat(h.creates.c_str(), &st) == 0) return absl::StrCat("creates: ", h.creates, " exists");
+    }
+    for (const Guard& g : h.only_if) {
+      absl::StatusOr<ProcessResult> r = RunGuard(g);
+      if (!r.ok() || !r->ok()) return absl::StrCat("only_if: ", Describe(g), " failed");
+    }
+    for (const Guard& g : h.not_if) {
+      absl::StatusOr<ProcessResult> r = RunGuard(g);
+      if (r.ok() && r->ok()) return absl::StrCat("not_if: ", Describe(g), " succeeded");
+    }
+    return "";
+  }
+
+  static absl::StatusOr<ProcessResult> RunGuard(const Guard& g) {
+    ProcessSpec spec;
+    spec.argv = g.argv;
+    spec.timeout = absl::Minutes(5);
+    return RunProcess(spec);
+  }
+
+  static std::string Describe(const Guard& g) {
+    return g.argv.size() == 3 && g.argv[0] == "/bin/sh" ? g.argv[2] : absl::StrJoin(g.argv, " ");
+  }
+
+  void Notify(const Resource& source) {
+    for (const Notification& n : source.header().notifies) {
+      Resource* target = run_list_.Find(n.target);
+      if (target == nullptr) continue;  // validated at load; cannot happen
+      if (n.immediately) {
+        if (!failed_) Apply(*target, n.action, source.id());
+      } else if (queued_.insert({n.target, n.action}).second) {
+        delayed_.push_back({target, n.action, source.id()});
+      }
+    }
+  }
+
+  void RunDelayedNotifications() {
+    // A delayed action may queue more (a restart that notifies); run until none are left.
+    for (size_t i = 0; i < delayed_.size() && !failed_; ++i) {
+      Delayed d = delayed_[i];
+      Apply(*d.target, d.action, d.notified_by);
+    }
+    Commit();
+  }
+
+  // Puts staged files in place; a file that cannot be moved fails its resource and the run.
+  bool Commit() {
+    if (writes_.empty()) return !failed_;
+    for (const auto& [path, status] : writes_.Commit()) {
+      auto it = staged_entries_.find(path);
+      if (it != staged_entries_.end()) {
+        ResourceReport& entry = report_.resources[it->second];
+        entry.status = "failed";
+        entry.message = std::string(status.message());
+      }
+      failed_ = true;
+    }
+    staged_entries_.clear();
+    return !failed_;
+  }
+
+  void Skip(const Resource& resource, const std::string& action, const std::string& why) {
+    const ResourceHeader& h = resource.header();
+    Record({resource.id(), h.type, h.name, action, "skipped", 0, why, {}, "", "", ""});
+  }
+
+  void Record(ResourceReport entry) {
+    report_.resources.push_back(std::move(entry));
+    if (options_.on_resource) options_.on_resource(report_.resources.back(), report_.resources.size(), run_list_.resources.size());
+  }
+
+  struct Delayed {
+    Resource* target;
+    std::string action, notified_by;
+  };
+
+  const RunList& run_list_;
+  const RunOptions& options_;
+  RunContext context_;
+  StagedWrites writes_;
+  RunReport report_;
+  bool failed_ = false;
+  std::map<std::string, size_t> staged_entries_;  // staged path -> its report entry
+  std::set<std::pair<std::string, std::string>> queued_;
+  std::vector<Delayed> delayed_;
+};
+
+}  // namespace
+
+RunReport Converge(const RunList& run_list, const RunOptions& options) { return Runner(run_list, options).Run(); }
+
+}  // namespace dm::cookbook

@@ -1,0 +1,29 @@
+// Converges a loaded run list: resources in order, guards, notifications, batched atomic
+// writes, and a report of exactly what happened.
+//
+// A failing resource stops the run (unless it has ignore_failure); the report then says which
+// resources changed before it and marks the rest skipped. Delayed notifications run at the
+// end, once each, in the order they were first queued, and only when nothing failed.
+#ifndef DM_AGENT_COOKBOOK_RUNNER_H_
+#define DM_AGENT_COOKBOOK_RUNNER_H_
+
+#include <functional>
+#include <string>
+
+#include "agent/cookbook/run_list.h"
+#include "agent/cookbook/run_report.h"
+
+namespace dm::cookbook {
+
+struct RunOptions {
+  bool dry_run = false;
+  std::string backup_dir;  // replaced file versions; "" keeps none
+  // Called after each resource, for live progress.
+  std::function<void(const ResourceReport&, size_t done, size_t total)> on_resource;
+};
+
+RunReport Converge(const RunList& run_list, const RunOptions& options);
+
+}  // namespace dm::cookbook
+
+#endif  // DM_AGENT_COOKBOOK_RUNNER_H_
