@@ -62,6 +62,9 @@ struct Guard {
 struct ResourceHeader {
   std::string type;       // "file"
   std::string name;       // "/etc/motd"
+  // The name as the recipe wrote it, before attributes were filled in: what reports show of a
+  // sensitive resource, whose name may hold a secret.
+  std::string written_name;
   std::string action;     // what this run does with it; "nothing" waits for a notification
   yaml::Mark mark;        // where it is declared
   bool ignore_failure = false;
@@ -72,6 +75,9 @@ struct ResourceHeader {
 
   // "file[/etc/motd]": how recipes and reports name it.
   std::string id() const { return type + "[" + name + "]"; }
+  // What reports call it.
+  std::string display_name() const { return sensitive ? written_name : name; }
+  std::string display_id() const { return type + "[" + display_name() + "]"; }
 };
 
 class Resource {

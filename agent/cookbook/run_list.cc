@@ -187,6 +187,7 @@ class Loader {
                                                   type->name + ": name: ", &errors_);
     if (!name) return nullptr;
     header.name = std::move(*name);
+    header.written_name = name_node.scalar();
     std::string what = header.id();
     FieldReader fields(item, what, attributes, &errors_);
     fields.Raw(type->name);

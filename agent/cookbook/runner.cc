@@ -54,7 +54,7 @@ class Runner {
         return;
       }
     }
-    ResourceReport entry{resource.id(), h.type, h.name, action, "ok", 0, "", {}, "", "", notified_by};
+    ResourceReport entry{h.display_id(), h.type, h.display_name(), action, "ok", 0, "", {}, "", "", notified_by};
     absl::Time start = absl::Now();
     std::string skip_reason = GuardSays(h);
     if (!skip_reason.empty()) {
@@ -114,9 +114,9 @@ class Runner {
       Resource* target = run_list_.Find(n.target);
       if (target == nullptr) continue;  // validated at load; cannot happen
       if (n.immediately) {
-        if (!failed_) Apply(*target, n.action, source.id());
+        if (!failed_) Apply(*target, n.action, source.header().display_id());
       } else if (queued_.insert({n.target, n.action}).second) {
-        delayed_.push_back({target, n.action, source.id()});
+        delayed_.push_back({target, n.action, source.header().display_id()});
       }
     }
   }
@@ -148,7 +148,7 @@ class Runner {
 
   void Skip(const Resource& resource, const std::string& action, const std::string& why) {
     const ResourceHeader& h = resource.header();
-    Record({resource.id(), h.type, h.name, action, "skipped", 0, why, {}, "", "", ""});
+    Record({h.display_id(), h.type, h.display_name(), action, "skipped", 0, why, {}, "", "", ""});
   }
 
   void Record(ResourceReport entry) {

@@ -44,12 +44,12 @@ std::vector<Edit> EditScript(const std::vector<absl::string_view>& a, const std:
     if (i < n && j < m && a[i] == b[j]) {
       script.push_back({' ', a[i], io, jo});
       ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      script.push_back({'-', a[i], io, jo});  // removals before additions, as diff -u prints them
+      ++i;
+    } else {
       script.push_back({'+', b[j], io, jo});
       ++j;
-    } else {
-      script.push_back({'-', a[i], io, jo});
-      ++i;
     }
   }
   return script;
