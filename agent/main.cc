@@ -18,6 +18,7 @@
 #include "agent/facts/facts.h"
 #include "agent/identity/agent_identity.h"
 #include "agent/session/session.h"
+#include "agent/supervise/supervised_service.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/termination_signals.h"
@@ -84,6 +85,8 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "apply") return dm::RunApplyCommand(argc - 1, argv + 1);
+  // Internal: the supervisor of a service on a host without systemd (agent/supervise/).
+  if (argc == 3 && std::string(argv[1]) == "supervise") return dm::RunSupervisor(argv[2]);
 
   Flags flags;
   CLI::App app{"dm-agent: the DeployMachine host agent"};
@@ -121,6 +124,9 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(identity.status().message()));
     return kExitFailure;
   }
+
+  // Services that cookbooks enabled on a host without systemd come back with the agent.
+  dm::StartEnabledServices(flags.data_dir, "/proc/self/exe");
 
   dm::Session session(*identity, dm::SessionOptions{});
   std::atomic<bool> ended_by_itself{false};

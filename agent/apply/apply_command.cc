@@ -40,7 +40,7 @@ int RunApplyCommand(int argc, char** argv) {
   app.add_flag("--dry-run", flags.dry_run, "Change nothing; show what would change, with diffs");
   app.add_flag("--json", flags.json, "Print the run report as JSON");
   app.add_flag("-v,--verbose", flags.verbose, "List every resource, not only those that changed or failed");
-  app.add_option("--state-dir", flags.state_dir, "Where backups of replaced files are kept (under backup/)")
+  app.add_option("--state-dir", flags.state_dir, "The agent's state: backups of replaced files, supervised services")
       ->capture_default_str();
   try {
     app.parse(argc, argv);
@@ -73,6 +73,7 @@ int RunApplyCommand(int argc, char** argv) {
   cookbook::RunOptions options;
   options.dry_run = flags.dry_run;
   options.backup_dir = flags.state_dir.empty() ? "" : flags.state_dir + "/backup";
+  options.state_dir = flags.state_dir;
   // Live progress on a terminal: one line, rewritten.
   bool progress = !flags.json && ::isatty(STDERR_FILENO);
   if (progress) {

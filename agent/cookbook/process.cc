@@ -20,61 +20,6 @@ extern char** environ;
 namespace dm::cookbook {
 namespace {
 
-struct Identity {
-  bool change = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string name, home;
-};
-
-absl::StatusOr<Identity> ResolveIdentity(const ProcessSpec& spec) {
-  Identity id;
-  char buf[4096];
-  if (!spec.user.empty()) {
-    struct passwd pw, *found = nullptr;
-    if (getpwnam_r(spec.user.c_str(), &pw, buf, sizeof(buf), &found) != 0 || !found) {
-      return absl::NotFoundError(absl::StrCat("no such user '", spec.user, "'"));
-    }
-    id = {true, pw.pw_uid, pw.pw_gid, pw.pw_name, pw.pw_dir};
-  }
-  if (!spec.group.empty()) {
-    struct group gr, *found = nullptr;
-    if (getgrnam_r(spec.group.c_str(), &gr, buf, sizeof(buf), &found) != 0 || !found) {
-      return absl::NotFoundError(absl::StrCat("no such group '", spec.group, "'"));
-    }
-    if (!id.change) id = {true, ::getuid(), gr.gr_gid, "", ""};
-    id.gid = gr.gr_gid;
-  }
-  return id;
-}
-
-// Everything the child needs, prepared before fork: after fork only async-signal-safe calls.
-struct ChildPlan {
-  std::vector<std::string> env_storage;
-  std::vector<char*> argv, envp;
-};
-
-ChildPlan Prepare(const ProcessSpec& spec, const Identity& id) {
-  ChildPlan plan;
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq) env[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
-  }
-  if (id.change && !id.name.empty()) {
-    env["USER"] = env["LOGNAME"] = id.name;
-    env["HOME"] = id.home;
-  }
-  if (env.find("PATH") == env.end()) env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  for (const auto& [k, v] : spec.env) env[k] = v;
-  for (const auto& [k, v] : env) plan.env_storage.push_back(k + "=" + v);
-  for (std::string& s : plan.env_storage) plan.envp.push_back(s.data());
-  plan.envp.push_back(nullptr);
-  for (const std::string& a : spec.argv) plan.argv.push_back(const_cast<char*>(a.c_str()));
-  plan.argv.push_back(nullptr);
-  return plan;
-}
-
 [[noreturn]] void ChildFail(int report_fd, const char* what) {
   int err = errno;
   char msg[256];
@@ -90,6 +35,69 @@ ChildPlan Prepare(const ProcessSpec& spec, const Identity& id) {
 
 }  // namespace
 
+absl::StatusOr<PreparedCommand> PreparedCommand::Prepare(const ProcessSpec& spec) {
+  if (spec.argv.empty()) return absl::InvalidArgumentError("empty command");
+  PreparedCommand c;
+  char buf[4096];
+  std::string home;
+  if (!spec.user.empty()) {
+    struct passwd pw, *found = nullptr;
+    if (getpwnam_r(spec.user.c_str(), &pw, buf, sizeof(buf), &found) != 0 || !found) {
+      return absl::NotFoundError(absl::StrCat("no such user '", spec.user, "'"));
+    }
+    c.change_identity_ = true;
+    c.uid_ = pw.pw_uid;
+    c.gid_ = pw.pw_gid;
+    c.user_name_ = pw.pw_name;
+    home = pw.pw_dir;
+  }
+  if (!spec.group.empty()) {
+    struct group gr, *found = nullptr;
+    if (getgrnam_r(spec.group.c_str(), &gr, buf, sizeof(buf), &found) != 0 || !found) {
+      return absl::NotFoundError(absl::StrCat("no such group '", spec.group, "'"));
+    }
+    if (!c.change_identity_) c.uid_ = ::getuid();
+    c.change_identity_ = true;
+    c.gid_ = gr.gr_gid;
+  }
+  c.cwd_ = spec.cwd;
+
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
+  }
+  if (!c.user_name_.empty()) {
+    env["USER"] = env["LOGNAME"] = c.user_name_;
+    env["HOME"] = home;
+  }
+  if (env.find("PATH") == env.end()) env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const auto& [k, v] : spec.env) env[k] = v;
+  for (const auto& [k, v] : env) c.env_storage_.push_back(k + "=" + v);
+  c.argv_storage_ = spec.argv;
+  for (std::string& a : c.argv_storage_) c.argv_.push_back(a.data());
+  c.argv_.push_back(nullptr);
+  for (std::string& e : c.env_storage_) c.envp_.push_back(e.data());
+  c.envp_.push_back(nullptr);
+  return c;
+}
+
+void PreparedCommand::ExecInChild(int report_fd) const {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the agent blocks SIGTERM; its children must not
+  ::signal(SIGPIPE, SIG_DFL);
+  if (change_identity_) {
+    if (!user_name_.empty() && ::initgroups(user_name_.c_str(), gid_) != 0) ChildFail(report_fd, "initgroups");
+    if (user_name_.empty() && ::setgroups(0, nullptr) != 0) ChildFail(report_fd, "setgroups");
+    if (::setgid(gid_) != 0) ChildFail(report_fd, "setgid");
+    if (::setuid(uid_) != 0) ChildFail(report_fd, "setuid");
+  }
+  if (!cwd_.empty() && ::chdir(cwd_.c_str()) != 0) ChildFail(report_fd, "chdir");
+  ::execvpe(argv_[0], argv_.data(), envp_.data());
+  ChildFail(report_fd, "exec");
+}
+
 std::vector<std::string> ShellCommand(const std::string& command) { return {"/bin/sh", "-c", command}; }
 
 std::string ProcessResult::Describe() const {
@@ -99,10 +107,8 @@ std::string ProcessResult::Describe() const {
 }
 
 absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
-  if (spec.argv.empty()) return absl::InvalidArgumentError("empty command");
-  absl::StatusOr<Identity> id = ResolveIdentity(spec);
-  if (!id.ok()) return id.status();
-  ChildPlan plan = Prepare(spec, *id);
+  absl::StatusOr<PreparedCommand> command = PreparedCommand::Prepare(spec);
+  if (!command.ok()) return command.status();
 
   int out[2], report[2], in[2] = {-1, -1};
   if (::pipe2(out, O_CLOEXEC) != 0) return ErrnoStatus("pipe", "", errno);
@@ -122,19 +128,7 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
     ::dup2(spec.stdin_data ? in[0] : null_fd, 0);
     ::dup2(out[1], 1);
     ::dup2(out[1], 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the agent blocks SIGTERM; its children must not
-    ::signal(SIGPIPE, SIG_DFL);
-    if (id->change) {
-      if (!id->name.empty() && ::initgroups(id->name.c_str(), id->gid) != 0) ChildFail(report[1], "initgroups");
-      if (id->name.empty() && ::setgroups(0, nullptr) != 0) ChildFail(report[1], "setgroups");
-      if (::setgid(id->gid) != 0) ChildFail(report[1], "setgid");
-      if (::setuid(id->uid) != 0) ChildFail(report[1], "setuid");
-    }
-    if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) ChildFail(report[1], "chdir");
-    ::execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
-    ChildFail(report[1], "exec");
+    command->ExecInChild(report[1]);
   }
   ::close(out[1]);
   ::close(report[1]);

@@ -4,6 +4,8 @@
 #ifndef DM_AGENT_COOKBOOK_PROCESS_H_
 #define DM_AGENT_COOKBOOK_PROCESS_H_
 
+#include <sys/types.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +37,32 @@ struct ProcessResult {
 };
 
 inline constexpr size_t kMaxOutput = 64 * 1024;
+
+// Everything a forked child needs to become `spec`'s program, resolved before fork (after
+// fork only async-signal-safe calls are allowed). Shared by RunProcess and the service
+// supervisor.
+class PreparedCommand {
+ public:
+  static absl::StatusOr<PreparedCommand> Prepare(const ProcessSpec& spec);
+  PreparedCommand() = default;
+  // Moves keep the strings' addresses (vectors move their buffers), so the pointer arrays stay
+  // valid; copies would not.
+  PreparedCommand(PreparedCommand&&) = default;
+  PreparedCommand& operator=(PreparedCommand&&) = default;
+  PreparedCommand(const PreparedCommand&) = delete;
+  PreparedCommand& operator=(const PreparedCommand&) = delete;
+  // In a forked child: clears the signal mask, switches user, changes directory and execs. On
+  // failure writes why to `report_fd` and exits 127. Standard streams are the caller's job.
+  [[noreturn]] void ExecInChild(int report_fd) const;
+
+ private:
+  bool change_identity_ = false;
+  uid_t uid_ = 0;
+  gid_t gid_ = 0;
+  std::string user_name_, cwd_;
+  std::vector<std::string> argv_storage_, env_storage_;
+  std::vector<char*> argv_, envp_;  // into the storage, null-terminated: built before fork
+};
 
 // A command that cannot be started (no such program, no such user) is an error; one that runs
 // and fails is a result with its exit code.

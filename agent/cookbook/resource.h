@@ -41,6 +41,10 @@ struct RunContext {
   std::string backup_dir;
   // File contents are written through this so that many small files cost one sync, not one each.
   StagedWrites* writes = nullptr;
+  // The agent's state folder (supervised services live under services/) and the dm-agent
+  // binary that runs their supervisors.
+  std::string state_dir;
+  std::string agent_binary;
 };
 
 // A notification: when this resource changes, run `action` on the resource `target`
@@ -65,7 +69,9 @@ struct ResourceHeader {
   // The name as the recipe wrote it, before attributes were filled in: what reports show of a
   // sensitive resource, whose name may hold a secret.
   std::string written_name;
-  std::string action;     // what this run does with it; "nothing" waits for a notification
+  // What this run does with it, in order (`action: [enable, start]`); ["nothing"] waits for a
+  // notification.
+  std::vector<std::string> actions;
   yaml::Mark mark;        // where it is declared
   bool ignore_failure = false;
   bool sensitive = false;  // never show its content (no diffs, no output)
@@ -78,6 +84,7 @@ struct ResourceHeader {
   // What reports call it.
   std::string display_name() const { return sensitive ? written_name : name; }
   std::string display_id() const { return type + "[" + display_name() + "]"; }
+  bool waits_for_notification() const { return actions.size() == 1 && actions[0] == "nothing"; }
 };
 
 class Resource {

@@ -7,7 +7,8 @@ namespace {
 
 const std::vector<ResourceType>& Catalogue() {
   static const auto* types = new std::vector<ResourceType>{
-      FileType(), DirectoryType(), LinkType(), TemplateType(), LineType(), ExecuteType(),
+      FileType(),    DirectoryType(), LinkType(),  TemplateType(),   LineType(), ExecuteType(),
+      PackageType(), ServiceType(),   UserType(),  GroupType(),      RemoteFileType(), GitType(),
   };
   return *types;
 }

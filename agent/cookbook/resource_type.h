@@ -23,6 +23,8 @@ struct ResourceType {
   // Reads the type's own fields (the header's are already read) and returns the resource, or
   // nullptr after recording errors in `fields`.
   std::unique_ptr<Resource> (*parse)(ResourceHeader header, FieldReader& fields, const CookbookFiles& cookbook);
+  // When a recipe names no action; empty: the first of `actions`.
+  std::vector<std::string> default_actions = {};
 };
 
 // nullptr for an unknown type.

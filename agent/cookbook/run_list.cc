@@ -193,7 +193,18 @@ class Loader {
     fields.Raw(type->name);
     std::vector<std::string> actions = type->actions;
     actions.push_back("nothing");
-    header.action = fields.Choice("action", actions, type->actions.front());
+    header.actions = fields.StringList("action");
+    for (const std::string& a : header.actions) {
+      if (std::find(actions.begin(), actions.end(), a) == actions.end()) {
+        fields.Error("action", absl::StrCat("'", a, "' is not one of: ", absl::StrJoin(actions, ", ")));
+      }
+    }
+    if (header.actions.size() > 1 && std::find(header.actions.begin(), header.actions.end(), "nothing") != header.actions.end()) {
+      fields.Error("action", "'nothing' cannot be combined with other actions");
+    }
+    if (header.actions.empty()) {
+      header.actions = type->default_actions.empty() ? std::vector<std::string>{type->actions.front()} : type->default_actions;
+    }
     header.ignore_failure = fields.Bool("ignore_failure", false);
     header.sensitive = fields.Bool("sensitive", false);
     header.only_if = ReadGuard(fields, "only_if");

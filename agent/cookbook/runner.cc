@@ -20,6 +20,8 @@ class Runner {
     context_.dry_run = options.dry_run;
     context_.backup_dir = options.backup_dir;
     context_.writes = &writes_;
+    context_.state_dir = options.state_dir;
+    context_.agent_binary = options.agent_binary;
   }
 
   RunReport Run() {
@@ -28,14 +30,14 @@ class Runner {
     report_.cookbooks = run_list_.cookbooks;
     for (const auto& resource : run_list_.resources) {
       if (failed_) {
-        Skip(*resource, resource->header().action, "not run: an earlier resource failed");
+        Skip(*resource, resource->header().actions, "not run: an earlier resource failed");
         continue;
       }
-      if (resource->header().action == "nothing") {
-        Skip(*resource, "nothing", "waits for a notification");
+      if (resource->header().waits_for_notification()) {
+        Skip(*resource, {"nothing"}, "waits for a notification");
         continue;
       }
-      Apply(*resource, resource->header().action, "");
+      Apply(*resource, resource->header().actions, "");
     }
     Commit();
     if (!failed_) RunDelayedNotifications();
@@ -44,36 +46,38 @@ class Runner {
   }
 
  private:
-  void Apply(Resource& resource, const std::string& action, const std::string& notified_by) {
+  void Apply(Resource& resource, const std::vector<std::string>& actions, const std::string& notified_by) {
     const ResourceHeader& h = resource.header();
     // Anything but a plain staged write may depend on files written before it: put them in place.
     std::optional<std::string> reads = resource.ReadsPath();
     if (!resource.OnlyStagesWrites() || (reads && writes_.Pending(*reads))) {
       if (!Commit()) {
-        Skip(resource, action, "not run: an earlier resource failed");
+        Skip(resource, actions, "not run: an earlier resource failed");
         return;
       }
     }
-    ResourceReport entry{h.display_id(), h.type, h.display_name(), action, "ok", 0, "", {}, "", "", notified_by};
+    ResourceReport entry{h.display_id(), h.type, h.display_name(), absl::StrJoin(actions, ","), "ok", 0, "", {}, "", "", notified_by};
     absl::Time start = absl::Now();
     std::string skip_reason = GuardSays(h);
     if (!skip_reason.empty()) {
       entry.status = "skipped";
       entry.message = skip_reason;
     } else {
-      absl::StatusOr<Outcome> outcome = resource.Perform(action, context_);
-      if (!outcome.ok()) {
-        entry.status = "failed";
-        entry.message = std::string(outcome.status().message());
-        if (!h.ignore_failure) failed_ = true;
-        else entry.message += " (ignored: ignore_failure)";
-      } else {
-        entry.status = outcome->changed ? "changed" : "ok";
-        entry.changes = std::move(outcome->changes);
-        entry.diff = std::move(outcome->diff);
-        entry.output = std::move(outcome->output);
-        if (reads && writes_.Pending(*reads)) staged_entries_[*reads] = report_.resources.size();
+      for (const std::string& action : actions) {
+        absl::StatusOr<Outcome> outcome = resource.Perform(action, context_);
+        if (!outcome.ok()) {
+          entry.status = "failed";
+          entry.message = std::string(outcome.status().message());
+          if (!h.ignore_failure) failed_ = true;
+          else entry.message += " (ignored: ignore_failure)";
+          break;
+        }
+        if (outcome->changed) entry.status = "changed";
+        entry.changes.insert(entry.changes.end(), outcome->changes.begin(), outcome->changes.end());
+        entry.diff += outcome->diff;
+        entry.output += outcome->output;
       }
+      if (reads && writes_.Pending(*reads)) staged_entries_[*reads] = report_.resources.size();
     }
     entry.duration_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
     bool changed = entry.status == "changed";
@@ -114,7 +118,7 @@ class Runner {
       Resource* target = run_list_.Find(n.target);
       if (target == nullptr) continue;  // validated at load; cannot happen
       if (n.immediately) {
-        if (!failed_) Apply(*target, n.action, source.header().display_id());
+        if (!failed_) Apply(*target, {n.action}, source.header().display_id());
       } else if (queued_.insert({n.target, n.action}).second) {
         delayed_.push_back({target, n.action, source.header().display_id()});
       }
@@ -125,7 +129,7 @@ class Runner {
     // A delayed action may queue more (a restart that notifies); run until none are left.
     for (size_t i = 0; i < delayed_.size() && !failed_; ++i) {
       Delayed d = delayed_[i];
-      Apply(*d.target, d.action, d.notified_by);
+      Apply(*d.target, {d.action}, d.notified_by);
     }
     Commit();
   }
@@ -146,9 +150,9 @@ class Runner {
     return !failed_;
   }
 
-  void Skip(const Resource& resource, const std::string& action, const std::string& why) {
+  void Skip(const Resource& resource, const std::vector<std::string>& actions, const std::string& why) {
     const ResourceHeader& h = resource.header();
-    Record({h.display_id(), h.type, h.display_name(), action, "skipped", 0, why, {}, "", "", ""});
+    Record({h.display_id(), h.type, h.display_name(), absl::StrJoin(actions, ","), "skipped", 0, why, {}, "", "", ""});
   }
 
   void Record(ResourceReport entry) {

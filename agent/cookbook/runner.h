@@ -18,6 +18,8 @@ namespace dm::cookbook {
 struct RunOptions {
   bool dry_run = false;
   std::string backup_dir;  // replaced file versions; "" keeps none
+  std::string state_dir = "/var/lib/dm-agent";  // see RunContext
+  std::string agent_binary = "/proc/self/exe";
   // Called after each resource, for live progress.
   std::function<void(const ResourceReport&, size_t done, size_t total)> on_resource;
 };

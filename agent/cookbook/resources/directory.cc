@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -98,7 +99,7 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   bool recursive = fields.Bool("recursive", false);
   if (path.empty() || path[0] != '/') fields.Error("path", "must be an absolute path");
   std::string normal = std::filesystem::path(path).lexically_normal().string();
-  if (normal == "/" && header.action == "delete") fields.Error("", "refusing to delete /");
+  if (normal == "/" && std::find(header.actions.begin(), header.actions.end(), "delete") != header.actions.end()) fields.Error("", "refusing to delete /");
   return std::make_unique<DirectoryResource>(std::move(header), std::move(path), std::move(ownership), recursive);
 }
 

@@ -12,6 +12,12 @@ ResourceType LinkType();
 ResourceType TemplateType();
 ResourceType LineType();
 ResourceType ExecuteType();
+ResourceType PackageType();
+ResourceType ServiceType();
+ResourceType UserType();
+ResourceType GroupType();
+ResourceType RemoteFileType();
+ResourceType GitType();
 
 }  // namespace dm::cookbook
 

@@ -49,6 +49,10 @@ RunReport CookbookTest::Converge(bool dry_run) {
   RunOptions options;
   options.dry_run = dry_run;
   options.backup_dir = base_ + "/backup";
+  options.state_dir = state_dir();
+  // Supervised services run `dm-agent supervise`: the real binary (ctest sets DM_BIN_DIR).
+  const char* bin = std::getenv("DM_BIN_DIR");
+  options.agent_binary = std::string(bin ? bin : "build/bin") + "/dm-agent";
   return cookbook::Converge(*run_list, options);
 }
 

@@ -21,6 +21,7 @@ class CookbookTest : public ::testing::Test {
   // The folder resources write into; recipes reach it as {{root}}.
   const std::string& root() const { return root_; }
   const std::string& cookbook_dir() const { return cookbook_dir_; }
+  std::string state_dir() const { return base_ + "/state"; }
 
   // Writes `text` to a file of the cookbook ("recipe.yaml", "templates/x.mustache", ...).
   void WriteCookbookFile(const std::string& relative, const std::string& text);
