@@ -128,7 +128,9 @@ int main(int argc, char** argv) {
   // Services that cookbooks enabled on a host without systemd come back with the agent.
   dm::StartEnabledServices(flags.data_dir, "/proc/self/exe");
 
-  dm::Session session(*identity, dm::SessionOptions{});
+  dm::SessionOptions session_options;
+  session_options.state_dir = flags.data_dir;
+  dm::Session session(*identity, session_options);
   std::atomic<bool> ended_by_itself{false};
   std::thread signal_waiter([&session, &ended_by_itself] {
     int received = dm::WaitForTerminationSignal();

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
                  "Seconds between agent heartbeats; an agent silent for three is disconnected")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--deploy-dir", options.deploy_dir,
+                 "Folder with cookbooks/ and roles/ that dmctl converge sends to agents");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);

@@ -12,6 +12,9 @@ std::unique_ptr<Command> NewTokenList();
 std::unique_ptr<Command> NewTokenRevoke();
 std::unique_ptr<Command> NewExec();
 std::unique_ptr<Command> NewEventsList();
+std::unique_ptr<Command> NewConverge();
+std::unique_ptr<Command> NewRunsList();
+std::unique_ptr<Command> NewRunsShow();
 
 std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   std::vector<std::unique_ptr<Command>> commands;
@@ -23,6 +26,9 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewTokenList());
   commands.push_back(NewTokenRevoke());
   commands.push_back(NewExec());
+  commands.push_back(NewConverge());
+  commands.push_back(NewRunsList());
+  commands.push_back(NewRunsShow());
   commands.push_back(NewEventsList());
   return commands;
 }

@@ -19,6 +19,7 @@ Exit codes: 0 done; 1 the controller refused or failed the request; 2 usage erro
 const std::map<std::string, std::string> kGroups = {
     {"agents", "Enrolled agents: list, show, remove, ping"},
     {"token", "Join tokens for new agents: create, list, revoke"},
+    {"runs", "Converge runs and their reports: list, show"},
 };
 
 }  // namespace

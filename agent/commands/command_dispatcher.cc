@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "agent/converge/converge_command.h"
 #include "agent/exec/command_runner.h"
 #include "common/version.h"
 #include "spdlog/spdlog.h"
@@ -37,6 +38,19 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
       std::thread([this, id, exec = command.exec(), cancelled] { RunExec(id, exec, cancelled); }).detach();
       return;
     }
+    case dm::v1::Command::kConverge: {
+      auto cancelled = std::make_shared<std::atomic<bool>>(false);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        running_[id] = cancelled;
+        inboxes_[id] = std::make_shared<BlobInbox>();
+      }
+      spdlog::info("command {}: converge role {}{}", id, command.converge().role(),
+                   command.converge().dry_run() ? " (dry run)" : "");
+      std::thread([this, id, converge = command.converge(), cancelled] { RunConverge(id, converge, cancelled); })
+          .detach();
+      return;
+    }
     default: {
       dm::v1::CommandResult result;
       result.set_exit_code(-1);
@@ -69,6 +83,57 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
   spdlog::info("command {}: exit {}{}", id, result.exit_code(),
                result.error().empty() ? "" : " (" + result.error() + ")");
   Finish(id, std::move(result));
+}
+
+void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::ConvergeCommand& converge,
+                                    std::shared_ptr<std::atomic<bool>> cancelled) {
+  std::shared_ptr<BlobInbox> inbox;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    inbox = inboxes_[id];
+  }
+  ConvergeChannel channel;
+  channel.request_blobs = [&](std::vector<std::string> sha256s) {
+    dm::v1::AgentMessage message;
+    message.mutable_blob_request()->set_command_id(id);
+    for (std::string& sha : sha256s) message.mutable_blob_request()->add_sha256(std::move(sha));
+    outbox_->Push(std::move(message));
+  };
+  channel.next_blobs = [&](absl::Duration wait) -> std::optional<dm::v1::Blobs> {
+    std::unique_lock<std::mutex> lock(inbox->mu);
+    if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return !inbox->queue.empty(); })) {
+      return std::nullopt;
+    }
+    dm::v1::Blobs blobs = std::move(inbox->queue.front());
+    inbox->queue.pop_front();
+    return blobs;
+  };
+  channel.progress = [&](dm::v1::ConvergeProgress progress) {
+    dm::v1::AgentMessage message;
+    *message.mutable_progress() = std::move(progress);
+    outbox_->Push(std::move(message));
+  };
+  dm::v1::CommandResult result = RunConvergeCommand(id, converge, state_dir_, channel, *cancelled);
+  spdlog::info("command {}: converge ended with {}{}", id, result.exit_code(),
+               result.error().empty() ? "" : " (" + result.error() + ")");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    inboxes_.erase(id);
+  }
+  Finish(id, std::move(result));
+}
+
+void CommandDispatcher::DeliverBlobs(dm::v1::Blobs blobs) {
+  std::shared_ptr<BlobInbox> inbox;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = inboxes_.find(blobs.command_id());
+    if (it == inboxes_.end()) return;  // the command ended meanwhile
+    inbox = it->second;
+  }
+  std::lock_guard<std::mutex> lock(inbox->mu);
+  inbox->queue.push_back(std::move(blobs));
+  inbox->ready.notify_one();
 }
 
 void CommandDispatcher::Finish(const std::string& id, dm::v1::CommandResult result) {

@@ -1,5 +1,5 @@
 // Runs the commands the controller sends and queues their output and results in the Outbox.
-// Each exec runs in its own thread; a no-op is answered at once.
+// Each exec and converge runs in its own thread; a no-op is answered at once.
 //
 // Thread-safe.
 #ifndef DM_AGENT_COMMANDS_COMMAND_DISPATCHER_H_
@@ -22,13 +22,16 @@ namespace dm {
 
 class CommandDispatcher {
  public:
-  explicit CommandDispatcher(Outbox* outbox) : outbox_(outbox) {}
+  // `state_dir` holds the converge cache, backups and supervised services.
+  CommandDispatcher(Outbox* outbox, std::string state_dir) : outbox_(outbox), state_dir_(std::move(state_dir)) {}
   ~CommandDispatcher() { CancelAllAndWait(); }
 
   // Starts `command`. A command id seen before is ignored: the controller may deliver a command
   // again after a reconnect, and it must not run twice.
   void Start(const dm::v1::Command& command);
   void Cancel(const std::string& command_id);
+  // Blobs the controller sent for a running converge command.
+  void DeliverBlobs(dm::v1::Blobs blobs);
   // Ids of commands still running.
   std::vector<std::string> ActiveIds() const;
   // Stops every running command and waits for their threads (agent shutdown).
@@ -37,12 +40,23 @@ class CommandDispatcher {
  private:
   void RunExec(const std::string& id, const dm::v1::ExecCommand& exec,
                std::shared_ptr<std::atomic<bool>> cancelled);
+  void RunConverge(const std::string& id, const dm::v1::ConvergeCommand& converge,
+                   std::shared_ptr<std::atomic<bool>> cancelled);
   void Finish(const std::string& id, dm::v1::CommandResult result);
 
+  // Blobs waiting for a converge command's thread.
+  struct BlobInbox {
+    std::mutex mu;
+    std::condition_variable ready;
+    std::deque<dm::v1::Blobs> queue;
+  };
+
   Outbox* const outbox_;
+  const std::string state_dir_;
   mutable std::mutex mu_;
   std::condition_variable idle_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;  // guarded by mu_
+  std::map<std::string, std::shared_ptr<BlobInbox>> inboxes_;          // guarded by mu_
   // Recent command ids, for the duplicate check; bounded so a long-lived agent does not grow.
   static constexpr size_t kRememberedIds = 10000;
   std::set<std::string> seen_;          // guarded by mu_

@@ -29,6 +29,12 @@ class Runner {
     report_.dry_run = options_.dry_run;
     report_.cookbooks = run_list_.cookbooks;
     for (const auto& resource : run_list_.resources) {
+      if (!failed_ && options_.cancelled && *options_.cancelled) {
+        failed_ = true;
+        Skip(*resource, resource->header().actions, "not run: the run was cancelled");
+        report_.resources.back().status = "failed";
+        continue;
+      }
       if (failed_) {
         Skip(*resource, resource->header().actions, "not run: an earlier resource failed");
         continue;

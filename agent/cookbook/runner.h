@@ -7,11 +7,12 @@
 #ifndef DM_AGENT_COOKBOOK_RUNNER_H_
 #define DM_AGENT_COOKBOOK_RUNNER_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
 
 #include "agent/cookbook/run_list.h"
-#include "agent/cookbook/run_report.h"
+#include "common/run_report.h"
 
 namespace dm::cookbook {
 
@@ -20,6 +21,8 @@ struct RunOptions {
   std::string backup_dir;  // replaced file versions; "" keeps none
   std::string state_dir = "/var/lib/dm-agent";  // see RunContext
   std::string agent_binary = "/proc/self/exe";
+  // Checked before each resource: when set, the rest is skipped and the run fails.
+  const std::atomic<bool>* cancelled = nullptr;
   // Called after each resource, for live progress.
   std::function<void(const ResourceReport&, size_t done, size_t total)> on_resource;
 };

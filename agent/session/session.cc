@@ -32,6 +32,7 @@ Session::Session(AgentIdentity identity, SessionOptions options)
     : identity_(std::move(identity)),
       options_(options),
       epoch_(RandomUint64() | 1),  // never 0: 0 means "no epoch yet" to the controller
+      dispatcher_(&outbox_, options.state_dir),
       backoff_(options.initial_backoff, options.max_backoff, RandomUnit) {}
 
 grpc::ChannelArguments AgentStreamChannelArguments() {
@@ -42,6 +43,8 @@ grpc::ChannelArguments AgentStreamChannelArguments() {
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // Small messages: flow-control tuning pings (BDP probes) are pure overhead here.
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // Cookbook files arrive in messages of about 1 MB; one large file may be a message of its own.
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
   return args;
 }
 
@@ -134,6 +137,9 @@ grpc::Status Session::RunStream(bool* welcomed) {
           break;
         case dm::v1::ControllerMessage::kCancel:
           dispatcher_.Cancel(incoming.cancel().id());
+          break;
+        case dm::v1::ControllerMessage::kBlobs:
+          dispatcher_.DeliverBlobs(std::move(*incoming.mutable_blobs()));
           break;
         default:
           break;

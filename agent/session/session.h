@@ -27,6 +27,8 @@ grpc::ChannelArguments AgentStreamChannelArguments();
 struct SessionOptions {
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);
+  // The agent's state folder: converge cache, backups, supervised services.
+  std::string state_dir = "/var/lib/dm-agent";
 };
 
 class Session {
@@ -53,7 +55,7 @@ class Session {
   const SessionOptions options_;
   const uint64_t epoch_;
   Outbox outbox_;
-  CommandDispatcher dispatcher_{&outbox_};
+  CommandDispatcher dispatcher_;
   Backoff backoff_;
 
   std::mutex mu_;

@@ -23,6 +23,7 @@ struct CommandEvent {
   // Exactly one is set.
   std::optional<dm::v1::CommandOutput> output;
   std::optional<dm::v1::CommandResult> result;
+  std::optional<dm::v1::ConvergeProgress> progress;
 };
 
 class CommandSink {

@@ -9,9 +9,16 @@ namespace dm {
 std::string CommandTracker::NewCommandId() { return RandomToken(16); }
 
 void CommandTracker::Register(const std::string& command_id, const std::string& agent_id,
-                              std::shared_ptr<CommandSink> sink) {
+                              std::shared_ptr<CommandSink> sink, std::string bundle_hash) {
   std::lock_guard<std::mutex> lock(mu_);
-  commands_[command_id] = InFlight{agent_id, std::move(sink)};
+  commands_[command_id] = InFlight{agent_id, std::move(sink), std::move(bundle_hash)};
+}
+
+std::string CommandTracker::BundleOf(const std::string& agent_id, const std::string& command_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = commands_.find(command_id);
+  if (it == commands_.end() || it->second.agent_id != agent_id) return "";
+  return it->second.bundle_hash;
 }
 
 void CommandTracker::Forget(const std::string& command_id) {
@@ -29,6 +36,9 @@ bool CommandTracker::Deliver(const std::string& agent_id, const dm::v1::AgentMes
   } else if (message.has_result()) {
     event.command_id = message.result().command_id();
     event.result = message.result();
+  } else if (message.has_progress()) {
+    event.command_id = message.progress().command_id();
+    event.progress = message.progress();
   } else {
     return false;
   }

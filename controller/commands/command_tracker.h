@@ -30,13 +30,17 @@ class CommandTracker {
   // A fresh, unique command id.
   static std::string NewCommandId();
 
-  // Tracks command `command_id`, sent (or about to be sent) to `agent_id`.
+  // Tracks command `command_id`, sent (or about to be sent) to `agent_id`. A converge command
+  // names its `bundle_hash`: the agent may fetch that bundle's blobs while it runs.
   void Register(const std::string& command_id, const std::string& agent_id,
-                std::shared_ptr<CommandSink> sink);
+                std::shared_ptr<CommandSink> sink, std::string bundle_hash = "");
+  // The bundle of `agent_id`'s command `command_id` in flight; "" if there is none (or the
+  // command is another agent's).
+  std::string BundleOf(const std::string& agent_id, const std::string& command_id) const;
   // Stops tracking; later answers for it are dropped.
   void Forget(const std::string& command_id);
 
-  // Routes a message from `agent_id` that carries output or a result. false if it belongs to no
+  // Routes a message from `agent_id` that carries output, progress or a result. false if it belongs to no
   // command of that agent (late, forgotten, or not its own).
   bool Deliver(const std::string& agent_id, const dm::v1::AgentMessage& message);
 
@@ -53,6 +57,7 @@ class CommandTracker {
   struct InFlight {
     std::string agent_id;
     std::shared_ptr<CommandSink> sink;
+    std::string bundle_hash;
   };
 
   Clock* const clock_;

@@ -1,12 +1,14 @@
 // The admin service (dmctl's API). Every RPC runs in the same order: authenticate the admin
 // certificate, validate the request, act, record an audit event for changes. One file per topic:
-// admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc.
+// admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc, admin_converge.cc,
+// admin_runs.cc.
 //
 // Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
 #ifndef DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
 #define DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
 
 #include "common/clock.h"
+#include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/fleet/agent_directory.h"
@@ -18,8 +20,14 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock)
-      : directory_(directory), tokens_(tokens), tracker_(tracker), store_(store), clock_(clock) {}
+               Store* store, Clock* clock, BundleCache* bundles, std::string deploy_dir)
+      : directory_(directory),
+        tokens_(tokens),
+        tracker_(tracker),
+        store_(store),
+        clock_(clock),
+        bundles_(bundles),
+        deploy_dir_(std::move(deploy_dir)) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -43,6 +51,13 @@ class AdminHandler final : public dm::v1::Admin::Service {
   grpc::Status ListEvents(grpc::ServerContext* context, const dm::v1::ListEventsRequest* request,
                           dm::v1::ListEventsResponse* response) override;
 
+  grpc::Status Converge(grpc::ServerContext* context, const dm::v1::ConvergeRequest* request,
+                        grpc::ServerWriter<dm::v1::ConvergeEvent>* writer) override;
+  grpc::Status ListRuns(grpc::ServerContext* context, const dm::v1::ListRunsRequest* request,
+                        dm::v1::ListRunsResponse* response) override;
+  grpc::Status GetRun(grpc::ServerContext* context, const dm::v1::GetRunRequest* request,
+                      dm::v1::Run* response) override;
+
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.
   grpc::Status Authorize(const grpc::ServerContext* context) const;
@@ -53,6 +68,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
   CommandTracker* const tracker_;
   Store* const store_;
   Clock* const clock_;
+  BundleCache* const bundles_;
+  const std::string deploy_dir_;
 };
 
 }  // namespace dm

@@ -101,8 +101,8 @@ class StreamConnection : public AgentConnection {
 class AgentStream : public Reactor {
  public:
   AgentStream(grpc::CallbackServerContext* context, AgentDirectory* directory,
-              CommandTracker* tracker, absl::Duration heartbeat_interval)
-      : directory_(directory), tracker_(tracker), heartbeat_interval_(heartbeat_interval) {
+              CommandTracker* tracker, BundleCache* bundles, absl::Duration heartbeat_interval)
+      : directory_(directory), tracker_(tracker), bundles_(bundles), heartbeat_interval_(heartbeat_interval) {
     connection_ = std::make_shared<StreamConnection>(this, context->peer());
     absl::StatusOr<PeerIdentity> peer = RequirePeer(*context, PeerKind::kAgent);
     absl::Status admitted = peer.status();
@@ -180,8 +180,10 @@ class AgentStream : public Reactor {
     // but not delivered twice.
     uint64_t acked = 0;
     bool fresh = directory_->Heard(agent_id_, message.seq(), &acked);
-    if (fresh && (message.has_output() || message.has_result())) {
+    if (fresh && (message.has_output() || message.has_result() || message.has_progress())) {
       tracker_->Deliver(agent_id_, message);
+    } else if (fresh && message.has_blob_request()) {
+      SendBlobs(message.blob_request());
     } else if (message.has_hello()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Hello sent twice on one stream");
     }
@@ -196,8 +198,40 @@ class AgentStream : public Reactor {
     return grpc::Status::OK;
   }
 
+  // Answers a converge command's request for the blobs the agent lacks: only blobs of the
+  // bundle of that agent's own command in flight, in messages of at most about 1 MB.
+  void SendBlobs(const dm::v1::BlobRequest& request) {
+    std::string hash = tracker_->BundleOf(agent_id_, request.command_id());
+    std::shared_ptr<const Bundle> bundle = hash.empty() ? nullptr : bundles_->Find(hash);
+    if (bundle == nullptr) {
+      spdlog::warn("agent {} asked for blobs of command {}, which has no bundle here", name_, request.command_id());
+      return;
+    }
+    constexpr size_t kMessageBytes = 1 << 20;
+    ControllerMessage out;
+    size_t bytes = 0;
+    auto flush = [&] {
+      if (out.blobs().blobs_size() == 0) return;
+      connection_->Send(out);
+      out.Clear();
+      bytes = 0;
+    };
+    for (const std::string& sha : request.sha256()) {
+      auto blob = bundle->blobs.find(sha);
+      if (blob == bundle->blobs.end()) continue;  // not in this bundle: never sent
+      if (bytes + blob->second.size() > kMessageBytes) flush();
+      out.mutable_blobs()->set_command_id(request.command_id());
+      dm::v1::Blob* b = out.mutable_blobs()->add_blobs();
+      b->set_sha256(sha);
+      b->set_data(blob->second);
+      bytes += blob->second.size();
+    }
+    flush();
+  }
+
   AgentDirectory* const directory_;
   CommandTracker* const tracker_;
+  BundleCache* const bundles_;
   const absl::Duration heartbeat_interval_;
   std::shared_ptr<StreamConnection> connection_;
   std::string agent_id_;
@@ -211,7 +245,7 @@ class AgentStream : public Reactor {
 
 grpc::ServerBidiReactor<AgentMessage, ControllerMessage>* AgentStreamHandler::Connect(
     grpc::CallbackServerContext* context) {
-  return new AgentStream(context, directory_, tracker_, heartbeat_interval_);
+  return new AgentStream(context, directory_, tracker_, bundles_, heartbeat_interval_);
 }
 
 }  // namespace dm

@@ -8,6 +8,7 @@
 #define DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
 
 #include "absl/time/time.h"
+#include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/fleet/agent_directory.h"
 #include "dm/v1/agent.grpc.pb.h"
@@ -16,9 +17,9 @@ namespace dm {
 
 class AgentStreamHandler final : public dm::v1::AgentService::CallbackService {
  public:
-  AgentStreamHandler(AgentDirectory* directory, CommandTracker* tracker,
+  AgentStreamHandler(AgentDirectory* directory, CommandTracker* tracker, BundleCache* bundles,
                      absl::Duration heartbeat_interval)
-      : directory_(directory), tracker_(tracker), heartbeat_interval_(heartbeat_interval) {}
+      : directory_(directory), tracker_(tracker), bundles_(bundles), heartbeat_interval_(heartbeat_interval) {}
 
   grpc::ServerBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage>* Connect(
       grpc::CallbackServerContext* context) override;
@@ -26,6 +27,7 @@ class AgentStreamHandler final : public dm::v1::AgentService::CallbackService {
  private:
   AgentDirectory* const directory_;
   CommandTracker* const tracker_;
+  BundleCache* const bundles_;
   const absl::Duration heartbeat_interval_;
 };
 

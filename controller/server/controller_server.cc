@@ -56,15 +56,21 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   c->directory_ = std::make_unique<AgentDirectory>(c->store_.get(), c->clock_, window);
   DM_RETURN_IF_ERROR(c->directory_->Load());
   c->tracker_ = std::make_unique<CommandTracker>(c->clock_);
+  c->bundles_ = std::make_unique<BundleCache>();
+  if (!c->options_.deploy_dir.empty()) c->options_.deploy_dir = AbsolutePath(c->options_.deploy_dir);
+  // Runs that were going when the controller stopped will never report here.
+  DM_ASSIGN_OR_RETURN(int64_t interrupted, c->store_->InterruptRunningRuns(c->clock_->Now()));
+  if (interrupted > 0) spdlog::warn("{} converge runs were interrupted by the last shutdown", interrupted);
   c->tokens_ = std::make_unique<TokenService>(c->store_.get(), c->clock_,
                                               c->pki_.ca->certificate().Fingerprint());
   c->enrollment_ = std::make_unique<EnrollmentService>(c->store_.get(), c->tokens_.get(), c->pki_.ca.get(),
                                                        c->directory_.get(), c->clock_);
   c->enrollment_handler_ = std::make_unique<EnrollmentHandler>(c->enrollment_.get(), c->pki_.ca.get());
   c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
-                                                     c->store_.get(), c->clock_);
+                                                     c->store_.get(), c->clock_, c->bundles_.get(),
+                                                     c->options_.deploy_dir);
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
-                                                           options.heartbeat_interval);
+                                                           c->bundles_.get(), options.heartbeat_interval);
 
   // Client certificates are requested and, when presented, verified against our CA during the
   // handshake. They are not required at that level because enrollment comes before a

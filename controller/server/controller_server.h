@@ -29,6 +29,8 @@ struct ControllerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:7443";  // port 0 picks a free port (see bound_address())
   absl::Duration heartbeat_interval = absl::Seconds(5);
+  // Cookbooks and roles for dmctl converge: a folder with cookbooks/ and roles/ ("" : none).
+  std::string deploy_dir;
 };
 
 class ControllerServer {
@@ -56,6 +58,7 @@ class ControllerServer {
   std::unique_ptr<Store> store_;
   std::unique_ptr<AgentDirectory> directory_;
   std::unique_ptr<CommandTracker> tracker_;
+  std::unique_ptr<BundleCache> bundles_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;

@@ -45,4 +45,22 @@ dm::v1::Event ToProto(const EventRecord& e) {
   return out;
 }
 
+dm::v1::Run ToProto(const RunRecord& r) {
+  dm::v1::Run run;
+  run.set_id(r.id);
+  run.set_agent(r.agent_name);
+  run.set_role(r.role);
+  run.set_status(r.status);
+  run.set_dry_run(r.dry_run);
+  run.set_started_unix_ms(UnixMillisOrZero(r.started));
+  run.set_finished_unix_ms(UnixMillisOrZero(r.finished));
+  run.set_bundle_hash(r.bundle_hash);
+  run.set_resources(r.resources);
+  run.set_changed(r.changed);
+  run.set_failed(r.failed);
+  run.set_message(r.message);
+  run.set_report_json(r.report_json);
+  return run;
+}
+
 }  // namespace dm

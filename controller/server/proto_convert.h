@@ -11,6 +11,7 @@ namespace dm {
 dm::v1::Agent ToProto(const AgentView& view);
 dm::v1::Token ToProto(const TokenRecord& token);
 dm::v1::Event ToProto(const EventRecord& event);
+dm::v1::Run ToProto(const RunRecord& run);
 
 // Unix milliseconds, 0 for "never" (absl::InfinitePast()).
 int64_t UnixMillisOrZero(absl::Time t);

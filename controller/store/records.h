@@ -61,6 +61,22 @@ struct EventRecord {
   std::string message;
 };
 
+// One converge of one agent (dmctl converge), with its report once it has finished.
+struct RunRecord {
+  std::string id;
+  std::string agent_id;
+  std::string agent_name;
+  std::string role;
+  std::string status;  // running, converged, failed, invalid, error, interrupted
+  bool dry_run = false;
+  absl::Time started;
+  absl::Time finished = absl::InfinitePast();  // InfinitePast: still running
+  std::string bundle_hash;
+  uint32_t resources = 0, changed = 0, failed = 0;
+  std::string message;      // why it is invalid or an error
+  std::string report_json;  // the agent's run report
+};
+
 }  // namespace dm
 
 #endif  // DM_CONTROLLER_STORE_RECORDS_H_

@@ -50,6 +50,26 @@ CREATE TABLE events (
   message TEXT NOT NULL
 );
 )sql",
+    R"sql(
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  agent_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  status TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL,
+  bundle_hash TEXT NOT NULL,
+  resources INTEGER NOT NULL,
+  changed INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  report_json TEXT NOT NULL
+);
+CREATE INDEX runs_by_agent ON runs (agent_name, started_ms);
+CREATE INDEX runs_by_time ON runs (started_ms);
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -91,6 +111,28 @@ AgentRecord ReadAgent(const Statement& row) {
   a.version = row.ColumnText(9);
   a.facts.ParseFromString(row.ColumnBlob(10));
   return a;
+}
+
+constexpr char kRunColumns[] =
+    "id, agent_id, agent_name, role, status, dry_run, started_ms, finished_ms, bundle_hash, resources, changed, "
+    "failed, message";
+
+RunRecord ReadRun(const Statement& row) {
+  RunRecord r;
+  r.id = row.ColumnText(0);
+  r.agent_id = row.ColumnText(1);
+  r.agent_name = row.ColumnText(2);
+  r.role = row.ColumnText(3);
+  r.status = row.ColumnText(4);
+  r.dry_run = row.ColumnInt(5) != 0;
+  r.started = FromMs(row.ColumnInt(6));
+  r.finished = FromMs(row.ColumnInt(7));
+  r.bundle_hash = row.ColumnText(8);
+  r.resources = static_cast<uint32_t>(row.ColumnInt(9));
+  r.changed = static_cast<uint32_t>(row.ColumnInt(10));
+  r.failed = static_cast<uint32_t>(row.ColumnInt(11));
+  r.message = row.ColumnText(12);
+  return r;
 }
 
 }  // namespace
@@ -286,6 +328,59 @@ absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(size_t limit) {
                                  query.ColumnText(2), query.ColumnText(3)});
   }
   return events;
+}
+
+absl::Status SqliteStore::SaveRun(const RunRecord& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement upsert,
+                      db_->Prepare(absl::StrCat("INSERT OR REPLACE INTO runs (", kRunColumns,
+                                                ", report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+  upsert.Bind(1, r.id).Bind(2, r.agent_id).Bind(3, r.agent_name).Bind(4, r.role).Bind(5, r.status);
+  upsert.Bind(6, static_cast<int64_t>(r.dry_run)).Bind(7, ToMs(r.started)).Bind(8, ToMs(r.finished));
+  upsert.Bind(9, r.bundle_hash).Bind(10, static_cast<int64_t>(r.resources)).Bind(11, static_cast<int64_t>(r.changed));
+  upsert.Bind(12, static_cast<int64_t>(r.failed)).Bind(13, r.message).Bind(14, r.report_json);
+  return upsert.Run();
+}
+
+absl::StatusOr<RunRecord> SqliteStore::GetRun(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare(absl::StrCat("SELECT ", kRunColumns, ", report_json FROM runs WHERE id = ?")));
+  query.Bind(1, id);
+  DM_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no run '", id, "'"));
+  RunRecord run = ReadRun(query);
+  run.report_json = query.ColumnText(13);
+  return run;
+}
+
+absl::StatusOr<std::vector<RunRecord>> SqliteStore::ListRuns(const std::string& agent_name, size_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string sql = absl::StrCat("SELECT ", kRunColumns, " FROM runs ",
+                                 agent_name.empty() ? "" : "WHERE agent_name = ? ",
+                                 "ORDER BY started_ms DESC, id DESC LIMIT ?");
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(sql));
+  int next = 1;
+  if (!agent_name.empty()) query.Bind(next++, agent_name);
+  query.Bind(next, static_cast<int64_t>(limit));
+  std::vector<RunRecord> runs;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    runs.push_back(ReadRun(query));
+  }
+  return runs;
+}
+
+absl::StatusOr<int64_t> SqliteStore::InterruptRunningRuns(absl::Time at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement update,
+                      db_->Prepare("UPDATE runs SET status = 'interrupted', finished_ms = ?, "
+                                   "message = 'the controller restarted before the agent reported' "
+                                   "WHERE status = 'running'"));
+  update.Bind(1, ToMs(at));
+  DM_RETURN_IF_ERROR(update.Run());
+  return db_->Changes();
 }
 
 }  // namespace dm

@@ -34,6 +34,11 @@ class SqliteStore : public Store {
   absl::Status AppendEvent(const EventRecord& event) override;
   absl::StatusOr<std::vector<EventRecord>> ListEvents(size_t limit) override;
 
+  absl::Status SaveRun(const RunRecord& run) override;
+  absl::StatusOr<RunRecord> GetRun(const std::string& id) override;
+  absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name, size_t limit) override;
+  absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) override;
+
  private:
   SqliteStore(std::unique_ptr<Database> db, int64_t event_retention)
       : event_retention_(event_retention), db_(std::move(db)) {}

@@ -184,6 +184,51 @@ TEST_F(SqliteStoreTest, EventsComeNewestFirstAndOldOnesAreDropped) {
   EXPECT_EQ(store_->ListEvents(1)->size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
+  RunRecord run;
+  run.id = "r1";
+  run.agent_id = "a1";
+  run.agent_name = "web-1";
+  run.role = "appnode";
+  run.status = "running";
+  run.started = kT0;
+  ASSERT_TRUE(store_->SaveRun(run).ok());
+  RunRecord other = run;
+  other.id = "r2";
+  other.agent_name = "web-2";
+  other.started = kT0 + absl::Seconds(1);
+  ASSERT_TRUE(store_->SaveRun(other).ok());
+
+  run.status = "converged";
+  run.finished = kT0 + absl::Seconds(3);
+  run.resources = 12;
+  run.changed = 2;
+  run.report_json = R"({"status":"converged"})";
+  ASSERT_TRUE(store_->SaveRun(run).ok());
+
+  Reopen();
+  auto got = store_->GetRun("r1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->status, "converged");
+  EXPECT_EQ(got->changed, 2u);
+  EXPECT_EQ(got->finished, kT0 + absl::Seconds(3));
+  EXPECT_EQ(got->report_json, R"({"status":"converged"})");
+  EXPECT_TRUE(absl::IsNotFound(store_->GetRun("nope").status()));
+
+  auto all = store_->ListRuns("", 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "r2");  // newest first
+  EXPECT_TRUE((*all)[0].report_json.empty());
+  EXPECT_EQ(store_->ListRuns("web-1", 10)->size(), 1u);
+
+  auto interrupted = store_->InterruptRunningRuns(kT0 + absl::Minutes(1));
+  ASSERT_TRUE(interrupted.ok());
+  EXPECT_EQ(*interrupted, 1);
+  EXPECT_EQ(store_->GetRun("r2")->status, "interrupted");
+  EXPECT_EQ(store_->GetRun("r1")->status, "converged");
+}
+
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
   store_.reset();
   {

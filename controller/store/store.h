@@ -1,4 +1,5 @@
-// The controller's fleet state (agents, join tokens, revoked certificates, events) behind one
+// The controller's fleet state (agents, join tokens, revoked certificates, events, converge
+// runs) behind one
 // interface, so that callers do not know whether it lives in SQLite (SqliteStore, the default)
 // or, later, in etcd for a highly available controller.
 //
@@ -49,6 +50,18 @@ class Store {
   virtual absl::Status AppendEvent(const EventRecord& event) = 0;
   // Newest first.
   virtual absl::StatusOr<std::vector<EventRecord>> ListEvents(size_t limit) = 0;
+
+  // --- converge runs ---
+  // Creates or replaces the run with `run.id` (a run is written when it starts and again when
+  // it ends).
+  virtual absl::Status SaveRun(const RunRecord& run) = 0;
+  // NotFound if there is no such run.
+  virtual absl::StatusOr<RunRecord> GetRun(const std::string& id) = 0;
+  // Newest first, without report_json; only `agent_name`'s when it is not empty.
+  virtual absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name, size_t limit) = 0;
+  // Marks every run still "running" as "interrupted" (the controller restarted under it).
+  // Returns how many.
+  virtual absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) = 0;
 };
 
 }  // namespace dm

@@ -28,15 +28,15 @@ void FleetTest::TearDown() {
   }
 }
 
-Process* FleetTest::StartController(const std::string& data_dir) {
+Process* FleetTest::StartController(const std::string& data_dir, std::vector<std::string> extra_args) {
   if (controller_) retired_.push_back(std::move(controller_));
   std::string listen = address_.empty() ? "127.0.0.1:0" : address_;
   static int starts = 0;
   std::string log = Path("controller-" + std::to_string(++starts) + ".log");
-  controller_ = std::make_unique<Process>(
-      std::vector<std::string>{BinaryPath("dm-controller"), "--data-dir", Path(data_dir), "--listen", listen,
-                               "--heartbeat-interval", std::to_string(kHeartbeatSeconds)},
-      log);
+  std::vector<std::string> argv = {BinaryPath("dm-controller"), "--data-dir", Path(data_dir), "--listen", listen,
+                                   "--heartbeat-interval", std::to_string(kHeartbeatSeconds)};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  controller_ = std::make_unique<Process>(argv, log);
   EXPECT_TRUE(controller_->WaitForLog(" listening on ", absl::Seconds(20))) << controller_->Log();
   std::smatch match;
   std::string text = controller_->Log();

@@ -1,4 +1,4 @@
-#include "agent/cookbook/run_report.h"
+#include "common/run_report.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

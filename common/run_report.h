@@ -1,7 +1,8 @@
-// What a run did, resource by resource: the report an operator reads (dm-agent apply,
-// dmctl runs show) and machines parse (--json).
-#ifndef DM_AGENT_COOKBOOK_RUN_REPORT_H_
-#define DM_AGENT_COOKBOOK_RUN_REPORT_H_
+// What a converge did, resource by resource: the report an operator reads (dm-agent apply,
+// dmctl runs show) and machines parse (--json). The agent writes it, the controller stores it,
+// dmctl shows it.
+#ifndef DM_COMMON_RUN_REPORT_H_
+#define DM_COMMON_RUN_REPORT_H_
 
 #include <string>
 #include <vector>
@@ -41,4 +42,4 @@ struct RunReport {
 
 }  // namespace dm::cookbook
 
-#endif  // DM_AGENT_COOKBOOK_RUN_REPORT_H_
+#endif  // DM_COMMON_RUN_REPORT_H_

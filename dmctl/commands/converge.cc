@@ -1,0 +1,171 @@
+// dmctl converge AGENT...|--role ROLE|--all [--dry-run] [--json]
+//
+// Converges agents to their roles in parallel from the controller's cookbooks. On a terminal,
+// one line per agent updates as its resources complete; elsewhere a line per agent when it
+// starts and ends. Then a summary. Exit 0 when every run converged, 1 otherwise.
+#include <unistd.h>
+
+#include <csignal>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/grpc_status.h"
+#include "dmctl/command.h"
+#include "dmctl/output/run_json.h"
+#include "dmctl/output/table.h"
+
+namespace dm::dmctl {
+namespace {
+
+grpc::ClientContext* g_interruptible = nullptr;
+void CancelOnSignal(int) {
+  if (g_interruptible != nullptr) g_interruptible->TryCancel();
+}
+
+// The live view: one line per agent, redrawn in place on a terminal.
+class LiveLines {
+ public:
+  LiveLines(std::ostream& out, bool tty) : out_(out), tty_(tty) {}
+
+  void Set(const std::string& agent, const std::string& line, bool final) {
+    bool fresh = lines_.find(agent) == lines_.end();
+    if (fresh) order_.push_back(agent);
+    lines_[agent] = line;
+    if (tty_) {
+      Redraw();
+    } else if (fresh || final) {
+      out_ << absl::StrFormat("%-20s %s\n", agent, line) << std::flush;
+    }
+  }
+
+ private:
+  void Redraw() {
+    if (drawn_ > 0) out_ << "\033[" << drawn_ << "A";  // back to the first line
+    for (const std::string& agent : order_) out_ << "\r\033[K" << absl::StrFormat("%-20s %s", agent, lines_[agent]) << "\n";
+    drawn_ = order_.size();
+    out_ << std::flush;
+  }
+
+  std::ostream& out_;
+  bool tty_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::string> lines_;
+  size_t drawn_ = 0;
+};
+
+class Converge : public Command {
+ public:
+  std::vector<std::string> Path() const override { return {"converge"}; }
+  std::string Synopsis() const override {
+    return "Converge agents to their roles from the controller's cookbooks; runs are stored";
+  }
+  void AddFlags(CLI::App* app) override {
+    app->add_option("agents", agents_, "Agent names");
+    app->add_option("--role", role_, "Every agent with this role");
+    app->add_flag("--all", all_, "Every agent");
+    app->add_flag("--dry-run", dry_run_, "Change nothing; report what would change");
+    app->add_flag("--json", json_, "Print the runs as a JSON array at the end (no live lines)");
+    app->footer("Examples: dmctl converge web-1 web-2\n          dmctl converge --role appnode --dry-run\n"
+                "Then: dmctl runs show RUN");
+  }
+
+  int Run(Context& context) override {
+    int ways = !agents_.empty() + !role_.empty() + all_;
+    if (ways != 1) {
+      context.err() << "dmctl converge: name agents, or --role ROLE, or --all (exactly one)\n";
+      return kUsage;
+    }
+    dm::v1::Admin::Stub* admin = context.Admin();
+    if (admin == nullptr) return kUnreachable;
+    dm::v1::ConvergeRequest request;
+    for (const std::string& a : agents_) request.add_agents(a);
+    request.set_role(role_);
+    request.set_all(all_);
+    request.set_dry_run(dry_run_);
+
+    grpc::ClientContext call;
+    g_interruptible = &call;
+    std::signal(SIGINT, CancelOnSignal);
+    auto reader = admin->Converge(&call, request);
+    LiveLines live(context.out(), !json_ && ::isatty(STDOUT_FILENO));
+    std::map<std::string, dm::v1::Run> finished;
+    std::map<std::string, std::string> refused;
+    dm::v1::ConvergeEvent event;
+    while (reader->Read(&event)) {
+      const std::string& agent = event.agent();
+      switch (event.body_case()) {
+        case dm::v1::ConvergeEvent::kStarted:
+          if (!json_) live.Set(agent, absl::StrCat("started (run ", event.started().id(), ")"), false);
+          break;
+        case dm::v1::ConvergeEvent::kProgress: {
+          const auto& p = event.progress();
+          if (!json_) live.Set(agent, absl::StrFormat("[%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource()), false);
+          break;
+        }
+        case dm::v1::ConvergeEvent::kFinished: {
+          const dm::v1::Run& run = event.finished();
+          finished[agent] = run;
+          if (!json_) live.Set(agent, Summary(run), true);
+          break;
+        }
+        case dm::v1::ConvergeEvent::kError:
+          refused[agent] = event.error();
+          if (!json_) live.Set(agent, absl::StrCat("not run: ", event.error()), true);
+          break;
+        default:
+          break;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    g_interruptible = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    if (status.error_code() == grpc::StatusCode::CANCELLED) {
+      context.err() << "dmctl: stopped watching; the runs go on and are stored (dmctl runs list)\n";
+      return kFailed;
+    }
+    if (!status.ok()) return context.Fail(FromGrpcStatus(status));
+
+    bool all_converged = refused.empty();
+    for (const auto& [agent, run] : finished) all_converged = all_converged && run.status() == "converged";
+    if (json_) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& [agent, run] : finished) list.push_back(RunToJson(run));
+      for (const auto& [agent, why] : refused) list.push_back({{"agent", agent}, {"status", "not_run"}, {"message", why}});
+      context.out() << list.dump(2) << "\n";
+    } else {
+      context.out() << "\n";
+      Table table({"AGENT", "ROLE", "STATUS", "RESOURCES", "CHANGED", "FAILED", "RUN"});
+      for (const auto& [agent, run] : finished) {
+        table.AddRow({agent, run.role(), run.status(), std::to_string(run.resources()),
+                      std::to_string(run.changed()), std::to_string(run.failed()), run.id()});
+      }
+      for (const auto& [agent, why] : refused) table.AddRow({agent, "-", "not run", "-", "-", "-", "-"});
+      table.Print(context.out());
+    }
+    return all_converged ? kOk : kFailed;
+  }
+
+ private:
+  std::string Summary(const dm::v1::Run& run) const {
+    std::string line = absl::StrCat(run.status(), ": ", run.resources(), " resources, ", run.changed(),
+                                    run.dry_run() ? " would change, " : " changed, ", run.failed(), " failed");
+    if (!run.message().empty()) {
+      std::string first_line = run.message().substr(0, run.message().find('\n'));
+      absl::StrAppend(&line, " (", first_line, ")");
+    }
+    return line;
+  }
+
+  std::vector<std::string> agents_;
+  std::string role_;
+  bool all_ = false;
+  bool dry_run_ = false;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewConverge() { return std::make_unique<Converge>(); }
+
+}  // namespace dm::dmctl
