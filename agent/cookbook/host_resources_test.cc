@@ -199,5 +199,45 @@ TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
   EXPECT_THAT(Converge().resources[0].message, HasSubstr("has no branch or tag 'nope'"));
 }
 
+// The complete example of docs/cookbooks.md (deploy/roles/example.yaml) really converges: a
+// user, files, a template, a guarded command and a supervised HTTP server that serves the page.
+TEST_F(HostResourcesTest, TheDocumentedExampleRoleServesItsPage) {
+  if (PathExists("/run/systemd/system")) GTEST_SKIP() << "this host runs systemd: covered by the local provider's tests";
+  const std::string user = "dmtest-site";
+  LoadOptions options;
+  options.path = std::string(DM_SOURCE_DIR) + "/deploy";
+  options.role = "example";
+  options.host_attributes = Attributes::object();
+  ASSERT_TRUE(SetAttribute(options.host_attributes, "site.root", root() + "/site").ok());
+  ASSERT_TRUE(SetAttribute(options.host_attributes, "site.port", "18931").ok());
+  ASSERT_TRUE(SetAttribute(options.host_attributes, "site.user", user).ok());
+  RunOptions run;
+  run.state_dir = state_dir();
+  run.agent_binary = std::string(std::getenv("DM_BIN_DIR") ? std::getenv("DM_BIN_DIR") : "build/bin") + "/dm-agent";
+  ::chmod((root() + "/..").c_str(), 0755);
+
+  absl::StatusOr<RunList> run_list = LoadRunList(options);
+  ASSERT_TRUE(run_list.ok()) << run_list.status();
+  RunReport report = cookbook::Converge(*run_list, run);
+  ASSERT_FALSE(report.failed()) << report.ToText(true);
+
+  ProcessSpec curl;
+  curl.argv = {"curl", "-sf", "--max-time", "5", "--retry", "10", "--retry-connrefused", "--retry-delay", "1",
+               "http://127.0.0.1:18931/"};
+  curl.timeout = absl::Seconds(30);
+  absl::StatusOr<ProcessResult> page = RunProcess(curl);
+  ASSERT_TRUE(page.ok() && page->ok()) << (page.ok() ? page->output : page.status().ToString());
+  EXPECT_THAT(page->output, HasSubstr("<h1>DeployMachine example</h1>"));
+
+  EXPECT_EQ(cookbook::Converge(*run_list, run).Count("changed"), 0);
+
+  // Tear down through the same engine: stop the service, remove the account.
+  WriteRecipe("- service: example-site\n  action: [stop, disable]\n  command: x\n- user: " + user +
+              "\n  action: remove\n- group: " + user + "\n  action: remove\n");
+  ASSERT_FALSE(Converge().failed());
+  curl.argv = {"curl", "-sf", "--max-time", "5", "http://127.0.0.1:18931/"};
+  EXPECT_FALSE(RunProcess(curl).value().ok());
+}
+
 }  // namespace
 }  // namespace dm::cookbook

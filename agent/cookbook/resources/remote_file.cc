@@ -1,4 +1,4 @@
-// remote_file: a file downloaded over HTTP(S) (libcurl), accepted only if its SHA-256 is the
+// remote_file: a file downloaded over HTTP(S) (libcurl, loaded on first use), accepted only if its SHA-256 is the
 // one the recipe names: a changed or tampered download never reaches the host.
 //
 //   - remote_file: /opt/app/release.tar.gz
@@ -7,7 +7,6 @@
 //     mode: "0644"
 //
 // A file that already has that checksum is not downloaded again.
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include <cctype>
@@ -15,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "agent/cookbook/managed_file.h"
+#include "agent/cookbook/resources/libcurl.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "common/files.h"
 
@@ -41,28 +41,29 @@ size_t Append(char* data, size_t size, size_t count, void* user) {
 }
 
 absl::StatusOr<std::string> Download(const std::string& url, absl::Duration timeout) {
-  static const bool initialized = curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
-  if (!initialized) return absl::InternalError("libcurl could not be initialised");
-  CURL* curl = curl_easy_init();
+  absl::StatusOr<const Libcurl*> lib = LoadLibcurl();
+  if (!lib.ok()) return lib.status();
+  const Libcurl& c = **lib;
+  CURL* curl = c.easy_init();
   if (curl == nullptr) return absl::InternalError("libcurl: out of memory");
   std::string body;
   char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");  // no file://, no scp:// from a recipe
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(timeout)));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "dm-agent");
-  CURLcode rc = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
+  c.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  c.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");  // no file://, no scp:// from a recipe
+  c.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  c.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  c.easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  c.easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  c.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(timeout)));
+  c.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  c.easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Append);
+  c.easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  c.easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  c.easy_setopt(curl, CURLOPT_USERAGENT, "dm-agent");
+  CURLcode rc = c.easy_perform(curl);
+  c.easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat("download ", url, ": ", error[0] ? error : curl_easy_strerror(rc)));
+    return absl::UnavailableError(absl::StrCat("download ", url, ": ", error[0] ? error : c.easy_strerror(rc)));
   }
   return body;
 }
