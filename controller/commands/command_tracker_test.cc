@@ -50,6 +50,24 @@ TEST_F(CommandTrackerTest, AnAgentCannotAnswerAnotherAgentsCommand) {
   EXPECT_EQ(tracker_.in_flight(), 1u);
 }
 
+TEST_F(CommandTrackerTest, OnlyTheAgentRunningAConvergeMayFetchItsBundle) {
+  tracker_.Register("c1", "agent-a", sink_, "bundle-1");
+  tracker_.Register("c2", "agent-a", sink_);
+  EXPECT_EQ(tracker_.BundleOf("agent-a", "c1"), "bundle-1");
+  EXPECT_EQ(tracker_.BundleOf("agent-b", "c1"), "");  // another agent's command
+  EXPECT_EQ(tracker_.BundleOf("agent-a", "c2"), "");  // not a converge
+  EXPECT_EQ(tracker_.BundleOf("agent-a", "nope"), "");
+  dm::v1::AgentMessage progress;
+  progress.mutable_progress()->set_command_id("c1");
+  progress.mutable_progress()->set_done(3);
+  EXPECT_TRUE(tracker_.Deliver("agent-a", progress));
+  auto event = sink_->Pop(absl::Seconds(1));
+  ASSERT_TRUE(event && event->progress);
+  EXPECT_EQ(event->progress->done(), 3u);
+  EXPECT_TRUE(tracker_.Deliver("agent-a", Result("c1", 0)));
+  EXPECT_EQ(tracker_.BundleOf("agent-a", "c1"), "");  // ended: no more fetching
+}
+
 TEST_F(CommandTrackerTest, FailingAnAgentsCommandsKeepsTheOnesStillRunning) {
   tracker_.Register("lost", "agent-a", sink_);
   tracker_.Register("running", "agent-a", sink_);
