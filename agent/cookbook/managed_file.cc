@@ -159,4 +159,20 @@ absl::StatusOr<Outcome> EnsureFileAbsent(const ManagedFile& file, RunContext& co
   return out;
 }
 
+ManagedFile ReadManagedFile(const ResourceHeader& header, FieldReader& fields) {
+  ManagedFile file;
+  file.path = fields.String("path").value_or(header.name);
+  file.ownership = Ownership::Read(fields);
+  file.backup = fields.Bool("backup", true);
+  file.sensitive = header.sensitive;
+  if (file.path.empty() || file.path[0] != '/') fields.Error("path", "must be an absolute path");
+  return file;
+}
+
+absl::StatusOr<Outcome> FileContentResource::Perform(const std::string& action, RunContext& context) {
+  if (action == "delete") return EnsureFileAbsent(file_, context);
+  if (action == "create_if_missing") return EnsureFileExists(file_, content_, context);
+  return EnsureFileContent(file_, content_, context);
+}
+
 }  // namespace dm::cookbook

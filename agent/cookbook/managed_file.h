@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/ownership.h"
 #include "agent/cookbook/resource.h"
 
@@ -29,6 +30,26 @@ absl::StatusOr<Outcome> EnsureFileAbsent(const ManagedFile& file, RunContext& co
 
 // How many replaced versions of one file are kept.
 inline constexpr int kBackupsKept = 5;
+
+// Reads what file-like resources share: `path` (default: the name; must be absolute),
+// `owner`, `group`, `mode` and `backup`.
+ManagedFile ReadManagedFile(const ResourceHeader& header, FieldReader& fields);
+
+// A resource whose desired state is a file with content known when the recipe is loaded
+// (file, template): actions create, create_if_missing and delete.
+class FileContentResource : public Resource {
+ public:
+  FileContentResource(ResourceHeader header, ManagedFile file, std::string content)
+      : Resource(std::move(header)), file_(std::move(file)), content_(std::move(content)) {}
+
+  absl::StatusOr<Outcome> Perform(const std::string& action, RunContext& context) override;
+  bool OnlyStagesWrites() const override { return true; }
+  std::optional<std::string> ReadsPath() const override { return file_.path; }
+
+ private:
+  ManagedFile file_;
+  std::string content_;
+};
 
 }  // namespace dm::cookbook
 

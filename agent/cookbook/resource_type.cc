@@ -1,5 +1,7 @@
 #include "agent/cookbook/resource_type.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "agent/cookbook/resources/resource_types.h"
 
 namespace dm::cookbook {
@@ -14,6 +16,15 @@ const std::vector<ResourceType>& Catalogue() {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> CookbookFiles::PathIn(const std::string& folder, const std::string& relative) const {
+  bool escapes = relative.empty() || relative[0] == '/';
+  for (absl::string_view part : absl::StrSplit(relative, '/')) escapes = escapes || part == "..";
+  if (escapes) {
+    return absl::InvalidArgumentError(absl::StrCat("must name a file inside the cookbook's ", folder, "/ folder"));
+  }
+  return absl::StrCat(dir, "/", folder, "/", relative);
+}
 
 const ResourceType* FindResourceType(const std::string& name) {
   for (const ResourceType& t : Catalogue()) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/resource.h"
 
@@ -15,6 +16,10 @@ namespace dm::cookbook {
 struct CookbookFiles {
   std::string dir;  // the cookbook's folder: files/ and templates/ are under it
   std::string name;
+
+  // The path of `relative` under the cookbook's `folder` ("files", "templates"), or
+  // InvalidArgument when it would leave that folder (absolute, or a ".." part).
+  absl::StatusOr<std::string> PathIn(const std::string& folder, const std::string& relative) const;
 };
 
 struct ResourceType {

@@ -51,12 +51,14 @@ std::vector<Notification> ReadNotifications(FieldReader& fields, const std::stri
     }
     FieldReader n(*item, what + ": notification", fields.attributes(), errors);
     std::string timing = n.Choice("timing", {"delayed", "immediately"}, "delayed");
+    size_t actions = 0;
     for (const auto& [key, value] : item->entries()) {
       if (key.scalar() == "timing") continue;
+      ++actions;
       std::optional<std::string> target = n.String(key.scalar());
       if (target) out.push_back({key.scalar(), *target, timing == "immediately", key.mark()});
     }
-    if (out.empty()) errors->Add(item->mark(), absl::StrCat(what, ": notification names no action"));
+    if (actions == 0) errors->Add(item->mark(), absl::StrCat(what, ": notification names no action"));
   }
   if (!node->IsMap() && !node->IsSequence()) {
     errors->Add(node->mark(), absl::StrCat(what, ": field 'notifies' must be a map or a list of maps"));
