@@ -70,10 +70,11 @@ TEST_F(HostResourcesTest, PackageThatDoesNotExistFailsWithAptsWords) {
 
 TEST_F(HostResourcesTest, SupervisedServiceStartsRestartsReloadsAndStops) {
   if (PathExists("/run/systemd/system")) GTEST_SKIP() << "this host runs systemd: the supervisor is not used";
-  WriteRecipe(
-      "- service: dm-test-sleeper\n"
-      "  command: \"trap 'echo reloaded >> {{root}}/reloads' HUP; while true; do sleep 0.1; done\"\n"
-      "- service: dm-test-sleeper-notified\n  command: [sleep, \"1000\"]\n  action: nothing\n");
+  // The service says when its HUP trap is set (a reload before that would end the shell).
+  const std::string command = "\"" + std::string("trap 'echo reloaded >> {{root}}/reloads' HUP; ") +
+                              "echo $$ > {{root}}/ready; while true; do sleep 0.1; done\"";
+  WriteRecipe("- service: dm-test-sleeper\n  command: " + command + "\n"
+              "- service: dm-test-sleeper-notified\n  command: [sleep, \"1000\"]\n  action: nothing\n");
   RunReport report = Converge();
   ASSERT_FALSE(report.failed()) << report.ToText(true);
   EXPECT_THAT(report.resources[0].changes, ElementsAre("enabled", "started"));
@@ -91,10 +92,10 @@ TEST_F(HostResourcesTest, SupervisedServiceStartsRestartsReloadsAndStops) {
   }
   EXPECT_NE(second, first);
   EXPECT_EQ(::kill(second, 0), 0);
+  for (int i = 0; i < 500 && ReadPid(root() + "/ready") != second; ++i) absl::SleepFor(absl::Milliseconds(10));
 
   // reload delivers the signal; stop leaves nothing running.
-  WriteRecipe("- service: dm-test-sleeper\n  command: \"trap 'echo reloaded >> {{root}}/reloads' HUP; "
-              "while true; do sleep 0.1; done\"\n  action: reload\n");
+  WriteRecipe("- service: dm-test-sleeper\n  command: " + command + "\n  action: reload\n");
   ASSERT_FALSE(Converge().failed());
   for (int i = 0; i < 200 && !Exists("reloads"); ++i) absl::SleepFor(absl::Milliseconds(10));
   EXPECT_EQ(Read("reloads"), "reloaded\n");
