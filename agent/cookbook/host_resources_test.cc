@@ -16,7 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/resources/user_database.h"
 #include "agent/cookbook/testing/cookbook_fixture.h"
 #include "common/files.h"

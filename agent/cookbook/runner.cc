@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/staged_writes.h"
 
 namespace dm::cookbook {

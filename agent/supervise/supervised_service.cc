@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "common/files.h"
 #include "nlohmann/json.hpp"
 
@@ -208,12 +208,12 @@ int RunSupervisor(const std::string& dir) {
     Note("another supervisor runs this service");
     return 1;
   }
-  cookbook::ProcessSpec process;
+  ProcessSpec process;
   process.argv = spec->argv;
   process.user = spec->user;
   process.cwd = spec->cwd;
   process.env = spec->env;
-  absl::StatusOr<cookbook::PreparedCommand> command = cookbook::PreparedCommand::Prepare(process);
+  absl::StatusOr<PreparedCommand> command = PreparedCommand::Prepare(process);
   if (!command.ok()) {
     Note(absl::StrCat("cannot supervise: ", command.status().message()));
     return 1;

@@ -16,7 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 
 namespace dm::cookbook {

@@ -10,7 +10,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/cookbook/resources/user_database.h"
 #include "common/status_macros.h"

@@ -18,7 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 
 namespace dm::cookbook {

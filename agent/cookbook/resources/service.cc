@@ -17,7 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/supervise/supervised_service.h"
 #include "common/files.h"

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 
 namespace dm::cookbook {
 

@@ -1,8 +1,8 @@
-// Runs a command for a resource (execute, guards, package managers): output captured, a
+// Runs a command (a resource's, a guard, a host-management tool): output captured, a
 // timeout, optionally as another user, in its own process group so that a timeout stops
 // everything it started.
-#ifndef DM_AGENT_COOKBOOK_PROCESS_H_
-#define DM_AGENT_COOKBOOK_PROCESS_H_
+#ifndef DM_COMMON_PROCESS_H_
+#define DM_COMMON_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace dm::cookbook {
+namespace dm {
 
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
@@ -71,6 +71,6 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
 // {"/bin/sh", "-c", command}
 std::vector<std::string> ShellCommand(const std::string& command);
 
-}  // namespace dm::cookbook
+}  // namespace dm
 
-#endif  // DM_AGENT_COOKBOOK_PROCESS_H_
+#endif  // DM_COMMON_PROCESS_H_

@@ -1,4 +1,4 @@
-#include "agent/cookbook/process.h"
+#include "common/process.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace dm::cookbook {
+namespace dm {
 namespace {
 
 [[noreturn]] void ChildFail(int report_fd, const char* what) {
@@ -179,4 +179,4 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   return result;
 }
 
-}  // namespace dm::cookbook
+}  // namespace dm
