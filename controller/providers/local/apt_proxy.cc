@@ -1,0 +1,82 @@
+#include "controller/providers/local/apt_proxy.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+
+namespace dm::local {
+namespace {
+
+pid_t RunningProxy(const std::string& dir) {
+  int pid = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(dir + "/pid").value_or("")), &pid) || pid <= 0) return 0;
+  std::string cmdline = ReadFile(absl::StrCat("/proc/", pid, "/cmdline")).value_or("");
+  return absl::StrContains(cmdline, "apt-cacher-ng") && absl::StrContains(cmdline, dir) ? pid : 0;
+}
+
+// "http://deb.debian.org/debian" -> "deb.debian.org/debian"
+std::string HostAndPath(const std::string& uri) {
+  absl::string_view u = uri;
+  absl::ConsumePrefix(&u, "http://");
+  absl::ConsumePrefix(&u, "https://");
+  return std::string(u);
+}
+
+}  // namespace
+
+absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address, const DebianMirrors& mirrors) {
+  if (RunningProxy(dir)) return absl::OkStatus();
+  DM_RETURN_IF_ERROR(MakeDirectories(dir + "/cache", 0755));
+  DM_RETURN_IF_ERROR(MakeDirectories(dir + "/log", 0755));
+  std::string conf = absl::StrCat("CacheDir: ", dir, "/cache\nLogDir: ", dir, "/log\n",
+                                  "SupportDir: /usr/lib/apt-cacher-ng\n", "Port: ", kAptProxyPort, "\n",
+                                  "BindAddress: ", listen_address, "\n", "PidFile: ", dir, "/pid\n",
+                                  "SocketPath: ", dir, "/socket\n", "ForeGround: 1\nExThreshold: 4\n",
+                                  // Only the host's own mirrors, nothing else.
+                                  "ForceManaged: 1\n", "Remap-debrep: ", HostAndPath(mirrors.archive), " ; ",
+                                  mirrors.archive, "/\n");
+  if (!mirrors.security.empty()) {
+    absl::StrAppend(&conf, "Remap-secdeb: ", HostAndPath(mirrors.security), " ; ", mirrors.security, "/\n");
+  }
+  DM_RETURN_IF_ERROR(MakeDirectories(dir + "/conf", 0755));
+  DM_RETURN_IF_ERROR(WriteFileAtomic(dir + "/conf/acng.conf", conf, 0644));
+  const std::string conf_dir = dir + "/conf", log = dir + "/log/stdout.log";
+  pid_t first = ::fork();
+  if (first < 0) return ErrnoStatus("fork", "apt-cacher-ng", errno);
+  if (first == 0) {
+    ::setsid();
+    if (::fork() != 0) _exit(0);
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(null_fd, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execlp("apt-cacher-ng", "apt-cacher-ng", "-c", conf_dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ::waitpid(first, nullptr, 0);
+  for (int i = 0; i < 100; ++i) {
+    if (RunningProxy(dir)) return absl::OkStatus();
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return absl::UnavailableError(absl::StrCat("apt-cacher-ng did not start; see ", log, ": ",
+                                             ReadFile(log).value_or("")));
+}
+
+void StopAptProxy(const std::string& dir) {
+  if (pid_t pid = RunningProxy(dir)) ::kill(pid, SIGTERM);
+}
+
+}  // namespace dm::local
