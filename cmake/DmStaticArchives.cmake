@@ -13,8 +13,8 @@ function(dm_prefer_static_archives)
   get_directory_property(imported IMPORTED_TARGETS)
   foreach(target IN LISTS imported)
     get_target_property(type ${target} TYPE)
-    # libcurl's archive needs a dozen more (ssh2, ldap, kerberos...): it stays shared.
-    if(NOT type MATCHES "SHARED_LIBRARY|UNKNOWN_LIBRARY" OR target MATCHES "^CURL::")
+    # The archives of libcurl and libssh need a dozen more (kerberos, ldap...): they stay shared.
+    if(NOT type MATCHES "SHARED_LIBRARY|UNKNOWN_LIBRARY" OR target MATCHES "^CURL::|^ssh$")
       continue()
     endif()
     foreach(property IMPORTED_LOCATION IMPORTED_LOCATION_NONE IMPORTED_LOCATION_RELEASE

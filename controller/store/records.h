@@ -77,6 +77,16 @@ struct RunRecord {
   std::string report_json;  // the agent's run report
 };
 
+// A server the controller booted through a provider, and how far bootstrap got.
+struct ServerRecord {
+  std::string name;
+  std::string provider;   // "local", ...
+  std::string role;
+  std::string bootstrap;  // "", "running", "done", "failed"
+  std::string bootstrap_message;  // the failed step and why
+  absl::Time created;
+};
+
 }  // namespace dm
 
 #endif  // DM_CONTROLLER_STORE_RECORDS_H_

@@ -70,6 +70,16 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_agent ON runs (agent_name, started_ms);
 CREATE INDEX runs_by_time ON runs (started_ms);
 )sql",
+    R"sql(
+CREATE TABLE servers (
+  name TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  role TEXT NOT NULL,
+  bootstrap TEXT NOT NULL,
+  bootstrap_message TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -381,6 +391,56 @@ absl::StatusOr<int64_t> SqliteStore::InterruptRunningRuns(absl::Time at) {
   update.Bind(1, ToMs(at));
   DM_RETURN_IF_ERROR(update.Run());
   return db_->Changes();
+}
+
+absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement upsert,
+                      db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
+                                   "bootstrap_message, created_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+  upsert.Bind(1, s.name).Bind(2, s.provider).Bind(3, s.role).Bind(4, s.bootstrap).Bind(5, s.bootstrap_message);
+  upsert.Bind(6, ToMs(s.created));
+  return upsert.Run();
+}
+
+namespace {
+constexpr char kServerColumns[] = "name, provider, role, bootstrap, bootstrap_message, created_ms";
+ServerRecord ReadServer(const Statement& row) {
+  return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3), row.ColumnText(4),
+                      FromMs(row.ColumnInt(5))};
+}
+}  // namespace
+
+absl::StatusOr<ServerRecord> SqliteStore::GetServer(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare(absl::StrCat("SELECT ", kServerColumns, " FROM servers WHERE name = ?")));
+  query.Bind(1, name);
+  DM_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no server '", name, "'"));
+  return ReadServer(query);
+}
+
+absl::StatusOr<std::vector<ServerRecord>> SqliteStore::ListServers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare(absl::StrCat("SELECT ", kServerColumns, " FROM servers ORDER BY name")));
+  std::vector<ServerRecord> servers;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    servers.push_back(ReadServer(query));
+  }
+  return servers;
+}
+
+absl::Status SqliteStore::DeleteServer(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM servers WHERE name = ?"));
+  del.Bind(1, name);
+  DM_RETURN_IF_ERROR(del.Run());
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no server '", name, "'"));
+  return absl::OkStatus();
 }
 
 }  // namespace dm

@@ -39,6 +39,11 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name, size_t limit) override;
   absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) override;
 
+  absl::Status SaveServer(const ServerRecord& server) override;
+  absl::StatusOr<ServerRecord> GetServer(const std::string& name) override;
+  absl::StatusOr<std::vector<ServerRecord>> ListServers() override;
+  absl::Status DeleteServer(const std::string& name) override;
+
  private:
   SqliteStore(std::unique_ptr<Database> db, int64_t event_retention)
       : event_retention_(event_retention), db_(std::move(db)) {}

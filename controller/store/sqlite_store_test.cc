@@ -229,6 +229,27 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
   EXPECT_EQ(store_->GetRun("r1")->status, "converged");
 }
 
+TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
+  ServerRecord web{"web-1", "local", "appnode", "", "", kT0};
+  ASSERT_TRUE(store_->SaveServer(web).ok());
+  ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0}).ok());
+  web.bootstrap = "failed";
+  web.bootstrap_message = "step sshd: auth refused";
+  ASSERT_TRUE(store_->SaveServer(web).ok());
+  Reopen();
+  auto got = store_->GetServer("web-1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->bootstrap, "failed");
+  EXPECT_EQ(got->bootstrap_message, "step sshd: auth refused");
+  EXPECT_EQ(got->created, kT0);
+  auto all = store_->ListServers();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "db-1");
+  ASSERT_TRUE(store_->DeleteServer("db-1").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteServer("db-1")));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetServer("db-1").status()));
+}
+
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
   store_.reset();
   {

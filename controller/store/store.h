@@ -62,6 +62,15 @@ class Store {
   // Marks every run still "running" as "interrupted" (the controller restarted under it).
   // Returns how many.
   virtual absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) = 0;
+
+  // --- servers ---
+  // Creates or replaces the server with `server.name`.
+  virtual absl::Status SaveServer(const ServerRecord& server) = 0;
+  // NotFound if there is no such server.
+  virtual absl::StatusOr<ServerRecord> GetServer(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<ServerRecord>> ListServers() = 0;
+  // NotFound if there is no such server.
+  virtual absl::Status DeleteServer(const std::string& name) = 0;
 };
 
 }  // namespace dm

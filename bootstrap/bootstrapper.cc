@@ -1,0 +1,67 @@
+#include "bootstrap/bootstrapper.h"
+
+#include "absl/strings/str_cat.h"
+#include "bootstrap/bootstrap_steps.h"
+#include "bootstrap/ssh_session.h"
+
+namespace dm {
+
+absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const BootstrapEnvironment& env,
+                                          const StepReport& report) {
+  SshTarget ssh{target.address, 22, "root", env.operator_key_path, target.ssh_host_key};
+  report("connect", "running", absl::StrCat("root@", target.address));
+  absl::StatusOr<std::unique_ptr<SshSession>> session = SshSession::Connect(ssh);
+  bool sudo = false;
+  if (absl::IsUnauthenticated(session.status())) {
+    // Bootstrapped before: root may no longer log in.
+    ssh.user = kDeployUser;
+    session = SshSession::Connect(ssh);
+    sudo = true;
+  }
+  if (!session.ok()) {
+    report("connect", "failed", std::string(session.status().message()));
+    return absl::Status(session.status().code(), absl::StrCat("step connect: ", session.status().message()));
+  }
+  report("connect", "ok", absl::StrCat(ssh.user, "@", target.address, ", host key verified"));
+  RemoteHost host(session->get(), sudo);
+
+  BootstrapReport result;
+  auto step = [&](const std::string& name, const std::function<absl::StatusOr<bool>()>& run) -> absl::Status {
+    report(name, "running", "");
+    absl::StatusOr<bool> changed = run();
+    if (!changed.ok()) {
+      report(name, "failed", std::string(changed.status().message()));
+      return absl::Status(changed.status().code(), absl::StrCat("step ", name, ": ", changed.status().message()));
+    }
+    result.changed_steps += *changed;
+    report(name, *changed ? "changed" : "ok", "");
+    return absl::OkStatus();
+  };
+  absl::Status s = step("deploy-user", [&] { return EnsureDeployUser(host, env.operator_public_key); });
+  if (s.ok()) s = step("sshd", [&] { return EnsureSshdHardened(host); });
+  if (s.ok()) s = step("firewall", [&] { return EnsureFirewall(host, env.controller_ip); });
+  if (s.ok()) {
+    s = step("agent", [&]() -> absl::StatusOr<bool> {
+      absl::StatusOr<std::string> token = env.mint_token();
+      if (!token.ok()) return token.status();
+      return EnsureAgentInstalled(host, *env.package, env.controller, target.name, *token);
+    });
+  }
+  if (s.ok()) {
+    s = step("start", [&]() -> absl::StatusOr<bool> {
+      absl::StatusOr<bool> changed = EnsureAgentRunning(host);
+      if (!changed.ok()) return changed;
+      if (!env.wait_connected(absl::Seconds(60))) {
+        absl::StatusOr<SshResult> journal = host.Run({"journalctl", "-u", "dm-agent", "-n", "20", "--no-pager"});
+        return absl::DeadlineExceededError(absl::StrCat("the agent did not connect within 60s; its log:\n",
+                                                        journal.ok() ? journal->out : ""));
+      }
+      return changed;
+    });
+  }
+  result.bytes_sent = (*session)->bytes_sent();
+  if (!s.ok()) return s;
+  return result;
+}
+
+}  // namespace dm
