@@ -12,7 +12,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "yaml-cpp/yaml.h"
 #include "agent/apply/apply_command.h"
 #include "agent/enroll/enroll.h"
 #include "agent/facts/facts.h"
@@ -81,6 +83,30 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
   return enrolled;
 }
 
+// Fills what the command line did not give from the YAML config file.
+absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags* flags) {
+  YAML::Node config;
+  try {
+    config = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
+  }
+  if (!config.IsMap()) return absl::InvalidArgumentError(absl::StrCat(path, ": expected a map"));
+  const std::pair<const char*, std::string*> fields[] = {
+      {"controller", &flags->controller}, {"name", &flags->name}, {"token", &flags->token}, {"data_dir", &flags->data_dir}};
+  for (const auto& [key, value] : fields) {
+    std::string flag = std::string("--") + (std::string(key) == "data_dir" ? "data-dir" : key);
+    if (config[key] && app.count(flag) == 0) *value = config[key].as<std::string>();
+  }
+  for (const auto& entry : config) {
+    std::string key = entry.first.as<std::string>();
+    if (key != "controller" && key != "name" && key != "token" && key != "data_dir") {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,11 +131,21 @@ int main(int argc, char** argv) {
                  "Seconds to keep trying to reach the controller when enrolling")
       ->capture_default_str();
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")->capture_default_str();
+  std::string config_path;
+  app.add_option("--config", config_path,
+                 "YAML file with controller, name, token and data_dir (as bootstrap writes /etc/dm/agent.yaml); "
+                 "flags given as well win");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
+  }
+  if (!config_path.empty()) {
+    if (absl::Status s = ApplyConfigFile(config_path, app, &flags); !s.ok()) {
+      std::fprintf(stderr, "dm-agent: %s\n", std::string(s.message()).c_str());
+      return kExitUsage;
+    }
   }
 
   if (absl::Status s = dm::InitLogging("dm-agent", flags.log_level); !s.ok()) {

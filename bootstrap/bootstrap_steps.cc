@@ -39,7 +39,8 @@ absl::StatusOr<std::string> FirewallRuleset(const std::string& controller_ip) {
       "    iif \"lo\" accept\n"
       "    ct state established,related accept\n"
       "    ct state invalid drop\n"
-      "    meta l4proto { icmp, ipv6-icmp } accept\n"
+      "    ip protocol icmp accept\n"
+      "    ip6 nexthdr icmpv6 accept\n"
       "    tcp dport 22 accept\n"
       "    ip saddr ", controller_ip, " accept\n"
       "  }\n"
@@ -103,9 +104,11 @@ absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& control
     DM_RETURN_IF_ERROR(host.Check({"nft", "-c", "-f", "/etc/nftables.conf"}).status());
     DM_RETURN_IF_ERROR(host.Check({"nft", "-f", "/etc/nftables.conf"}).status());
   }
+  // The service loads the same file at every boot.
   DM_ASSIGN_OR_RETURN(SshResult enabled, host.Run({"systemctl", "is-enabled", "--quiet", "nftables"}));
-  if (!enabled.ok()) {
-    DM_RETURN_IF_ERROR(host.Check({"systemctl", "enable", "--quiet", "nftables"}).status());
+  DM_ASSIGN_OR_RETURN(SshResult active, host.Run({"systemctl", "is-active", "--quiet", "nftables"}));
+  if (!enabled.ok() || !active.ok()) {
+    DM_RETURN_IF_ERROR(host.Check({"systemctl", "enable", "--now", "--quiet", "nftables"}).status());
     changed = true;
   }
   return changed;

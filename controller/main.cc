@@ -1,6 +1,8 @@
 // dm-controller: the DeployMachine control plane. Owns the fleet's CA and state, admits agents
 // with join tokens, keeps one stream per agent and serves dmctl.
 #include <csignal>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -30,8 +32,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 3600.0));
   app.add_option("--deploy-dir", options.deploy_dir,
                  "Folder with cookbooks/ and roles/ that dmctl converge sends to agents");
+  // The local provider: real servers on this machine (needs root).
+  std::string local_provider = ::geteuid() == 0 ? "on" : "off";
+  app.add_option("--local-provider", local_provider, "on or off (default: on when run as root)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--local-bridge", options.servers.local.bridge, "Bridge of the local servers' network")
+      ->capture_default_str();
+  app.add_option("--local-subnet", options.servers.local.subnet,
+                 "The local servers' /24, as its first three octets; this machine is .1")
+      ->capture_default_str();
+  app.add_option("--image-cache", options.servers.local.image_cache,
+                 "Where the local servers' base image is built and kept")
+      ->capture_default_str();
+  app.add_option("--agent-binary", options.servers.agent_binary,
+                 "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  options.servers.local_provider = local_provider == "on";
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);
 
   if (absl::Status s = dm::InitLogging("dm-controller", log_level); !s.ok()) {

@@ -13,6 +13,10 @@ std::unique_ptr<Command> NewTokenRevoke();
 std::unique_ptr<Command> NewExec();
 std::unique_ptr<Command> NewEventsList();
 std::unique_ptr<Command> NewConverge();
+std::unique_ptr<Command> NewServersBoot();
+std::unique_ptr<Command> NewServersList();
+std::unique_ptr<Command> NewServersDestroy();
+std::unique_ptr<Command> NewBootstrap();
 std::unique_ptr<Command> NewRunsList();
 std::unique_ptr<Command> NewRunsShow();
 
@@ -26,6 +30,10 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewTokenList());
   commands.push_back(NewTokenRevoke());
   commands.push_back(NewExec());
+  commands.push_back(NewServersBoot());
+  commands.push_back(NewServersList());
+  commands.push_back(NewServersDestroy());
+  commands.push_back(NewBootstrap());
   commands.push_back(NewConverge());
   commands.push_back(NewRunsList());
   commands.push_back(NewRunsShow());

@@ -20,6 +20,7 @@ const std::map<std::string, std::string> kGroups = {
     {"agents", "Enrolled agents: list, show, remove, ping"},
     {"token", "Join tokens for new agents: create, list, revoke"},
     {"runs", "Converge runs and their reports: list, show"},
+    {"servers", "Servers from providers: boot, list, destroy"},
 };
 
 }  // namespace

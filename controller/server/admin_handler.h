@@ -1,7 +1,7 @@
 // The admin service (dmctl's API). Every RPC runs in the same order: authenticate the admin
 // certificate, validate the request, act, record an audit event for changes. One file per topic:
 // admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc, admin_converge.cc,
-// admin_runs.cc.
+// admin_runs.cc, admin_servers.cc.
 //
 // Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
 #ifndef DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
@@ -12,6 +12,7 @@
 #include "controller/commands/command_tracker.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/fleet/agent_directory.h"
+#include "controller/servers/server_manager.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.grpc.pb.h"
 
@@ -20,14 +21,15 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, BundleCache* bundles, std::string deploy_dir)
+               Store* store, Clock* clock, BundleCache* bundles, std::string deploy_dir, ServerManager* servers)
       : directory_(directory),
         tokens_(tokens),
         tracker_(tracker),
         store_(store),
         clock_(clock),
         bundles_(bundles),
-        deploy_dir_(std::move(deploy_dir)) {}
+        deploy_dir_(std::move(deploy_dir)),
+        servers_(servers) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -58,6 +60,15 @@ class AdminHandler final : public dm::v1::Admin::Service {
   grpc::Status GetRun(grpc::ServerContext* context, const dm::v1::GetRunRequest* request,
                       dm::v1::Run* response) override;
 
+  grpc::Status BootServer(grpc::ServerContext* context, const dm::v1::BootServerRequest* request,
+                          grpc::ServerWriter<dm::v1::ServerEvent>* writer) override;
+  grpc::Status ListServers(grpc::ServerContext* context, const dm::v1::ListServersRequest* request,
+                           dm::v1::ListServersResponse* response) override;
+  grpc::Status DestroyServer(grpc::ServerContext* context, const dm::v1::DestroyServerRequest* request,
+                             dm::v1::DestroyServerResponse* response) override;
+  grpc::Status Bootstrap(grpc::ServerContext* context, const dm::v1::BootstrapRequest* request,
+                         grpc::ServerWriter<dm::v1::ServerEvent>* writer) override;
+
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.
   grpc::Status Authorize(const grpc::ServerContext* context) const;
@@ -70,6 +81,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
   Clock* const clock_;
   BundleCache* const bundles_;
   const std::string deploy_dir_;
+  ServerManager* const servers_;
 };
 
 }  // namespace dm

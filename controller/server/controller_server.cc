@@ -66,9 +66,13 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   c->enrollment_ = std::make_unique<EnrollmentService>(c->store_.get(), c->tokens_.get(), c->pki_.ca.get(),
                                                        c->directory_.get(), c->clock_);
   c->enrollment_handler_ = std::make_unique<EnrollmentHandler>(c->enrollment_.get(), c->pki_.ca.get());
+  ServerManagerOptions servers = c->options_.servers;
+  servers.data_dir = dir;
+  c->servers_ = std::make_unique<ServerManager>(servers, c->store_.get(), c->tokens_.get(), c->directory_.get());
+  DM_RETURN_IF_ERROR(c->servers_->Init());
   c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
                                                      c->store_.get(), c->clock_, c->bundles_.get(),
-                                                     c->options_.deploy_dir);
+                                                     c->options_.deploy_dir, c->servers_.get());
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
                                                            c->bundles_.get(), options.heartbeat_interval);
 
@@ -82,6 +86,12 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen.ToString(), grpc::SslServerCredentials(tls), &port);
+  // Servers on the local network cannot reach loopback: listen on their side of the bridge too.
+  int local_port = 0;
+  const std::string local_host = c->servers_->local_network_address();
+  if (!local_host.empty()) {
+    builder.AddListeningPort(HostPort{local_host, listen.port}.ToString(), grpc::SslServerCredentials(tls), &local_port);
+  }
   builder.RegisterService(c->enrollment_handler_.get());
   builder.RegisterService(c->admin_handler_.get());
   builder.RegisterService(c->agent_handler_.get());
@@ -100,6 +110,10 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
                                                " (is the address in use or not local?)"));
   }
   c->bound_address_ = HostPort{listen.host, static_cast<uint16_t>(port)}.ToString();
+  if (local_port > 0) {
+    c->servers_->set_agent_endpoint(HostPort{local_host, static_cast<uint16_t>(local_port)}.ToString());
+    spdlog::info("local servers reach the controller at {}:{}", local_host, local_port);
+  }
 
   DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}), c->pki_.ca_path,
                     c->pki_.admin_cert_path, c->pki_.admin_key_path};

@@ -18,6 +18,7 @@
 #include "controller/fleet/agent_directory.h"
 #include "controller/fleet/fleet_maintenance.h"
 #include "controller/server/admin_handler.h"
+#include "controller/servers/server_manager.h"
 #include "controller/server/agent_stream_handler.h"
 #include "controller/server/enrollment_handler.h"
 #include "controller/setup/controller_pki.h"
@@ -31,6 +32,8 @@ struct ControllerOptions {
   absl::Duration heartbeat_interval = absl::Seconds(5);
   // Cookbooks and roles for dmctl converge: a folder with cookbooks/ and roles/ ("" : none).
   std::string deploy_dir;
+  // Providers and bootstrap (data_dir is filled in from the above).
+  ServerManagerOptions servers;
 };
 
 class ControllerServer {
@@ -59,6 +62,7 @@ class ControllerServer {
   std::unique_ptr<AgentDirectory> directory_;
   std::unique_ptr<CommandTracker> tracker_;
   std::unique_ptr<BundleCache> bundles_;
+  std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;

@@ -222,6 +222,8 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   const std::string pid_file = p.pid, console = p.console;
   const std::vector<std::string> argv = {"systemd-nspawn", "-q", "-b", "-D", p.root, "--machine=" + p.netns,
                                          "--register=no", "--keep-unit", "--console=read-only",
+                                         // Its own firewall, like any server; the namespace is its own.
+                                         "--capability=CAP_NET_ADMIN",
                                          "--network-namespace-path=/run/netns/" + p.netns};
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -46,6 +46,8 @@ class LocalProvider : public CloudProvider {
   absl::Status Delete(const std::string& name) override;
 
   const std::string& bridge_address() const { return host_address_; }
+  // Creates the bridge with this machine's address on it (the controller listens there).
+  absl::Status EnsureNetwork() { return network_.EnsureBridge(); }
 
   // Tears down every recorded server for which `is_leftover` says so, and returns how many.
   // The controller calls it at start with "its state folder is gone"; test fixtures with "its

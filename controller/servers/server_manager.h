@@ -1,0 +1,69 @@
+// Servers: booted through a provider, bootstrapped over SSH into hardened hosts whose agent is
+// named after the server, destroyed with everything they used. What `dmctl servers` and
+// `dmctl bootstrap` drive.
+//
+// The controller keeps an operator SSH key (DATA_DIR/ssh/operator_ed25519): providers install
+// its public half for root, bootstrap logs in with it and gives it to the deploy user.
+#ifndef DM_CONTROLLER_SERVERS_SERVER_MANAGER_H_
+#define DM_CONTROLLER_SERVERS_SERVER_MANAGER_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "bootstrap/agent_package.h"
+#include "bootstrap/bootstrapper.h"
+#include "controller/enrollment/token_service.h"
+#include "controller/fleet/agent_directory.h"
+#include "controller/providers/local/local_provider.h"
+#include "controller/store/store.h"
+#include "dm/v1/admin.pb.h"
+
+namespace dm {
+
+struct ServerManagerOptions {
+  std::string data_dir;
+  bool local_provider = true;
+  LocalProviderOptions local;     // state_dir defaults to DATA_DIR/local
+  std::string agent_binary;       // default: dm-agent beside this program
+};
+
+class ServerManager {
+ public:
+  ServerManager(ServerManagerOptions options, Store* store, TokenService* tokens, AgentDirectory* directory);
+
+  // The operator key, the local network (so that the controller can listen on it), and the
+  // sweep of servers whose provider state was deleted.
+  absl::Status Init();
+  // Where servers reach the controller's host ("" without the local provider).
+  std::string local_network_address() const;
+  // Set once the controller listens there: what agents on servers dial.
+  void set_agent_endpoint(std::string host_port) { agent_endpoint_ = std::move(host_port); }
+
+  absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider, const std::string& role,
+                                      const ProgressFn& progress);
+  absl::StatusOr<std::vector<dm::v1::Server>> List();
+  // Destroys the server, and removes its agent (its certificate is revoked).
+  absl::Status Destroy(const std::string& name);
+  absl::StatusOr<BootstrapReport> Bootstrap(const std::string& name, const StepReport& report);
+
+ private:
+  absl::StatusOr<CloudProvider*> Provider(const std::string& name);
+  dm::v1::Server Describe(const ServerRecord& record, const absl::StatusOr<ServerInfo>& info);
+  absl::StatusOr<const AgentPackage*> Package();
+
+  ServerManagerOptions options_;
+  Store* const store_;
+  TokenService* const tokens_;
+  AgentDirectory* const directory_;
+  std::unique_ptr<LocalProvider> local_;
+  std::string operator_key_path_, operator_public_key_;
+  std::string agent_endpoint_;
+  std::mutex package_mu_;
+  std::optional<AgentPackage> package_;  // guarded by package_mu_
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_SERVERS_SERVER_MANAGER_H_

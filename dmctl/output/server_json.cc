@@ -1,0 +1,22 @@
+#include "dmctl/output/server_json.h"
+
+#include "dmctl/output/agent_json.h"
+#include "dmctl/output/format.h"
+
+namespace dm::dmctl {
+
+nlohmann::json ServerToJson(const dm::v1::Server& s) {
+  return {{"name", s.name()},
+          {"provider", s.provider()},
+          {"state", s.state()},
+          {"address", s.address()},
+          {"role", s.role()},
+          {"ssh_host_key_fingerprint", s.ssh_host_key_fingerprint()},
+          {"created", JsonTime(s.created_unix_ms())},
+          {"bootstrap", s.bootstrap()},
+          {"bootstrap_message", s.bootstrap_message()},
+          {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(StateName(s.agent()))}};
+}
+
+}  // namespace dm::dmctl

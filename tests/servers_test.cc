@@ -1,0 +1,151 @@
+// Real servers on this machine: two local servers booted, bootstrapped in parallel and enrolled,
+// their hardening checked from outside, bootstrap run again, both destroyed with nothing left.
+// Needs root (namespaces, mounts), as CI has.
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/process.h"
+#include "common/tls/digest.h"
+#include "controller/providers/local/local_provider.h"
+#include "nlohmann/json.hpp"
+#include "tests/harness/fleet_fixture.h"
+
+namespace dm::testing {
+namespace {
+
+class ServersTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    FleetTest::SetUp();
+    // A network of its own, so that tests can run in parallel.
+    int octet = std::random_device{}() % 200 + 20;
+    bridge_ = absl::StrCat("dmt", octet);
+    subnet_ = absl::StrCat("10.231.", octet);
+    StartController("ctl", {"--local-bridge", bridge_, "--local-subnet", subnet_});
+  }
+  void TearDown() override {
+    if (!bridge_.empty()) {
+      // Whatever a failed test left running.
+      LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
+      Sh("ip link del " + bridge_ + " 2>/dev/null; true");
+    }
+    FleetTest::TearDown();
+  }
+
+  ProcessResult Sh(const std::string& command) {
+    ProcessSpec spec;
+    spec.argv = {"/bin/sh", "-c", command};
+    spec.timeout = absl::Seconds(60);
+    return RunProcess(spec).value_or(ProcessResult{});
+  }
+  nlohmann::json Servers() {
+    CommandResult r = Dmctl({"servers", "list", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+  // ssh from this machine with the controller's operator key.
+  ProcessResult Ssh(const std::string& user_at_host, const std::vector<std::string>& extra = {}) {
+    std::string opts;
+    for (const std::string& e : extra) opts += " -o " + e;
+    return Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5" +
+              opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
+  }
+
+  std::string bridge_, subnet_;
+};
+
+TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
+  for (const char* name : {"web-1", "web-2"}) {
+    CommandResult boot = Dmctl({"servers", "boot", name, "--role", "example", "--json"});
+    ASSERT_EQ(boot.exit_code, 0) << boot.out << boot.err;
+    nlohmann::json server = nlohmann::json::parse(boot.out);
+    EXPECT_EQ(server["state"], "running");
+    EXPECT_EQ(server["provider"], "local");
+    EXPECT_TRUE(absl::StartsWith(server["ssh_host_key_fingerprint"].get<std::string>(), "SHA256:"));
+  }
+  nlohmann::json servers = Servers();
+  ASSERT_EQ(servers.size(), 2u);
+  EXPECT_EQ(servers[0]["name"], "web-1");
+  EXPECT_EQ(servers[0]["role"], "example");
+  EXPECT_EQ(servers[0]["address"], subnet_ + ".2");
+  const std::string web1 = servers[0]["address"], web2 = servers[1]["address"];
+
+  CommandResult bootstrap = Dmctl({"bootstrap", "web-1", "web-2", "--json"});
+  ASSERT_EQ(bootstrap.exit_code, 0) << bootstrap.out << bootstrap.err << AllLogs();
+  nlohmann::json results = nlohmann::json::parse(bootstrap.out);
+  for (const auto& r : results) {
+    EXPECT_TRUE(r["changed"].get<bool>());
+    EXPECT_GT(r["bytes_sent"].get<int>(), 1000);
+  }
+  EXPECT_EQ(AgentState("web-1"), "connected");
+  EXPECT_EQ(AgentState("web-2"), "connected");
+  EXPECT_EQ(Servers()[1]["agent"], "connected");
+  for (const char* name : {"web-1", "web-2"}) {
+    CommandResult r = Dmctl({"exec", name, "--", "hostname"});
+    EXPECT_EQ(r.out, std::string(name) + "\n") << r.err;
+  }
+
+  // Hardening, seen from outside: no root login, no passwords, and a port nobody opened is
+  // closed to the other server (which can still reach SSH).
+  EXPECT_TRUE(absl::StrContains(Ssh("root@" + web1).output, "Permission denied (publickey)"));
+  EXPECT_TRUE(absl::StrContains(
+      Ssh("deploy@" + web1, {"PubkeyAuthentication=no", "PreferredAuthentications=password,keyboard-interactive"}).output,
+      "Permission denied (publickey)"));
+  EXPECT_EQ(Ssh("deploy@" + web1).exit_code, 0);
+  ASSERT_EQ(Dmctl({"exec", "web-1", "--", "sh", "-c",
+                   "nohup perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort=>8080,Listen=>5,ReuseAddr=>1) "
+                   "or die; sleep 600' >/dev/null 2>&1 & sleep 0.3; ss -ltn | grep -q :8080"})
+                .exit_code,
+            0);
+  CommandResult ssh_port = Dmctl({"exec", "web-2", "--", "timeout", "5", "bash", "-c", "echo > /dev/tcp/" + web1 + "/22"});
+  EXPECT_EQ(ssh_port.exit_code, 0) << ssh_port.err;
+  CommandResult closed = Dmctl({"exec", "web-2", "--", "timeout", "3", "bash", "-c", "echo > /dev/tcp/" + web1 + "/8080"});
+  EXPECT_EQ(closed.exit_code, 124) << closed.err;  // timed out: dropped, not even refused
+
+  // Again: nothing changes.
+  CommandResult again = Dmctl({"bootstrap", "web-1", "web-2", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const auto& r : nlohmann::json::parse(again.out)) EXPECT_FALSE(r["changed"].get<bool>()) << r.dump();
+
+  for (const char* name : {"web-1", "web-2"}) ASSERT_EQ(Dmctl({"servers", "destroy", name}).exit_code, 0);
+  EXPECT_EQ(Servers().size(), 0u);
+  EXPECT_EQ(AgentState("web-1"), "");  // its agent went with it
+  // Nothing left behind: process, mount, namespace, veth, folder.
+  std::string state = Path("ctl/local");
+  EXPECT_EQ(Sh("pgrep -f '[s]ystemd-nspawn.*" + state + "' || true").output, "");
+  EXPECT_FALSE(absl::StrContains(ReadFile("/proc/self/mounts").value_or(""), state));
+  // Host-wide names carry a tag of the provider's state folder (local_provider.cc).
+  EXPECT_FALSE(absl::StrContains(Sh("ip netns list").output, "-" + Sha256Hex(state).substr(0, 6)));
+  EXPECT_EQ(Sh("ip -o link show master " + bridge_ + " | wc -l").output, "0\n");
+  EXPECT_FALSE(PathExists(state + "/servers/web-1"));
+}
+
+TEST_F(ServersTest, AWrongHostKeyIsRefusedBeforeAnythingRuns) {
+  ASSERT_EQ(Dmctl({"servers", "boot", "spoofed"}).exit_code, 0);
+  // Another machine answering at that address is simulated by the provider reporting another key.
+  std::string info_path = Path("ctl/local/servers/spoofed/server.json");
+  nlohmann::json info = nlohmann::json::parse(ReadFile(info_path).value_or("{}"));
+  ProcessResult other = Sh("ssh-keygen -q -t ed25519 -N '' -f " + Path("other") + " && cat " + Path("other.pub"));
+  info["ssh_host_key"] = other.output.substr(0, other.output.find('\n'));
+  ASSERT_TRUE(WriteFileAtomic(info_path, info.dump(), 0600).ok());
+
+  CommandResult r = Dmctl({"bootstrap", "spoofed"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, "step connect: host key mismatch")) << r.err;
+  // Nothing ran: there is no deploy user, root may still log in.
+  std::string address = Servers()[0]["address"];
+  ProcessResult id = Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i " +
+                        Path("ctl/ssh/operator_ed25519") + " root@" + address + " id deploy 2>&1");
+  EXPECT_NE(id.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(id.output, "no such user")) << id.output;
+  EXPECT_EQ(Servers()[0]["bootstrap"], "failed");
+}
+
+}  // namespace
+}  // namespace dm::testing
