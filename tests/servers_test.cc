@@ -27,7 +27,8 @@ class ServersTest : public FleetTest {
     int octet = std::random_device{}() % 200 + 20;
     bridge_ = absl::StrCat("dmt", octet);
     subnet_ = absl::StrCat("10.231.", octet);
-    StartController("ctl", {"--local-bridge", bridge_, "--local-subnet", subnet_});
+    StartController("ctl", {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
+                            std::string(DM_SOURCE_DIR) + "/deploy"});
   }
   void TearDown() override {
     if (!bridge_.empty()) {
@@ -99,14 +100,27 @@ TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
       "Permission denied (publickey)"));
   EXPECT_EQ(Ssh("deploy@" + web1).exit_code, 0);
   ASSERT_EQ(Dmctl({"exec", "web-1", "--", "sh", "-c",
-                   "nohup perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort=>8080,Listen=>5,ReuseAddr=>1) "
-                   "or die; sleep 600' >/dev/null 2>&1 & sleep 0.3; ss -ltn | grep -q :8080"})
+                   "nohup perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort=>9090,Listen=>5,ReuseAddr=>1) "
+                   "or die; sleep 600' >/dev/null 2>&1 & sleep 0.3; ss -ltn | grep -q :9090"})
                 .exit_code,
             0);
   CommandResult ssh_port = Dmctl({"exec", "web-2", "--", "timeout", "5", "bash", "-c", "echo > /dev/tcp/" + web1 + "/22"});
   EXPECT_EQ(ssh_port.exit_code, 0) << ssh_port.err;
-  CommandResult closed = Dmctl({"exec", "web-2", "--", "timeout", "3", "bash", "-c", "echo > /dev/tcp/" + web1 + "/8080"});
+  CommandResult closed = Dmctl({"exec", "web-2", "--", "timeout", "3", "bash", "-c", "echo > /dev/tcp/" + web1 + "/9090"});
   EXPECT_EQ(closed.exit_code, 124) << closed.err;  // timed out: dropped, not even refused
+
+  // The cookbook engine on a real host with systemd: the example role installs python3 with
+  // apt (through the proxy) and runs the site as a systemd unit.
+  CommandResult converge = Dmctl({"converge", "web-1", "--json"});
+  ASSERT_EQ(converge.exit_code, 0) << converge.out << converge.err;
+  EXPECT_EQ(nlohmann::json::parse(converge.out)[0]["status"], "converged");
+  CommandResult page = Dmctl({"exec", "web-1", "--", "sh", "-c",
+                              "systemctl is-active example-site && python3 -c 'import urllib.request, time; "
+                              "time.sleep(0.5); print(urllib.request.urlopen(\"http://127.0.0.1:8080/\").read().decode())'"});
+  EXPECT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_TRUE(absl::StrContains(page.out, "<h1>DeployMachine example</h1>")) << page.out;
+  CommandResult reconverge = Dmctl({"converge", "web-1", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(reconverge.out)[0]["changed"], 0) << reconverge.out;
 
   // Again: nothing changes.
   CommandResult again = Dmctl({"bootstrap", "web-1", "web-2", "--json"});
