@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     for (const std::string& name : names) Dmctl({"servers", "destroy", name});
   }
   controller.Stop();
-  RunCommand({"ip", "link", "del", "dmbench0"});
+  RunCommand({"/bin/sh", "-c", "ip link del dmbench0"});
   if (rc == 0) std::filesystem::remove_all(dir);
   return rc;
 }
