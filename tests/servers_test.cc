@@ -23,6 +23,10 @@ class ServersTest : public FleetTest {
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     FleetTest::SetUp();
+    // Servers of earlier test runs that died (a timeout) and that no running test owns.
+    LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
+      return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
+    });
     // A network of its own, so that tests can run in parallel.
     int octet = std::random_device{}() % 200 + 20;
     bridge_ = absl::StrCat("dmt", octet);
@@ -121,6 +125,13 @@ TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
   EXPECT_TRUE(absl::StrContains(page.out, "<h1>DeployMachine example</h1>")) << page.out;
   CommandResult reconverge = Dmctl({"converge", "web-1", "--json"});
   EXPECT_EQ(nlohmann::json::parse(reconverge.out)[0]["changed"], 0) << reconverge.out;
+
+  // A controller killed with -9 and restarted finds its servers running and their agents back.
+  ASSERT_EQ(StopController(SIGKILL), 128 + SIGKILL);
+  StartController("ctl", {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
+                          std::string(DM_SOURCE_DIR) + "/deploy"});
+  EXPECT_TRUE(WaitForAgentState("web-1", "connected", absl::Seconds(60)));
+  EXPECT_EQ(Servers()[0]["state"], "running");
 
   // Again: nothing changes.
   CommandResult again = Dmctl({"bootstrap", "web-1", "web-2", "--json"});

@@ -90,7 +90,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   int local_port = 0;
   const std::string local_host = c->servers_->local_network_address();
   if (!local_host.empty()) {
-    builder.AddListeningPort(HostPort{local_host, listen.port}.ToString(), grpc::SslServerCredentials(tls), &local_port);
+    builder.AddListeningPort(HostPort{local_host, c->servers_->AgentPort(listen.port)}.ToString(),
+                             grpc::SslServerCredentials(tls), &local_port);
   }
   builder.RegisterService(c->enrollment_handler_.get());
   builder.RegisterService(c->admin_handler_.get());
@@ -111,7 +112,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   }
   c->bound_address_ = HostPort{listen.host, static_cast<uint16_t>(port)}.ToString();
   if (local_port > 0) {
-    c->servers_->set_agent_endpoint(HostPort{local_host, static_cast<uint16_t>(local_port)}.ToString());
+    c->servers_->set_agent_endpoint(local_host, static_cast<uint16_t>(local_port));
     spdlog::info("local servers reach the controller at {}:{}", local_host, local_port);
   }
 

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "bootstrap/ssh_session.h"
 #include "common/files.h"
@@ -36,6 +38,18 @@ absl::Status ServerManager::Init() {
 }
 
 std::string ServerManager::local_network_address() const { return local_ ? local_->bridge_address() : ""; }
+
+uint16_t ServerManager::AgentPort(uint16_t fallback) const {
+  int port = 0;
+  std::string text(absl::StripAsciiWhitespace(ReadFile(options_.local.state_dir + "/agent-port").value_or("")));
+  return absl::SimpleAtoi(text, &port) && port > 0 && port < 65536 ? static_cast<uint16_t>(port) : fallback;
+}
+
+void ServerManager::set_agent_endpoint(const std::string& host, uint16_t port) {
+  agent_endpoint_ = absl::StrCat(host, ":", port);
+  absl::Status saved = WriteFileAtomic(options_.local.state_dir + "/agent-port", absl::StrCat(port, "\n"), 0600);
+  if (!saved.ok()) spdlog::warn("could not remember the agents' port: {}", std::string(saved.message()));
+}
 
 absl::StatusOr<CloudProvider*> ServerManager::Provider(const std::string& name) {
   if (name.empty() || name == "local") {

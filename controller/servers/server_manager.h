@@ -38,8 +38,12 @@ class ServerManager {
   absl::Status Init();
   // Where servers reach the controller's host ("" without the local provider).
   std::string local_network_address() const;
-  // Set once the controller listens there: what agents on servers dial.
-  void set_agent_endpoint(std::string host_port) { agent_endpoint_ = std::move(host_port); }
+  // The port to listen on there: the one agents were given before (kept in DATA_DIR/local/
+  // agent-port, so that a restart, even with --listen HOST:0, keeps their address), else
+  // `fallback`.
+  uint16_t AgentPort(uint16_t fallback) const;
+  // Set once the controller listens there: what agents on servers dial. Remembers the port.
+  void set_agent_endpoint(const std::string& host, uint16_t port);
 
   absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider, const std::string& role,
                                       const ProgressFn& progress);

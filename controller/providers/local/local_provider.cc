@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +95,28 @@ struct LocalProvider::Paths {
 };
 
 LocalProvider::LocalProvider(LocalProviderOptions options)
-    : options_(std::move(options)), network_(options_.bridge, options_.subnet), host_address_(network_.HostAddress()) {}
+    : options_(std::move(options)), network_(options_.bridge, options_.subnet), host_address_(network_.HostAddress()) {
+  if (MakeDirectories(options_.state_dir, 0700).ok()) {
+    lock_fd_ = ::open((options_.state_dir + "/provider.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // Held by the first provider on this folder; a second one in the same process does not need it.
+    if (lock_fd_ >= 0 && ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+    }
+  }
+}
+
+LocalProvider::~LocalProvider() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+bool LocalProvider::InUse(const std::string& state_dir) {
+  int fd = ::open((state_dir + "/provider.lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool in_use = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  ::close(fd);
+  return in_use;
+}
 
 LocalProvider::Paths LocalProvider::PathsOf(const std::string& name) const {
   Paths p;

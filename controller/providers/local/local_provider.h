@@ -38,6 +38,7 @@ struct LocalLeftover {
 class LocalProvider : public CloudProvider {
  public:
   explicit LocalProvider(LocalProviderOptions options);
+  ~LocalProvider() override;
 
   std::string name() const override { return "local"; }
   absl::StatusOr<ServerInfo> Create(const ServerSpec& spec, const ProgressFn& progress) override;
@@ -53,6 +54,9 @@ class LocalProvider : public CloudProvider {
   // The controller calls it at start with "its state folder is gone"; test fixtures with "its
   // controller is not running".
   static int SweepLeftovers(const std::function<bool(const LocalLeftover&)>& is_leftover);
+  // True while a LocalProvider (in any process) works on `state_dir`: each holds a lock on
+  // STATE/provider.lock for its lifetime. Test fixtures sweep what no running test owns.
+  static bool InUse(const std::string& state_dir);
 
  private:
   struct Paths;
@@ -65,6 +69,7 @@ class LocalProvider : public CloudProvider {
   local::BridgeNetwork network_;
   std::string host_address_;
   std::mutex mu_;  // one create or delete at a time: they share the address pool and the bridge
+  int lock_fd_ = -1;
 };
 
 }  // namespace dm

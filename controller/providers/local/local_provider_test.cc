@@ -3,6 +3,7 @@
 // after a crash) leaves nothing behind. Integration test: needs root.
 #include "controller/providers/local/local_provider.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -26,6 +27,10 @@ class LocalProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    // Servers of earlier test runs that died (a timeout) and that no running test owns.
+    LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
+      return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
+    });
     char tmpl[] = "/tmp/dm-local-provider-test-XXXXXX";
     dir_ = ::mkdtemp(tmpl);
     // A subnet and bridge of its own, so that tests can run in parallel.
@@ -113,17 +118,31 @@ TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   EXPECT_FALSE(PathExists(options_.state_dir + "/servers/alpha"));
 }
 
-TEST_F(LocalProviderTest, LeftoversOfAKilledRunAreSwept) {
-  auto a = provider_->Create({"crashed", key_}, [](const std::string&) {});
-  ASSERT_TRUE(a.ok()) << a.status();
-  // The run "dies": its provider object is gone, the server keeps running. The next run sweeps
-  // what belongs to a state folder that is no longer in use.
-  provider_.reset();
-  int swept = LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
-  EXPECT_EQ(swept, 1);
-  EXPECT_EQ(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + options_.state_dir + "' || true"}), "");
-  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""), ::testing::Not(HasSubstr(options_.state_dir)));
+TEST_F(LocalProviderTest, LeftoversOfAKilledRunAreSweptByTheNextRun) {
+  // A run that dies without cleaning up (a test killed by its timeout): a child process boots a
+  // server and exits at once, skipping every destructor.
+  LocalProviderOptions killed = options_;
+  killed.state_dir = dir_ + "/killed";
+  pid_t child = ::fork();
+  if (child == 0) {
+    LocalProvider doomed(killed);
+    _exit(doomed.Create({"crashed", key_}, [](const std::string&) {}).ok() ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_NE(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + killed.state_dir + "' || true"}), "");
+  EXPECT_FALSE(LocalProvider::InUse(killed.state_dir));
+  EXPECT_TRUE(LocalProvider::InUse(options_.state_dir));  // this test's own provider is alive
+
+  // The next run sweeps what no living provider owns.
+  int swept = LocalProvider::SweepLeftovers(
+      [](const LocalLeftover& l) { return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir); });
+  EXPECT_GE(swept, 1);
+  EXPECT_EQ(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + killed.state_dir + "' || true"}), "");
+  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""), ::testing::Not(HasSubstr(killed.state_dir)));
   EXPECT_THAT(Run({"ip", "netns", "list"}), ::testing::Not(HasSubstr("dm-crashed-")));
+  EXPECT_FALSE(PathExists(killed.state_dir + "/servers/crashed"));
 }
 
 TEST_F(LocalProviderTest, RefusesBadNames) {
