@@ -98,6 +98,46 @@ void PreparedCommand::ExecInChild(int report_fd) const {
   ChildFail(report_fd, "exec");
 }
 
+absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path,
+                           const std::string& pid_file) {
+  if (argv.empty()) return absl::InvalidArgumentError("empty command");
+  // Everything the children use is made here: this process may have threads, so they may not
+  // allocate.
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t first = ::fork();
+  if (first < 0) return ErrnoStatus("fork", argv[0], errno);
+  if (first == 0) {
+    ::setsid();
+    if (::fork() != 0) _exit(0);
+    if (!pid_file.empty()) {
+      char digits[24], text[24];
+      int n = 0;
+      for (pid_t v = ::getpid(); v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+      for (int i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
+      int fd = ::open(pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      ssize_t ignored = ::write(fd, text, static_cast<size_t>(n));
+      (void)ignored;
+      ::close(fd);
+    }
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(null_fd, 0);
+    ::dup2(log, 1);
+    ::dup2(log, 2);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> ShellCommand(const std::string& command) { return {"/bin/sh", "-c", command}; }
 
 std::string ProcessResult::Describe() const {

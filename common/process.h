@@ -68,6 +68,13 @@ class PreparedCommand {
 // and fails is a result with its exit code.
 absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
 
+// Starts `argv` (looked up in PATH) as a daemon: in a session of its own, a grandchild of this
+// process (so nobody's child but init's: it outlives this process), stdin from /dev/null,
+// stdout and stderr appended to `log_path`, signals unblocked. When `pid_file` is not empty, the
+// daemon's pid is written there before it execs. Returns once it is started (not once it runs).
+absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path,
+                           const std::string& pid_file = "");
+
 // {"/bin/sh", "-c", command}
 std::vector<std::string> ShellCommand(const std::string& command);
 

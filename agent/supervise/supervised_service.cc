@@ -93,28 +93,8 @@ absl::Status SupervisedService::Start(const ServiceSpec& spec) {
   ::unlink((dir_ + "/main.pid").c_str());
   // What the supervisor notes from here on tells whether the service died at once.
   const size_t log_offset = ReadFile(dir_ + "/supervisor.log").value_or("").size();
-  // Detach twice (setsid, then fork again) so that the supervisor outlives whoever started it
-  // and is nobody's child but init's. Paths are made before fork: the agent has threads, so
-  // the child may not allocate.
-  const std::string log_path = dir_ + "/supervisor.log";
-  pid_t first = ::fork();
-  if (first < 0) return ErrnoStatus("fork", name_, errno);
-  if (first == 0) {
-    ::setsid();
-    if (::fork() != 0) _exit(0);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(null_fd, 0);
-    ::dup2(log, 1);
-    ::dup2(log, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execl(agent_binary_.c_str(), agent_binary_.c_str(), "supervise", dir_.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  ::waitpid(first, &status, 0);
+  // Detached, so that the supervisor outlives whoever started it (the agent may restart).
+  if (absl::Status s = SpawnDetached({agent_binary_, "supervise", dir_}, dir_ + "/supervisor.log"); !s.ok()) return s;
 
   // Up when the service's process exists and is still there a moment later; down as soon as
   // the supervisor notes an exit.

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm::local {
@@ -49,24 +50,9 @@ absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_ad
   }
   DM_RETURN_IF_ERROR(MakeDirectories(dir + "/conf", 0755));
   DM_RETURN_IF_ERROR(WriteFileAtomic(dir + "/conf/acng.conf", conf, 0644));
-  const std::string conf_dir = dir + "/conf", log = dir + "/log/stdout.log";
-  pid_t first = ::fork();
-  if (first < 0) return ErrnoStatus("fork", "apt-cacher-ng", errno);
-  if (first == 0) {
-    ::setsid();
-    if (::fork() != 0) _exit(0);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(null_fd, 0);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execlp("apt-cacher-ng", "apt-cacher-ng", "-c", conf_dir.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  ::waitpid(first, nullptr, 0);
+  const std::string log = dir + "/log/stdout.log";
+  // Detached: it outlives a controller restart, as the servers do.
+  DM_RETURN_IF_ERROR(SpawnDetached({"apt-cacher-ng", "-c", dir + "/conf"}, log));
   for (int i = 0; i < 100; ++i) {
     if (RunningProxy(dir)) return absl::OkStatus();
     absl::SleepFor(absl::Milliseconds(50));

@@ -21,6 +21,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
 #include "controller/providers/local/apt_proxy.h"
@@ -227,7 +228,10 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(WriteFileAtomic(p.root + "/etc/hosts", absl::StrCat("127.0.0.1 localhost\n127.0.1.1 ", spec.name, "\n"), 0644));
   DM_RETURN_IF_ERROR(WriteFileAtomic(
       p.root + "/etc/apt/apt.conf.d/01proxy",
-      absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort, "\";\n"), 0644));
+      absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort, "\";\n",
+                   // A mirror that fails a request now and then must not fail a converge.
+                   "Acquire::Retries \"5\";\n"),
+      0644));
   const std::string host_key = p.root + "/etc/ssh/ssh_host_ed25519_key";
   DM_RETURN_IF_ERROR(local::Tool({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + spec.name, "-f", host_key}).status());
   DM_ASSIGN_OR_RETURN(std::string public_key, ReadFile(host_key + ".pub"));
@@ -240,42 +244,14 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(network_.Attach(p.netns, p.veth, index));
 
   progress(absl::StrCat("booting ", spec.name));
-  // Detached (setsid, second fork): the server outlives a controller restart.
+  // Detached: the server outlives a controller restart.
   const std::string pid_file = p.pid, console = p.console;
-  const std::vector<std::string> argv = {"systemd-nspawn", "-q", "-b", "-D", p.root, "--machine=" + p.netns,
-                                         "--register=no", "--keep-unit", "--console=read-only",
-                                         // Its own firewall, like any server; the namespace is its own.
-                                         "--capability=CAP_NET_ADMIN",
-                                         "--network-namespace-path=/run/netns/" + p.netns};
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t first = ::fork();
-  if (first < 0) return ErrnoStatus("fork", "systemd-nspawn", errno);
-  if (first == 0) {
-    ::setsid();
-    if (::fork() != 0) _exit(0);
-    char digits[24];
-    int n = 0;
-    for (pid_t v = ::getpid(); v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
-    char text[24];
-    for (int i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
-    int fd = ::open(pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ssize_t ignored = ::write(fd, text, static_cast<size_t>(n));
-    (void)ignored;
-    ::close(fd);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    int out = ::open(console.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(null_fd, 0);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execvp(args[0], args.data());
-    _exit(127);
-  }
-  ::waitpid(first, nullptr, 0);
+  DM_RETURN_IF_ERROR(SpawnDetached({"systemd-nspawn", "-q", "-b", "-D", p.root, "--machine=" + p.netns,
+                                    "--register=no", "--keep-unit", "--console=read-only",
+                                    // Its own firewall, like any server; the namespace is its own.
+                                    "--capability=CAP_NET_ADMIN",
+                                    "--network-namespace-path=/run/netns/" + p.netns},
+                                   console, pid_file));
   int pid = 0;
   for (int i = 0; i < 100 && !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid); ++i) {
     absl::SleepFor(absl::Milliseconds(10));
