@@ -50,7 +50,9 @@ absl::StatusOr<std::string> FirewallRuleset(const std::string& controller_ip) {
       "  chain output {\n"
       "    type filter hook output priority 0; policy accept;\n"
       "  }\n"
-      "}\n");
+      "}\n"
+      "# Roles open what they serve here (e.g. \"add rule inet filter input tcp dport 80 accept\").\n"
+      "include \"/etc/nftables.d/*.nft\"\n");
 }
 
 std::string AgentConfig(const std::string& controller, const std::string& name, const std::string& token) {
@@ -99,6 +101,7 @@ absl::StatusOr<bool> EnsureSshdHardened(RemoteHost& host) {
 
 absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& controller_ip) {
   DM_ASSIGN_OR_RETURN(std::string rules, FirewallRuleset(controller_ip));
+  DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0755", "/etc/nftables.d"}).status());
   DM_ASSIGN_OR_RETURN(bool changed, host.EnsureFile("/etc/nftables.conf", rules, "0755", "root:root"));
   if (changed) {
     DM_RETURN_IF_ERROR(host.Check({"nft", "-c", "-f", "/etc/nftables.conf"}).status());

@@ -52,6 +52,7 @@ TEST(BootstrapFilesTest, FirewallAdmitsSshAndTheControllerOnly) {
   EXPECT_THAT(*rules, HasSubstr("policy drop;"));
   EXPECT_THAT(*rules, HasSubstr("tcp dport 22 accept"));
   EXPECT_THAT(*rules, HasSubstr("ip saddr 10.231.0.1 accept"));
+  EXPECT_THAT(*rules, HasSubstr("include \"/etc/nftables.d/*.nft\""));  // where roles open ports
   EXPECT_TRUE(absl::IsInvalidArgument(FirewallRuleset("10.0.0.1; flush ruleset").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(FirewallRuleset("").status()));
 }

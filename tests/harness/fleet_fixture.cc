@@ -49,9 +49,9 @@ int FleetTest::StopController(int signal) {
   return controller_->Wait(absl::Seconds(20));
 }
 
-CommandResult FleetTest::Dmctl(std::vector<std::string> args, const std::string& config) {
+CommandResult FleetTest::Dmctl(std::vector<std::string> args, const std::string& config, absl::Duration timeout) {
   args.insert(args.begin(), {BinaryPath("dmctl"), "--config", config.empty() ? Path("ctl/dmctl.yaml") : config});
-  return RunCommand(args);
+  return RunCommand(args, timeout);
 }
 
 std::string FleetTest::CreateToken(std::vector<std::string> args) {

@@ -31,7 +31,8 @@ class FleetTest : public ::testing::Test {
   // SIGTERM (clean) or SIGKILL (crash); waits for the exit.
   int StopController(int signal = SIGTERM);
 
-  CommandResult Dmctl(std::vector<std::string> args, const std::string& config = "");
+  CommandResult Dmctl(std::vector<std::string> args, const std::string& config = "",
+                      absl::Duration timeout = absl::Seconds(60));
   // `dmctl token create ARGS`; fails the test if it does not print a token.
   std::string CreateToken(std::vector<std::string> args = {});
   // Starts an agent named `name` with data directory `agents/<name>`; an empty token starts an

@@ -46,6 +46,8 @@ class LineResource : public Resource {
     if (exists && !S_ISREG(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(path_, " is not a regular file"));
     if (!exists && action == "absent") return Outcome::Unchanged();
     if (!exists && !create_) {
+      // In a dry run an earlier resource (a package) may be what would create it.
+      if (context.dry_run) return Outcome::Changed({absl::StrCat("would edit ", path_, " (not there yet)")});
       return absl::FailedPreconditionError(absl::StrCat(path_, " does not exist (set create: true to create it)"));
     }
     std::string before;
