@@ -87,6 +87,14 @@ TEST_F(ConvergeTest, UnchangedCookbooksAreNotSentAgainAndChangeNothing) {
   EXPECT_EQ(Page("web-1"), "<h1>hello, web-1!</h1>\n");
 }
 
+TEST_F(ConvergeTest, FleetAttributesOverrideTheRolesAndCookbooks) {
+  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: fleet\nbase: " + Path("hosts") + "\n");
+  CommandResult r = Dmctl({"converge", "web-1", "--attr", "greeting=good evening", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Page("fleet"), "<h1>good evening from fleet</h1>\n");
+  EXPECT_EQ(Dmctl({"converge", "web-1", "--attr", "nonsense"}).exit_code, 2);
+}
+
 TEST_F(ConvergeTest, DryRunChangesNothing) {
   WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: web-2\nbase: " + Path("hosts") + "\n");
   CommandResult r = Dmctl({"converge", "web-2", "--dry-run", "--json"});

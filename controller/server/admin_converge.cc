@@ -73,6 +73,10 @@ grpc::Status AdminHandler::Converge(grpc::ServerContext* context, const dm::v1::
                           request->all() ? "no agents are enrolled" : absl::StrCat("no agent has role '", request->role(), "'"));
     }
   }
+  std::string attributes = request->attributes_json().empty() ? "{}" : request->attributes_json();
+  if (!nlohmann::json::parse(attributes, nullptr, false).is_object()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "attributes must be a JSON object");
+  }
   absl::StatusOr<std::shared_ptr<const Bundle>> bundle = BuildBundle(deploy_dir_);
   if (!bundle.ok()) return ToGrpcStatus(bundle.status());
   bundles_->Add(*bundle);
@@ -112,7 +116,7 @@ grpc::Status AdminHandler::Converge(grpc::ServerContext* context, const dm::v1::
     converge->set_bundle_hash((*bundle)->hash);
     for (const dm::v1::BundleFile& f : (*bundle)->files) *converge->add_files() = f;
     converge->set_role(role);
-    converge->set_attributes_json("{}");
+    converge->set_attributes_json(attributes);
     converge->set_dry_run(request->dry_run());
 
     tracker_->Register(run.id, run.agent_id, sink, (*bundle)->hash);

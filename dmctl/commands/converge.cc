@@ -1,4 +1,4 @@
-// dmctl converge AGENT...|--role ROLE|--all [--dry-run] [--json]
+// dmctl converge AGENT...|--role ROLE|--all [--dry-run] [--attr KEY=VALUE]... [--json]
 //
 // Converges agents to their roles in parallel from the controller's cookbooks. On a terminal,
 // one line per agent updates as its resources complete; elsewhere a line per agent when it
@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <functional>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "yaml-cpp/yaml.h"
 #include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/run_json.h"
@@ -54,6 +57,32 @@ class LiveLines {
   size_t drawn_ = 0;
 };
 
+// A value as YAML reads it (so "[a, b]" is a list), as plain text when it is not YAML.
+nlohmann::json ParseAttributeValue(const std::string& text) {
+  try {
+    YAML::Node node = YAML::Load(text);
+    std::function<nlohmann::json(const YAML::Node&)> convert = [&](const YAML::Node& n) -> nlohmann::json {
+      if (n.IsSequence()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& item : n) list.push_back(convert(item));
+        return list;
+      }
+      if (n.IsMap()) {
+        nlohmann::json map = nlohmann::json::object();
+        for (const auto& e : n) map[e.first.as<std::string>()] = convert(e.second);
+        return map;
+      }
+      if (n.IsNull()) return nullptr;
+      std::string scalar = n.as<std::string>();
+      if (n.Tag() == "?" && (scalar == "true" || scalar == "false")) return scalar == "true";
+      return scalar;
+    };
+    return convert(node);
+  } catch (const YAML::Exception&) {
+    return text;
+  }
+}
+
 class Converge : public Command {
  public:
   std::vector<std::string> Path() const override { return {"converge"}; }
@@ -66,6 +95,8 @@ class Converge : public Command {
     app->add_flag("--all", all_, "Every agent");
     app->add_flag("--dry-run", dry_run_, "Change nothing; report what would change");
     app->add_flag("--json", json_, "Print the runs as a JSON array at the end (no live lines)");
+    app->add_option("--attr", attrs_, "Fleet attribute KEY=VALUE for this run (dotted keys; the value is YAML)")
+        ->take_all();
     app->footer("Examples: dmctl converge web-1 web-2\n          dmctl converge --role appnode --dry-run\n"
                 "Then: dmctl runs show RUN");
   }
@@ -83,6 +114,19 @@ class Converge : public Command {
     request.set_role(role_);
     request.set_all(all_);
     request.set_dry_run(dry_run_);
+    nlohmann::json attributes = nlohmann::json::object();
+    for (const std::string& kv : attrs_) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        context.err() << "dmctl converge: --attr " << kv << ": expected KEY=VALUE\n";
+        return kUsage;
+      }
+      // "a.b=c" -> {"a": {"b": "c"}}; lists and maps as YAML flow ("[x, y]") are kept whole.
+      nlohmann::json* at = &attributes;
+      for (absl::string_view part : absl::StrSplit(kv.substr(0, eq), '.')) at = &(*at)[std::string(part)];
+      *at = ParseAttributeValue(kv.substr(eq + 1));
+    }
+    request.set_attributes_json(attributes.dump());
 
     grpc::ClientContext call;
     g_interruptible = &call;
@@ -157,7 +201,7 @@ class Converge : public Command {
     return line;
   }
 
-  std::vector<std::string> agents_;
+  std::vector<std::string> agents_, attrs_;
   std::string role_;
   bool all_ = false;
   bool dry_run_ = false;
