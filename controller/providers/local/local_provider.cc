@@ -322,6 +322,20 @@ void LocalProvider::TearDown(const LocalLeftover& s) {
 int LocalProvider::SweepLeftovers(const std::function<bool(const LocalLeftover&)>& is_leftover) {
   int swept = 0;
   std::error_code ec;
+  // Apt proxies of dead state folders first: one left running would answer (with errors, its
+  // cache gone) for the next provider that gets the same subnet.
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string cmdline = ReadFile(e.path().string() + "/cmdline").value_or("");
+    std::vector<std::string> args = absl::StrSplit(cmdline, '\0');
+    if (args.size() < 3 || !absl::EndsWith(args[0], "apt-cacher-ng") || args[1] != "-c" ||
+        !absl::EndsWith(args[2], "/apt-proxy/conf")) {
+      continue;
+    }
+    LocalLeftover proxy;
+    proxy.state_dir = args[2].substr(0, args[2].size() - std::string("/apt-proxy/conf").size());
+    int pid = 0;
+    if (is_leftover(proxy) && absl::SimpleAtoi(e.path().filename().string(), &pid)) ::kill(pid, SIGTERM);
+  }
   for (const auto& e : std::filesystem::directory_iterator(kRecordDir, ec)) {
     absl::StatusOr<LocalLeftover> record = ReadRecord(e.path().string());
     if (!record.ok() || !is_leftover(*record)) continue;

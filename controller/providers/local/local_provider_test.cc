@@ -46,7 +46,11 @@ class LocalProviderTest : public ::testing::Test {
     if (dir_.empty()) return;
     LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
     Run({"ip", "link", "del", options_.bridge}, /*check=*/false);
-    std::filesystem::remove_all(dir_);
+    if (HasFailure()) {
+      std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
+    } else {
+      std::filesystem::remove_all(dir_);
+    }
   }
 
   std::string Run(std::vector<std::string> argv, bool check = true) {
