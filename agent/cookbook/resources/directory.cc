@@ -60,7 +60,10 @@ class DirectoryResource : public Resource {
       if (absl::Status s = MakeDirectories(parent, 0755); !s.ok()) return s;
     }
     mode_t mode = ownership_.mode.value_or(0755);
-    if (::mkdir(path_.c_str(), mode) != 0) return ErrnoStatus("create directory", path_, errno);
+    // Something else (another converge, a package) may create it between the check and now.
+    if (::mkdir(path_.c_str(), mode) != 0 && !(errno == EEXIST && ::lstat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+      return ErrnoStatus("create directory", path_, errno);
+    }
     // mkdir applied the umask; settle owner, group and exact mode.
     if (::lstat(path_.c_str(), &st) != 0) return ErrnoStatus("stat", path_, errno);
     Ownership exact = ownership_;
