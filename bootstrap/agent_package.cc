@@ -15,16 +15,6 @@
 namespace dm {
 namespace {
 
-absl::Status Tool(const std::vector<std::string>& argv) {
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.timeout = absl::Minutes(5);
-  absl::StatusOr<ProcessResult> r = RunProcess(spec);
-  if (!r.ok()) return r.status();
-  if (!r->ok()) return absl::InternalError(absl::StrCat(argv[0], ": ", r->Describe(), ": ", r->output));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<AgentPackage> BuildAgentPackage(const std::string& agent_binary, const std::string& out_dir) {
@@ -48,9 +38,10 @@ absl::StatusOr<AgentPackage> BuildAgentPackage(const std::string& agent_binary, 
     if (absl::Status s = WriteFileAtomic(stage + "/DEBIAN/control", control, 0644); !s.ok()) return s;
     if (absl::Status s = WriteFileAtomic(stage + "/lib/systemd/system/dm-agent.service", kAgentUnit, 0644); !s.ok()) return s;
     // Debug information is most of the build's binary; hosts do not need it.
-    if (absl::Status s = Tool({"strip", "--strip-all", "-o", stage + "/usr/bin/dm-agent", agent_binary}); !s.ok()) return s;
+    if (absl::Status s = RunChecked({"strip", "--strip-all", "-o", stage + "/usr/bin/dm-agent", agent_binary}).status(); !s.ok()) return s;
     ::chmod((stage + "/usr/bin/dm-agent").c_str(), 0755);
-    absl::Status built = Tool({"dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, package.path + ".tmp"});
+    absl::Status built =
+        RunChecked({"dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, package.path + ".tmp"}).status();
     if (built.ok() && ::rename((package.path + ".tmp").c_str(), package.path.c_str()) != 0) {
       built = ErrnoStatus("rename", package.path, errno);
     }

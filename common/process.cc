@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
 
@@ -96,6 +97,18 @@ void PreparedCommand::ExecInChild(int report_fd) const {
   if (!cwd_.empty() && ::chdir(cwd_.c_str()) != 0) ChildFail(report_fd, "chdir");
   ::execvpe(argv_[0], argv_.data(), envp_.data());
   ChildFail(report_fd, "exec");
+}
+
+absl::StatusOr<std::string> RunChecked(const std::vector<std::string>& argv, absl::Duration timeout) {
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.timeout = timeout;
+  absl::StatusOr<ProcessResult> result = RunProcess(spec);
+  if (!result.ok()) return result.status();
+  if (!result->ok()) {
+    return absl::AbortedError(absl::StrCat(absl::StrJoin(argv, " "), ": ", result->Describe(), ": ", result->output));
+  }
+  return result->output;
 }
 
 absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path,

@@ -68,6 +68,11 @@ class PreparedCommand {
 // and fails is a result with its exit code.
 absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
 
+// Runs a tool (argv, no shell) and returns what it printed; Aborted with the command, how it
+// ended and its output when it does not exit 0.
+absl::StatusOr<std::string> RunChecked(const std::vector<std::string>& argv,
+                                       absl::Duration timeout = absl::Minutes(2));
+
 // Starts `argv` (looked up in PATH) as a daemon: in a session of its own, a grandchild of this
 // process (so nobody's child but init's: it outlives this process), stdin from /dev/null,
 // stdout and stderr appended to `log_path`, signals unblocked. When `pid_file` is not empty, the

@@ -13,6 +13,7 @@
 #include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/cookbook/resources/user_database.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm::cookbook {
@@ -29,7 +30,7 @@ class GroupResource : public Resource {
       if (!group) return Outcome::Unchanged();
       Outcome out = Outcome::Changed({"removed"});
       if (context.dry_run) return out;
-      DM_RETURN_IF_ERROR(RunTool({"groupdel", header_.name}));
+      DM_RETURN_IF_ERROR(RunChecked({"groupdel", header_.name}).status());
       return out;
     }
     Outcome out;
@@ -40,17 +41,17 @@ class GroupResource : public Resource {
         if (gid_) argv.insert(argv.end(), {"-g", std::to_string(*gid_)});
         if (system_) argv.push_back("-r");
         argv.push_back(header_.name);
-        DM_RETURN_IF_ERROR(RunTool(argv));
+        DM_RETURN_IF_ERROR(RunChecked(argv).status());
       }
     } else if (gid_ && group->gid != static_cast<gid_t>(*gid_)) {
       out.changes.push_back(absl::StrCat("gid ", group->gid, " -> ", *gid_));
-      if (!context.dry_run) DM_RETURN_IF_ERROR(RunTool({"groupmod", "-g", std::to_string(*gid_), header_.name}));
+      if (!context.dry_run) DM_RETURN_IF_ERROR(RunChecked({"groupmod", "-g", std::to_string(*gid_), header_.name}).status());
     }
     for (const std::string& member : members_) {
       bool present = group && std::find(group->members.begin(), group->members.end(), member) != group->members.end();
       if (present) continue;
       out.changes.push_back(absl::StrCat("member ", member, " added"));
-      if (!context.dry_run) DM_RETURN_IF_ERROR(RunTool({"gpasswd", "-a", member, header_.name}));
+      if (!context.dry_run) DM_RETURN_IF_ERROR(RunChecked({"gpasswd", "-a", member, header_.name}).status());
     }
     out.changed = !out.changes.empty();
     return out;

@@ -19,6 +19,7 @@
 #include "agent/cookbook/managed_file.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/cookbook/resources/user_database.h"
+#include "common/process.h"
 #include "common/files.h"
 #include "common/status_macros.h"
 
@@ -42,7 +43,7 @@ class UserResource : public Resource {
     std::optional<UserEntry> user = LookupUserEntry(name);
     if (action == "remove") {
       if (!user) return Outcome::Unchanged();
-      if (!context.dry_run) DM_RETURN_IF_ERROR(RunTool({"userdel", name}));
+      if (!context.dry_run) DM_RETURN_IF_ERROR(RunChecked({"userdel", name}).status());
       return Outcome::Changed({"removed (home kept)"});
     }
     Outcome out;
@@ -57,7 +58,7 @@ class UserResource : public Resource {
         if (spec_.shell) argv.insert(argv.end(), {"--shell", *spec_.shell});
         if (spec_.system) argv.push_back("--system");
         argv.push_back(name);
-        DM_RETURN_IF_ERROR(RunTool(argv));
+        DM_RETURN_IF_ERROR(RunChecked(argv).status());
       }
     } else {
       std::vector<std::string> usermod = {"usermod"};
@@ -88,7 +89,7 @@ class UserResource : public Resource {
       }
       if (usermod.size() > 1 && !context.dry_run) {
         usermod.push_back(name);
-        DM_RETURN_IF_ERROR(RunTool(usermod));
+        DM_RETURN_IF_ERROR(RunChecked(usermod).status());
       }
     }
     if (spec_.authorized_keys) {

@@ -5,9 +5,6 @@
 
 #include <cctype>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "common/process.h"
 
 namespace dm::cookbook {
 
@@ -55,18 +52,6 @@ bool ValidAccountName(const std::string& name) {
     }
   }
   return true;
-}
-
-absl::Status RunTool(const std::vector<std::string>& argv) {
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.timeout = absl::Minutes(2);
-  absl::StatusOr<ProcessResult> result = RunProcess(spec);
-  if (!result.ok()) return result.status();
-  if (!result->ok()) {
-    return absl::AbortedError(absl::StrCat(absl::StrJoin(argv, " "), ": ", result->Describe(), ": ", result->output));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace dm::cookbook

@@ -1,5 +1,5 @@
-// The local user and group database (NSS), and the shadow-utils tools that change it, for the
-// user and group resources.
+// The local user and group database (NSS), for the user and group resources (which change it
+// with shadow-utils through RunChecked).
 #ifndef DM_AGENT_COOKBOOK_RESOURCES_USER_DATABASE_H_
 #define DM_AGENT_COOKBOOK_RESOURCES_USER_DATABASE_H_
 
@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
 
 namespace dm::cookbook {
 
@@ -31,9 +30,6 @@ std::optional<std::string> GroupName(gid_t gid);
 
 // Names as useradd accepts them: nothing that a tool could read as an option or a path.
 bool ValidAccountName(const std::string& name);
-
-// Runs useradd, usermod, groupadd...: an error carries the tool's output.
-absl::Status RunTool(const std::vector<std::string>& argv);
 
 }  // namespace dm::cookbook
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/tls/digest.h"
 #include "controller/providers/local/host_tools.h"
 
@@ -88,7 +89,7 @@ absl::StatusOr<std::string> EnsureBaseImage(const std::string& cache_dir, const 
   if (absl::Status s = MakeDirectories(dir, 0755); !s.ok()) return s;
   progress(absl::StrCat("building the Debian 12 base image from ", mirrors.archive, " (about a minute, once)"));
   absl::StatusOr<std::string> built =
-      Tool({"debootstrap", "--variant=minbase", "--include=" + absl::StrJoin(kPackages, ","), kSuite, root,
+      RunChecked({"debootstrap", "--variant=minbase", "--include=" + absl::StrJoin(kPackages, ","), kSuite, root,
             mirrors.archive},
            absl::Minutes(20));
   if (!built.ok()) return built.status();

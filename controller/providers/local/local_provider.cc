@@ -219,7 +219,7 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(WriteFileAtomic(p.info, info.dump(2), 0600));
 
   progress(absl::StrCat("preparing ", spec.name, " at ", address));
-  DM_RETURN_IF_ERROR(local::Tool({"mount", "-t", "overlay", "overlay", "-o",
+  DM_RETURN_IF_ERROR(RunChecked({"mount", "-t", "overlay", "overlay", "-o",
                                   absl::StrCat("lowerdir=", image, ",upperdir=", p.upper, ",workdir=", p.work), p.root})
                          .status());
   // What a cloud does at first boot: name, host keys, the operator's key for root, and here the
@@ -233,9 +233,9 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
                    "Acquire::Retries \"5\";\n"),
       0644));
   const std::string host_key = p.root + "/etc/ssh/ssh_host_ed25519_key";
-  DM_RETURN_IF_ERROR(local::Tool({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + spec.name, "-f", host_key}).status());
+  DM_RETURN_IF_ERROR(RunChecked({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + spec.name, "-f", host_key}).status());
   DM_ASSIGN_OR_RETURN(std::string public_key, ReadFile(host_key + ".pub"));
-  DM_ASSIGN_OR_RETURN(std::string fingerprint_line, local::Tool({"ssh-keygen", "-l", "-E", "sha256", "-f", host_key + ".pub"}));
+  DM_ASSIGN_OR_RETURN(std::string fingerprint_line, RunChecked({"ssh-keygen", "-l", "-E", "sha256", "-f", host_key + ".pub"}));
   std::vector<std::string> words = absl::StrSplit(fingerprint_line, ' ');
   if (words.size() < 2) return absl::InternalError("ssh-keygen -l printed no fingerprint");
   DM_RETURN_IF_ERROR(MakeDirectories(p.root + "/root/.ssh", 0700));
@@ -301,7 +301,7 @@ void LocalProvider::TearDown(const LocalLeftover& s) {
   }
   // Anything else still in the namespace (a container from an older record).
   if (!s.netns.empty()) {
-    absl::StatusOr<std::string> pids = local::Tool({"ip", "netns", "pids", s.netns});
+    absl::StatusOr<std::string> pids = RunChecked({"ip", "netns", "pids", s.netns});
     for (absl::string_view line : absl::StrSplit(pids.value_or(""), '\n', absl::SkipEmpty())) {
       int pid = 0;
       if (absl::SimpleAtoi(line, &pid) && pid > 1) ::kill(pid, SIGKILL);
