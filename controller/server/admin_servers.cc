@@ -58,7 +58,6 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1:
   std::vector<std::thread> workers;
   for (const std::string& name : request->servers()) {
     workers.emplace_back([&, name] {
-      uint64_t bytes = 0;
       absl::StatusOr<BootstrapReport> report =
           servers_->Bootstrap(name, [&](const std::string& step, const std::string& status, const std::string& detail) {
             dm::v1::ServerEvent event;
@@ -74,16 +73,12 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1:
         end.set_error(std::string(report.status().message()));
         spdlog::warn("bootstrap of {} failed: {}", name, std::string(report.status().message()));
       } else {
-        bytes = report->bytes_sent;
-        auto listed = servers_->List();
-        for (const auto& s : listed.value_or(std::vector<dm::v1::Server>{})) {
-          if (s.name() == name) *end.mutable_done() = s;
-        }
+        if (absl::StatusOr<dm::v1::Server> server = servers_->Get(name); server.ok()) *end.mutable_done() = *server;
         dm::v1::ServerEvent summary;
         summary.set_server(name);
         summary.mutable_step()->set_step("done");
         summary.mutable_step()->set_status(report->changed_steps > 0 ? "changed" : "ok");
-        summary.mutable_step()->set_bytes_sent(bytes);
+        summary.mutable_step()->set_bytes_sent(report->bytes_sent);
         write(summary);
       }
       write(end);

@@ -81,6 +81,11 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record, const absl::S
   return s;
 }
 
+dm::v1::Server ServerManager::Describe(const ServerRecord& record) {
+  absl::StatusOr<CloudProvider*> provider = Provider(record.provider);
+  return Describe(record, provider.ok() ? (*provider)->Get(record.name) : absl::StatusOr<ServerInfo>(provider.status()));
+}
+
 absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name, const std::string& provider_name,
                                                    const std::string& role, const ProgressFn& progress) {
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
@@ -102,11 +107,13 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name, cons
 absl::StatusOr<std::vector<dm::v1::Server>> ServerManager::List() {
   DM_ASSIGN_OR_RETURN(std::vector<ServerRecord> records, store_->ListServers());
   std::vector<dm::v1::Server> out;
-  for (const ServerRecord& r : records) {
-    absl::StatusOr<CloudProvider*> provider = Provider(r.provider);
-    out.push_back(Describe(r, provider.ok() ? (*provider)->Get(r.name) : absl::StatusOr<ServerInfo>(provider.status())));
-  }
+  for (const ServerRecord& r : records) out.push_back(Describe(r));
   return out;
+}
+
+absl::StatusOr<dm::v1::Server> ServerManager::Get(const std::string& name) {
+  DM_ASSIGN_OR_RETURN(ServerRecord record, store_->GetServer(name));
+  return Describe(record);
 }
 
 absl::Status ServerManager::Destroy(const std::string& name) {

@@ -48,13 +48,18 @@ class ServerManager {
   absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider, const std::string& role,
                                       const ProgressFn& progress);
   absl::StatusOr<std::vector<dm::v1::Server>> List();
+  // NotFound if there is no such server.
+  absl::StatusOr<dm::v1::Server> Get(const std::string& name);
   // Destroys the server, and removes its agent (its certificate is revoked).
   absl::Status Destroy(const std::string& name);
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& name, const StepReport& report);
 
  private:
   absl::StatusOr<CloudProvider*> Provider(const std::string& name);
+  // The server as dmctl shows it: the record, what its provider says (`info`, else asked now)
+  // and its agent.
   dm::v1::Server Describe(const ServerRecord& record, const absl::StatusOr<ServerInfo>& info);
+  dm::v1::Server Describe(const ServerRecord& record);
   absl::StatusOr<const AgentPackage*> Package();
 
   ServerManagerOptions options_;
