@@ -1,5 +1,5 @@
 // The shipped cookbooks and roles load and validate (every role, every template variable), and
-// the guestbook cookbook carries the example application as it is in deploy/examples/app.
+// the example application in deploy/examples/app is the one the guestbook cookbook ships.
 #include <gtest/gtest.h>
 
 #include "agent/cookbook/run_list.h"
@@ -24,7 +24,7 @@ TEST(DeployTest, EveryRoleLoads) {
 TEST(DeployTest, TheGuestbookCookbookShipsTheExampleApplication) {
   EXPECT_EQ(ReadFile(kDeploy + "/cookbooks/guestbook/files/guestbook.py").value_or("a"),
             ReadFile(kDeploy + "/examples/app/guestbook.py").value_or("b"))
-      << "copy deploy/examples/app/guestbook.py to deploy/cookbooks/guestbook/files/";
+      << "deploy/examples/app/guestbook.py must link to the cookbook's copy";
 }
 
 }  // namespace
