@@ -92,17 +92,22 @@ absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
   }
   if (!config.IsMap()) return absl::InvalidArgumentError(absl::StrCat(path, ": expected a map"));
-  const std::pair<const char*, std::string*> fields[] = {
-      {"controller", &flags->controller}, {"name", &flags->name}, {"token", &flags->token}, {"data_dir", &flags->data_dir}};
-  for (const auto& [key, value] : fields) {
-    std::string flag = std::string("--") + (std::string(key) == "data_dir" ? "data-dir" : key);
-    if (config[key] && app.count(flag) == 0) *value = config[key].as<std::string>();
-  }
+  // Each key, the flag that overrides it, and where it goes.
+  struct Field {
+    const char* key;
+    const char* flag;
+    std::string* value;
+  };
+  const Field fields[] = {{"controller", "--controller", &flags->controller},
+                          {"name", "--name", &flags->name},
+                          {"token", "--token", &flags->token},
+                          {"data_dir", "--data-dir", &flags->data_dir}};
   for (const auto& entry : config) {
     std::string key = entry.first.as<std::string>();
-    if (key != "controller" && key != "name" && key != "token" && key != "data_dir") {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
-    }
+    const Field* field = nullptr;
+    for (const Field& f : fields) field = key == f.key ? &f : field;
+    if (field == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
+    if (app.count(field->flag) == 0) *field->value = entry.second.as<std::string>();
   }
   return absl::OkStatus();
 }
