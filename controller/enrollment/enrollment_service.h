@@ -12,7 +12,7 @@
 #include "common/clock.h"
 #include "common/tls/certificate_authority.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/store/store.h"
 #include "dm/v1/enroll.pb.h"
 

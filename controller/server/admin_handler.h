@@ -11,7 +11,7 @@
 #include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/servers/server_manager.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.grpc.pb.h"

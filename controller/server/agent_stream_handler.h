@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "dm/v1/agent.grpc.pb.h"
 
 namespace dm {

@@ -123,7 +123,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   MaintenanceOptions maintenance;
   // A command survives its agent's disconnection for this long, to be resumed on reconnect.
   maintenance.resume_grace = 2 * window;
-  c->maintenance_ = std::make_unique<FleetMaintenance>(c->directory_.get(), c->tracker_.get(),
+  c->maintenance_ = std::make_unique<AgentMaintenance>(c->directory_.get(), c->tracker_.get(),
                                                        c->store_.get(), maintenance);
   c->maintenance_->Start();
   return c;

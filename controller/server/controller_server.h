@@ -15,8 +15,8 @@
 #include "controller/commands/command_tracker.h"
 #include "controller/enrollment/enrollment_service.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/fleet/agent_directory.h"
-#include "controller/fleet/fleet_maintenance.h"
+#include "controller/agents/agent_directory.h"
+#include "controller/agents/agent_maintenance.h"
 #include "controller/server/admin_handler.h"
 #include "controller/servers/server_manager.h"
 #include "controller/server/agent_stream_handler.h"
@@ -68,7 +68,7 @@ class ControllerServer {
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;
   std::unique_ptr<AdminHandler> admin_handler_;
   std::unique_ptr<AgentStreamHandler> agent_handler_;
-  std::unique_ptr<FleetMaintenance> maintenance_;
+  std::unique_ptr<AgentMaintenance> maintenance_;
   std::unique_ptr<grpc::Server> server_;
   std::string bound_address_;
   bool shut_down_ = false;

@@ -2,7 +2,7 @@
 #ifndef DM_CONTROLLER_SERVER_PROTO_CONVERT_H_
 #define DM_CONTROLLER_SERVER_PROTO_CONVERT_H_
 
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/store/records.h"
 #include "dm/v1/admin.pb.h"
 

@@ -15,7 +15,7 @@
 #include "bootstrap/agent_package.h"
 #include "bootstrap/bootstrapper.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/providers/local/local_provider.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.pb.h"

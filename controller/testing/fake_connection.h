@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "controller/fleet/agent_connection.h"
+#include "controller/agents/agent_connection.h"
 
 namespace dm {
 

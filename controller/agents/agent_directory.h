@@ -2,15 +2,15 @@
 // Store, which stays the source of truth) and its live state (stream, last seen, resume point).
 //
 // Liveness: an agent is connected while it has a stream and has been heard from within the
-// heartbeat window. ExpireSilent() (called by FleetMaintenance every second) closes streams that
+// heartbeat window. ExpireSilent() (called by AgentMaintenance every second) closes streams that
 // went quiet, so a frozen agent or a half-open TCP connection does not look alive.
 //
 // Status such as last_seen changes on every heartbeat; it is kept here and written to the Store
 // in batches (TakeDirtyStatus), not once per heartbeat.
 //
 // Thread-safe. Lock order: directory, then connection (see AgentConnection).
-#ifndef DM_CONTROLLER_FLEET_AGENT_DIRECTORY_H_
-#define DM_CONTROLLER_FLEET_AGENT_DIRECTORY_H_
+#ifndef DM_CONTROLLER_AGENTS_AGENT_DIRECTORY_H_
+#define DM_CONTROLLER_AGENTS_AGENT_DIRECTORY_H_
 
 #include <memory>
 #include <mutex>
@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "controller/fleet/agent_connection.h"
+#include "controller/agents/agent_connection.h"
 #include "controller/store/store.h"
 #include "dm/v1/agent.pb.h"
 
@@ -126,4 +126,4 @@ class AgentDirectory {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_FLEET_AGENT_DIRECTORY_H_
+#endif  // DM_CONTROLLER_AGENTS_AGENT_DIRECTORY_H_

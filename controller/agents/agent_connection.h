@@ -1,7 +1,7 @@
 // A live stream to one agent, as the rest of the controller sees it. Implemented by the gRPC
 // stream handler (server/agent_stream_handler.cc) and by fakes in tests.
-#ifndef DM_CONTROLLER_FLEET_AGENT_CONNECTION_H_
-#define DM_CONTROLLER_FLEET_AGENT_CONNECTION_H_
+#ifndef DM_CONTROLLER_AGENTS_AGENT_CONNECTION_H_
+#define DM_CONTROLLER_AGENTS_AGENT_CONNECTION_H_
 
 #include <string>
 
@@ -26,4 +26,4 @@ class AgentConnection {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_FLEET_AGENT_CONNECTION_H_
+#endif  // DM_CONTROLLER_AGENTS_AGENT_CONNECTION_H_

@@ -2,8 +2,8 @@
 // commands whose agent has been gone longer than the resume grace, and every flush interval
 // writes changed agent status to the Store. Stop() does one last flush, so a clean shutdown
 // loses no status.
-#ifndef DM_CONTROLLER_FLEET_FLEET_MAINTENANCE_H_
-#define DM_CONTROLLER_FLEET_FLEET_MAINTENANCE_H_
+#ifndef DM_CONTROLLER_AGENTS_AGENT_MAINTENANCE_H_
+#define DM_CONTROLLER_AGENTS_AGENT_MAINTENANCE_H_
 
 #include <condition_variable>
 #include <mutex>
@@ -11,7 +11,7 @@
 
 #include "absl/time/time.h"
 #include "controller/commands/command_tracker.h"
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/store/store.h"
 
 namespace dm {
@@ -26,12 +26,12 @@ struct MaintenanceOptions {
   absl::Duration resume_grace = absl::Seconds(15);
 };
 
-class FleetMaintenance {
+class AgentMaintenance {
  public:
-  FleetMaintenance(AgentDirectory* directory, CommandTracker* tracker, Store* store,
+  AgentMaintenance(AgentDirectory* directory, CommandTracker* tracker, Store* store,
                    MaintenanceOptions options)
       : directory_(directory), tracker_(tracker), store_(store), options_(options) {}
-  ~FleetMaintenance() { Stop(); }
+  ~AgentMaintenance() { Stop(); }
 
   void Start();
   // Stops the thread and flushes status once more. Idempotent.
@@ -58,4 +58,4 @@ class FleetMaintenance {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_FLEET_FLEET_MAINTENANCE_H_
+#endif  // DM_CONTROLLER_AGENTS_AGENT_MAINTENANCE_H_

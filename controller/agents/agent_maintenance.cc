@@ -1,13 +1,13 @@
-#include "controller/fleet/fleet_maintenance.h"
+#include "controller/agents/agent_maintenance.h"
 
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {
 
-void FleetMaintenance::Start() { thread_ = std::thread([this] { Loop(); }); }
+void AgentMaintenance::Start() { thread_ = std::thread([this] { Loop(); }); }
 
-void FleetMaintenance::Stop() {
+void AgentMaintenance::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;
@@ -18,7 +18,7 @@ void FleetMaintenance::Stop() {
   FlushNow(/*include_heartbeats=*/true);
 }
 
-void FleetMaintenance::Loop() {
+void AgentMaintenance::Loop() {
   absl::Time next_flush = absl::Now() + options_.flush_interval;
   absl::Time next_heartbeat_flush = absl::Now() + options_.heartbeat_flush_interval;
   std::unique_lock<std::mutex> lock(mu_);
@@ -39,7 +39,7 @@ void FleetMaintenance::Loop() {
   }
 }
 
-void FleetMaintenance::RunOnce(Flush flush) {
+void AgentMaintenance::RunOnce(Flush flush) {
   for (const std::string& name : directory_->ExpireSilent()) {
     spdlog::warn("agent {} missed its heartbeats; marked disconnected", name);
   }
@@ -52,7 +52,7 @@ void FleetMaintenance::RunOnce(Flush flush) {
   if (flush != Flush::kNone) FlushNow(flush == Flush::kStatusAndHeartbeats);
 }
 
-void FleetMaintenance::FlushNow(bool include_heartbeats) {
+void AgentMaintenance::FlushNow(bool include_heartbeats) {
   std::vector<AgentStatus> dirty = directory_->TakeDirtyStatus(include_heartbeats);
   if (dirty.empty()) return;
   absl::Time start = absl::Now();

@@ -1,4 +1,4 @@
-#include "controller/fleet/agent_directory.h"
+#include "controller/agents/agent_directory.h"
 
 #include <gtest/gtest.h>
 
