@@ -129,6 +129,12 @@ class Loader {
     }
     FieldReader fields(*role, "role " + options_.role, Attributes::object(), &errors_);
     fields.String("description");
+    // What the role serves to a fleet (the controller orders and wires hosts by it).
+    for (const std::string& service : fields.StringList("provides")) {
+      if (service != "database" && service != "cache" && service != "app" && service != "loadbalancer") {
+        fields.Error("provides", absl::StrCat("'", service, "' is not one of database, cache, app, loadbalancer"));
+      }
+    }
     const yaml::Node* attributes = fields.Raw("attributes");
     if (attributes && attributes->IsMap()) *role_attributes = AttributesFromYaml(*attributes);
     else if (attributes && !attributes->IsNull()) fields.Error("attributes", "must be a map");

@@ -8,8 +8,8 @@
 #define DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
 
 #include "common/clock.h"
-#include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
+#include "controller/converge/converger.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/servers/server_manager.h"
@@ -21,14 +21,13 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, BundleCache* bundles, std::string deploy_dir, ServerManager* servers)
+               Store* store, Clock* clock, Converger* converger, ServerManager* servers)
       : directory_(directory),
         tokens_(tokens),
         tracker_(tracker),
         store_(store),
         clock_(clock),
-        bundles_(bundles),
-        deploy_dir_(std::move(deploy_dir)),
+        converger_(converger),
         servers_(servers) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
@@ -79,8 +78,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
   CommandTracker* const tracker_;
   Store* const store_;
   Clock* const clock_;
-  BundleCache* const bundles_;
-  const std::string deploy_dir_;
+  Converger* const converger_;
   ServerManager* const servers_;
 };
 

@@ -70,9 +70,11 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   servers.data_dir = dir;
   c->servers_ = std::make_unique<ServerManager>(servers, c->store_.get(), c->tokens_.get(), c->directory_.get());
   DM_RETURN_IF_ERROR(c->servers_->Init());
+  c->converger_ = std::make_unique<Converger>(c->directory_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
+                                              c->bundles_.get(), c->options_.deploy_dir);
   c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
-                                                     c->store_.get(), c->clock_, c->bundles_.get(),
-                                                     c->options_.deploy_dir, c->servers_.get());
+                                                     c->store_.get(), c->clock_, c->converger_.get(),
+                                                     c->servers_.get());
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
                                                            c->bundles_.get(), options.heartbeat_interval);
 

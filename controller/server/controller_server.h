@@ -62,6 +62,7 @@ class ControllerServer {
   std::unique_ptr<AgentDirectory> directory_;
   std::unique_ptr<CommandTracker> tracker_;
   std::unique_ptr<BundleCache> bundles_;
+  std::unique_ptr<Converger> converger_;
   std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
