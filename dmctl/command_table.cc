@@ -19,9 +19,18 @@ std::unique_ptr<Command> NewServersDestroy();
 std::unique_ptr<Command> NewBootstrap();
 std::unique_ptr<Command> NewRunsList();
 std::unique_ptr<Command> NewRunsShow();
+std::unique_ptr<Command> NewStatus();
+std::unique_ptr<Command> NewPlan();
+std::unique_ptr<Command> NewUp();
+std::unique_ptr<Command> NewDown();
 
 std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   std::vector<std::unique_ptr<Command>> commands;
+  // Fleets first: what an operator uses every day.
+  commands.push_back(NewStatus());
+  commands.push_back(NewPlan());
+  commands.push_back(NewUp());
+  commands.push_back(NewDown());
   commands.push_back(NewAgentsList());
   commands.push_back(NewAgentsShow());
   commands.push_back(NewAgentsRemove());

@@ -1,7 +1,7 @@
 // The admin service (dmctl's API). Every RPC runs in the same order: authenticate the admin
 // certificate, validate the request, act, record an audit event for changes. One file per topic:
 // admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc, admin_converge.cc,
-// admin_runs.cc, admin_servers.cc.
+// admin_runs.cc, admin_servers.cc, admin_fleets.cc.
 //
 // Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
 #ifndef DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converger.h"
+#include "controller/fleet/fleet_reconciler.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/servers/server_manager.h"
@@ -21,14 +22,15 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, Converger* converger, ServerManager* servers)
+               Store* store, Clock* clock, Converger* converger, ServerManager* servers, FleetReconciler* fleets)
       : directory_(directory),
         tokens_(tokens),
         tracker_(tracker),
         store_(store),
         clock_(clock),
         converger_(converger),
-        servers_(servers) {}
+        servers_(servers),
+        fleets_(fleets) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -68,6 +70,15 @@ class AdminHandler final : public dm::v1::Admin::Service {
   grpc::Status Bootstrap(grpc::ServerContext* context, const dm::v1::BootstrapRequest* request,
                          grpc::ServerWriter<dm::v1::ServerEvent>* writer) override;
 
+  grpc::Status FleetStatus(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                           dm::v1::FleetStatusResponse* response) override;
+  grpc::Status PlanFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                         grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status UpFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                       grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status DownFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                         grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.
   grpc::Status Authorize(const grpc::ServerContext* context) const;
@@ -80,6 +91,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
   Clock* const clock_;
   Converger* const converger_;
   ServerManager* const servers_;
+  FleetReconciler* const fleets_;
 };
 
 }  // namespace dm

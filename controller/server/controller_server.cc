@@ -40,6 +40,33 @@ std::string DialableAddress(HostPort bound) {
 
 }  // namespace
 
+absl::Status ControllerServer::StartFleetServices() {
+  const std::string& dir = options_.data_dir;
+  http_ = NewCurlHttpClient();
+  // App repositories are served on the servers' network only.
+  apps_ = std::make_unique<AppMirror>(dir + "/apps");
+  if (const std::string local = servers_->local_network_address(); !local.empty()) {
+    DM_RETURN_IF_ERROR(apps_->Serve(local));
+  }
+  FleetServices services{store_.get(), servers_.get(), directory_.get(), converger_.get(), apps_.get(),
+                         nullptr, "", http_.get()};
+  if (options_.dns_listen != "off") {
+    DM_ASSIGN_OR_RETURN(HostPort at, HostPort::Parse(options_.dns_listen));
+    absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns = EmbeddedPowerDns::Start({dir + "/dns", at.host, at.port});
+    if (!dns.ok()) {
+      return absl::Status(dns.status().code(),
+                          absl::StrCat("the embedded DNS server (--dns-listen ", options_.dns_listen,
+                                       ", or off): ", dns.status().message()));
+    }
+    dns_ = std::move(*dns);
+    services.dns = dns_->provider();
+    services.dns_server = at.ToString();
+    spdlog::info("DNS for fleets: PowerDNS on {}", at.ToString());
+  }
+  fleets_ = std::make_unique<FleetReconciler>(services);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const ControllerOptions& options) {
   DM_ASSIGN_OR_RETURN(HostPort listen, HostPort::Parse(options.listen, /*allow_port_zero=*/true));
   std::unique_ptr<ControllerServer> c(new ControllerServer());
@@ -72,9 +99,10 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   DM_RETURN_IF_ERROR(c->servers_->Init());
   c->converger_ = std::make_unique<Converger>(c->directory_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
                                               c->bundles_.get(), c->options_.deploy_dir);
+  DM_RETURN_IF_ERROR(c->StartFleetServices());
   c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
                                                      c->store_.get(), c->clock_, c->converger_.get(),
-                                                     c->servers_.get());
+                                                     c->servers_.get(), c->fleets_.get());
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
                                                            c->bundles_.get(), options.heartbeat_interval);
 

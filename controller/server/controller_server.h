@@ -18,6 +18,10 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/agents/agent_maintenance.h"
 #include "controller/server/admin_handler.h"
+#include "common/http/http_client.h"
+#include "controller/fleet/app_mirror.h"
+#include "controller/fleet/fleet_reconciler.h"
+#include "controller/providers/dns/embedded_powerdns.h"
 #include "controller/servers/server_manager.h"
 #include "controller/server/agent_stream_handler.h"
 #include "controller/server/enrollment_handler.h"
@@ -34,6 +38,8 @@ struct ControllerOptions {
   std::string deploy_dir;
   // Providers and bootstrap (data_dir is filled in from the above).
   ServerManagerOptions servers;
+  // Where the embedded PowerDNS answers fleets' names (HOST:PORT), or "off".
+  std::string dns_listen = "127.0.0.1:5300";
 };
 
 class ControllerServer {
@@ -53,6 +59,8 @@ class ControllerServer {
 
  private:
   ControllerServer() = default;
+  // The app mirror (served on the local network), the embedded DNS server and the reconciler.
+  absl::Status StartFleetServices();
 
   ControllerOptions options_;
   int lock_fd_ = -1;
@@ -63,6 +71,10 @@ class ControllerServer {
   std::unique_ptr<CommandTracker> tracker_;
   std::unique_ptr<BundleCache> bundles_;
   std::unique_ptr<Converger> converger_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<AppMirror> apps_;
+  std::unique_ptr<EmbeddedPowerDns> dns_;
+  std::unique_ptr<FleetReconciler> fleets_;
   std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;

@@ -66,6 +66,7 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record, const absl::S
   s.set_name(record.name);
   s.set_provider(record.provider);
   s.set_role(record.role);
+  s.set_fleet(record.fleet);
   s.set_created_unix_ms(absl::ToUnixMillis(record.created));
   s.set_bootstrap(record.bootstrap);
   s.set_bootstrap_message(record.bootstrap_message);
@@ -87,13 +88,14 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record) {
 }
 
 absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name, const std::string& provider_name,
-                                                   const std::string& role, const ProgressFn& progress) {
+                                                   const std::string& role, const ProgressFn& progress,
+                                                   const std::string& fleet) {
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
   if (store_->GetServer(name).ok()) return absl::AlreadyExistsError(absl::StrCat("server '", name, "' exists"));
   if (!role.empty() && !IsValidRoleName(role)) {
     return absl::InvalidArgumentError(absl::StrCat("'", role, "' is not a role name"));
   }
-  ServerRecord record{name, provider->name(), role, "", "", absl::Now()};
+  ServerRecord record{name, provider->name(), role, "", "", absl::Now(), fleet};
   DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Create({name, operator_public_key_}, progress));
   if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
     // Not recorded means not managed: do not leave it running.

@@ -45,8 +45,9 @@ class ServerManager {
   // Set once the controller listens there: what agents on servers dial. Remembers the port.
   void set_agent_endpoint(const std::string& host, uint16_t port);
 
+  // `fleet`: the fleet it belongs to, if any.
   absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider, const std::string& role,
-                                      const ProgressFn& progress);
+                                      const ProgressFn& progress, const std::string& fleet = "");
   absl::StatusOr<std::vector<dm::v1::Server>> List();
   // NotFound if there is no such server.
   absl::StatusOr<dm::v1::Server> Get(const std::string& name);

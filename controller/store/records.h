@@ -85,6 +85,20 @@ struct ServerRecord {
   std::string bootstrap;  // "", "running", "done", "failed"
   std::string bootstrap_message;  // the failed step and why
   absl::Time created;
+  std::string fleet;      // the fleet it belongs to ("" for a server booted by hand)
+};
+
+// A fleet as last applied by dmctl up (FleetFile is its parsed form).
+struct FleetRecord {
+  std::string name;
+  std::string file_path;      // where dmctl read it, for messages
+  std::string file_text;      // the fleet file's text
+  // The values of the file's generated secrets, a JSON object by attribute. Generated once and
+  // kept: a changed database password would lock the application out.
+  std::string secrets_json = "{}";
+  std::string commit;           // the app commit deployed; "" before the first deploy
+  std::string previous_commit;  // what dmctl rollback returns to
+  absl::Time created, updated;
 };
 
 }  // namespace dm

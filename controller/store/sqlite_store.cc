@@ -1,8 +1,11 @@
 #include "controller/store/sqlite_store.h"
 
+#include <sys/stat.h>
+
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 #include "common/status_macros.h"
 
 namespace dm {
@@ -80,6 +83,19 @@ CREATE TABLE servers (
   created_ms INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+ALTER TABLE servers ADD COLUMN fleet TEXT NOT NULL DEFAULT '';
+CREATE TABLE fleets (
+  name TEXT PRIMARY KEY,
+  file_path TEXT NOT NULL,
+  file_text TEXT NOT NULL,
+  secrets_json TEXT NOT NULL,
+  revision_commit TEXT NOT NULL,
+  previous_commit TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -150,6 +166,8 @@ RunRecord ReadRun(const Statement& row) {
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                                int64_t event_retention) {
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
+  // Fleet secrets live here: readable by the controller's user only, whatever the umask.
+  if (::chmod(path.c_str(), 0600) != 0) return ErrnoStatus("chmod", path, errno);
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), event_retention));
   DM_RETURN_IF_ERROR(store->Migrate());
   return store;
@@ -397,17 +415,17 @@ absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Statement upsert,
                       db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
-                                   "bootstrap_message, created_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+                                   "bootstrap_message, created_ms, fleet) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, s.name).Bind(2, s.provider).Bind(3, s.role).Bind(4, s.bootstrap).Bind(5, s.bootstrap_message);
-  upsert.Bind(6, ToMs(s.created));
+  upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet);
   return upsert.Run();
 }
 
 namespace {
-constexpr char kServerColumns[] = "name, provider, role, bootstrap, bootstrap_message, created_ms";
+constexpr char kServerColumns[] = "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet";
 ServerRecord ReadServer(const Statement& row) {
   return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3), row.ColumnText(4),
-                      FromMs(row.ColumnInt(5))};
+                      FromMs(row.ColumnInt(5)), row.ColumnText(6)};
 }
 }  // namespace
 
@@ -440,6 +458,58 @@ absl::Status SqliteStore::DeleteServer(const std::string& name) {
   del.Bind(1, name);
   DM_RETURN_IF_ERROR(del.Run());
   if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no server '", name, "'"));
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement upsert,
+                      db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
+                                   "revision_commit, previous_commit, created_ms, updated_ms) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  upsert.Bind(1, f.name).Bind(2, f.file_path).Bind(3, f.file_text).Bind(4, f.secrets_json).Bind(5, f.commit);
+  upsert.Bind(6, f.previous_commit).Bind(7, ToMs(f.created)).Bind(8, ToMs(f.updated));
+  return upsert.Run();
+}
+
+namespace {
+constexpr char kFleetColumns[] =
+    "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, updated_ms";
+FleetRecord ReadFleet(const Statement& row) {
+  return FleetRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3),
+                     row.ColumnText(4), row.ColumnText(5), FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7))};
+}
+}  // namespace
+
+absl::StatusOr<FleetRecord> SqliteStore::GetFleet(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare(absl::StrCat("SELECT ", kFleetColumns, " FROM fleets WHERE name = ?")));
+  query.Bind(1, name);
+  DM_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no fleet '", name, "'"));
+  return ReadFleet(query);
+}
+
+absl::StatusOr<std::vector<FleetRecord>> SqliteStore::ListFleets() {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement query,
+                      db_->Prepare(absl::StrCat("SELECT ", kFleetColumns, " FROM fleets ORDER BY name")));
+  std::vector<FleetRecord> fleets;
+  for (;;) {
+    DM_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    fleets.push_back(ReadFleet(query));
+  }
+  return fleets;
+}
+
+absl::Status SqliteStore::DeleteFleet(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DM_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM fleets WHERE name = ?"));
+  del.Bind(1, name);
+  DM_RETURN_IF_ERROR(del.Run());
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no fleet '", name, "'"));
   return absl::OkStatus();
 }
 

@@ -43,6 +43,10 @@ class SqliteStore : public Store {
   absl::StatusOr<ServerRecord> GetServer(const std::string& name) override;
   absl::StatusOr<std::vector<ServerRecord>> ListServers() override;
   absl::Status DeleteServer(const std::string& name) override;
+  absl::Status SaveFleet(const FleetRecord& fleet) override;
+  absl::StatusOr<FleetRecord> GetFleet(const std::string& name) override;
+  absl::StatusOr<std::vector<FleetRecord>> ListFleets() override;
+  absl::Status DeleteFleet(const std::string& name) override;
 
  private:
   SqliteStore(std::unique_ptr<Database> db, int64_t event_retention)

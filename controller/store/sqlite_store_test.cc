@@ -230,7 +230,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
 }
 
 TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
-  ServerRecord web{"web-1", "local", "appnode", "", "", kT0};
+  ServerRecord web{"web-1", "local", "appnode", "", "", kT0, "shop"};
   ASSERT_TRUE(store_->SaveServer(web).ok());
   ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0}).ok());
   web.bootstrap = "failed";
@@ -242,12 +242,39 @@ TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
   EXPECT_EQ(got->bootstrap, "failed");
   EXPECT_EQ(got->bootstrap_message, "step sshd: auth refused");
   EXPECT_EQ(got->created, kT0);
+  EXPECT_EQ(got->fleet, "shop");
   auto all = store_->ListServers();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "db-1");
   ASSERT_TRUE(store_->DeleteServer("db-1").ok());
   EXPECT_TRUE(absl::IsNotFound(store_->DeleteServer("db-1")));
   EXPECT_TRUE(absl::IsNotFound(store_->GetServer("db-1").status()));
+}
+
+TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
+  FleetRecord shop{"shop", "/srv/fleets/shop.yaml", "name: shop\n", R"({"database.password":"s3cret"})",
+                   "abc123", "", kT0, kT0};
+  ASSERT_TRUE(store_->SaveFleet(shop).ok());
+  shop.previous_commit = shop.commit;
+  shop.commit = "def456";
+  shop.updated = kT0 + absl::Minutes(5);
+  ASSERT_TRUE(store_->SaveFleet(shop).ok());
+  ASSERT_TRUE(store_->SaveFleet({"blog", "/b.yaml", "name: blog\n", "{}", "", "", kT0, kT0}).ok());
+  Reopen();
+  auto got = store_->GetFleet("shop");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->file_text, "name: shop\n");
+  EXPECT_EQ(got->secrets_json, R"({"database.password":"s3cret"})");
+  EXPECT_EQ(got->commit, "def456");
+  EXPECT_EQ(got->previous_commit, "abc123");
+  EXPECT_EQ(got->updated, kT0 + absl::Minutes(5));
+  auto all = store_->ListFleets();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "blog");
+  ASSERT_TRUE(store_->DeleteFleet("blog").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->DeleteFleet("blog")));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetFleet("blog").status()));
 }
 
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {

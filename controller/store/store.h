@@ -1,6 +1,5 @@
-// The controller's fleet state (agents, join tokens, revoked certificates, events, converge
-// runs) behind one
-// interface, so that callers do not know whether it lives in SQLite (SqliteStore, the default)
+// The controller's state (agents, join tokens, revoked certificates, events, converge runs,
+// servers, fleets) behind one interface, so that callers do not know whether it lives in SQLite (SqliteStore, the default)
 // or, later, in etcd for a highly available controller.
 //
 // Implementations are thread-safe. Every method that returns OK has made its change durable.
@@ -71,6 +70,15 @@ class Store {
   virtual absl::StatusOr<std::vector<ServerRecord>> ListServers() = 0;
   // NotFound if there is no such server.
   virtual absl::Status DeleteServer(const std::string& name) = 0;
+
+  // --- fleets ---
+  // Creates or replaces the fleet with `fleet.name`.
+  virtual absl::Status SaveFleet(const FleetRecord& fleet) = 0;
+  // NotFound if there is no such fleet.
+  virtual absl::StatusOr<FleetRecord> GetFleet(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<FleetRecord>> ListFleets() = 0;
+  // NotFound if there is no such fleet.
+  virtual absl::Status DeleteFleet(const std::string& name) = 0;
 };
 
 }  // namespace dm

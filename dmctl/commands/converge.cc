@@ -15,6 +15,7 @@
 #include "yaml-cpp/yaml.h"
 #include "common/grpc_status.h"
 #include "dmctl/command.h"
+#include "dmctl/output/live_lines.h"
 #include "dmctl/output/run_json.h"
 #include "dmctl/output/table.h"
 
@@ -25,37 +26,6 @@ grpc::ClientContext* g_interruptible = nullptr;
 void CancelOnSignal(int) {
   if (g_interruptible != nullptr) g_interruptible->TryCancel();
 }
-
-// The live view: one line per agent, redrawn in place on a terminal.
-class LiveLines {
- public:
-  LiveLines(std::ostream& out, bool tty) : out_(out), tty_(tty) {}
-
-  void Set(const std::string& agent, const std::string& line, bool final) {
-    bool fresh = lines_.find(agent) == lines_.end();
-    if (fresh) order_.push_back(agent);
-    lines_[agent] = line;
-    if (tty_) {
-      Redraw();
-    } else if (fresh || final) {
-      out_ << absl::StrFormat("%-20s %s\n", agent, line) << std::flush;
-    }
-  }
-
- private:
-  void Redraw() {
-    if (drawn_ > 0) out_ << "\033[" << drawn_ << "A";  // back to the first line
-    for (const std::string& agent : order_) out_ << "\r\033[K" << absl::StrFormat("%-20s %s", agent, lines_[agent]) << "\n";
-    drawn_ = order_.size();
-    out_ << std::flush;
-  }
-
-  std::ostream& out_;
-  bool tty_;
-  std::vector<std::string> order_;
-  std::map<std::string, std::string> lines_;
-  size_t drawn_ = 0;
-};
 
 // A value as YAML reads it (so "[a, b]" is a list), as plain text when it is not YAML.
 nlohmann::json ParseAttributeValue(const std::string& text) {

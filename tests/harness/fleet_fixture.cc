@@ -36,6 +36,10 @@ Process* FleetTest::StartController(const std::string& data_dir, std::vector<std
   std::vector<std::string> argv = {BinaryPath("dm-controller"), "--data-dir", Path(data_dir), "--listen", listen,
                                    "--heartbeat-interval", std::to_string(kHeartbeatSeconds)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // Tests run side by side: DNS only for those that ask for it, on a port of their own.
+  if (std::find(extra_args.begin(), extra_args.end(), "--dns-listen") == extra_args.end()) {
+    argv.insert(argv.end(), {"--dns-listen", "off"});
+  }
   controller_ = std::make_unique<Process>(argv, log);
   EXPECT_TRUE(controller_->WaitForLog(" listening on ", absl::Seconds(20))) << controller_->Log();
   std::smatch match;

@@ -1,0 +1,111 @@
+// Brings fleets to what their files ask for: the heart of dmctl status, plan, up and down.
+//
+// up: the app's commit is resolved (and pinned) in the controller's mirror; the fleet is saved
+// (file, generated secrets, commit) before anything changes; missing servers boot and every
+// server not yet enrolled is bootstrapped, in parallel; then hosts converge stage by stage
+// (database, cache, app, load balancer; each stage in parallel) with the wiring of FleetLayout;
+// DNS points DOMAIN and www.DOMAIN at the load balancers; the site is fetched through them.
+// Each step is skipped when it is done already, so a second up changes nothing.
+//
+// Thread-safe; one operation per fleet at a time (a second one is refused, not queued).
+#ifndef DM_CONTROLLER_FLEET_FLEET_RECONCILER_H_
+#define DM_CONTROLLER_FLEET_FLEET_RECONCILER_H_
+
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/http/http_client.h"
+#include "controller/agents/agent_directory.h"
+#include "controller/converge/converger.h"
+#include "controller/fleet/app_mirror.h"
+#include "controller/fleet/fleet_file.h"
+#include "controller/fleet/fleet_layout.h"
+#include "controller/providers/dns/dns_provider.h"
+#include "controller/servers/server_manager.h"
+#include "controller/store/store.h"
+#include "dm/v1/admin.pb.h"
+
+namespace dm {
+
+struct FleetServices {
+  Store* store = nullptr;
+  ServerManager* servers = nullptr;
+  AgentDirectory* directory = nullptr;
+  Converger* converger = nullptr;
+  AppMirror* apps = nullptr;
+  DnsProvider* dns = nullptr;   // nullptr: DNS is off
+  std::string dns_server;       // where to ask it ("127.0.0.1:5300"), for status
+  HttpClient* http = nullptr;   // the site check
+};
+
+// Called from several threads at once during up; the reconciler serializes the calls.
+using FleetEventFn = std::function<void(const dm::v1::FleetEvent&)>;
+
+class FleetReconciler {
+ public:
+  explicit FleetReconciler(FleetServices services) : s_(std::move(services)) {}
+
+  absl::StatusOr<dm::v1::FleetStatusResponse> Status(const dm::v1::FleetRequest& request);
+  // Reports every change up would make, as events with status "planned" (or "ok": nothing to do).
+  absl::Status Plan(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
+  absl::Status Up(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
+  absl::Status Down(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
+
+ private:
+  // The fleet as the request names it: its file parsed, its record (new if never applied).
+  struct Loaded {
+    FleetFile file;
+    FleetRecord record;
+    bool known = false;   // the controller has a record of it
+  };
+  absl::StatusOr<Loaded> Load(const dm::v1::FleetRequest& request);
+
+  // The desired hosts with the addresses of those that exist, and the fleet's servers as the
+  // provider reports them (including ones the file no longer asks for).
+  struct Inventory {
+    std::vector<FleetHost> hosts;
+    std::map<std::string, dm::v1::Server> servers;  // by name
+  };
+  absl::StatusOr<Inventory> Take(const FleetFile& file);
+
+  // The attributes of every host, by name, for converging them now.
+  absl::StatusOr<FleetContext> Context(const Loaded& fleet, const std::string& commit);
+  // True when the file asks for another revision or repository than the one applied last.
+  bool RevisionChanged(const Loaded& fleet) const;
+  // The DNS records the fleet should have.
+  std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) const;
+
+  // Up's steps; each reports through `emit` and fails with what to tell the operator.
+  absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);
+  absl::Status BootMissing(const Loaded& fleet, Inventory& inventory, const FleetEventFn& emit);
+  absl::Status BootstrapPending(Inventory& inventory, const FleetEventFn& emit);
+  absl::Status ConvergeInOrder(const Loaded& fleet, const Inventory& inventory, const FleetContext& context,
+                               const FleetEventFn& emit);
+  absl::Status PointDns(const FleetFile& file, const std::vector<FleetHost>& hosts, const FleetEventFn& emit);
+  absl::Status CheckSite(const FleetFile& file, const std::vector<FleetHost>& hosts, const FleetEventFn& emit);
+
+  // Marks the fleet busy for the caller's scope; FailedPrecondition if it is already.
+  class Busy {
+   public:
+    Busy(FleetReconciler* owner, std::string fleet) : owner_(owner), fleet_(std::move(fleet)) {}
+    ~Busy();
+
+   private:
+    FleetReconciler* owner_;
+    std::string fleet_;
+  };
+  absl::StatusOr<std::unique_ptr<Busy>> Claim(const std::string& fleet);
+  void Audit(const std::string& kind, const std::string& subject, const std::string& message);
+
+  FleetServices s_;
+  std::mutex busy_mu_;
+  std::set<std::string> busy_;  // guarded by busy_mu_
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_FLEET_FLEET_RECONCILER_H_

@@ -1,0 +1,64 @@
+// Admin RPCs for fleets (dmctl status, plan, up, down): the FleetReconciler does the work, these
+// stream its events. Like converge, up and down go on when dmctl goes away: stopping them
+// half-way would leave a fleet half-built.
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "controller/server/admin_handler.h"
+
+namespace dm {
+namespace {
+
+// Forwards events while dmctl listens; the operation goes on either way.
+class EventForwarder {
+ public:
+  EventForwarder(grpc::ServerContext* context, grpc::ServerWriter<dm::v1::FleetEvent>* writer)
+      : context_(context), writer_(writer) {}
+  void operator()(const dm::v1::FleetEvent& event) {
+    gone_ = gone_ || context_->IsCancelled() || !writer_->Write(event);
+  }
+
+ private:
+  grpc::ServerContext* context_;
+  grpc::ServerWriter<dm::v1::FleetEvent>* writer_;
+  bool gone_ = false;
+};
+
+std::string FleetName(const dm::v1::FleetRequest& request) {
+  return request.name().empty() ? request.file_path() : request.name();
+}
+
+}  // namespace
+
+grpc::Status AdminHandler::FleetStatus(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                       dm::v1::FleetStatusResponse* response) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  absl::StatusOr<dm::v1::FleetStatusResponse> status = fleets_->Status(*request);
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  *response = std::move(*status);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminHandler::PlanFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                     grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Plan(*request, std::ref(forward)));
+}
+
+grpc::Status AdminHandler::UpFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                   grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  absl::Status done = fleets_->Up(*request, std::ref(forward));
+  if (!done.ok()) Audit("fleet.up.failed", FleetName(*request), std::string(done.message()));
+  return ToGrpcStatus(done);
+}
+
+grpc::Status AdminHandler::DownFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                     grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Down(*request, std::ref(forward)));
+}
+
+}  // namespace dm

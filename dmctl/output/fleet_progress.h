@@ -1,0 +1,34 @@
+// Shows a fleet operation's events (dmctl up, plan, down) as they come: one live line per host
+// on a terminal, a line per step elsewhere, and remembers what failed for the summary.
+#ifndef DM_DMCTL_OUTPUT_FLEET_PROGRESS_H_
+#define DM_DMCTL_OUTPUT_FLEET_PROGRESS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "dm/v1/admin.pb.h"
+#include "dmctl/output/live_lines.h"
+
+namespace dm::dmctl {
+
+class FleetProgress {
+ public:
+  FleetProgress(std::ostream& out, bool tty) : lines_(out, tty), out_(out), tty_(tty) {}
+
+  void Show(const dm::v1::FleetEvent& event);
+
+  int changed() const { return changed_; }
+  const std::vector<std::string>& failures() const { return failures_; }
+
+ private:
+  LiveLines lines_;
+  std::ostream& out_;
+  bool tty_;
+  int changed_ = 0;
+  std::vector<std::string> failures_;
+};
+
+}  // namespace dm::dmctl
+
+#endif  // DM_DMCTL_OUTPUT_FLEET_PROGRESS_H_
