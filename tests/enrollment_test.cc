@@ -112,7 +112,8 @@ TEST_F(EnrollmentTest, AnAgentRefusesAControllerWhoseCaIsNotTheTokens) {
   std::string token = CreateToken();
   // A second controller with its own CA, at another address: the token must not work there,
   // and its secret must never be sent to it.
-  Process impostor({BinaryPath("dm-controller"), "--data-dir", Path("impostor"), "--listen", "127.0.0.1:0"},
+  Process impostor({BinaryPath("dm-controller"), "--data-dir", Path("impostor"), "--listen", "127.0.0.1:0",
+                    "--dns-listen", "off"},
                    Path("impostor.log"));
   ASSERT_TRUE(impostor.WaitForLog("listening on", absl::Seconds(20)));
   std::string log = impostor.Log();

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,57 +12,12 @@
 #include "common/tls/digest.h"
 #include "controller/providers/local/local_provider.h"
 #include "nlohmann/json.hpp"
-#include "tests/harness/fleet_fixture.h"
+#include "tests/harness/local_servers_fixture.h"
 
 namespace dm::testing {
 namespace {
 
-class ServersTest : public FleetTest {
- protected:
-  void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-    FleetTest::SetUp();
-    // Servers of earlier test runs that died (a timeout) and that no running test owns.
-    LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
-      return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
-    });
-    // A network of its own, so that tests can run in parallel.
-    int octet = std::random_device{}() % 200 + 20;
-    bridge_ = absl::StrCat("dmt", octet);
-    subnet_ = absl::StrCat("10.231.", octet);
-    StartController("ctl", {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
-                            std::string(DM_SOURCE_DIR) + "/deploy"});
-  }
-  void TearDown() override {
-    if (!bridge_.empty()) {
-      // Whatever a failed test left running.
-      LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
-      Sh("ip link del " + bridge_ + " 2>/dev/null; true");
-    }
-    FleetTest::TearDown();
-  }
-
-  ProcessResult Sh(const std::string& command) {
-    ProcessSpec spec;
-    spec.argv = {"/bin/sh", "-c", command};
-    spec.timeout = absl::Seconds(60);
-    return RunProcess(spec).value_or(ProcessResult{});
-  }
-  nlohmann::json Servers() {
-    CommandResult r = Dmctl({"servers", "list", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return nlohmann::json::parse(r.out, nullptr, false);
-  }
-  // ssh from this machine with the controller's operator key.
-  ProcessResult Ssh(const std::string& user_at_host, const std::vector<std::string>& extra = {}) {
-    std::string opts;
-    for (const std::string& e : extra) opts += " -o " + e;
-    return Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5" +
-              opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
-  }
-
-  std::string bridge_, subnet_;
-};
+using ServersTest = LocalServersTest;
 
 TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
   for (const char* name : {"web-1", "web-2"}) {
@@ -170,34 +124,6 @@ TEST_F(ServersTest, AWrongHostKeyIsRefusedBeforeAnythingRuns) {
   EXPECT_NE(id.exit_code, 0);
   EXPECT_TRUE(absl::StrContains(id.output, "no such user")) << id.output;
   EXPECT_EQ(Servers()[0]["bootstrap"], "failed");
-}
-
-// The seed's starting point: everything on one host. PostgreSQL, memcached, the guestbook under
-// gunicorn and nginx in front, installed from Debian through the apt proxy and converged by the
-// agent; the site answers through nginx, keeps what is written, and a re-converge changes nothing.
-TEST_F(ServersTest, ADbAppBalancerServesTheGuestbook) {
-  ASSERT_EQ(Dmctl({"servers", "boot", "site-1", "--role", "dbappbalancer"}).exit_code, 0);
-  ASSERT_EQ(Dmctl({"bootstrap", "site-1"}).exit_code, 0) << AllLogs();
-  // Mostly apt: PostgreSQL, nginx, memcached, gunicorn and Flask through the proxy.
-  CommandResult converge = Dmctl({"converge", "site-1", "--json"}, "", absl::Minutes(10));
-  ASSERT_EQ(converge.exit_code, 0) << converge.out << converge.err;
-  std::string address = Servers()[0]["address"];
-  std::string url = "http://" + address + "/";
-  // nginx reloads its configuration gracefully: the old workers may answer for a moment.
-  std::string health;
-  for (int i = 0; i < 100 && health != "ok\n"; ++i) {
-    health = Sh("curl -sf -m 5 " + url + "lb-health").output;
-    if (health != "ok\n") absl::SleepFor(absl::Milliseconds(100));
-  }
-  EXPECT_EQ(health, "ok\n");
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=hello " + url + "sign").output, "303");
-  std::string page = Sh("curl -sf -m 10 " + url).output;
-  EXPECT_TRUE(absl::StrContains(page, "1 entries; served by site-1; visit")) << page;
-  EXPECT_TRUE(absl::StrContains(page, "<li><b>ops</b>: hello</li>")) << page;
-  // Only SSH and HTTP are open to others: PostgreSQL listens on localhost only anyway.
-  CommandResult again = Dmctl({"converge", "site-1", "--json"});
-  EXPECT_EQ(nlohmann::json::parse(again.out)[0]["changed"], 0) << again.out;
-  ASSERT_EQ(Dmctl({"servers", "destroy", "site-1"}).exit_code, 0);
 }
 
 }  // namespace

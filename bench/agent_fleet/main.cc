@@ -105,7 +105,7 @@ Figures RunOnce(int n, const Options& options) {
   std::string dir = mkdtemp(tmpl);
   testing::Process controller({testing::BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen",
                                "127.0.0.1:0", "--heartbeat-interval",
-                               absl::StrFormat("%g", options.heartbeat_seconds)},
+                               absl::StrFormat("%g", options.heartbeat_seconds), "--dns-listen", "off"},
                               dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());

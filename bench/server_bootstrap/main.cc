@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   std::string dir = ::mkdtemp(tmpl);
   g_config = dir + "/ctl/dmctl.yaml";
   dm::testing::Process controller({BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen", "127.0.0.1:0",
-                                   "--local-bridge", "dmbench0", "--local-subnet", "10.231.250"},
+                                   "--local-bridge", "dmbench0", "--local-subnet", "10.231.250", "--dns-listen", "off"},
                                   dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());

@@ -26,6 +26,13 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
       run->changed = static_cast<uint32_t>(report.Count("changed"));
       run->failed = static_cast<uint32_t>(report.Count("failed"));
       run->report_json = result.report_json();
+      // A failed run says which resource failed and why, so that nobody has to open the report.
+      for (const cookbook::ResourceReport& r : report.resources) {
+        if (r.status == "failed") {
+          run->message = absl::StrCat(r.id, ": ", r.message);
+          break;
+        }
+      }
     } catch (const std::exception& e) {
       run->message = absl::StrCat("the agent's report could not be read: ", e.what());
     }

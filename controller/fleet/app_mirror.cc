@@ -7,13 +7,12 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/free_port.h"
 #include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm {
 namespace {
-
-constexpr int kGitPort = 9418;
 
 // Runs git without a terminal or credentials prompt; Aborted with its output on failure.
 absl::StatusOr<std::string> Git(const std::vector<std::string>& args, absl::Duration timeout = absl::Minutes(5)) {
@@ -72,26 +71,28 @@ void AppMirror::Remove(const std::string& fleet) {
 
 absl::Status AppMirror::Serve(const std::string& address) {
   DM_RETURN_IF_ERROR(MakeDirectories(dir_, 0755));
+  // Not git's 9418: controllers of tests and benchmarks may share a bridge address.
+  DM_ASSIGN_OR_RETURN(uint16_t port, FreeTcpPort(address));
   const std::string log = dir_ + "/git-daemon.log";
   // Read-only (upload-pack only), on the servers' network only, for the mirrors only.
   DM_ASSIGN_OR_RETURN(daemon_, ChildProcess::Start({"git", "daemon", "--reuseaddr", "--listen=" + address,
-                                                    absl::StrCat("--port=", kGitPort), "--base-path=" + dir_,
+                                                    absl::StrCat("--port=", port), "--base-path=" + dir_,
                                                     "--export-all", "--max-connections=64", "--timeout=120",
                                                     "--init-timeout=20", dir_},
                                                    log));
   absl::SleepFor(absl::Milliseconds(100));
   if (!daemon_->Running()) {
-    return absl::UnavailableError(absl::StrCat("git daemon did not start on ", address, ":", kGitPort, "; see ", log,
+    return absl::UnavailableError(absl::StrCat("git daemon did not start on ", address, ":", port, "; see ", log,
                                                ": ", ReadFile(log).value_or("")));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  address_ = address;
+  address_ = absl::StrCat(address, ":", port);
   return absl::OkStatus();
 }
 
 std::string AppMirror::Url(const std::string& fleet) const {
   if (address_.empty()) return "";
-  return absl::StrCat("git://", address_, ":", kGitPort, "/", fleet, ".git");
+  return absl::StrCat("git://", address_, "/", fleet, ".git");
 }
 
 }  // namespace dm

@@ -40,7 +40,7 @@ class AppMirror {
 
   const std::string dir_;
   std::mutex mu_;  // one git at a time per controller: fetches are rare and short
-  std::string address_;
+  std::string address_;  // HOST:PORT, set once by Serve() before any fleet operation
   std::unique_ptr<ChildProcess> daemon_;
 };
 

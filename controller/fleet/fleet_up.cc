@@ -179,6 +179,11 @@ absl::Status FleetReconciler::CheckSite(const FleetFile& file, const std::vector
                                         const FleetEventFn& emit) {
   for (const FleetHost& host : hosts) {
     if (!host.Provides(Service::kLoadBalancer) || host.address.empty()) continue;
+    // First our own configuration's health endpoint (nginx reloads gracefully: until it has,
+    // the package's default site may still answer), then the site itself.
+    HttpRequest health;
+    health.url = absl::StrCat("http://", host.address, "/lb-health");
+    health.timeout = absl::Seconds(5);
     HttpRequest request;
     request.url = absl::StrCat("http://", host.address, "/");
     request.headers = {{"Host", "www." + file.domain}};
@@ -187,10 +192,17 @@ absl::Status FleetReconciler::CheckSite(const FleetFile& file, const std::vector
     absl::Time deadline = absl::Now() + kSiteWait;
     absl::Time sent;
     do {
-      sent = absl::Now();
-      response = s_.http->Send(request);
-      if (response.ok() && response->status == 200) break;
-      absl::SleepFor(absl::Milliseconds(500));
+      absl::StatusOr<HttpResponse> ours = s_.http->Send(health);
+      if (ours.ok() && ours->status == 200 && ours->body == "ok\n") {
+        sent = absl::Now();
+        response = s_.http->Send(request);
+        if (response.ok() && response->status == 200) break;
+      } else {
+        response = ours.ok() ? absl::StatusOr<HttpResponse>(absl::UnavailableError(
+                                   absl::StrCat("/lb-health answered HTTP ", ours->status, " (not this fleet's nginx)")))
+                             : ours;
+      }
+      absl::SleepFor(absl::Milliseconds(200));
     } while (absl::Now() < deadline);
     if (!response.ok() || response->status != 200) {
       std::string what = response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message());

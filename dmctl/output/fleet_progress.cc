@@ -28,7 +28,7 @@ void FleetProgress::Show(const dm::v1::FleetEvent& event) {
   }
   // Fleet-wide steps (app, dns) are few and each worth a line of its own.
   if (event.host().empty() && !tty_) {
-    out_ << absl::StrFormat("%-22s %s\n", host, line) << std::flush;
+    out_ << absl::StrFormat("%-26s %s\n", host, line) << std::flush;
     return;
   }
   lines_.Set(host, line, final);

@@ -11,6 +11,7 @@ nlohmann::json ServerToJson(const dm::v1::Server& s) {
           {"state", s.state()},
           {"address", s.address()},
           {"role", s.role()},
+          {"fleet", s.fleet()},
           {"ssh_host_key_fingerprint", s.ssh_host_key_fingerprint()},
           {"created", JsonTime(s.created_unix_ms())},
           {"bootstrap", s.bootstrap()},

@@ -1,14 +1,13 @@
 #include "controller/providers/dns/embedded_powerdns.h"
 
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/free_port.h"
 #include "common/random.h"
 #include "common/sqlite/database.h"
 #include "common/status_macros.h"
@@ -19,24 +18,6 @@ namespace {
 constexpr char kServer[] = "/usr/sbin/pdns_server";
 constexpr char kSchema[] = "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql";
 constexpr char kBackend[] = "/usr/lib/x86_64-linux-gnu/pdns/libgsqlite3backend.so";
-
-// A free loopback TCP port for the API (PowerDNS wants a number in its configuration).
-absl::StatusOr<uint16_t> FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return ErrnoStatus("socket", "", errno);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int e = errno;
-    ::close(fd);
-    return ErrnoStatus("bind", "127.0.0.1:0", e);
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 absl::Status CreateDatabase(const std::string& path) {
   absl::StatusOr<std::string> schema = ReadFile(kSchema);
@@ -65,7 +46,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(const 
 
   // A new key each start: nothing but this controller talks to the API.
   const std::string api_key = RandomToken(32);
-  DM_ASSIGN_OR_RETURN(uint16_t api_port, FreeLoopbackPort());
+  DM_ASSIGN_OR_RETURN(uint16_t api_port, FreeTcpPort("127.0.0.1"));
   // As root, PowerDNS locks itself into its folder and drops to its own user (Debian's pdns)
   // once its port is bound; paths in the configuration are then inside the folder.
   const passwd* pdns_user = ::geteuid() == 0 ? ::getpwnam("pdns") : nullptr;

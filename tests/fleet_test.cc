@@ -1,0 +1,165 @@
+// Fleets end to end on real local servers (ctest label "fleet"; needs root): dmctl up from
+// nothing builds a load balancer, two app nodes and a database server from a fleet file, wires
+// them together, points the embedded PowerDNS at the load balancer and serves the guestbook;
+// what is written is kept; a second up and a plan change nothing; an all-in-one fleet runs
+// beside it; dmctl down removes servers and records.
+#include <unistd.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/files.h"
+#include "tests/harness/local_servers_fixture.h"
+
+namespace dm::testing {
+namespace {
+
+class FleetLifecycleTest : public LocalServersTest {
+ protected:
+  void SetUp() override {
+    dns_port_ = 26000 + ::getpid() % 2000;
+    SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
+    if (IsSkipped()) return;
+    MakeAppRepository();
+  }
+
+  // The example app in a git repository of the test's own, as an operator's would be.
+  void MakeAppRepository() {
+    const std::string app = Path("app");
+    ASSERT_TRUE(MakeDirectories(app, 0755).ok());
+    ProcessResult made = Sh(absl::StrCat(
+        "cd ", app, " && cp ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py . && git init -q -b main && ",
+        "git -c user.name=t -c user.email=t@t add guestbook.py && ",
+        "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
+    ASSERT_TRUE(made.ok()) << made.output;
+    commit_ = std::string(absl::StripAsciiWhitespace(made.output));
+  }
+
+  std::string WriteFleet(const std::string& name, const std::string& roles) {
+    std::string path = Path(name + ".yaml");
+    std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
+                                    "app:\n  repository: app\n  revision: main\n",
+                                    "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n");
+    EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());
+    return path;
+  }
+
+  std::string Dig(const std::string& name) {
+    return std::string(absl::StripAsciiWhitespace(
+        Sh(absl::StrCat("dig +short +time=2 @127.0.0.1 -p ", dns_port_, " ", name, " A")).output));
+  }
+
+  nlohmann::json Status(const std::string& fleet) {
+    CommandResult r = Dmctl({"status", fleet, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+
+  int dns_port_ = 0;
+  std::string commit_;
+};
+
+TEST_F(FleetLifecycleTest, UpBuildsAWiredFleetAndASecondUpChangesNothing) {
+  const std::string shop = WriteFleet("shop", "  dbserver: 1\n  appnode: 2\n  loadbalancer: 1\n");
+
+  CommandResult plan = Dmctl({"plan", shop});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(absl::StrContains(plan.out, "shop-appnode-2")) << plan.out;
+  EXPECT_TRUE(absl::StrContains(plan.out, "boot: planned")) << plan.out;
+  EXPECT_TRUE(Servers().empty()) << "plan boots nothing";
+
+  // Mostly apt through the proxy: PostgreSQL, nginx, gunicorn and Flask, on four hosts at once.
+  CommandResult up = Dmctl({"up", shop}, "", absl::Minutes(15));
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
+  EXPECT_TRUE(absl::StrContains(up.out, "answered 200 through")) << up.out;
+
+  nlohmann::json status = Status("shop");
+  ASSERT_EQ(status.size(), 4u) << status.dump(2);
+  std::map<std::string, std::string> address;
+  for (const nlohmann::json& s : status) {
+    EXPECT_EQ(s["agent"], "connected") << s.dump();
+    EXPECT_EQ(s["last_run"]["status"], "converged") << s.dump();
+    address[s["role"].get<std::string>() + "-" + s["name"].get<std::string>().back()] = s["address"];
+  }
+  const std::string lb = address["loadbalancer-1"];
+  const std::string db = address["dbserver-1"];
+  ASSERT_FALSE(lb.empty());
+
+  // DNS: the embedded PowerDNS answers with the load balancer.
+  EXPECT_EQ(Dig("www.shop.test"), lb);
+  EXPECT_EQ(Dig("shop.test"), lb);
+
+  // The site, through the load balancer: writes reach the database server, both app nodes serve.
+  std::string url = "http://" + lb + "/";
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=hello " + url + "sign").output, "303");
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=dev -d message=again " + url + "sign").output, "303");
+  std::set<std::string> served_by;
+  for (int i = 0; i < 8; ++i) {
+    std::string page = Sh("curl -sf -m 10 " + url).output;
+    EXPECT_TRUE(absl::StrContains(page, "2 entries")) << page;
+    EXPECT_TRUE(absl::StrContains(page, "<li><b>ops</b>: hello</li>")) << page;
+    size_t at = page.find("served by ");
+    if (at != std::string::npos) served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
+  }
+  EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"}));
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, commit_ + "\n") << "the commit `main` named";
+
+  // Wiring and least privilege: the database admits the app nodes only, and the load balancer
+  // cannot reach it.
+  CommandResult hba = Dmctl({"exec", "shop-dbserver-1", "--", "cat", "/etc/postgresql/15/main/pg_hba.conf"});
+  EXPECT_TRUE(absl::StrContains(hba.out, address["appnode-1"] + "/32")) << hba.out;
+  EXPECT_TRUE(absl::StrContains(hba.out, address["appnode-2"] + "/32")) << hba.out;
+  EXPECT_FALSE(absl::StrContains(hba.out, lb + "/32")) << hba.out;
+  CommandResult probe = Dmctl({"exec", "shop-loadbalancer-1", "--", "timeout", "3", "bash", "-c",
+                               "echo > /dev/tcp/" + db + "/5432"});
+  EXPECT_NE(probe.exit_code, 0) << "the load balancer reached PostgreSQL: " << probe.out;
+  CommandResult from_app = Dmctl({"exec", "shop-appnode-1", "--", "timeout", "3", "bash", "-c",
+                                  "echo > /dev/tcp/" + db + "/5432"});
+  EXPECT_EQ(from_app.exit_code, 0) << from_app.out << from_app.err;
+
+  // Again: nothing to do, nothing done.
+  CommandResult again = Dmctl({"up", shop}, "", absl::Minutes(5));
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "nothing changed")) << again.out;
+  CommandResult replan = Dmctl({"plan", "shop"});
+  EXPECT_TRUE(absl::StrContains(replan.out, "plan: nothing to do")) << replan.out;
+
+  // The seed's starting point beside it: everything on one host, its own DNS zone.
+  const std::string allinone = WriteFleet("solo", "  dbappbalancer: 1\n");
+  CommandResult solo = Dmctl({"up", allinone}, "", absl::Minutes(10));
+  ASSERT_EQ(solo.exit_code, 0) << solo.out << solo.err;
+  std::string solo_address = Status("solo")[0]["address"];
+  EXPECT_EQ(Dig("www.solo.test"), solo_address);
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=solo -d message=one http://" + solo_address +
+               "/sign").output, "303");
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_address + "/").output, "1 entries"));
+  EXPECT_EQ(Dig("www.shop.test"), lb) << "one fleet's up leaves the other's records";
+
+  // Down: asks for --yes off a terminal, then removes servers and records.
+  EXPECT_EQ(Dmctl({"down", "solo"}).exit_code, 2);
+  CommandResult down = Dmctl({"down", "solo", "--yes"}, "", absl::Minutes(2));
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_EQ(Dig("www.solo.test"), "");
+  EXPECT_EQ(Dmctl({"status", "solo"}).exit_code, 1);
+  for (const nlohmann::json& s : Servers()) EXPECT_NE(s["fleet"], "solo") << s.dump();
+  ASSERT_EQ(Dmctl({"down", "shop", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
+  EXPECT_TRUE(Servers().empty());
+}
+
+TEST_F(FleetLifecycleTest, ABadFleetFileIsRefusedWithItsLineAndField) {
+  std::string path = Path("bad.yaml");
+  ASSERT_TRUE(WriteFileAtomic(path,
+                              "name: Shop\ndomain: shop.test\nroles:\n  appnode: 2\n  webserver: 1\n"
+                              "app:\n  repository: app\n  revison: main\n",
+                              0644).ok());
+  CommandResult r = Dmctl({"plan", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, path + ":1:7: fleet: field 'name': must be 1 to 15 lower-case")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, path + ":5:3: fleet: roles: webserver: no role 'webserver'")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "revison")) << r.err;
+  EXPECT_TRUE(Servers().empty());
+}
+
+}  // namespace
+}  // namespace dm::testing

@@ -1,0 +1,59 @@
+#include "tests/harness/local_servers_fixture.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "controller/providers/local/local_provider.h"
+
+namespace dm::testing {
+
+void LocalServersTest::SetUpWith(const std::vector<std::string>& extra_args) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  FleetTest::SetUp();
+  // Servers of earlier test runs that died (a timeout) and that no running test owns.
+  LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
+    return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
+  });
+  // A network of its own, so that tests can run in parallel.
+  int octet = std::random_device{}() % 200 + 20;
+  bridge_ = absl::StrCat("dmt", octet);
+  subnet_ = absl::StrCat("10.231.", octet);
+  std::vector<std::string> args = {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
+                                   std::string(DM_SOURCE_DIR) + "/deploy"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  StartController("ctl", args);
+}
+
+void LocalServersTest::TearDown() {
+  if (!bridge_.empty()) {
+    // Whatever a failed test left running.
+    LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
+    Sh("ip link del " + bridge_ + " 2>/dev/null; true");
+  }
+  FleetTest::TearDown();
+}
+
+ProcessResult LocalServersTest::Sh(const std::string& command, absl::Duration timeout) {
+  ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", command};
+  spec.timeout = timeout;
+  return RunProcess(spec).value_or(ProcessResult{});
+}
+
+nlohmann::json LocalServersTest::Servers() {
+  CommandResult r = Dmctl({"servers", "list", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out, nullptr, false);
+}
+
+ProcessResult LocalServersTest::Ssh(const std::string& user_at_host, const std::vector<std::string>& extra) {
+  std::string opts;
+  for (const std::string& e : extra) opts += " -o " + e;
+  return Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5" +
+            opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
+}
+
+}  // namespace dm::testing
