@@ -1,5 +1,5 @@
-// The wiring of fleets: parsed from a fleet file, each host gets the addresses of what it uses,
-// and each port is opened only to the hosts that use it.
+// Fleet files and their wiring: parsed from a fleet file (every problem at its position), each
+// host gets the addresses of what it uses, and each port is opened only to the hosts that use it.
 #include "controller/fleet/fleet_layout.h"
 
 #include <gtest/gtest.h>
