@@ -23,6 +23,9 @@ std::unique_ptr<Command> NewStatus();
 std::unique_ptr<Command> NewPlan();
 std::unique_ptr<Command> NewUp();
 std::unique_ptr<Command> NewDown();
+std::unique_ptr<Command> NewScale();
+std::unique_ptr<Command> NewDeploy();
+std::unique_ptr<Command> NewRollback();
 
 std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   std::vector<std::unique_ptr<Command>> commands;
@@ -30,6 +33,9 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewStatus());
   commands.push_back(NewPlan());
   commands.push_back(NewUp());
+  commands.push_back(NewScale());
+  commands.push_back(NewDeploy());
+  commands.push_back(NewRollback());
   commands.push_back(NewDown());
   commands.push_back(NewAgentsList());
   commands.push_back(NewAgentsShow());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "agent/cookbook/field_reader.h"
@@ -53,6 +54,7 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
   for (const auto& [key, value] : roles->entries()) {
     FleetRole role;
     role.role = key.scalar();
+    role.count_mark = value.mark();
     std::string where = absl::StrCat("fleet: roles: ", role.role);
     if (!value.IsScalar() || !absl::SimpleAtoi(value.scalar(), &role.count) || role.count < 0 ||
         role.count > kMaxServersPerRole) {
@@ -157,6 +159,21 @@ const FleetRole* FleetFile::Find(const std::string& role) const {
     if (r.role == role) return &r;
   }
   return nullptr;
+}
+
+absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
+                                            const std::string& old_value, const std::string& new_value) {
+  size_t at = 0;
+  for (int line = 1; line < mark.line && at != std::string::npos; ++line) {
+    at = text.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos || mark.column < 1) return absl::InvalidArgumentError("the position is past the text");
+  at += static_cast<size_t>(mark.column - 1);
+  if (text.compare(at, old_value.size(), old_value) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(mark.ToString(), ": '", old_value, "' is not written there"));
+  }
+  return absl::StrCat(text.substr(0, at), new_value, text.substr(at + old_value.size()));
 }
 
 bool IsFleetName(const std::string& name) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/yaml/yaml_tree.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -33,6 +34,7 @@ enum class Service { kDatabase, kCache, kApp, kLoadBalancer };
 struct FleetRole {
   std::string role;
   int count = 0;
+  yaml::Mark count_mark;  // where the count is written (dmctl scale rewrites it there)
   std::vector<Service> provides;
 
   bool Provides(Service s) const;
@@ -69,6 +71,11 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
 
 // The roles' `provides:` as read from DEPLOY_DIR/roles/ROLE.yaml. NotFound without that file.
 absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir, const std::string& role);
+
+// `text` with the scalar written at `mark` (as `old_value`) replaced by `new_value`; the rest,
+// comments included, as it was. InvalidArgument if `old_value` is not there.
+absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
+                                            const std::string& old_value, const std::string& new_value);
 
 // "shop-appnode-2"
 std::string FleetServerName(const std::string& fleet, const std::string& role, int index);

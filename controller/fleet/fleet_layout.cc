@@ -109,14 +109,17 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "guestbook.cache",
         caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
     Set(a, "guestbook.repository", context.app_repository);
-    Set(a, "guestbook.revision", context.app_commit);
+    auto own = context.host_commits.find(host.name);
+    Set(a, "guestbook.revision", own != context.host_commits.end() ? own->second : context.app_commit);
     Set(a, "guestbook.path", fleet.app.path);
     // One app node runs the migrations of a deploy: the first.
     Set(a, "guestbook.migrate", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
   }
   if (host.Provides(Service::kLoadBalancer)) {
     std::vector<std::string> upstreams;
-    for (const FleetHost* app : apps) upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+    for (const FleetHost* app : apps) {
+      if (!context.drained.count(app->name)) upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+    }
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
   }

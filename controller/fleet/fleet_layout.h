@@ -6,6 +6,7 @@
 #define DM_CONTROLLER_FLEET_FLEET_LAYOUT_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct FleetContext {
   std::string app_commit;      // the commit to run
   std::map<std::string, std::string> secrets;  // attribute -> value
   std::string controller_address;              // "" if unknown
+  // A rolling deploy: app nodes taken out of the load balancers, and nodes that run another
+  // commit than app_commit for now.
+  std::set<std::string> drained;
+  std::map<std::string, std::string> host_commits;
 };
 
 // The fleet attributes for `host` (a JSON object): the file's attributes and secrets, then the

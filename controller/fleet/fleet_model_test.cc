@@ -47,6 +47,17 @@ TEST(FleetFileTest, ReadsRolesAppAttributesAndSecrets) {
   EXPECT_EQ(file.secrets[0].generate, 32);
 }
 
+TEST(FleetFileTest, ACountIsRewrittenInPlaceKeepingComments) {
+  std::string text = "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 2   # two\n"
+                     "app: {repository: /r}\n";
+  FleetFile file = Parse(text);
+  absl::StatusOr<std::string> scaled = ReplaceScalarAt(text, file.Find("appnode")->count_mark, "2", "12");
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  EXPECT_EQ(*scaled, "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 12   # two\n"
+                     "app: {repository: /r}\n");
+  EXPECT_FALSE(ReplaceScalarAt(text, file.Find("appnode")->count_mark, "3", "4").ok());
+}
+
 TEST(FleetFileTest, EveryProblemIsReportedWithItsPosition) {
   absl::StatusOr<FleetFile> file = ParseFleetFile(
       "name: shop\ndomain: Shop..test\nroles:\n  dbserver: 2\n  appnode: many\napp:\n  repository: x\n  path: ../up\n"
@@ -126,6 +137,14 @@ TEST_F(FleetLayoutTest, AppNodesFindTheirDatabaseCacheAndCode) {
   EXPECT_EQ(app1["guestbook"]["migrate"], "yes");
   EXPECT_EQ(app2["guestbook"]["migrate"], "no") << "one app node migrates";
   EXPECT_EQ(app1["firewall"]["allow_from"], "10.0.0.1, 10.0.0.6") << "the load balancer and the controller";
+}
+
+TEST_F(FleetLayoutTest, ARollingDeployDrainsOneNodeAndGivesItItsOwnCommit) {
+  context_.drained = {"shop-appnode-1"};
+  context_.host_commits = {{"shop-appnode-1", std::string(40, 'b')}};
+  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"], (nlohmann::json{"10.0.0.5:8000"}));
+  EXPECT_EQ(For("shop-appnode-1")["guestbook"]["revision"], std::string(40, 'b'));
+  EXPECT_EQ(For("shop-appnode-2")["guestbook"]["revision"], std::string(40, 'a'));
 }
 
 TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {

@@ -54,6 +54,8 @@ class FleetReconciler {
   absl::Status Plan(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
   absl::Status Up(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
   absl::Status Down(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
+  absl::Status Scale(const dm::v1::ScaleFleetRequest& request, const FleetEventFn& on_event);
+  absl::Status Deploy(const dm::v1::DeployFleetRequest& request, const FleetEventFn& on_event);
 
  private:
   // The fleet as the request names it: its file parsed, its record (new if never applied).
@@ -78,6 +80,14 @@ class FleetReconciler {
   bool RevisionChanged(const Loaded& fleet) const;
   // The DNS records the fleet should have.
   std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) const;
+
+  // Up once the fleet is loaded and claimed (scale applies its new file through it).
+  absl::Status Apply(Loaded& fleet, const FleetEventFn& emit);
+  // Converges `hosts` (names) in parallel with the fleet's wiring under `context`.
+  absl::Status ConvergeHosts(const Loaded& fleet, const Inventory& inventory, const FleetContext& context,
+                             const std::vector<std::string>& hosts, const FleetEventFn& emit);
+  // Waits until the app on `host` answers /health with `commit` at /version.
+  absl::Status CheckApp(const FleetHost& host, const std::string& commit, const FleetEventFn& emit);
 
   // Up's steps; each reports through `emit` and fails with what to tell the operator.
   absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);

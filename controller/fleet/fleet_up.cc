@@ -25,9 +25,13 @@ absl::Status FleetReconciler::Up(const dm::v1::FleetRequest& request, const Flee
     std::lock_guard<std::mutex> lock(mu);
     on_event(e);
   };
-  const absl::Time start = absl::Now();
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
+  return Apply(fleet, emit);
+}
+
+absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit) {
+  const absl::Time start = absl::Now();
 
   // Secrets are generated once, and saved with the file before any server sees them.
   nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
@@ -125,35 +129,48 @@ absl::Status FleetReconciler::BootstrapPending(Inventory& inventory, const Fleet
 absl::Status FleetReconciler::ConvergeInOrder(const Loaded& fleet, const Inventory& inventory,
                                               const FleetContext& context, const FleetEventFn& emit) {
   for (int stage = 0; stage < kStages; ++stage) {
-    std::vector<ConvergeTarget> targets;
+    std::vector<std::string> hosts;
     for (const FleetHost& host : inventory.hosts) {
-      if (host.stage() != stage) continue;
-      targets.push_back({host.name, host.role, HostAttributes(fleet.file, inventory.hosts, host, context).dump()});
+      if (host.stage() == stage) hosts.push_back(host.name);
     }
-    if (targets.empty()) continue;
-    DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
-                        s_.converger->Run(targets, /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
-                          dm::v1::FleetEvent event = FleetEventOf(e.agent(), "converge", "running", "");
-                          *event.mutable_converge() = e;
-                          emit(event);
-                        }));
-    std::vector<std::string> failed;
-    for (const ConvergeOutcome& o : outcomes) {
-      if (o.converged()) {
-        emit(FleetEventOf(o.agent, "converge", o.run.changed > 0 ? "changed" : "ok",
-                          absl::StrCat(o.run.role, ": ", o.run.resources, " resources, ", o.run.changed, " changed")));
-        continue;
-      }
-      std::string why = o.refused.empty() ? absl::StrCat(o.run.status, ": ", o.run.message, " (dmctl runs show ", o.run.id, ")")
-                                          : o.refused;
-      emit(FleetEventOf(o.agent, "converge", "failed", why));
-      failed.push_back(absl::StrCat(o.agent, " (", why, ")"));
-    }
-    if (!failed.empty()) {
-      return absl::AbortedError(absl::StrCat("converging the ", kStageNames[stage], " failed on ",
-                                             absl::StrJoin(failed, ", "), "; later stages were left as they were"));
+    if (hosts.empty()) continue;
+    if (absl::Status s = ConvergeHosts(fleet, inventory, context, hosts, emit); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("converging the ", kStageNames[stage], " failed: ", s.message(),
+                                                 "; later stages were left as they were"));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status FleetReconciler::ConvergeHosts(const Loaded& fleet, const Inventory& inventory,
+                                            const FleetContext& context, const std::vector<std::string>& hosts,
+                                            const FleetEventFn& emit) {
+  std::vector<ConvergeTarget> targets;
+  for (const FleetHost& host : inventory.hosts) {
+    if (std::find(hosts.begin(), hosts.end(), host.name) == hosts.end()) continue;
+    targets.push_back({host.name, host.role, HostAttributes(fleet.file, inventory.hosts, host, context).dump()});
+  }
+  DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
+                      s_.converger->Run(targets, /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
+                        dm::v1::FleetEvent event = FleetEventOf(e.agent(), "converge", "running", "");
+                        *event.mutable_converge() = e;
+                        emit(event);
+                      }));
+  std::vector<std::string> failed;
+  for (const ConvergeOutcome& o : outcomes) {
+    if (o.converged()) {
+      emit(FleetEventOf(o.agent, "converge", o.run.changed > 0 ? "changed" : "ok",
+                        absl::StrCat(o.run.role, ": ", o.run.resources, " resources, ", o.run.changed, " changed")));
+      continue;
+    }
+    // "failed" is the event's status already; other outcomes (invalid, error) say theirs.
+    std::string why = o.refused.empty() ? absl::StrCat(o.run.status == "failed" ? "" : o.run.status + ": ", o.run.message,
+                                                       " (dmctl runs show ", o.run.id, ")")
+                                        : o.refused;
+    emit(FleetEventOf(o.agent, "converge", "failed", why));
+    failed.push_back(absl::StrCat(o.agent, " (", why, ")"));
+  }
+  if (!failed.empty()) return absl::AbortedError(absl::StrJoin(failed, ", "));
   return absl::OkStatus();
 }
 

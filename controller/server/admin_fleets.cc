@@ -61,4 +61,20 @@ grpc::Status AdminHandler::DownFleet(grpc::ServerContext* context, const dm::v1:
   return ToGrpcStatus(fleets_->Down(*request, std::ref(forward)));
 }
 
+grpc::Status AdminHandler::ScaleFleet(grpc::ServerContext* context, const dm::v1::ScaleFleetRequest* request,
+                                      grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  absl::Status done = fleets_->Scale(*request, std::ref(forward));
+  if (!done.ok()) Audit("fleet.scale.failed", FleetName(request->fleet()), std::string(done.message()));
+  return ToGrpcStatus(done);
+}
+
+grpc::Status AdminHandler::DeployFleet(grpc::ServerContext* context, const dm::v1::DeployFleetRequest* request,
+                                       grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Deploy(*request, std::ref(forward)));
+}
+
 }  // namespace dm

@@ -78,6 +78,10 @@ class AdminHandler final : public dm::v1::Admin::Service {
                        grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status DownFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
                          grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status ScaleFleet(grpc::ServerContext* context, const dm::v1::ScaleFleetRequest* request,
+                          grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status DeployFleet(grpc::ServerContext* context, const dm::v1::DeployFleetRequest* request,
+                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
 
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.

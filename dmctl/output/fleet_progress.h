@@ -3,6 +3,7 @@
 #ifndef DM_DMCTL_OUTPUT_FLEET_PROGRESS_H_
 #define DM_DMCTL_OUTPUT_FLEET_PROGRESS_H_
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@ class FleetProgress {
   FleetProgress(std::ostream& out, bool tty) : lines_(out, tty), out_(out), tty_(tty) {}
 
   void Show(const dm::v1::FleetEvent& event);
+  // Called with the fleet file's new text when the controller changed it (scale).
+  void set_file_listener(std::function<void(const std::string&)> listener) { file_listener_ = std::move(listener); }
 
   int changed() const { return changed_; }
   const std::vector<std::string>& failures() const { return failures_; }
@@ -27,6 +30,7 @@ class FleetProgress {
   bool tty_;
   int changed_ = 0;
   std::vector<std::string> failures_;
+  std::function<void(const std::string&)> file_listener_;
 };
 
 }  // namespace dm::dmctl
