@@ -1,8 +1,9 @@
 // Fleets end to end on real local servers (ctest label "fleet"; needs root): dmctl up from
 // nothing builds a load balancer, two app nodes and a database server from a fleet file, wires
 // them together, points the embedded PowerDNS at the load balancer and serves the guestbook;
-// what is written is kept; a second up and a plan change nothing; an all-in-one fleet runs
-// beside it; dmctl down removes servers and records.
+// what is written is kept through scaling the app nodes down and up, a rolling deploy, a failed
+// deploy and a rollback; a second up and a plan change nothing; an all-in-one fleet runs beside
+// it; dmctl down removes servers and records.
 #include <unistd.h>
 
 #include "absl/strings/match.h"
@@ -36,10 +37,18 @@ class FleetLifecycleTest : public LocalServersTest {
     commit_ = std::string(absl::StripAsciiWhitespace(made.output));
   }
 
-  std::string WriteFleet(const std::string& name, const std::string& roles) {
+  // Commits a change made by `edit` (a shell command run in the repository); returns the commit.
+  std::string Commit(const std::string& edit, const std::string& message) {
+    ProcessResult done = Sh(absl::StrCat("cd ", Path("app"), " && ", edit, " && git -c user.name=t -c user.email=t@t ",
+                                         "commit -q -am '", message, "' && git rev-parse HEAD"));
+    EXPECT_TRUE(done.ok()) << done.output;
+    return std::string(absl::StripAsciiWhitespace(done.output));
+  }
+
+  std::string WriteFleet(const std::string& name, const std::string& roles, const std::string& revision = "main") {
     std::string path = Path(name + ".yaml");
     std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
-                                    "app:\n  repository: app\n  revision: main\n",
+                                    "app:\n  repository: app\n  revision: ", revision, "\n",
                                     "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n");
     EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());
     return path;
@@ -60,7 +69,7 @@ class FleetLifecycleTest : public LocalServersTest {
   std::string commit_;
 };
 
-TEST_F(FleetLifecycleTest, UpBuildsAWiredFleetAndASecondUpChangesNothing) {
+TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   const std::string shop = WriteFleet("shop", "  dbserver: 1\n  appnode: 2\n  loadbalancer: 1\n");
 
   CommandResult plan = Dmctl({"plan", shop});
@@ -118,6 +127,46 @@ TEST_F(FleetLifecycleTest, UpBuildsAWiredFleetAndASecondUpChangesNothing) {
                                   "echo > /dev/tcp/" + db + "/5432"});
   EXPECT_EQ(from_app.exit_code, 0) << from_app.out << from_app.err;
 
+  // Scale the app nodes down and up again: the load balancer follows, the data stays.
+  CommandResult down_to_one = Dmctl({"scale", shop, "appnode=1"}, "", absl::Minutes(5));
+  ASSERT_EQ(down_to_one.exit_code, 0) << down_to_one.out << down_to_one.err;
+  EXPECT_TRUE(absl::StrContains(ReadFile(shop).value_or(""), "appnode: 1\n")) << "the file follows";
+  EXPECT_EQ(Status("shop").size(), 3u);
+  for (int i = 0; i < 4; ++i) {
+    std::string page = Sh("curl -sf -m 10 " + url).output;
+    EXPECT_TRUE(absl::StrContains(page, "served by shop-appnode-1")) << page;
+    EXPECT_TRUE(absl::StrContains(page, "2 entries")) << page;
+  }
+
+  // A rolling deploy of a new commit, a failing one that changes nothing, and a rollback.
+  const std::string v1 = commit_;
+  const std::string v2 = Commit("sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py", "v2");
+  CommandResult deploy = Dmctl({"deploy", "shop"}, "", absl::Minutes(5));
+  ASSERT_EQ(deploy.exit_code, 0) << deploy.out << deploy.err;
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v2 + "\n");
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 " + url).output, "Guestbook v2"));
+  Commit("echo 'this is not python' >> guestbook.py", "v3, broken");
+  CommandResult broken = Dmctl({"deploy", "shop", "--rev", "main"}, "", absl::Minutes(5));
+  EXPECT_EQ(broken.exit_code, 1) << broken.out;
+  EXPECT_TRUE(absl::StrContains(broken.err, v2.substr(0, 12) + " keeps serving")) << broken.err;
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v2 + "\n");
+  CommandResult rollback = Dmctl({"rollback", "shop"}, "", absl::Minutes(5));
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v1 + "\n");
+
+  CommandResult up_to_two = Dmctl({"scale", shop, "appnode=2"}, "", absl::Minutes(5));
+  ASSERT_EQ(up_to_two.exit_code, 0) << up_to_two.out << up_to_two.err;
+  EXPECT_EQ(Status("shop").size(), 4u);
+  served_by.clear();
+  for (int i = 0; i < 8; ++i) {
+    std::string page = Sh("curl -sf -m 10 " + url).output;
+    EXPECT_TRUE(absl::StrContains(page, "2 entries")) << page;
+    size_t at = page.find("served by ");
+    if (at != std::string::npos) served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
+  }
+  EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"})) << "the new node runs v1 too";
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v1 + "\n");
+
   // Again: nothing to do, nothing done.
   CommandResult again = Dmctl({"up", shop}, "", absl::Minutes(5));
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
@@ -126,7 +175,7 @@ TEST_F(FleetLifecycleTest, UpBuildsAWiredFleetAndASecondUpChangesNothing) {
   EXPECT_TRUE(absl::StrContains(replan.out, "plan: nothing to do")) << replan.out;
 
   // The seed's starting point beside it: everything on one host, its own DNS zone.
-  const std::string allinone = WriteFleet("solo", "  dbappbalancer: 1\n");
+  const std::string allinone = WriteFleet("solo", "  dbappbalancer: 1\n", v1);
   CommandResult solo = Dmctl({"up", allinone}, "", absl::Minutes(10));
   ASSERT_EQ(solo.exit_code, 0) << solo.out << solo.err;
   std::string solo_address = Status("solo")[0]["address"];

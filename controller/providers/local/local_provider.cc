@@ -242,6 +242,7 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(WriteFileAtomic(p.root + "/root/.ssh/authorized_keys", spec.ssh_public_key + "\n", 0600));
 
   DM_RETURN_IF_ERROR(network_.Attach(p.netns, p.veth, index));
+  ForgetAddress(address, spec.name);
 
   progress(absl::StrCat("booting ", spec.name));
   // Detached: the server outlives a controller restart.
@@ -282,13 +283,25 @@ absl::Status LocalProvider::Delete(const std::string& name) {
   Paths p = PathsOf(name);
   if (!PathExists(p.dir)) return absl::NotFoundError(absl::StrCat("no local server '", name, "'"));
   absl::StatusOr<LocalLeftover> record = ReadRecord(p.record);
+  absl::StatusOr<ServerInfo> info = Read(name);
   TearDown(record.ok() ? *record : LocalLeftover{p.record, options_.state_dir, name, p.netns, p.veth, p.root, 0});
+  if (info.ok() && !info->address.empty()) ForgetAddress(info->address, name);
   if (Mounted(p.root)) return absl::InternalError(absl::StrCat(p.root, " is still mounted; not deleting its files"));
   std::error_code ec;
   std::filesystem::remove_all(p.dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("removing ", p.dir, ": ", ec.message()));
   if (List().value_or(std::vector<ServerInfo>{}).empty()) local::StopAptProxy(options_.state_dir + "/apt-proxy");
   return absl::OkStatus();
+}
+
+void LocalProvider::ForgetAddress(const std::string& address, const std::string& except) {
+  // This machine and every other server may still map the address to the MAC of the server that
+  // had it, and would keep sending there for up to a minute: a server booted at a reused address
+  // would not answer, and load balancers would miss it.
+  local::TryTool({"ip", "neigh", "flush", "to", address, "dev", network_.bridge()});
+  for (const ServerInfo& other : List().value_or(std::vector<ServerInfo>{})) {
+    if (other.name != except) local::TryTool({"ip", "-n", PathsOf(other.name).netns, "neigh", "flush", "to", address});
+  }
 }
 
 void LocalProvider::TearDown(const LocalLeftover& s) {

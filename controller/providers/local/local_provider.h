@@ -59,6 +59,8 @@ class LocalProvider : public CloudProvider {
   static bool InUse(const std::string& state_dir);
 
  private:
+  // Drops `address` from the neighbor tables of this machine and of every server but `except`.
+  void ForgetAddress(const std::string& address, const std::string& except);
   struct Paths;
   Paths PathsOf(const std::string& name) const;
   absl::StatusOr<ServerInfo> Read(const std::string& name) const;
