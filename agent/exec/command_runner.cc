@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,9 +107,33 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
     return finish(result);
   }
 
+  // Input the controller sent (a database dump to restore, ...): held in an anonymous file, so
+  // that the program reads it at its own pace and nothing is left on disk.
+  int input = -1;
+  if (!command.stdin_data().empty()) {
+    input = ::memfd_create("dm-exec-stdin", MFD_CLOEXEC);
+    const std::string& data = command.stdin_data();
+    size_t written = 0;
+    while (input >= 0 && written < data.size()) {
+      ssize_t n = ::write(input, data.data() + written, data.size() - written);
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+    if (input < 0 || written != data.size() || ::lseek(input, 0, SEEK_SET) != 0) {
+      if (input >= 0) ::close(input);
+      result.set_exit_code(127);
+      result.set_error(absl::StrCat("cannot hold the command's input: ", std::strerror(errno)));
+      out.CloseRead(), out.CloseWrite(), err.CloseRead(), err.CloseWrite();
+      return finish(result);
+    }
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (input >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, input, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, out.write, 1);
   posix_spawn_file_actions_adddup2(&actions, err.write, 2);
   if (!command.cwd().empty()) posix_spawn_file_actions_addchdir_np(&actions, command.cwd().c_str());
@@ -134,6 +159,7 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
   int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env.get());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
+  if (input >= 0) ::close(input);
   out.CloseWrite();
   err.CloseWrite();
   if (rc != 0) {

@@ -60,6 +60,42 @@ TEST(CommandRunnerTest, LargeOutputArrivesWholeInBoundedChunks) {
   EXPECT_GE(c.chunks, 1000000 / static_cast<int>(kMaxChunkBytes));
 }
 
+TEST(CommandRunnerTest, TheProgramReadsTheInputItWasSentAndNothingOtherwise) {
+  std::string data(3 << 20, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 31 % 251);
+  dm::v1::ExecCommand command;
+  for (const char* a : {"sha256sum"}) command.add_argv(a);
+  command.set_stdin_data(data);
+  std::string out;
+  std::atomic<bool> never{false};
+  auto result = RunCommand(
+      command, [&](dm::v1::CommandOutput::Stream, std::string chunk) { out += chunk; }, never);
+  EXPECT_EQ(result.exit_code(), 0);
+  dm::v1::ExecCommand reference;
+  reference.add_argv("sh");
+  reference.add_argv("-c");
+  reference.add_argv("head -c 3145728 /dev/stdin");  // nothing: stdin is /dev/null without input
+  Captured none;
+  RunCommand(
+      reference, [&](dm::v1::CommandOutput::Stream, std::string chunk) { none.out += chunk; }, never);
+  EXPECT_EQ(none.out, "");
+  // The digest of what was sent, computed here the same way.
+  std::string digest;
+  {
+    FILE* f = ::popen("sha256sum > /tmp/dm-stdin-digest-check", "w");
+    ASSERT_NE(f, nullptr);
+    ::fwrite(data.data(), 1, data.size(), f);
+    ::pclose(f);
+    FILE* r = ::fopen("/tmp/dm-stdin-digest-check", "r");
+    char line[128] = {};
+    ASSERT_NE(::fgets(line, sizeof line, r), nullptr);
+    ::fclose(r);
+    ::unlink("/tmp/dm-stdin-digest-check");
+    digest = line;
+  }
+  EXPECT_EQ(out, digest);
+}
+
 TEST(CommandRunnerTest, MissingProgramGets127AndAReason) {
   Captured c;
   auto result = RunArgv({"/nonexistent/program"}, &c);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "controller/commands/remote_exec.h"
 #include "controller/server/admin_handler.h"
 #include "spdlog/spdlog.h"
 
@@ -14,76 +15,26 @@ namespace {
 constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 constexpr absl::Duration kDefaultPingTimeout = absl::Seconds(10);
 
-grpc::Status Unreachable(const AgentView& view) {
-  std::string seen = view.record.last_seen == absl::InfinitePast()
-                         ? "never connected"
-                         : absl::StrCat("last seen ", absl::FormatTime(absl::RFC3339_sec, view.record.last_seen,
-                                                                       absl::UTCTimeZone()));
-  return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                      absl::StrCat("agent ", view.record.name, " is disconnected (", seen, ")"));
-}
-
-dm::v1::ControllerMessage CancelMessage(const std::string& command_id) {
-  dm::v1::ControllerMessage cancel;
-  cancel.mutable_cancel()->set_id(command_id);
-  return cancel;
-}
-
 }  // namespace
 
 grpc::Status AdminHandler::Exec(grpc::ServerContext* context, const dm::v1::ExecRequest* request,
                                 grpc::ServerWriter<dm::v1::ExecEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
-  if (request->command().argv_size() == 0 || request->command().argv(0).empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "exec needs a program to run");
-  }
-  absl::StatusOr<AgentView> view = directory_->Get(request->agent());
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  if (!view->connected) return Unreachable(*view);
-
-  const std::string agent_id = view->record.id;
-  const std::string command_id = CommandTracker::NewCommandId();
-  auto sink = std::make_shared<CommandSink>();
-  tracker_->Register(command_id, agent_id, sink);
-  dm::v1::ControllerMessage message;
-  message.mutable_command()->set_id(command_id);
-  *message.mutable_command()->mutable_exec() = request->command();
-  if (!directory_->Send(agent_id, message)) {
-    tracker_->Forget(command_id);
-    return Unreachable(*view);
-  }
-  // The program is recorded, not its arguments or environment: they may carry secrets.
-  spdlog::info("exec {} on {} (command {})", request->command().argv(0), view->record.name, command_id);
-  Audit("command.exec", view->record.name, absl::StrCat(request->command().argv(0), " (command ", command_id, ")"));
-
-  for (;;) {
-    std::optional<CommandEvent> event = sink->Pop(kPollInterval);
-    if (context->IsCancelled()) {
-      // dmctl went away (Ctrl-C): stop the program instead of letting it run unobserved.
-      directory_->Send(agent_id, CancelMessage(command_id));
-      tracker_->Forget(command_id);
-      return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");
-    }
-    if (!event) continue;
-    dm::v1::ExecEvent out;
-    if (event->output) {
-      *out.mutable_output() = std::move(*event->output);
-    } else {
-      *out.mutable_result() = std::move(*event->result);
-      if (size_t dropped = sink->dropped_bytes(); dropped > 0) {
-        std::string note = absl::StrCat(dropped, " bytes of output were dropped: the client read too slowly");
-        std::string error = out.result().error();
-        out.mutable_result()->set_error(error.empty() ? note : absl::StrCat(error, "; ", note));
-      }
-    }
-    bool is_result = out.has_result();
-    if (!writer->Write(out) && !is_result) {
-      directory_->Send(agent_id, CancelMessage(command_id));
-      tracker_->Forget(command_id);
-      return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
-    }
-    if (is_result) return grpc::Status::OK;
-  }
+  Audit("command.exec", request->agent(), request->command().argv_size() ? request->command().argv(0) : "");
+  absl::StatusOr<dm::v1::CommandResult> result = RunOnAgent(
+      directory_, tracker_, request->agent(), request->command(),
+      [&](const dm::v1::CommandOutput& output) {
+        dm::v1::ExecEvent out;
+        *out.mutable_output() = output;
+        return writer->Write(out);
+      },
+      // dmctl went away (Ctrl-C): the program stops.
+      [&] { return context->IsCancelled(); });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  dm::v1::ExecEvent out;
+  *out.mutable_result() = std::move(*result);
+  writer->Write(out);
+  return grpc::Status::OK;
 }
 
 grpc::Status AdminHandler::Ping(grpc::ServerContext* context, const dm::v1::PingRequest* request,
