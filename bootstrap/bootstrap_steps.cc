@@ -142,9 +142,13 @@ absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& 
   return changed;
 }
 
-absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host) {
+absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host, bool restart) {
   DM_ASSIGN_OR_RETURN(SshResult enabled, host.Run({"systemctl", "is-enabled", "--quiet", "dm-agent"}));
   DM_ASSIGN_OR_RETURN(SshResult active, host.Run({"systemctl", "is-active", "--quiet", "dm-agent"}));
+  if (enabled.ok() && active.ok() && restart) {
+    DM_RETURN_IF_ERROR(host.Check({"systemctl", "restart", "dm-agent"}).status());
+    return true;
+  }
   if (enabled.ok() && active.ok()) return false;
   DM_RETURN_IF_ERROR(host.Check({"systemctl", "enable", "--now", "--quiet", "dm-agent"}).status());
   return true;

@@ -32,8 +32,9 @@ absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& control
 // 4. dm-agent's package and, when `token` is not empty (not enrolled yet), its config.
 absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& package, const std::string& controller,
                                           const std::string& name, const std::string& token);
-// 5. the agent service enabled and running.
-absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host);
+// 5. the agent service enabled and running; restarted when its package or config changed
+//    (`restart`), so that the new binary runs.
+absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host, bool restart);
 
 }  // namespace dm
 

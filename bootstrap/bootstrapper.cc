@@ -40,16 +40,19 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const B
   absl::Status s = step("deploy-user", [&] { return EnsureDeployUser(host, env.operator_public_key); });
   if (s.ok()) s = step("sshd", [&] { return EnsureSshdHardened(host); });
   if (s.ok()) s = step("firewall", [&] { return EnsureFirewall(host, env.controller_ip); });
+  bool agent_changed = false;
   if (s.ok()) {
     s = step("agent", [&]() -> absl::StatusOr<bool> {
       absl::StatusOr<std::string> token = env.mint_token();
       if (!token.ok()) return token.status();
-      return EnsureAgentInstalled(host, *env.package, env.controller, target.name, *token);
+      absl::StatusOr<bool> changed = EnsureAgentInstalled(host, *env.package, env.controller, target.name, *token);
+      agent_changed = changed.ok() && *changed;
+      return changed;
     });
   }
   if (s.ok()) {
     s = step("start", [&]() -> absl::StatusOr<bool> {
-      absl::StatusOr<bool> changed = EnsureAgentRunning(host);
+      absl::StatusOr<bool> changed = EnsureAgentRunning(host, agent_changed);
       if (!changed.ok()) return changed;
       if (!env.wait_connected(absl::Seconds(60))) {
         absl::StatusOr<SshResult> journal = host.Run({"journalctl", "-u", "dm-agent", "-n", "20", "--no-pager"});

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   app.add_option("--dns-listen", options.dns_listen,
                  "HOST:PORT where the embedded PowerDNS answers for fleets' domains, or off")
       ->capture_default_str();
+  app.add_option("--backup-dir", options.backup_dir, "Where fleets' database backups go (default: DATA_DIR/backups)");
   app.add_option("--agent-binary", options.servers.agent_binary,
                  "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();

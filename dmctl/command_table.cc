@@ -26,6 +26,11 @@ std::unique_ptr<Command> NewDown();
 std::unique_ptr<Command> NewScale();
 std::unique_ptr<Command> NewDeploy();
 std::unique_ptr<Command> NewRollback();
+std::unique_ptr<Command> NewMaintenance();
+std::unique_ptr<Command> NewSplit();
+std::unique_ptr<Command> NewBackupCreate();
+std::unique_ptr<Command> NewBackupList();
+std::unique_ptr<Command> NewBackupRestore();
 
 std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   std::vector<std::unique_ptr<Command>> commands;
@@ -36,6 +41,11 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewScale());
   commands.push_back(NewDeploy());
   commands.push_back(NewRollback());
+  commands.push_back(NewSplit());
+  commands.push_back(NewMaintenance());
+  commands.push_back(NewBackupCreate());
+  commands.push_back(NewBackupList());
+  commands.push_back(NewBackupRestore());
   commands.push_back(NewDown());
   commands.push_back(NewAgentsList());
   commands.push_back(NewAgentsShow());

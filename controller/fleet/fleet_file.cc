@@ -55,6 +55,7 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
     FleetRole role;
     role.role = key.scalar();
     role.count_mark = value.mark();
+    role.key_mark = key.mark();
     std::string where = absl::StrCat("fleet: roles: ", role.role);
     if (!value.IsScalar() || !absl::SimpleAtoi(value.scalar(), &role.count) || role.count < 0 ||
         role.count > kMaxServersPerRole) {

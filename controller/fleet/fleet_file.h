@@ -35,6 +35,7 @@ struct FleetRole {
   std::string role;
   int count = 0;
   yaml::Mark count_mark;  // where the count is written (dmctl scale rewrites it there)
+  yaml::Mark key_mark;    // where the role's name is written (dmctl split rewrites it)
   std::vector<Service> provides;
 
   bool Provides(Service s) const;

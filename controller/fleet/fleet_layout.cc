@@ -122,6 +122,7 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     }
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
+    Set(a, "nginx.maintenance", context.maintenance);
   }
   // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);
   // everything else serves only the hosts of this fleet that use it.

@@ -41,6 +41,7 @@ struct FleetContext {
   // A rolling deploy: app nodes taken out of the load balancers, and nodes that run another
   // commit than app_commit for now.
   std::set<std::string> drained;
+  bool maintenance = false;  // the load balancers serve the maintenance page
   std::map<std::string, std::string> host_commits;
 };
 

@@ -87,6 +87,7 @@ absl::StatusOr<FleetContext> FleetReconciler::Context(const Loaded& fleet, const
   context.app_repository = s_.apps->Url(fleet.file.name);
   context.app_commit = commit;
   context.controller_address = s_.servers->local_network_address();
+  context.maintenance = fleet.record.maintenance;
   nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
   if (!secrets.is_object()) return absl::DataLossError(absl::StrCat("fleet ", fleet.file.name, ": stored secrets are unreadable"));
   for (const auto& [attribute, value] : secrets.items()) {

@@ -24,7 +24,9 @@
 #include "controller/fleet/app_mirror.h"
 #include "controller/fleet/fleet_file.h"
 #include "controller/fleet/fleet_layout.h"
+#include "controller/fleet/host_database.h"
 #include "controller/providers/dns/dns_provider.h"
+#include "controller/providers/storage/object_store.h"
 #include "controller/servers/server_manager.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.pb.h"
@@ -36,6 +38,8 @@ struct FleetServices {
   ServerManager* servers = nullptr;
   AgentDirectory* directory = nullptr;
   Converger* converger = nullptr;
+  CommandTracker* tracker = nullptr;  // commands on hosts (database dumps and restores)
+  ObjectStore* backups = nullptr;     // where database backups go
   AppMirror* apps = nullptr;
   DnsProvider* dns = nullptr;   // nullptr: DNS is off
   std::string dns_server;       // where to ask it ("127.0.0.1:5300"), for status
@@ -56,6 +60,11 @@ class FleetReconciler {
   absl::Status Down(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
   absl::Status Scale(const dm::v1::ScaleFleetRequest& request, const FleetEventFn& on_event);
   absl::Status Deploy(const dm::v1::DeployFleetRequest& request, const FleetEventFn& on_event);
+  absl::Status Maintenance(const dm::v1::MaintenanceRequest& request, const FleetEventFn& on_event);
+  absl::Status Backup(const dm::v1::FleetRequest& request, const FleetEventFn& on_event);
+  absl::StatusOr<std::vector<dm::v1::Backup>> ListBackups(const dm::v1::FleetRequest& request);
+  absl::Status Restore(const dm::v1::RestoreRequest& request, const FleetEventFn& on_event);
+  absl::Status Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event);
 
  private:
   // The fleet as the request names it: its file parsed, its record (new if never applied).
@@ -82,12 +91,24 @@ class FleetReconciler {
   std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) const;
 
   // Up once the fleet is loaded and claimed (scale applies its new file through it).
-  absl::Status Apply(Loaded& fleet, const FleetEventFn& emit);
+  // `restore`: a backup to restore once the hosts are converged ("" none, "latest").
+  absl::Status Apply(Loaded& fleet, const FleetEventFn& emit, const std::string& restore = "");
   // Converges `hosts` (names) in parallel with the fleet's wiring under `context`.
   absl::Status ConvergeHosts(const Loaded& fleet, const Inventory& inventory, const FleetContext& context,
                              const std::vector<std::string>& hosts, const FleetEventFn& emit);
   // Waits until the app on `host` answers /health with `commit` at /version.
   absl::Status CheckApp(const FleetHost& host, const std::string& commit, const FleetEventFn& emit);
+
+  // Turns the maintenance page on or off on the fleet's load balancers (and remembers it).
+  absl::Status SetMaintenance(Loaded& fleet, const Inventory& inventory, bool on, const FleetEventFn& emit);
+  // The fleet's database on `host` (names from the fleet's and the postgresql cookbook's
+  // attributes).
+  HostDatabase DatabaseOn(const FleetFile& file, const std::string& host);
+  // The host serving the fleet's database; FailedPrecondition if it has none or it is not up.
+  absl::StatusOr<const FleetHost*> DatabaseHost(const Inventory& inventory);
+  absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory, const FleetEventFn& emit);
+  absl::Status RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& id,
+                             const FleetEventFn& emit);
 
   // Up's steps; each reports through `emit` and fails with what to tell the operator.
   absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);

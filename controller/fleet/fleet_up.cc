@@ -27,10 +27,10 @@ absl::Status FleetReconciler::Up(const dm::v1::FleetRequest& request, const Flee
   };
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
-  return Apply(fleet, emit);
+  return Apply(fleet, emit, request.restore());
 }
 
-absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit) {
+absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit, const std::string& restore) {
   const absl::Time start = absl::Now();
 
   // Secrets are generated once, and saved with the file before any server sees them.
@@ -53,8 +53,11 @@ absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit) {
   DM_RETURN_IF_ERROR(BootMissing(fleet, inventory, emit));
   DM_ASSIGN_OR_RETURN(inventory, Take(fleet.file));
   DM_RETURN_IF_ERROR(BootstrapPending(inventory, emit));
+  DM_ASSIGN_OR_RETURN(inventory, Take(fleet.file));  // agents connected now
   DM_ASSIGN_OR_RETURN(FleetContext context, Context(fleet, fleet.record.commit));
   DM_RETURN_IF_ERROR(ConvergeInOrder(fleet, inventory, context, emit));
+  // A fleet rebuilt from nothing gets its data back (under maintenance, all or nothing).
+  if (!restore.empty()) DM_RETURN_IF_ERROR(RestoreBackup(fleet, inventory, restore, emit));
   DM_RETURN_IF_ERROR(PointDns(fleet.file, inventory.hosts, emit));
   DM_RETURN_IF_ERROR(CheckSite(fleet.file, inventory.hosts, emit));
   Audit("fleet.up", fleet.file.name,

@@ -77,4 +77,43 @@ grpc::Status AdminHandler::DeployFleet(grpc::ServerContext* context, const dm::v
   return ToGrpcStatus(fleets_->Deploy(*request, std::ref(forward)));
 }
 
+grpc::Status AdminHandler::MaintenanceFleet(grpc::ServerContext* context, const dm::v1::MaintenanceRequest* request,
+                                            grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Maintenance(*request, std::ref(forward)));
+}
+
+grpc::Status AdminHandler::BackupFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                       grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Backup(*request, std::ref(forward)));
+}
+
+grpc::Status AdminHandler::ListBackups(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                                       dm::v1::ListBackupsResponse* response) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  absl::StatusOr<std::vector<dm::v1::Backup>> backups = fleets_->ListBackups(*request);
+  if (!backups.ok()) return ToGrpcStatus(backups.status());
+  for (dm::v1::Backup& b : *backups) *response->add_backups() = std::move(b);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminHandler::RestoreFleet(grpc::ServerContext* context, const dm::v1::RestoreRequest* request,
+                                        grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  return ToGrpcStatus(fleets_->Restore(*request, std::ref(forward)));
+}
+
+grpc::Status AdminHandler::SplitFleet(grpc::ServerContext* context, const dm::v1::SplitRequest* request,
+                                      grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  EventForwarder forward(context, writer);
+  absl::Status done = fleets_->Split(*request, std::ref(forward));
+  if (!done.ok()) Audit("fleet.split.failed", FleetName(request->fleet()), std::string(done.message()));
+  return ToGrpcStatus(done);
+}
+
 }  // namespace dm

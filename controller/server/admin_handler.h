@@ -82,6 +82,16 @@ class AdminHandler final : public dm::v1::Admin::Service {
                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status DeployFleet(grpc::ServerContext* context, const dm::v1::DeployFleetRequest* request,
                            grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status MaintenanceFleet(grpc::ServerContext* context, const dm::v1::MaintenanceRequest* request,
+                                grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status BackupFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status ListBackups(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                           dm::v1::ListBackupsResponse* response) override;
+  grpc::Status RestoreFleet(grpc::ServerContext* context, const dm::v1::RestoreRequest* request,
+                            grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status SplitFleet(grpc::ServerContext* context, const dm::v1::SplitRequest* request,
+                          grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
 
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.

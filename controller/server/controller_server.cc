@@ -48,8 +48,17 @@ absl::Status ControllerServer::StartFleetServices() {
   if (const std::string local = servers_->local_network_address(); !local.empty()) {
     DM_RETURN_IF_ERROR(apps_->Serve(local));
   }
-  FleetServices services{store_.get(), servers_.get(), directory_.get(), converger_.get(), apps_.get(),
-                         nullptr, "", http_.get()};
+  // Backups off the fleets' servers: in a directory of this machine unless told otherwise.
+  backups_ = std::make_unique<LocalDirectoryStore>(options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
+  FleetServices services;
+  services.store = store_.get();
+  services.servers = servers_.get();
+  services.directory = directory_.get();
+  services.converger = converger_.get();
+  services.tracker = tracker_.get();
+  services.backups = backups_.get();
+  services.apps = apps_.get();
+  services.http = http_.get();
   if (options_.dns_listen != "off") {
     DM_ASSIGN_OR_RETURN(HostPort at, HostPort::Parse(options_.dns_listen));
     absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns = EmbeddedPowerDns::Start({dir + "/dns", at.host, at.port});

@@ -22,6 +22,7 @@
 #include "controller/fleet/app_mirror.h"
 #include "controller/fleet/fleet_reconciler.h"
 #include "controller/providers/dns/embedded_powerdns.h"
+#include "controller/providers/storage/local_directory_store.h"
 #include "controller/servers/server_manager.h"
 #include "controller/server/agent_stream_handler.h"
 #include "controller/server/enrollment_handler.h"
@@ -40,6 +41,8 @@ struct ControllerOptions {
   ServerManagerOptions servers;
   // Where the embedded PowerDNS answers fleets' names (HOST:PORT), or "off".
   std::string dns_listen = "127.0.0.1:5300";
+  // Where fleets' database backups go ("": DATA_DIR/backups).
+  std::string backup_dir;
 };
 
 class ControllerServer {
@@ -73,6 +76,7 @@ class ControllerServer {
   std::unique_ptr<Converger> converger_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<AppMirror> apps_;
+  std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
   std::unique_ptr<FleetReconciler> fleets_;
   std::unique_ptr<ServerManager> servers_;

@@ -99,6 +99,7 @@ struct FleetRecord {
   std::string commit;           // the app commit deployed; "" before the first deploy
   std::string previous_commit;  // what dmctl rollback returns to
   absl::Time created, updated;
+  bool maintenance = false;     // the load balancers serve the maintenance page
 };
 
 }  // namespace dm

@@ -96,6 +96,9 @@ CREATE TABLE fleets (
   updated_ms INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+ALTER TABLE fleets ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -465,19 +468,21 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Statement upsert,
                       db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
-                                   "revision_commit, previous_commit, created_ms, updated_ms) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                                   "revision_commit, previous_commit, created_ms, updated_ms, maintenance) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, f.name).Bind(2, f.file_path).Bind(3, f.file_text).Bind(4, f.secrets_json).Bind(5, f.commit);
   upsert.Bind(6, f.previous_commit).Bind(7, ToMs(f.created)).Bind(8, ToMs(f.updated));
+  upsert.Bind(9, static_cast<int64_t>(f.maintenance));
   return upsert.Run();
 }
 
 namespace {
 constexpr char kFleetColumns[] =
-    "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, updated_ms";
+    "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, updated_ms, maintenance";
 FleetRecord ReadFleet(const Statement& row) {
   return FleetRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3),
-                     row.ColumnText(4), row.ColumnText(5), FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7))};
+                     row.ColumnText(4), row.ColumnText(5), FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7)),
+                     row.ColumnInt(8) != 0};
 }
 }  // namespace
 

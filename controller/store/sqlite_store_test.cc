@@ -258,6 +258,7 @@ TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
   shop.previous_commit = shop.commit;
   shop.commit = "def456";
   shop.updated = kT0 + absl::Minutes(5);
+  shop.maintenance = true;
   ASSERT_TRUE(store_->SaveFleet(shop).ok());
   ASSERT_TRUE(store_->SaveFleet({"blog", "/b.yaml", "name: blog\n", "{}", "", "", kT0, kT0}).ok());
   Reopen();
@@ -268,6 +269,7 @@ TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
   EXPECT_EQ(got->commit, "def456");
   EXPECT_EQ(got->previous_commit, "abc123");
   EXPECT_EQ(got->updated, kT0 + absl::Minutes(5));
+  EXPECT_TRUE(got->maintenance);
   auto all = store_->ListFleets();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);

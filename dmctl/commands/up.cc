@@ -23,11 +23,13 @@ class Up : public Command {
   }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")->required();
+    app->add_option("--restore", restore_, "Then restore this backup into the database (\"latest\": the newest)");
     app->footer("Example: dmctl up deploy/examples/local.yaml\nThen: dmctl status shop");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
     if (!request.ok()) return context.Fail(request.status());
+    request->set_restore(restore_);
     absl::Time start = absl::Now();
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
@@ -44,7 +46,7 @@ class Up : public Command {
   }
 
  private:
-  std::string fleet_;
+  std::string fleet_, restore_;
 };
 
 }  // namespace

@@ -1,0 +1,141 @@
+// dmctl split: the seed's growth path. A fleet started as one dbappbalancer becomes an
+// appbalancer and a separate dbserver, without losing a row:
+//   1. the two new servers boot, are bootstrapped and converged (the app against the new, empty
+//      database: nobody sees it yet);
+//   2. the old server shows the maintenance page (downtime starts: nobody writes any more);
+//   3. its database is dumped, restored into the new dbserver in one transaction, and the rows of
+//      every table are counted on both sides: any difference stops the split, and the old
+//      server serves again as before;
+//   4. DNS points at the new appbalancer, which must serve the site (downtime ends);
+//   5. the fleet's file says appbalancer + dbserver; the old server stays in maintenance for
+//      clients that still have its address, then is destroyed.
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "controller/fleet/fleet_events.h"
+#include "controller/fleet/fleet_reconciler.h"
+
+namespace dm {
+namespace {
+
+constexpr uint32_t kDefaultKeepOldSeconds = 60;  // the records' TTL
+
+// "dbappbalancer: 1" -> "appbalancer: 1" + "dbserver: 1", in block or flow style.
+absl::StatusOr<std::string> SplitRoles(const std::string& text, const FleetRole& role) {
+  DM_ASSIGN_OR_RETURN(std::string renamed, ReplaceScalarAt(text, role.key_mark, role.role, "appbalancer"));
+  // The line the role is on, and how it is indented.
+  size_t line_start = 0;
+  for (int line = 1; line < role.key_mark.line; ++line) line_start = renamed.find('\n', line_start) + 1;
+  size_t line_end = renamed.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = renamed.size();
+  std::string line = renamed.substr(line_start, line_end - line_start);
+  size_t key_at = static_cast<size_t>(role.key_mark.column - 1);
+  if (line.find('{') != std::string::npos && line.find('{') < key_at) {
+    // Flow style: roles: {dbappbalancer: 1} -> roles: {appbalancer: 1, dbserver: 1}
+    size_t value_end = line.find_first_of(",}", key_at);
+    if (value_end == std::string::npos) return absl::InvalidArgumentError("cannot find the end of the role's entry");
+    return absl::StrCat(renamed.substr(0, line_start + value_end), ", dbserver: 1", renamed.substr(line_start + value_end));
+  }
+  return absl::StrCat(renamed.substr(0, line_end), "\n", std::string(key_at, ' '), "dbserver: 1",
+                      renamed.substr(line_end));
+}
+
+}  // namespace
+
+absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event) {
+  std::mutex mu;
+  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    on_event(e);
+  };
+  DM_ASSIGN_OR_RETURN(Loaded old, Load(request.fleet()));
+  DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(old.file.name));
+  const FleetRole* combined = nullptr;
+  for (const FleetRole& r : old.file.roles) {
+    if (r.count > 0 && r.Provides(Service::kDatabase) && r.Provides(Service::kApp)) combined = &r;
+  }
+  if (combined == nullptr || combined->count != 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "fleet ", old.file.name, " has no single server holding both its database and its app (a dbappbalancer): "
+        "there is nothing to split"));
+  }
+  DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
+  const FleetHost* old_host = nullptr;
+  for (const FleetHost& h : before.hosts) {
+    if (h.role == combined->role) old_host = &h;
+  }
+  if (old_host == nullptr || !before.servers.count(old_host->name) ||
+      before.servers.at(old_host->name).agent() != dm::v1::CONNECTED) {
+    return absl::FailedPreconditionError(absl::StrCat("fleet ", old.file.name, " is not up (dmctl up first)"));
+  }
+
+  // The new layout, valid before anything changes.
+  Loaded split = old;
+  DM_ASSIGN_OR_RETURN(split.record.file_text, SplitRoles(old.record.file_text, *combined));
+  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
+  dm::v1::FleetEvent file = FleetEventOf("", "file", "changed", absl::StrCat(combined->role, " -> appbalancer + dbserver"));
+  file.set_file_text(split.record.file_text);
+  emit(file);
+
+  // 1. The new servers, converged beside the old one.
+  DM_ASSIGN_OR_RETURN(Inventory after, Take(split.file));
+  DM_RETURN_IF_ERROR(BootMissing(split, after, emit));
+  DM_ASSIGN_OR_RETURN(after, Take(split.file));
+  DM_RETURN_IF_ERROR(BootstrapPending(after, emit));
+  DM_ASSIGN_OR_RETURN(after, Take(split.file));  // agents connected now
+  DM_ASSIGN_OR_RETURN(FleetContext context, Context(split, split.record.commit));
+  DM_RETURN_IF_ERROR(ConvergeInOrder(split, after, context, emit));
+  DM_ASSIGN_OR_RETURN(const FleetHost* new_db, DatabaseHost(after));
+
+  // 2. Downtime starts: the old server stops taking writes.
+  const absl::Time down_from = absl::Now();
+  DM_RETURN_IF_ERROR(SetMaintenance(old, before, true, emit));
+  auto give_back = [&](const absl::Status& why) {
+    absl::Status back = SetMaintenance(old, before, false, emit);
+    emit(FleetEventOf(old_host->name, "split", "failed", std::string(why.message())));
+    return absl::Status(why.code(), absl::StrCat("split stopped: ", why.message(), "; ", old_host->name,
+                                                 back.ok() ? " serves the site again as before"
+                                                           : absl::StrCat(" is still in maintenance: ", back.message())));
+  };
+
+  // 3. The database moves; every table's rows are counted on both sides.
+  HostDatabase from = DatabaseOn(old.file, old_host->name);
+  HostDatabase to = DatabaseOn(split.file, new_db->name);
+  absl::StatusOr<std::map<std::string, int64_t>> rows_before = from.CountRows();
+  if (!rows_before.ok()) return give_back(rows_before.status());
+  emit(FleetEventOf(old_host->name, "split", "running", absl::StrCat("dumping (", DescribeRows(*rows_before), ")")));
+  absl::StatusOr<std::string> dump = from.Dump();
+  if (!dump.ok()) return give_back(dump.status());
+  emit(FleetEventOf(new_db->name, "split", "running", absl::StrCat("restoring ", dump->size(), " bytes")));
+  if (absl::Status restored = to.Restore(*dump); !restored.ok()) return give_back(restored);
+  absl::StatusOr<std::map<std::string, int64_t>> rows_after = to.CountRows();
+  if (!rows_after.ok()) return give_back(rows_after.status());
+  if (*rows_after != *rows_before) {
+    return give_back(absl::DataLossError(absl::StrCat("rows differ after the move: ", DescribeRows(*rows_before),
+                                                      " before, ", DescribeRows(*rows_after), " after")));
+  }
+  emit(FleetEventOf(new_db->name, "split", "changed", absl::StrCat("rows ", DescribeRows(*rows_after), " (as before)")));
+
+  // 4. DNS to the new load balancer, which must serve the site.
+  if (absl::Status s = PointDns(split.file, after.hosts, emit); !s.ok()) return give_back(s);
+  if (absl::Status s = CheckSite(split.file, after.hosts, emit); !s.ok()) return give_back(s);
+  const absl::Duration downtime = absl::Now() - down_from;
+
+  // 5. The fleet is the new layout now.
+  split.record.maintenance = false;
+  split.record.updated = absl::Now();
+  DM_RETURN_IF_ERROR(s_.store->SaveFleet(split.record));
+  const uint32_t keep = request.has_keep_old_seconds() ? request.keep_old_seconds() : kDefaultKeepOldSeconds;
+  emit(FleetEventOf(old_host->name, "split", "running",
+                    absl::StrCat("in maintenance for ", keep, " s more (clients with its address), then destroyed")));
+  absl::SleepFor(absl::Seconds(keep));
+  DM_RETURN_IF_ERROR(s_.servers->Destroy(old_host->name));
+  emit(FleetEventOf(old_host->name, "destroy", "changed", "destroyed"));
+  std::string summary = absl::StrCat("downtime ", absl::FormatDuration(absl::Trunc(downtime, absl::Milliseconds(10))),
+                                     "; rows ", DescribeRows(*rows_before), " before and after");
+  emit(FleetEventOf("", "split", "changed", summary));
+  Audit("fleet.split", old.file.name, summary);
+  return absl::OkStatus();
+}
+
+}  // namespace dm

@@ -1,0 +1,46 @@
+// dmctl maintenance FLEET on|off
+//
+// on: the load balancers answer every request (but their health check) with the maintenance
+// page and HTTP 503; off: the site again. Kept with the fleet until turned off.
+#include <unistd.h>
+
+#include "dmctl/command.h"
+#include "dmctl/fleet_request.h"
+#include "dmctl/fleet_stream.h"
+
+namespace dm::dmctl {
+namespace {
+
+class Maintenance : public Command {
+ public:
+  std::vector<std::string> Path() const override { return {"maintenance"}; }
+  std::string Synopsis() const override { return "Show the maintenance page instead of the site, or stop"; }
+  void AddFlags(CLI::App* app) override {
+    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
+    app->add_option("state", state_, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+  }
+  int Run(Context& context) override {
+    absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
+    if (!fleet.ok()) return context.Fail(fleet.status());
+    dm::v1::MaintenanceRequest request;
+    *request.mutable_fleet() = *fleet;
+    request.set_on(state_ == "on");
+    FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
+    int code = FollowFleetCall(
+        context, "maintenance", *fleet,
+        [&](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
+          return admin->MaintenanceFleet(rpc, request);
+        },
+        progress);
+    return code == kOk && !progress.failures().empty() ? kFailed : code;
+  }
+
+ private:
+  std::string fleet_, state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewMaintenance() { return std::make_unique<Maintenance>(); }
+
+}  // namespace dm::dmctl
