@@ -28,6 +28,8 @@ std::unique_ptr<Command> NewDeploy();
 std::unique_ptr<Command> NewRollback();
 std::unique_ptr<Command> NewMaintenance();
 std::unique_ptr<Command> NewSplit();
+std::unique_ptr<Command> NewLogs();
+std::unique_ptr<Command> NewApp();
 std::unique_ptr<Command> NewBackupCreate();
 std::unique_ptr<Command> NewBackupList();
 std::unique_ptr<Command> NewBackupRestore();
@@ -43,6 +45,8 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewRollback());
   commands.push_back(NewSplit());
   commands.push_back(NewMaintenance());
+  commands.push_back(NewLogs());
+  commands.push_back(NewApp());
   commands.push_back(NewBackupCreate());
   commands.push_back(NewBackupList());
   commands.push_back(NewBackupRestore());

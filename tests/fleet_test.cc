@@ -2,8 +2,9 @@
 // nothing builds a load balancer, two app nodes and a database server from a fleet file, wires
 // them together, points the embedded PowerDNS at the load balancer and serves the guestbook;
 // what is written is kept through scaling the app nodes down and up, a rolling deploy, a failed
-// deploy and a rollback; a second up and a plan change nothing; an all-in-one fleet runs beside
-// it; dmctl down removes servers and records.
+// deploy and a rollback; a second up and a plan change nothing. Beside it an all-in-one fleet is
+// split into an appbalancer and a dbserver (rows counted before and after), backed up, destroyed
+// and rebuilt from the backup with every row; maintenance mode; dmctl down removes everything.
 #include <unistd.h>
 
 #include "absl/strings/match.h"
@@ -180,10 +181,46 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   ASSERT_EQ(solo.exit_code, 0) << solo.out << solo.err;
   std::string solo_address = Status("solo")[0]["address"];
   EXPECT_EQ(Dig("www.solo.test"), solo_address);
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=solo -d message=one http://" + solo_address +
-               "/sign").output, "303");
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_address + "/").output, "1 entries"));
+  for (const char* who : {"one", "two", "three"}) {
+    EXPECT_EQ(Sh(absl::StrCat("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=", who, " -d message=hi http://",
+                              solo_address, "/sign")).output, "303");
+  }
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_address + "/").output, "3 entries"));
   EXPECT_EQ(Dig("www.shop.test"), lb) << "one fleet's up leaves the other's records";
+
+  // Split: the database moves to a server of its own; no row is lost; DNS follows.
+  CommandResult split = Dmctl({"split", allinone, "--keep-old", "0"}, "", absl::Minutes(10));
+  ASSERT_EQ(split.exit_code, 0) << split.out << split.err;
+  EXPECT_TRUE(absl::StrContains(split.out, "rows entries=3 before and after")) << split.out;
+  EXPECT_TRUE(absl::StrContains(split.out, "downtime ")) << split.out;
+  EXPECT_TRUE(absl::StrContains(ReadFile(allinone).value_or(""), "appbalancer: 1\n  dbserver: 1\n"));
+  std::map<std::string, std::string> solo_roles;
+  for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
+  ASSERT_EQ(solo_roles.size(), 2u);
+  const std::string solo_lb = solo_roles["appbalancer"];
+  EXPECT_EQ(Dig("www.solo.test"), solo_lb);
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_lb + "/").output, "3 entries"));
+
+  // A backup, then every server destroyed and the fleet rebuilt from it: nothing lost.
+  CommandResult backup = Dmctl({"backup", "create", "solo"}, "", absl::Minutes(2));
+  ASSERT_EQ(backup.exit_code, 0) << backup.out << backup.err;
+  CommandResult listed = Dmctl({"backup", "list", "solo", "--json"});
+  nlohmann::json backups = nlohmann::json::parse(listed.out, nullptr, false);
+  ASSERT_EQ(backups.size(), 1u) << listed.out;
+  EXPECT_EQ(backups[0]["rows"], "entries=3");
+  ASSERT_EQ(Dmctl({"down", "solo", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
+  EXPECT_EQ(Dig("www.solo.test"), "");
+  CommandResult rebuilt = Dmctl({"up", allinone, "--restore", "latest"}, "", absl::Minutes(10));
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
+  EXPECT_TRUE(absl::StrContains(rebuilt.out, "entries=3")) << rebuilt.out;
+  for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_roles["appbalancer"] + "/").output, "3 entries"));
+
+  // Maintenance: the page (503) instead of the site, and back.
+  ASSERT_EQ(Dmctl({"maintenance", "solo", "on"}, "", absl::Minutes(2)).exit_code, 0);
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/").output, "503");
+  ASSERT_EQ(Dmctl({"maintenance", "solo", "off"}, "", absl::Minutes(2)).exit_code, 0);
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/").output, "200");
 
   // Down: asks for --yes off a terminal, then removes servers and records.
   EXPECT_EQ(Dmctl({"down", "solo"}).exit_code, 2);

@@ -18,6 +18,8 @@
 namespace dm {
 namespace {
 
+constexpr absl::Duration kAgentWait = absl::Seconds(30);
+
 std::string BackupId(const std::string& fleet, absl::Time at) {
   return absl::StrCat(fleet, "/", absl::AsciiStrToLower(absl::FormatTime("%Y%m%dT%H%M%E3SZ", at, absl::UTCTimeZone())));
 }
@@ -48,8 +50,8 @@ HostDatabase FleetReconciler::DatabaseOn(const FleetFile& file, const std::strin
 absl::StatusOr<const FleetHost*> FleetReconciler::DatabaseHost(const Inventory& inventory) {
   for (const FleetHost& host : inventory.hosts) {
     if (!host.Provides(Service::kDatabase)) continue;
-    auto it = inventory.servers.find(host.name);
-    if (it == inventory.servers.end() || it->second.agent() != dm::v1::CONNECTED) {
+    // An agent may be reconnecting after a blip (a busy machine, a restarted controller).
+    if (!inventory.servers.count(host.name) || !WaitForAgent(host.name, kAgentWait)) {
       return absl::FailedPreconditionError(absl::StrCat("the database host ", host.name, " is not up (dmctl up)"));
     }
     return &host;

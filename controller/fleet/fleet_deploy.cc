@@ -81,8 +81,7 @@ absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, 
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
   std::vector<const FleetHost*> apps, balancers;
   for (const FleetHost& host : inventory.hosts) {
-    auto it = inventory.servers.find(host.name);
-    if (it == inventory.servers.end() || it->second.agent() != dm::v1::CONNECTED) {
+    if (!inventory.servers.count(host.name) || !WaitForAgent(host.name, absl::Seconds(30))) {
       return absl::FailedPreconditionError(absl::StrCat(host.name, " is not up (dmctl up first)"));
     }
     if (host.Provides(Service::kApp)) apps.push_back(&host);

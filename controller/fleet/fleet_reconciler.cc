@@ -68,6 +68,14 @@ absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::Load(const dm::v1::Flee
   return fleet;
 }
 
+bool FleetReconciler::WaitForAgent(const std::string& name, absl::Duration timeout) {
+  for (absl::Time deadline = absl::Now() + timeout;; absl::SleepFor(absl::Milliseconds(100))) {
+    absl::StatusOr<AgentView> view = s_.directory->Get(name);
+    if (view.ok() && view->connected) return true;
+    if (!view.ok() || absl::Now() > deadline) return false;
+  }
+}
+
 absl::StatusOr<FleetReconciler::Inventory> FleetReconciler::Take(const FleetFile& file) {
   Inventory inventory;
   inventory.hosts = DesiredHosts(file);
@@ -117,6 +125,14 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(const dm::v1
     dm::v1::FleetServer* out = response.add_servers();
     out->set_name(name);
     out->set_role(role);
+    for (const FleetHost& host : inventory.hosts) {
+      if (host.name != name) continue;
+      for (Service s : host.provides) {
+        out->add_provides(s == Service::kDatabase ? "database" : s == Service::kCache ? "cache"
+                          : s == Service::kApp    ? "app"
+                                                  : "loadbalancer");
+      }
+    }
     auto it = inventory.servers.find(name);
     if (it == inventory.servers.end()) {
       out->set_state("absent");

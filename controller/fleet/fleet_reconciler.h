@@ -83,6 +83,9 @@ class FleetReconciler {
   };
   absl::StatusOr<Inventory> Take(const FleetFile& file);
 
+  // True once `name`'s agent is connected (at once if it is); false after `timeout` or if
+  // there is no such agent.
+  bool WaitForAgent(const std::string& name, absl::Duration timeout);
   // The attributes of every host, by name, for converging them now.
   absl::StatusOr<FleetContext> Context(const Loaded& fleet, const std::string& commit);
   // True when the file asks for another revision or repository than the one applied last.

@@ -65,7 +65,7 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
     if (h.role == combined->role) old_host = &h;
   }
   if (old_host == nullptr || !before.servers.count(old_host->name) ||
-      before.servers.at(old_host->name).agent() != dm::v1::CONNECTED) {
+      !WaitForAgent(old_host->name, absl::Seconds(30))) {
     return absl::FailedPreconditionError(absl::StrCat("fleet ", old.file.name, " is not up (dmctl up first)"));
   }
 

@@ -108,7 +108,8 @@ absl::Status FleetReconciler::BootstrapPending(Inventory& inventory, const Fleet
   std::vector<std::string> pending;
   for (const FleetHost& host : inventory.hosts) {
     const dm::v1::Server& server = inventory.servers.at(host.name);
-    if (server.bootstrap() != "done" || server.agent() != dm::v1::CONNECTED) pending.push_back(host.name);
+    // A bootstrapped server's agent may be reconnecting after a blip: give it a moment first.
+    if (server.bootstrap() != "done" || !WaitForAgent(host.name, absl::Seconds(10))) pending.push_back(host.name);
   }
   return ForEachInParallel(pending.size(), [&](size_t i) -> absl::Status {
     const std::string& name = pending[i];

@@ -253,8 +253,12 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
                                     "--capability=CAP_NET_ADMIN",
                                     "--network-namespace-path=/run/netns/" + p.netns},
                                    console, pid_file));
+  // The daemon writes its pid before it execs; on a busy machine that can take a while, and a
+  // pid of 0 would read as "stopped while booting".
   int pid = 0;
-  for (int i = 0; i < 100 && !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid); ++i) {
+  for (absl::Time until = absl::Now() + absl::Seconds(20);
+       !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid) || pid <= 0;) {
+    if (absl::Now() > until) return absl::InternalError(absl::StrCat(spec.name, ": systemd-nspawn did not start"));
     absl::SleepFor(absl::Milliseconds(10));
   }
   record.nspawn_pid = pid;
