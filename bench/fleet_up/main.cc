@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -51,15 +52,13 @@ std::string WriteFleet(const std::string& name, int hosts) {
   return path;
 }
 
-// Runs a dmctl command and returns its wall time in seconds; exits on failure.
+// Runs a dmctl command and returns its wall time in seconds; throws on failure, so that main
+// takes the fleet down before it exits.
 double Timed(const std::vector<std::string>& args) {
   absl::Time start = absl::Now();
   CommandResult r = Dmctl(args);
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  if (r.exit_code != 0) {
-    std::fprintf(stderr, "dmctl %s failed:\n%s%s\n", args[0].c_str(), r.out.c_str(), r.err.c_str());
-    std::exit(1);
-  }
+  if (r.exit_code != 0) throw std::runtime_error("dmctl " + args[0] + " failed:\n" + r.out + r.err);
   return seconds;
 }
 
@@ -96,30 +95,41 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "could not make the app repository: %s\n", repo.out.c_str());
     return 1;
   }
-  if (warm) {
-    std::string path = WriteFleet("warm", 1);
-    Timed({"up", path});
-    Timed({"down", "warm", "--yes"});
-  }
-  std::printf("%-6s %-10s %-12s %-10s %s\n", "hosts", "up (s)", "again (s)", "deploy (s)", "apt cache");
-  int round = 0;
-  for (absl::string_view size : absl::StrSplit(sizes, ',')) {
-    int hosts = 0;
-    if (!absl::SimpleAtoi(size, &hosts) || hosts < 1 || hosts == 2) {
-      std::fprintf(stderr, "fleet sizes are 1 or 3 and more, not '%s'\n", std::string(size).c_str());
-      return 2;
+  std::string current;  // the fleet up now, for the clean-up after a failure
+  try {
+    if (warm) {
+      current = "warm";
+      std::string path = WriteFleet("warm", 1);
+      Timed({"up", path});
+      Timed({"down", "warm", "--yes"});
     }
-    std::string name = absl::StrCat("bench", hosts);
-    std::string path = WriteFleet(name, hosts);
-    bool cold = !warm && round++ == 0;
-    double up = Timed({"up", path});
-    double again = Timed({"up", path});
-    Sh(absl::StrCat("cd ", g_dir, "/app && echo '# r", hosts, "' >> guestbook.py && ",
-                    "git -c user.name=b -c user.email=b@b commit -qam r", hosts));
-    double deploy = Timed({"deploy", name});
-    std::printf("%-6d %-10.1f %-12.2f %-10.1f %s\n", hosts, up, again, deploy, cold ? "cold" : "warm");
-    std::fflush(stdout);
-    Timed({"down", name, "--yes"});
+    std::printf("%-6s %-10s %-12s %-10s %s\n", "hosts", "up (s)", "again (s)", "deploy (s)", "apt cache");
+    int round = 0;
+    for (absl::string_view size : absl::StrSplit(sizes, ',')) {
+      int hosts = 0;
+      if (!absl::SimpleAtoi(size, &hosts) || hosts < 1 || hosts == 2) {
+        std::fprintf(stderr, "fleet sizes are 1 or 3 and more, not '%s'\n", std::string(size).c_str());
+        return 2;
+      }
+      std::string name = absl::StrCat("bench", hosts);
+      std::string path = WriteFleet(name, hosts);
+      current = name;
+      bool cold = !warm && round++ == 0;
+      double up = Timed({"up", path});
+      double again = Timed({"up", path});
+      Sh(absl::StrCat("cd ", g_dir, "/app && echo '# r", hosts, "' >> guestbook.py && ",
+                      "git -c user.name=b -c user.email=b@b commit -qam r", hosts));
+      double deploy = Timed({"deploy", name});
+      std::printf("%-6d %-10.1f %-12.2f %-10.1f %s\n", hosts, up, again, deploy, cold ? "cold" : "warm");
+      std::fflush(stdout);
+      Timed({"down", name, "--yes"});
+      current.clear();
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    if (!current.empty()) Dmctl({"down", current, "--yes"});
+    controller.Stop(absl::Seconds(10));
+    return 1;
   }
   controller.Stop(absl::Seconds(10));
   std::filesystem::remove_all(g_dir);

@@ -155,11 +155,7 @@ absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inve
 }
 
 absl::Status FleetReconciler::Restore(const dm::v1::RestoreRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));

@@ -49,11 +49,7 @@ absl::Status FleetReconciler::CheckApp(const FleetHost& host, const std::string&
 }
 
 absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   if (!fleet.known || fleet.record.commit.empty()) {

@@ -4,6 +4,7 @@
 #define DM_CONTROLLER_FLEET_FLEET_EVENTS_H_
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,6 +14,18 @@
 #include "dm/v1/admin.pb.h"
 
 namespace dm {
+
+// Reports a fleet operation's steps as they happen.
+using FleetEventFn = std::function<void(const dm::v1::FleetEvent&)>;
+
+// `sink`, called by one thread at a time: for operations whose workers run in parallel.
+inline FleetEventFn Serialized(const FleetEventFn& sink) {
+  auto mu = std::make_shared<std::mutex>();
+  return [mu, sink](const dm::v1::FleetEvent& e) {
+    std::lock_guard<std::mutex> lock(*mu);
+    sink(e);
+  };
+}
 
 inline dm::v1::FleetEvent FleetEventOf(const std::string& host, const std::string& phase, const std::string& status,
                                        const std::string& message) {

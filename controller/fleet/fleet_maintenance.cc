@@ -41,11 +41,7 @@ absl::Status FleetReconciler::SetMaintenance(Loaded& fleet, const Inventory& inv
 }
 
 absl::Status FleetReconciler::Maintenance(const dm::v1::MaintenanceRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   if (!fleet.known) return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " was never up"));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));

@@ -178,11 +178,7 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(const dm::v1
 }
 
 absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
 
@@ -272,11 +268,7 @@ bool FleetReconciler::RevisionChanged(const Loaded& fleet) const {
 }
 
 absl::Status FleetReconciler::Down(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));

@@ -22,6 +22,7 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/converge/converger.h"
 #include "controller/fleet/app_mirror.h"
+#include "controller/fleet/fleet_events.h"
 #include "controller/fleet/fleet_file.h"
 #include "controller/fleet/fleet_layout.h"
 #include "controller/fleet/host_database.h"
@@ -46,8 +47,8 @@ struct FleetServices {
   HttpClient* http = nullptr;   // the site check
 };
 
-// Called from several threads at once during up; the reconciler serializes the calls.
-using FleetEventFn = std::function<void(const dm::v1::FleetEvent&)>;
+// FleetEventFn (fleet_events.h) may be called from several threads at once: operations
+// serialize their calls (Serialized).
 
 class FleetReconciler {
  public:

@@ -17,11 +17,7 @@ constexpr absl::Duration kDrainGrace = absl::Seconds(2);
 }  // namespace
 
 absl::Status FleetReconciler::Scale(const dm::v1::ScaleFleetRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   const FleetRole* role = fleet.file.Find(request.role());

@@ -43,11 +43,7 @@ absl::StatusOr<std::string> SplitRoles(const std::string& text, const FleetRole&
 }  // namespace
 
 absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded old, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(old.file.name));
   const FleetRole* combined = nullptr;

@@ -20,11 +20,7 @@ constexpr absl::Duration kSiteWait = absl::Seconds(60);
 }  // namespace
 
 absl::Status FleetReconciler::Up(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
-  std::mutex mu;
-  FleetEventFn emit = [&](const dm::v1::FleetEvent& e) {
-    std::lock_guard<std::mutex> lock(mu);
-    on_event(e);
-  };
+  FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   return Apply(fleet, emit, request.restore());

@@ -253,12 +253,16 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
                                     "--capability=CAP_NET_ADMIN",
                                     "--network-namespace-path=/run/netns/" + p.netns},
                                    console, pid_file));
-  // The daemon writes its pid before it execs; on a busy machine that can take a while, and a
-  // pid of 0 would read as "stopped while booting".
+  // The daemon writes its pid before it execs: wait for the pid, then for the exec (until then
+  // its command line is still this program's, and it would read as "stopped while booting").
+  // On a busy machine either can take a while.
   int pid = 0;
   for (absl::Time until = absl::Now() + absl::Seconds(20);
-       !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid) || pid <= 0;) {
-    if (absl::Now() > until) return absl::InternalError(absl::StrCat(spec.name, ": systemd-nspawn did not start"));
+       !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid) || pid <= 0 || !NspawnRunning(pid, p.root);) {
+    if (absl::Now() > until || (pid > 0 && ::kill(pid, 0) != 0)) {
+      return absl::InternalError(absl::StrCat(spec.name, ": systemd-nspawn did not start; its output:\n",
+                                              ReadFile(console).value_or("")));
+    }
     absl::SleepFor(absl::Milliseconds(10));
   }
   record.nspawn_pid = pid;
