@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   g_config = g_dir + "/ctl/dmctl.yaml";
   dm::testing::Process controller(
       {BinaryPath("dm-controller"), "--data-dir", g_dir + "/ctl", "--listen", "127.0.0.1:0", "--local-bridge",
-       "dmbench1", "--local-subnet", "10.231.251", "--dns-listen", "127.0.0.1:25399", "--deploy-dir",
+       "dmbench1", "--local-subnet", "10.231.251", "--dns-listen", "127.0.0.1:29399", "--deploy-dir",
        std::string(DM_SOURCE_DIR) + "/deploy"},
       g_dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
