@@ -100,6 +100,16 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     std::vector<std::string> cidrs = {"127.0.0.1/32"};
     for (const std::string& c : clients) cidrs.push_back(c + "/32");
     Set(a, "postgresql.clients", cidrs);
+    // Tuned from the host's memory: a quarter for shared buffers (PostgreSQL's own advice for a
+    // dedicated server), an eighth when the host runs the app too, at most 8 GB (more rarely
+    // helps); unless the file says.
+    auto memory = context.memory_bytes.find(host.name);
+    if (memory != context.memory_bytes.end() && memory->second > 0 &&
+        !(fleet.attributes.contains("postgresql") && fleet.attributes["postgresql"].contains("shared_buffers"))) {
+      uint64_t share = host.Provides(Service::kApp) ? 8 : 4;
+      uint64_t megabytes = std::clamp<uint64_t>(memory->second / share >> 20, 32, 8192);
+      Set(a, "postgresql.shared_buffers", absl::StrCat(megabytes, "MB"));
+    }
   }
   if (host.Provides(Service::kCache)) {
     std::vector<std::string> clients = Others(apps, host);

@@ -42,6 +42,7 @@ struct FleetContext {
   // commit than app_commit for now.
   std::set<std::string> drained;
   bool maintenance = false;  // the load balancers serve the maintenance page
+  std::map<std::string, uint64_t> memory_bytes;  // each host's memory (its agent's facts)
   std::map<std::string, std::string> host_commits;
 };
 

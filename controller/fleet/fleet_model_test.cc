@@ -125,6 +125,13 @@ TEST_F(FleetLayoutTest, TheDatabaseListensPrivatelyForTheAppNodesOnly) {
   EXPECT_EQ(db["database"]["host"], "127.0.0.1");
 }
 
+TEST_F(FleetLayoutTest, TheDatabaseIsTunedFromItsHostsMemory) {
+  context_.memory_bytes = {{"shop-dbserver-1", uint64_t{8} << 30}};
+  EXPECT_EQ(For("shop-dbserver-1")["postgresql"]["shared_buffers"], "2048MB");
+  file_.attributes["postgresql"]["shared_buffers"] = "512MB";
+  EXPECT_EQ(For("shop-dbserver-1")["postgresql"]["shared_buffers"], "512MB") << "the file's word wins";
+}
+
 TEST_F(FleetLayoutTest, AppNodesFindTheirDatabaseCacheAndCode) {
   nlohmann::json app1 = For("shop-appnode-1");
   nlohmann::json app2 = For("shop-appnode-2");

@@ -96,6 +96,9 @@ absl::StatusOr<FleetContext> FleetReconciler::Context(const Loaded& fleet, const
   context.app_commit = commit;
   context.controller_address = s_.servers->local_network_address();
   context.maintenance = fleet.record.maintenance;
+  for (const AgentView& view : s_.directory->List()) {
+    if (view.record.facts.memory_bytes() > 0) context.memory_bytes[view.record.name] = view.record.facts.memory_bytes();
+  }
   nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
   if (!secrets.is_object()) return absl::DataLossError(absl::StrCat("fleet ", fleet.file.name, ": stored secrets are unreadable"));
   for (const auto& [attribute, value] : secrets.items()) {
