@@ -216,7 +216,7 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
   for (const auto& [name, server] : inventory.servers) {
     if (!fleet.file.Find(server.role()) ||
         std::none_of(inventory.hosts.begin(), inventory.hosts.end(), [&](const FleetHost& h) { return h.name == name; })) {
-      emit(FleetEventOf(name, "surplus", "ok", "not in the fleet file; up leaves it (dmctl scale removes app nodes)"));
+      emit(FleetEventOf(name, "surplus", "ok", "not in the fleet file; up leaves it (dmctl scale ROLE=N removes extra servers)"));
     }
   }
   if (!all_exist) {
