@@ -2,7 +2,7 @@
 #
 #   dm_cc_library(name SRCS a.cc b.cc DEPS lib1 lib2)
 #   dm_cc_binary(name SRCS main.cc DEPS ...)          -> build/bin/name
-#   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s])
+#   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s] [COST n])
 #
 # Tests link GoogleTest's main and are discovered one ctest entry per TEST().
 
@@ -19,7 +19,7 @@ function(dm_cc_binary name)
 endfunction()
 
 function(dm_cc_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
@@ -29,8 +29,12 @@ function(dm_cc_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # COST: ctest starts costlier tests first, so that a long one runs beside the short ones.
+  if(NOT ARG_COST)
+    set(ARG_COST 0)
+  endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} COST ${ARG_COST}
     # Integration tests start the real binaries; they find them here.
     ENVIRONMENT "DM_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
     DISCOVERY_TIMEOUT 30)
