@@ -12,6 +12,8 @@
 #include "agent/cookbook/attributes.h"
 #include "common/status_macros.h"
 #include "common/yaml/yaml_tree.h"
+#include "spdlog/spdlog.h"
+#include "controller/fleet/backup_schedule.h"
 #include "controller/fleet/fleet_events.h"
 #include "controller/fleet/fleet_reconciler.h"
 
@@ -87,10 +89,77 @@ absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet, 
 
 absl::Status FleetReconciler::Backup(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
+  DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
   DM_ASSIGN_OR_RETURN(dm::v1::Backup backup, TakeBackup(fleet, inventory, on_event));
   Audit("fleet.backup", fleet.file.name, backup.id());
+  PruneBackups(fleet.file);
   return absl::OkStatus();
+}
+
+void FleetReconciler::PruneBackups(const FleetFile& file) {
+  dm::v1::FleetRequest by_name;
+  by_name.set_name(file.name);
+  absl::StatusOr<std::vector<dm::v1::Backup>> backups = ListBackups(by_name);
+  if (!backups.ok()) return;
+  std::vector<BackupEntry> entries;
+  for (const dm::v1::Backup& b : *backups) entries.push_back({b.id(), absl::FromUnixMillis(b.created_unix_ms())});
+  for (const std::string& id : BackupsToPrune(file.backups, entries)) {
+    // The description first: a dump without one is not listed, never the other way round.
+    if (s_.backups->Delete(id + ".json").ok() && s_.backups->Delete(id + ".dump").ok()) {
+      Audit("fleet.backup.pruned", file.name, id);
+    }
+  }
+}
+
+void FleetReconciler::RunScheduledBackups() {
+  absl::StatusOr<std::vector<FleetRecord>> fleets = s_.store->ListFleets();
+  if (!fleets.ok() || s_.backups == nullptr) return;
+  for (const FleetRecord& record : *fleets) {
+    dm::v1::FleetRequest by_name;
+    by_name.set_name(record.name);
+    absl::StatusOr<Loaded> fleet = Load(by_name);
+    if (!fleet.ok() || fleet->file.backups.every <= absl::ZeroDuration()) continue;
+    absl::StatusOr<std::vector<dm::v1::Backup>> backups = ListBackups(by_name);
+    if (!backups.ok()) continue;
+    std::vector<BackupEntry> entries;
+    for (const dm::v1::Backup& b : *backups) entries.push_back({b.id(), absl::FromUnixMillis(b.created_unix_ms())});
+    if (!BackupDue(fleet->file.backups, entries, absl::Now())) continue;
+    absl::StatusOr<std::unique_ptr<Busy>> busy = Claim(record.name);
+    if (!busy.ok()) continue;  // up, deploy, split...: next tick
+    absl::StatusOr<Inventory> inventory = Take(fleet->file);
+    absl::StatusOr<dm::v1::Backup> taken =
+        inventory.ok() ? TakeBackup(*fleet, *inventory, [](const dm::v1::FleetEvent&) {})
+                       : absl::StatusOr<dm::v1::Backup>(inventory.status());
+    if (!taken.ok()) {
+      spdlog::warn("scheduled backup of fleet {} failed: {}", record.name, std::string(taken.status().message()));
+      Audit("fleet.backup.failed", record.name, std::string(taken.status().message()));
+      continue;
+    }
+    spdlog::info("scheduled backup of fleet {}: {} ({} bytes)", record.name, taken->id(), taken->size());
+    Audit("fleet.backup", record.name, absl::StrCat(taken->id(), " (scheduled)"));
+    PruneBackups(fleet->file);
+  }
+}
+
+void FleetReconciler::StartBackupScheduler(absl::Duration tick) {
+  scheduler_ = std::thread([this, tick] {
+    std::unique_lock<std::mutex> lock(scheduler_mu_);
+    while (!scheduler_cv_.wait_for(lock, absl::ToChronoSeconds(tick), [this] { return stopping_; })) {
+      lock.unlock();
+      RunScheduledBackups();
+      lock.lock();
+    }
+  });
+}
+
+FleetReconciler::~FleetReconciler() {
+  {
+    std::lock_guard<std::mutex> lock(scheduler_mu_);
+    stopping_ = true;
+  }
+  scheduler_cv_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
 }
 
 absl::StatusOr<std::vector<dm::v1::Backup>> FleetReconciler::ListBackups(const dm::v1::FleetRequest& request) {

@@ -119,6 +119,22 @@ void ReadSecrets(const yaml::Node* secrets, ValidationErrors* errors, FleetFile*
   }
 }
 
+void ReadBackups(const yaml::Node* backups, ValidationErrors* errors, FleetFile* fleet) {
+  if (backups == nullptr || backups->IsNull()) return;
+  FieldReader fields(*backups, "fleet: backups", cookbook::Attributes::object(), errors);
+  if (!backups->IsMap()) {
+    fields.Error("", "must be a map such as {every: 24h, keep: 7}");
+    return;
+  }
+  if (std::optional<std::string> every = fields.String("every")) {
+    if (!absl::ParseDuration(*every, &fleet->backups.every) || fleet->backups.every < absl::Minutes(1)) {
+      fields.Error("every", absl::StrCat("must be a duration of a minute or more, such as 6h or 30m, not '", *every, "'"));
+    }
+  }
+  fleet->backups.keep = static_cast<int>(fields.Integer("keep", 1, 1000).value_or(0));
+  fields.RejectUnknown();
+}
+
 // The fleet as a whole: one database and one cache at most, an app needs its database.
 void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFile& fleet) {
   auto count = [&](Service s) {
@@ -242,6 +258,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
     else fields.Error("attributes", "must be a map");
   }
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
+  ReadBackups(fields.Raw("backups"), &errors, &fleet);
   fields.RejectUnknown();
   if (errors.empty()) CheckShape(*root, &errors, fleet);
   if (!errors.empty()) return errors.ToStatus();

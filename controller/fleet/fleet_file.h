@@ -14,6 +14,7 @@
 //   attributes: {guestbook: {workers: "3"}}   # fleet attributes, above the roles'
 //   secrets:                        # attributes the controller generates once and keeps
 //     database.password: {generate: 32}
+//   backups: {every: 24h, keep: 7}  # scheduled database backups, the newest 7 kept
 //
 // Every problem is reported at once, each as "file:line:column: field: what is wrong".
 #ifndef DM_CONTROLLER_FLEET_FLEET_FILE_H_
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/yaml/yaml_tree.h"
 #include "nlohmann/json.hpp"
 
@@ -47,6 +49,13 @@ struct FleetApp {
   std::string revision = "HEAD";
 };
 
+// Scheduled database backups (the controller takes them): `every` 0 means none; `keep` 0 keeps
+// every backup, else the newest `keep` (scheduled or not) are kept.
+struct FleetBackups {
+  absl::Duration every = absl::ZeroDuration();
+  int keep = 0;
+};
+
 struct FleetSecret {
   std::string attribute;   // "database.password"
   int generate = 0;        // characters to generate
@@ -60,6 +69,7 @@ struct FleetFile {
   FleetApp app;
   nlohmann::json attributes = nlohmann::json::object();
   std::vector<FleetSecret> secrets;
+  FleetBackups backups;
 
   // nullptr if the fleet has no such role.
   const FleetRole* Find(const std::string& role) const;

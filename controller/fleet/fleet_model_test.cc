@@ -2,6 +2,8 @@
 // host gets the addresses of what it uses, and each port is opened only to the hosts that use it.
 #include "controller/fleet/fleet_layout.h"
 
+#include "controller/fleet/backup_schedule.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
@@ -79,6 +81,35 @@ TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
   absl::StatusOr<FleetFile> none = ParseFleetFile(
       "name: a\ndomain: a.test\nroles: {appnode: 1}\napp: {repository: /r}\n", "f.yaml", kDeploy);
   EXPECT_TRUE(absl::StrContains(none.status().message(), "the app needs a database")) << none.status();
+}
+
+TEST(BackupScheduleTest, ReadsThePolicyAndRefusesNonsense) {
+  FleetFile file = Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 6h, keep: 7}\n");
+  EXPECT_EQ(file.backups.every, absl::Hours(6));
+  EXPECT_EQ(file.backups.keep, 7);
+  absl::StatusOr<FleetFile> bad = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 10s, keep: 0}\n", "f.yaml", kDeploy);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "f.yaml:4:18: fleet: backups: field 'every': must be a duration "
+                                                         "of a minute or more")) << bad.status();
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "field 'keep'")) << bad.status();
+}
+
+TEST(BackupScheduleTest, ABackupIsDueWhenTheNewestIsOldEnoughOrThereIsNone) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  FleetBackups every_hour{absl::Hours(1), 3};
+  EXPECT_TRUE(BackupDue(every_hour, {}, now));
+  EXPECT_FALSE(BackupDue(every_hour, {{"a", now - absl::Hours(5)}, {"b", now - absl::Minutes(59)}}, now));
+  EXPECT_TRUE(BackupDue(every_hour, {{"a", now - absl::Hours(5)}, {"b", now - absl::Minutes(60)}}, now));
+  EXPECT_FALSE(BackupDue(FleetBackups{}, {}, now)) << "no schedule, no backup";
+}
+
+TEST(BackupScheduleTest, KeepLetsTheOldestGo) {
+  const absl::Time t = absl::FromUnixSeconds(1'800'000'000);
+  std::vector<BackupEntry> backups = {{"c", t + absl::Hours(2)}, {"a", t}, {"d", t + absl::Hours(3)}, {"b", t + absl::Hours(1)}};
+  EXPECT_EQ(BackupsToPrune({absl::Hours(1), 2}, backups), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(BackupsToPrune({absl::Hours(1), 4}, backups).empty());
+  EXPECT_TRUE(BackupsToPrune({absl::Hours(1), 0}, backups).empty()) << "keep 0 keeps everything";
 }
 
 class FleetLayoutTest : public ::testing::Test {

@@ -11,7 +11,9 @@
 #ifndef DM_CONTROLLER_FLEET_FLEET_RECONCILER_H_
 #define DM_CONTROLLER_FLEET_FLEET_RECONCILER_H_
 
+#include <condition_variable>
 #include <functional>
+#include <thread>
 #include <mutex>
 #include <set>
 #include <string>
@@ -53,6 +55,14 @@ struct FleetServices {
 class FleetReconciler {
  public:
   explicit FleetReconciler(FleetServices services) : s_(std::move(services)) {}
+  // Stops the backup scheduler.
+  ~FleetReconciler();
+
+  // Every `tick`, takes the backups fleets' schedules say are due (backups: {every, keep}) and
+  // lets go of those beyond `keep`. A fleet busy with another operation waits for the next tick.
+  void StartBackupScheduler(absl::Duration tick);
+  // One pass of it.
+  void RunScheduledBackups();
 
   absl::StatusOr<dm::v1::FleetStatusResponse> Status(const dm::v1::FleetRequest& request);
   // Reports every change up would make, as events with status "planned" (or "ok": nothing to do).
@@ -113,6 +123,8 @@ class FleetReconciler {
   absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory, const FleetEventFn& emit);
   absl::Status RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& id,
                              const FleetEventFn& emit);
+  // Deletes the fleet's backups beyond its file's `keep`.
+  void PruneBackups(const FleetFile& file);
 
   // Up's steps; each reports through `emit` and fails with what to tell the operator.
   absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);
@@ -137,6 +149,10 @@ class FleetReconciler {
   void Audit(const std::string& kind, const std::string& subject, const std::string& message);
 
   FleetServices s_;
+  std::thread scheduler_;
+  std::mutex scheduler_mu_;
+  std::condition_variable scheduler_cv_;
+  bool stopping_ = false;  // guarded by scheduler_mu_
   std::mutex busy_mu_;
   std::set<std::string> busy_;  // guarded by busy_mu_
 };

@@ -73,6 +73,7 @@ absl::Status ControllerServer::StartFleetServices() {
     spdlog::info("DNS for fleets: PowerDNS on {}", at.ToString());
   }
   fleets_ = std::make_unique<FleetReconciler>(services);
+  fleets_->StartBackupScheduler(absl::Seconds(30));
   return absl::OkStatus();
 }
 
