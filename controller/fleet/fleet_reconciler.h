@@ -1,4 +1,6 @@
-// Brings fleets to what their files ask for: the heart of dmctl status, plan, up and down.
+// Brings fleets to what their files ask for, and keeps them there: the heart of dmctl status,
+// plan, up (fleet_up.cc), scale, deploy/rollback, split, maintenance, backup and down (one file
+// per operation beside this one).
 //
 // up: the app's commit is resolved (and pinned) in the controller's mirror; the fleet is saved
 // (file, generated secrets, commit) before anything changes; missing servers boot and every
