@@ -153,7 +153,9 @@ void FleetReconciler::StartBackupScheduler(absl::Duration tick) {
   });
 }
 
-FleetReconciler::~FleetReconciler() {
+FleetReconciler::~FleetReconciler() { StopBackupScheduler(); }
+
+void FleetReconciler::StopBackupScheduler() {
   {
     std::lock_guard<std::mutex> lock(scheduler_mu_);
     stopping_ = true;

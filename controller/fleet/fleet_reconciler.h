@@ -63,6 +63,8 @@ class FleetReconciler {
   // Every `tick`, takes the backups fleets' schedules say are due (backups: {every, keep}) and
   // lets go of those beyond `keep`. A fleet busy with another operation waits for the next tick.
   void StartBackupScheduler(absl::Duration tick);
+  // Waits for a pass under way to end. Idempotent.
+  void StopBackupScheduler();
   // One pass of it.
   void RunScheduledBackups();
 

@@ -172,6 +172,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
 void ControllerServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (fleets_) fleets_->StopBackupScheduler();
   if (server_) {
     directory_->CloseAll(grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(3));

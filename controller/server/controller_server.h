@@ -78,8 +78,9 @@ class ControllerServer {
   std::unique_ptr<AppMirror> apps_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
-  std::unique_ptr<FleetReconciler> fleets_;
   std::unique_ptr<ServerManager> servers_;
+  // After everything it uses, so that it goes first.
+  std::unique_ptr<FleetReconciler> fleets_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;
