@@ -216,6 +216,18 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
   EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_roles["appbalancer"] + "/").output, "3 entries"));
 
+  // The second split: the appbalancer becomes a load balancer and an app node; no row moves.
+  CommandResult second = Dmctl({"split", allinone, "--keep-old", "0"}, "", absl::Minutes(10));
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_TRUE(absl::StrContains(ReadFile(allinone).value_or(""), "loadbalancer: 1\n  appnode: 1\n  dbserver: 1\n"))
+      << ReadFile(allinone).value_or("");
+  solo_roles.clear();
+  for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
+  ASSERT_EQ(solo_roles.size(), 3u);
+  EXPECT_EQ(Dig("www.solo.test"), solo_roles["loadbalancer"]);
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_roles["loadbalancer"] + "/").output, "3 entries"));
+  solo_roles["appbalancer"] = solo_roles["loadbalancer"];
+
   // Maintenance: the page (503) instead of the site, and back.
   ASSERT_EQ(Dmctl({"maintenance", "solo", "on"}, "", absl::Minutes(2)).exit_code, 0);
   EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/").output, "503");

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/validation_errors.h"
+#include "common/status_macros.h"
 #include "common/yaml/yaml_tree.h"
 
 namespace dm {
@@ -191,6 +192,25 @@ absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml:
     return absl::InvalidArgumentError(absl::StrCat(mark.ToString(), ": '", old_value, "' is not written there"));
   }
   return absl::StrCat(text.substr(0, at), new_value, text.substr(at + old_value.size()));
+}
+
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role, const std::string& renamed,
+                                      const std::string& added) {
+  DM_ASSIGN_OR_RETURN(std::string out, ReplaceScalarAt(text, role.key_mark, role.role, renamed));
+  // The line the role is on, and how it is indented.
+  size_t line_start = 0;
+  for (int line = 1; line < role.key_mark.line; ++line) line_start = out.find('\n', line_start) + 1;
+  size_t line_end = out.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = out.size();
+  const std::string line = out.substr(line_start, line_end - line_start);
+  const size_t key_at = static_cast<size_t>(role.key_mark.column - 1);
+  if (line.find('{') != std::string::npos && line.find('{') < key_at) {
+    // Flow style: roles: {dbappbalancer: 1} -> roles: {appbalancer: 1, dbserver: 1}
+    size_t value_end = line.find_first_of(",}", key_at);
+    if (value_end == std::string::npos) return absl::InvalidArgumentError("cannot find the end of the role's entry");
+    return absl::StrCat(out.substr(0, line_start + value_end), ", ", added, ": 1", out.substr(line_start + value_end));
+  }
+  return absl::StrCat(out.substr(0, line_end), "\n", std::string(key_at, ' '), added, ": 1", out.substr(line_end));
 }
 
 bool IsFleetName(const std::string& name) {

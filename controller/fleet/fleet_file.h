@@ -88,6 +88,11 @@ absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_
 absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
                                             const std::string& old_value, const std::string& new_value);
 
+// `text` with `role` (written once, count 1) renamed `renamed` and a role `added: 1` written
+// after it, in block or flow style: "dbappbalancer: 1" -> "appbalancer: 1" + "dbserver: 1".
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role, const std::string& renamed,
+                                      const std::string& added);
+
 // "shop-appnode-2"
 std::string FleetServerName(const std::string& fleet, const std::string& role, int index);
 

@@ -60,6 +60,18 @@ TEST(FleetFileTest, ACountIsRewrittenInPlaceKeepingComments) {
   EXPECT_FALSE(ReplaceScalarAt(text, file.Find("appnode")->count_mark, "3", "4").ok());
 }
 
+TEST(FleetFileTest, ASplitRenamesTheRoleAndAddsTheNewOneBesideIt) {
+  std::string block = "name: s\ndomain: s.test\nroles:\n  dbappbalancer: 1   # all in one\napp: {repository: /r}\n";
+  absl::StatusOr<std::string> split = SplitRole(block, *Parse(block).Find("dbappbalancer"), "appbalancer", "dbserver");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(*split, "name: s\ndomain: s.test\nroles:\n  appbalancer: 1   # all in one\n  dbserver: 1\napp: {repository: /r}\n");
+  std::string flow = "name: s\ndomain: s.test\nroles: {dbappbalancer: 1}\napp: {repository: /r}\n";
+  split = SplitRole(flow, *Parse(flow).Find("dbappbalancer"), "appbalancer", "dbserver");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(*split, "name: s\ndomain: s.test\nroles: {appbalancer: 1, dbserver: 1}\napp: {repository: /r}\n");
+  EXPECT_TRUE(ParseFleetFile(*split, "f.yaml", kDeploy).ok());
+}
+
 TEST(FleetFileTest, EveryProblemIsReportedWithItsPosition) {
   absl::StatusOr<FleetFile> file = ParseFleetFile(
       "name: shop\ndomain: Shop..test\nroles:\n  dbserver: 2\n  appnode: many\napp:\n  repository: x\n  path: ../up\n"

@@ -127,6 +127,10 @@ class FleetReconciler {
   absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory, const FleetEventFn& emit);
   absl::Status RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& id,
                              const FleetEventFn& emit);
+  // Split's second step (fleet_split_balancer.cc): an appbalancer into a loadbalancer and an
+  // appnode; the fleet is claimed, `role` is the appbalancer's.
+  absl::Status SplitBalancer(Loaded& old, const FleetRole& role, const dm::v1::SplitRequest& request,
+                             const FleetEventFn& emit);
   // Deletes the fleet's backups beyond its file's `keep`.
   void PruneBackups(const FleetFile& file);
 

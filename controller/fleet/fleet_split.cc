@@ -20,26 +20,6 @@ namespace {
 
 constexpr uint32_t kDefaultKeepOldSeconds = 60;  // the records' TTL
 
-// "dbappbalancer: 1" -> "appbalancer: 1" + "dbserver: 1", in block or flow style.
-absl::StatusOr<std::string> SplitRoles(const std::string& text, const FleetRole& role) {
-  DM_ASSIGN_OR_RETURN(std::string renamed, ReplaceScalarAt(text, role.key_mark, role.role, "appbalancer"));
-  // The line the role is on, and how it is indented.
-  size_t line_start = 0;
-  for (int line = 1; line < role.key_mark.line; ++line) line_start = renamed.find('\n', line_start) + 1;
-  size_t line_end = renamed.find('\n', line_start);
-  if (line_end == std::string::npos) line_end = renamed.size();
-  std::string line = renamed.substr(line_start, line_end - line_start);
-  size_t key_at = static_cast<size_t>(role.key_mark.column - 1);
-  if (line.find('{') != std::string::npos && line.find('{') < key_at) {
-    // Flow style: roles: {dbappbalancer: 1} -> roles: {appbalancer: 1, dbserver: 1}
-    size_t value_end = line.find_first_of(",}", key_at);
-    if (value_end == std::string::npos) return absl::InvalidArgumentError("cannot find the end of the role's entry");
-    return absl::StrCat(renamed.substr(0, line_start + value_end), ", dbserver: 1", renamed.substr(line_start + value_end));
-  }
-  return absl::StrCat(renamed.substr(0, line_end), "\n", std::string(key_at, ' '), "dbserver: 1",
-                      renamed.substr(line_end));
-}
-
 }  // namespace
 
 absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event) {
@@ -47,13 +27,19 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   DM_ASSIGN_OR_RETURN(Loaded old, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(old.file.name));
   const FleetRole* combined = nullptr;
+  const FleetRole* balancing = nullptr;
   for (const FleetRole& r : old.file.roles) {
     if (r.count > 0 && r.Provides(Service::kDatabase) && r.Provides(Service::kApp)) combined = &r;
+    if (r.count > 0 && r.Provides(Service::kApp) && r.Provides(Service::kLoadBalancer)) balancing = &r;
+  }
+  // The second step: the app and the load balancer on servers of their own.
+  if (combined == nullptr && balancing != nullptr && balancing->count == 1) {
+    return SplitBalancer(old, *balancing, request, emit);
   }
   if (combined == nullptr || combined->count != 1) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "fleet ", old.file.name, " has no single server holding both its database and its app (a dbappbalancer): "
-        "there is nothing to split"));
+        "fleet ", old.file.name, " has no single server holding its database and app (a dbappbalancer) or its app "
+        "and load balancer (an appbalancer): there is nothing to split"));
   }
   DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
   const FleetHost* old_host = nullptr;
@@ -67,7 +53,8 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
 
   // The new layout, valid before anything changes.
   Loaded split = old;
-  DM_ASSIGN_OR_RETURN(split.record.file_text, SplitRoles(old.record.file_text, *combined));
+  DM_ASSIGN_OR_RETURN(split.record.file_text,
+                      SplitRole(old.record.file_text, *combined, "appbalancer", "dbserver"));
   DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
   dm::v1::FleetEvent file = FleetEventOf("", "file", "changed", absl::StrCat(combined->role, " -> appbalancer + dbserver"));
   file.set_file_text(split.record.file_text);
