@@ -9,6 +9,7 @@
 //   4. DNS points at the new appbalancer, which must serve the site (downtime ends);
 //   5. the fleet's file says appbalancer + dbserver; the old server stays in maintenance for
 //      clients that still have its address, then is destroyed.
+// The next split takes the appbalancer apart (fleet_split_balancer.cc).
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
