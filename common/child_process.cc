@@ -8,6 +8,7 @@
 
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/process.h"
 
 namespace dm {
 
@@ -31,15 +32,7 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vec
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) _exit(1);  // the parent died before prctl
     ::setpgid(0, 0);                       // Ctrl-C on the controller's terminal is its to handle
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    ::dup2(null_fd, 0);
-    ::dup2(log, 1);
-    ::dup2(log, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execvp(args[0], args.data());
-    _exit(127);
+    ExecWithOutputTo(args.data(), log);
   }
   ::close(log);
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid));

@@ -134,21 +134,24 @@ absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::stri
       (void)ignored;
       ::close(fd);
     }
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(null_fd, 0);
-    ::dup2(log, 1);
-    ::dup2(log, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execvp(args[0], args.data());
-    _exit(127);
+    ExecWithOutputTo(args.data(), ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600));
   }
   int status = 0;
   while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
   }
   return absl::OkStatus();
+}
+
+void ExecWithOutputTo(char* const* argv, int log_fd) {
+  int null_fd = ::open("/dev/null", O_RDONLY);
+  ::dup2(null_fd, 0);
+  ::dup2(log_fd, 1);
+  ::dup2(log_fd, 2);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execvp(argv[0], argv);
+  _exit(127);
 }
 
 std::vector<std::string> ShellCommand(const std::string& command) { return {"/bin/sh", "-c", command}; }

@@ -80,6 +80,11 @@ absl::StatusOr<std::string> RunChecked(const std::vector<std::string>& argv,
 absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path,
                            const std::string& pid_file = "");
 
+// In a freshly forked child (async-signal-safe only): stdin from /dev/null, stdout and stderr
+// to `log_fd`, signals unblocked, then execs `argv` (null-terminated, looked up in PATH).
+// Exits 127 if the exec fails. Shared by SpawnDetached and ChildProcess.
+[[noreturn]] void ExecWithOutputTo(char* const* argv, int log_fd);
+
 // {"/bin/sh", "-c", command}
 std::vector<std::string> ShellCommand(const std::string& command);
 
