@@ -127,6 +127,16 @@ class FleetReconciler {
   absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory, const FleetEventFn& emit);
   absl::Status RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& id,
                              const FleetEventFn& emit);
+  // Boots the servers `fleet` lacks and bootstraps those not enrolled; the inventory then, with
+  // every agent connected.
+  absl::StatusOr<Inventory> Provision(const Loaded& fleet, const FleetEventFn& emit);
+  // Split's shared steps (fleet_split.cc): the one server of `role`, up; the fleet with `role`
+  // renamed `renamed` and `added: 1` beside it (reported with the new file text); how long the
+  // old server stays after DNS moved.
+  absl::StatusOr<FleetHost> ServerToSplit(const Loaded& fleet, const Inventory& inventory, const std::string& role);
+  absl::StatusOr<Loaded> SplitLayout(const Loaded& old, const FleetRole& role, const std::string& renamed,
+                                     const std::string& added, const FleetEventFn& emit);
+  static absl::Duration KeepOld(const dm::v1::SplitRequest& request);
   // Split's second step (fleet_split_balancer.cc): an appbalancer into a loadbalancer and an
   // appnode; the fleet is claimed, `role` is the appbalancer's.
   absl::Status SplitBalancer(Loaded& old, const FleetRole& role, const dm::v1::SplitRequest& request,

@@ -23,6 +23,33 @@ constexpr uint32_t kDefaultKeepOldSeconds = 60;  // the records' TTL
 
 }  // namespace
 
+absl::Duration FleetReconciler::KeepOld(const dm::v1::SplitRequest& request) {
+  return absl::Seconds(request.has_keep_old_seconds() ? request.keep_old_seconds() : kDefaultKeepOldSeconds);
+}
+
+absl::StatusOr<FleetHost> FleetReconciler::ServerToSplit(const Loaded& fleet, const Inventory& inventory,
+                                                         const std::string& role) {
+  for (const FleetHost& h : inventory.hosts) {
+    if (h.role == role && inventory.servers.count(h.name) && WaitForAgent(h.name, absl::Seconds(30))) return h;
+  }
+  return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " is not up (dmctl up first)"));
+}
+
+absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::SplitLayout(const Loaded& old, const FleetRole& role,
+                                                                     const std::string& renamed,
+                                                                     const std::string& added,
+                                                                     const FleetEventFn& emit) {
+  // Valid before anything changes.
+  Loaded split = old;
+  DM_ASSIGN_OR_RETURN(split.record.file_text, SplitRole(old.record.file_text, role, renamed, added));
+  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
+  dm::v1::FleetEvent file =
+      FleetEventOf("", "file", "changed", absl::StrCat(role.role, " -> ", renamed, " + ", added));
+  file.set_file_text(split.record.file_text);
+  emit(file);
+  return split;
+}
+
 absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded old, Load(request.fleet()));
@@ -43,30 +70,12 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
         "and load balancer (an appbalancer): there is nothing to split"));
   }
   DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
-  const FleetHost* old_host = nullptr;
-  for (const FleetHost& h : before.hosts) {
-    if (h.role == combined->role) old_host = &h;
-  }
-  if (old_host == nullptr || !before.servers.count(old_host->name) ||
-      !WaitForAgent(old_host->name, absl::Seconds(30))) {
-    return absl::FailedPreconditionError(absl::StrCat("fleet ", old.file.name, " is not up (dmctl up first)"));
-  }
-
-  // The new layout, valid before anything changes.
-  Loaded split = old;
-  DM_ASSIGN_OR_RETURN(split.record.file_text,
-                      SplitRole(old.record.file_text, *combined, "appbalancer", "dbserver"));
-  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
-  dm::v1::FleetEvent file = FleetEventOf("", "file", "changed", absl::StrCat(combined->role, " -> appbalancer + dbserver"));
-  file.set_file_text(split.record.file_text);
-  emit(file);
+  DM_ASSIGN_OR_RETURN(const FleetHost old_server, ServerToSplit(old, before, combined->role));
+  const FleetHost* old_host = &old_server;
+  DM_ASSIGN_OR_RETURN(Loaded split, SplitLayout(old, *combined, "appbalancer", "dbserver", emit));
 
   // 1. The new servers, converged beside the old one.
-  DM_ASSIGN_OR_RETURN(Inventory after, Take(split.file));
-  DM_RETURN_IF_ERROR(BootMissing(split, after, emit));
-  DM_ASSIGN_OR_RETURN(after, Take(split.file));
-  DM_RETURN_IF_ERROR(BootstrapPending(after, emit));
-  DM_ASSIGN_OR_RETURN(after, Take(split.file));  // agents connected now
+  DM_ASSIGN_OR_RETURN(Inventory after, Provision(split, emit));
   DM_ASSIGN_OR_RETURN(FleetContext context, Context(split, split.record.commit));
   DM_RETURN_IF_ERROR(ConvergeInOrder(split, after, context, emit));
   DM_ASSIGN_OR_RETURN(const FleetHost* new_db, DatabaseHost(after));
@@ -109,10 +118,11 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   split.record.maintenance = false;
   split.record.updated = absl::Now();
   DM_RETURN_IF_ERROR(s_.store->SaveFleet(split.record));
-  const uint32_t keep = request.has_keep_old_seconds() ? request.keep_old_seconds() : kDefaultKeepOldSeconds;
+  const absl::Duration keep = KeepOld(request);
   emit(FleetEventOf(old_host->name, "split", "running",
-                    absl::StrCat("in maintenance for ", keep, " s more (clients with its address), then destroyed")));
-  absl::SleepFor(absl::Seconds(keep));
+                    absl::StrCat("in maintenance for ", absl::FormatDuration(keep),
+                                 " more (clients with its address), then destroyed")));
+  absl::SleepFor(keep);
   DM_RETURN_IF_ERROR(s_.servers->Destroy(old_host->name));
   emit(FleetEventOf(old_host->name, "destroy", "changed", "destroyed"));
   std::string summary = absl::StrCat("downtime ", absl::FormatDuration(absl::Trunc(downtime, absl::Milliseconds(10))),

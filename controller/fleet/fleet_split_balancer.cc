@@ -13,11 +13,6 @@
 #include "controller/fleet/fleet_reconciler.h"
 
 namespace dm {
-namespace {
-
-constexpr uint32_t kDefaultKeepOldSeconds = 60;  // the records' TTL
-
-}  // namespace
 
 absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role, const dm::v1::SplitRequest& request,
                                             const FleetEventFn& emit) {
@@ -26,33 +21,15 @@ absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role, 
                                                       " beside loadbalancer or appnode servers: split it by hand"));
   }
   DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
-  const FleetHost* old_host = nullptr;
-  for (const FleetHost& h : before.hosts) {
-    if (h.role == role.role) old_host = &h;
-  }
-  if (old_host == nullptr || !before.servers.count(old_host->name) ||
-      !WaitForAgent(old_host->name, absl::Seconds(30))) {
-    return absl::FailedPreconditionError(absl::StrCat("fleet ", old.file.name, " is not up (dmctl up first)"));
-  }
   // Until it goes, the old server is one more app client of the database, and nothing else (its
   // cache goes with it: the new app node must not come to depend on it).
-  FleetHost leaving = *old_host;
+  DM_ASSIGN_OR_RETURN(FleetHost leaving, ServerToSplit(old, before, role.role));
   leaving.provides = {Service::kApp};
-
-  Loaded split = old;
-  DM_ASSIGN_OR_RETURN(split.record.file_text, SplitRole(old.record.file_text, role, "loadbalancer", "appnode"));
-  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
-  dm::v1::FleetEvent file = FleetEventOf("", "file", "changed", absl::StrCat(role.role, " -> loadbalancer + appnode"));
-  file.set_file_text(split.record.file_text);
-  emit(file);
+  DM_ASSIGN_OR_RETURN(Loaded split, SplitLayout(old, role, "loadbalancer", "appnode", emit));
 
   // 1. The new servers beside the old one, which stays wired (database clients) but out of the
   //    new load balancer.
-  DM_ASSIGN_OR_RETURN(Inventory after, Take(split.file));
-  DM_RETURN_IF_ERROR(BootMissing(split, after, emit));
-  DM_ASSIGN_OR_RETURN(after, Take(split.file));
-  DM_RETURN_IF_ERROR(BootstrapPending(after, emit));
-  DM_ASSIGN_OR_RETURN(after, Take(split.file));
+  DM_ASSIGN_OR_RETURN(Inventory after, Provision(split, emit));
   Inventory meanwhile = after;
   meanwhile.hosts.push_back(leaving);  // last: the new app node runs the migrations
   DM_ASSIGN_OR_RETURN(FleetContext context, Context(split, split.record.commit));
@@ -72,10 +49,11 @@ absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role, 
   // 3. The new layout; the old server goes, and the database forgets it.
   split.record.updated = absl::Now();
   DM_RETURN_IF_ERROR(s_.store->SaveFleet(split.record));
-  const uint32_t keep = request.has_keep_old_seconds() ? request.keep_old_seconds() : kDefaultKeepOldSeconds;
+  const absl::Duration keep = KeepOld(request);
   emit(FleetEventOf(leaving.name, "split", "running",
-                    absl::StrCat("serving for ", keep, " s more (clients with its address), then destroyed")));
-  absl::SleepFor(absl::Seconds(keep));
+                    absl::StrCat("serving for ", absl::FormatDuration(keep),
+                                 " more (clients with its address), then destroyed")));
+  absl::SleepFor(keep);
   DM_RETURN_IF_ERROR(s_.servers->Destroy(leaving.name));
   emit(FleetEventOf(leaving.name, "destroy", "changed", "destroyed"));
   DM_ASSIGN_OR_RETURN(context, Context(split, split.record.commit));

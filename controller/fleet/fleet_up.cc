@@ -45,11 +45,7 @@ absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit, con
   DM_RETURN_IF_ERROR(s_.store->SaveFleet(fleet.record));
   if (!fleet.known) Audit("fleet.created", fleet.file.name, fleet.record.file_path);
 
-  DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
-  DM_RETURN_IF_ERROR(BootMissing(fleet, inventory, emit));
-  DM_ASSIGN_OR_RETURN(inventory, Take(fleet.file));
-  DM_RETURN_IF_ERROR(BootstrapPending(inventory, emit));
-  DM_ASSIGN_OR_RETURN(inventory, Take(fleet.file));  // agents connected now
+  DM_ASSIGN_OR_RETURN(Inventory inventory, Provision(fleet, emit));
   DM_ASSIGN_OR_RETURN(FleetContext context, Context(fleet, fleet.record.commit));
   DM_RETURN_IF_ERROR(ConvergeInOrder(fleet, inventory, context, emit));
   // A fleet rebuilt from nothing gets its data back (under maintenance, all or nothing).
@@ -60,6 +56,14 @@ absl::Status FleetReconciler::Apply(Loaded& fleet, const FleetEventFn& emit, con
         absl::StrCat(inventory.hosts.size(), " servers, app ", fleet.record.commit.substr(0, 12), ", in ",
                      absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(100)))));
   return absl::OkStatus();
+}
+
+absl::StatusOr<FleetReconciler::Inventory> FleetReconciler::Provision(const Loaded& fleet, const FleetEventFn& emit) {
+  DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
+  DM_RETURN_IF_ERROR(BootMissing(fleet, inventory, emit));
+  DM_ASSIGN_OR_RETURN(inventory, Take(fleet.file));
+  DM_RETURN_IF_ERROR(BootstrapPending(inventory, emit));
+  return Take(fleet.file);  // agents connected now
 }
 
 absl::StatusOr<std::string> FleetReconciler::SyncApp(const Loaded& fleet, const FleetEventFn& emit) {
