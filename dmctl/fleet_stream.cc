@@ -32,7 +32,7 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
     return kFailed;
   }
   if (!status.ok()) {
-    context.out() << "\n";
+    if (progress.shown_any()) context.out() << "\n";  // the error apart from the progress above
     return context.Fail(FromGrpcStatus(status));
   }
   return kOk;

@@ -7,6 +7,7 @@ namespace dm::dmctl {
 
 void FleetProgress::Show(const dm::v1::FleetEvent& event) {
   const std::string host = event.host().empty() ? "(fleet)" : event.host();
+  ++shown_;
   const std::string& status = event.status();
   if (!event.file_text().empty() && file_listener_) file_listener_(event.file_text());
   if (status == "changed" || status == "planned") ++changed_;

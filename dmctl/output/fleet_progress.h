@@ -22,6 +22,7 @@ class FleetProgress {
   void set_file_listener(std::function<void(const std::string&)> listener) { file_listener_ = std::move(listener); }
 
   int changed() const { return changed_; }
+  bool shown_any() const { return shown_ > 0; }
   const std::vector<std::string>& failures() const { return failures_; }
 
  private:
@@ -29,6 +30,7 @@ class FleetProgress {
   std::ostream& out_;
   bool tty_;
   int changed_ = 0;
+  int shown_ = 0;
   std::vector<std::string> failures_;
   std::function<void(const std::string&)> file_listener_;
 };
