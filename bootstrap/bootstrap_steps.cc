@@ -12,6 +12,26 @@ namespace {
 
 constexpr char kAgentPackagePath[] = "/var/cache/dm/dm-agent.deb";
 
+// The unit's last journal lines, for an error that would otherwise say only "exited with 1".
+std::string UnitJournal(RemoteHost& host, const std::string& unit) {
+  absl::StatusOr<SshResult> journal = host.Run({"journalctl", "--no-pager", "-o", "cat", "-n", "8", "-u", unit});
+  if (!journal.ok() || journal->out.empty()) return "";
+  return absl::StrCat("; its journal: ", absl::StripTrailingAsciiWhitespace(journal->out));
+}
+
+// Enables `unit` and starts it now. Starting failed once on a host that had just booted, on a
+// machine under heavy load, with nothing in systemctl's output (CI, nftables): the second
+// attempt is one second later, and an error after it carries the unit's journal.
+absl::Status EnableAndStart(RemoteHost& host, const std::string& unit) {
+  absl::StatusOr<std::string> first = host.Check({"systemctl", "enable", "--now", unit});
+  if (first.ok()) return absl::OkStatus();
+  DM_RETURN_IF_ERROR(host.Check({"sleep", "1"}).status());
+  absl::StatusOr<std::string> second = host.Check({"systemctl", "start", unit});
+  if (second.ok()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("starting ", unit, " failed twice (", first.status().message(), "; ",
+                                         second.status().message(), ")", UnitJournal(host, unit)));
+}
+
 }  // namespace
 
 std::string SshdHardeningConfig() {
@@ -111,7 +131,7 @@ absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& control
   DM_ASSIGN_OR_RETURN(SshResult enabled, host.Run({"systemctl", "is-enabled", "--quiet", "nftables"}));
   DM_ASSIGN_OR_RETURN(SshResult active, host.Run({"systemctl", "is-active", "--quiet", "nftables"}));
   if (!enabled.ok() || !active.ok()) {
-    DM_RETURN_IF_ERROR(host.Check({"systemctl", "enable", "--now", "--quiet", "nftables"}).status());
+    DM_RETURN_IF_ERROR(EnableAndStart(host, "nftables"));
     changed = true;
   }
   return changed;
@@ -150,7 +170,7 @@ absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host, bool restart) {
     return true;
   }
   if (enabled.ok() && active.ok()) return false;
-  DM_RETURN_IF_ERROR(host.Check({"systemctl", "enable", "--now", "--quiet", "dm-agent"}).status());
+  DM_RETURN_IF_ERROR(EnableAndStart(host, "dm-agent"));
   return true;
 }
 

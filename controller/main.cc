@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
                  "HOST:PORT where the embedded PowerDNS answers for fleets' domains, or off")
       ->capture_default_str();
   app.add_option("--backup-dir", options.backup_dir, "Where fleets' database backups go (default: DATA_DIR/backups)");
+  app.add_option("--backup-store", options.backup_store,
+                 "A YAML file (mode 0600) naming the object store for backups and its credentials: "
+                 "type: swift, s3 or directory (see docs/fleets.md)");
   app.add_option("--agent-binary", options.servers.agent_binary,
                  "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();

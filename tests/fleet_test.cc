@@ -3,8 +3,9 @@
 // them together, points the embedded PowerDNS at the load balancer and serves the guestbook;
 // what is written is kept through scaling the app nodes down and up, a rolling deploy, a failed
 // deploy and a rollback; a second up and a plan change nothing. Beside it an all-in-one fleet is
-// split into an appbalancer and a dbserver (rows counted before and after), backed up, destroyed
-// and rebuilt from the backup with every row; maintenance mode; dmctl down removes everything.
+// split into an appbalancer and a dbserver (rows counted before and after), backed up to a real
+// OpenStack Swift, destroyed and rebuilt from the backup with every row; maintenance mode; dmctl
+// down removes everything.
 #include <unistd.h>
 
 #include "absl/strings/match.h"
@@ -12,7 +13,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
+#include "common/temp_dir.h"
 #include "tests/harness/local_servers_fixture.h"
+#include "tests/harness/local_swift.h"
 
 namespace dm::testing {
 namespace {
@@ -20,8 +23,20 @@ namespace {
 class FleetLifecycleTest : public LocalServersTest {
  protected:
   void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    // Backups go to a real OpenStack Swift, as an operator's would.
+    ASSERT_TRUE(LocalSwift::Installed()) << "Debian's swift servers and memcached: run scripts/install-deps";
+    absl::Status swift = swift_.Start();
+    ASSERT_TRUE(swift.ok()) << swift;
+    // Written before the controller (and the test's folder) exists.
+    const std::string store = store_dir_.path() + "/backup-store.yaml";
+    ASSERT_TRUE(WriteFileAtomic(store,
+                                absl::StrCat("type: swift\nauth_url: ", swift_.endpoint(), "/auth/v1.0\nuser: ",
+                                             LocalSwift::kUser, "\nkey: ", LocalSwift::kKey, "\ncontainer: dm-fleets\n"),
+                                0600)
+                    .ok());
     dns_port_ = 26000 + ::getpid() % 2000;
-    SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
+    SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_), "--backup-store", store});
     if (IsSkipped()) return;
     MakeAppRepository();
   }
@@ -31,8 +46,8 @@ class FleetLifecycleTest : public LocalServersTest {
     const std::string app = Path("app");
     ASSERT_TRUE(MakeDirectories(app, 0755).ok());
     ProcessResult made = Sh(absl::StrCat(
-        "cd ", app, " && cp ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py . && git init -q -b main && ",
-        "git -c user.name=t -c user.email=t@t add guestbook.py && ",
+        "cd ", app, " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py ", DM_SOURCE_DIR,
+        "/deploy/examples/app/static . && git init -q -b main && git -c user.name=t -c user.email=t@t add -A && ",
         "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
     ASSERT_TRUE(made.ok()) << made.output;
     commit_ = std::string(absl::StripAsciiWhitespace(made.output));
@@ -66,6 +81,8 @@ class FleetLifecycleTest : public LocalServersTest {
     return nlohmann::json::parse(r.out, nullptr, false);
   }
 
+  LocalSwift swift_;
+  TempDir store_dir_;
   int dns_port_ = 0;
   std::string commit_;
 };
@@ -114,6 +131,13 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   }
   EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"}));
   EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, commit_ + "\n") << "the commit `main` named";
+  // Static files come from the load balancer itself (nginx's cache header; Flask sets none).
+  const std::string css = ReadFile(Path("app/static/guestbook.css")).value_or("?");
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, css);
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 -o /dev/null -D - " + url + "static/guestbook.css").output,
+                                "Cache-Control: max-age=3600"));
+  EXPECT_FALSE(absl::StrContains(Sh("curl -s -m 10 --path-as-is " + url + "static/../guestbook.py").output, "import"))
+      << "only the static folder is served";
 
   // Wiring and least privilege: the database admits the app nodes only, and the load balancer
   // cannot reach it.
@@ -141,11 +165,14 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
 
   // A rolling deploy of a new commit, a failing one that changes nothing, and a rollback.
   const std::string v1 = commit_;
-  const std::string v2 = Commit("sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py", "v2");
+  const std::string v2 = Commit("sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py && "
+                                "echo '/* v2 */' >> static/guestbook.css", "v2");
   CommandResult deploy = Dmctl({"deploy", "shop"}, "", absl::Minutes(5));
   ASSERT_EQ(deploy.exit_code, 0) << deploy.out << deploy.err;
   EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v2 + "\n");
   EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 " + url).output, "Guestbook v2"));
+  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, "/* v2 */"))
+      << "the load balancer's static files follow the deploy";
   Commit("echo 'this is not python' >> guestbook.py", "v3, broken");
   CommandResult broken = Dmctl({"deploy", "shop", "--rev", "main"}, "", absl::Minutes(5));
   EXPECT_EQ(broken.exit_code, 1) << broken.out;
@@ -208,6 +235,7 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   nlohmann::json backups = nlohmann::json::parse(listed.out, nullptr, false);
   ASSERT_EQ(backups.size(), 1u) << listed.out;
   EXPECT_EQ(backups[0]["rows"], "entries=3");
+  EXPECT_FALSE(PathExists(Path("ctl/backups"))) << "backups go to Swift, none to the controller's disk";
   ASSERT_EQ(Dmctl({"down", "solo", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
   EXPECT_EQ(Dig("www.solo.test"), "");
   CommandResult rebuilt = Dmctl({"up", allinone, "--restore", "latest"}, "", absl::Minutes(10));

@@ -134,6 +134,13 @@ absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, 
   DM_RETURN_IF_ERROR(s_.store->SaveFleet(fleet.record));
   Audit(request.rollback() ? "fleet.rollback" : "fleet.deploy", fleet.file.name,
         absl::StrCat(Short(old), " -> ", Short(target)));
+  // Every app node runs the new commit: the balancers' static files follow (until now, what
+  // they lacked came from the app nodes).
+  context.app_commit = target;
+  if (absl::Status statics = rewire(); !statics.ok()) {
+    return absl::AbortedError(absl::StrCat(Short(target), " serves, but the load balancers' static files stay at ",
+                                           Short(old), ": ", statics.message(), " (dmctl up retries)"));
+  }
   emit(FleetEventOf("", "deploy", "changed", absl::StrCat(Short(target), " serves on ", apps.size(), " app nodes")));
   return absl::OkStatus();
 }

@@ -13,6 +13,8 @@ namespace {
 // The ports the shipped cookbooks serve on (their attributes' defaults).
 constexpr int kAppPort = 8000;
 constexpr int kCachePort = 11211;
+// Where a load balancer checks out the app for its static files (the nginx cookbook's default).
+constexpr char kStaticCheckout[] = "/srv/static/checkout";
 
 // Sets "a.b.c" to `value`, making the maps on the way.
 void Set(nlohmann::json& attributes, const std::string& dotted_key, nlohmann::json value) {
@@ -133,6 +135,14 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
     Set(a, "nginx.maintenance", context.maintenance);
+    // The app's static files from the same commit as the app beside it (a combined host), or
+    // as the fleet's: during a rolling deploy a balancer moves once every app node has.
+    if (!context.app_repository.empty()) {
+      auto own = context.host_commits.find(host.name);
+      Set(a, "nginx.static_repository", context.app_repository);
+      Set(a, "nginx.static_revision", own != context.host_commits.end() ? own->second : context.app_commit);
+      Set(a, "nginx.static_root", absl::StrCat(kStaticCheckout, "/", fleet.app.path));
+    }
   }
   // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);
   // everything else serves only the hosts of this fleet that use it.

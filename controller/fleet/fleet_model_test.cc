@@ -195,6 +195,15 @@ TEST_F(FleetLayoutTest, ARollingDeployDrainsOneNodeAndGivesItItsOwnCommit) {
   EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"], (nlohmann::json{"10.0.0.5:8000"}));
   EXPECT_EQ(For("shop-appnode-1")["guestbook"]["revision"], std::string(40, 'b'));
   EXPECT_EQ(For("shop-appnode-2")["guestbook"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["static_revision"], std::string(40, 'a'))
+      << "static files move when every app node has";
+}
+
+TEST_F(FleetLayoutTest, TheLoadBalancerServesTheAppsStaticFilesFromItsCommit) {
+  nlohmann::json nginx = For("shop-loadbalancer-1")["nginx"];
+  EXPECT_EQ(nginx["static_repository"], context_.app_repository);
+  EXPECT_EQ(nginx["static_revision"], std::string(40, 'a'));
+  EXPECT_EQ(nginx["static_root"], "/srv/static/checkout/src") << "the app's folder in the repository";
 }
 
 TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {

@@ -12,6 +12,8 @@
 #include "common/files.h"
 #include "common/host_port.h"
 #include "common/status_macros.h"
+#include "controller/providers/storage/backup_store_config.h"
+#include "controller/providers/storage/local_directory_store.h"
 #include "controller/store/sqlite_store.h"
 #include "spdlog/spdlog.h"
 
@@ -49,7 +51,19 @@ absl::Status ControllerServer::StartFleetServices() {
     DM_RETURN_IF_ERROR(apps_->Serve(local));
   }
   // Backups off the fleets' servers: in a directory of this machine unless told otherwise.
-  backups_ = std::make_unique<LocalDirectoryStore>(options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
+  if (!options_.backup_store.empty()) {
+    if (!options_.backup_dir.empty()) {
+      return absl::InvalidArgumentError("--backup-dir and --backup-store: choose one (a store file can say type: directory)");
+    }
+    absl::StatusOr<std::unique_ptr<ObjectStore>> store = OpenBackupStore(options_.backup_store, http_.get());
+    if (!store.ok()) {
+      return absl::Status(store.status().code(), absl::StrCat("--backup-store: ", store.status().message()));
+    }
+    backups_ = std::move(*store);
+  } else {
+    backups_ = std::make_unique<LocalDirectoryStore>(options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
+  }
+  spdlog::info("backups go to {}", backups_->name());
   FleetServices services;
   services.store = store_.get();
   services.servers = servers_.get();

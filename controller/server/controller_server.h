@@ -22,7 +22,7 @@
 #include "controller/fleet/app_mirror.h"
 #include "controller/fleet/fleet_reconciler.h"
 #include "controller/providers/dns/embedded_powerdns.h"
-#include "controller/providers/storage/local_directory_store.h"
+#include "controller/providers/storage/object_store.h"
 #include "controller/servers/server_manager.h"
 #include "controller/server/agent_stream_handler.h"
 #include "controller/server/enrollment_handler.h"
@@ -41,8 +41,10 @@ struct ControllerOptions {
   ServerManagerOptions servers;
   // Where the embedded PowerDNS answers fleets' names (HOST:PORT), or "off".
   std::string dns_listen = "127.0.0.1:5300";
-  // Where fleets' database backups go ("": DATA_DIR/backups).
+  // Where fleets' database backups go ("": DATA_DIR/backups), or a file that names an object
+  // store and its credentials (see providers/storage/backup_store_config.h); not both.
   std::string backup_dir;
+  std::string backup_store;
 };
 
 class ControllerServer {

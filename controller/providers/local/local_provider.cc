@@ -229,8 +229,10 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(WriteFileAtomic(
       p.root + "/etc/apt/apt.conf.d/01proxy",
       absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort, "\";\n",
-                   // A mirror that fails a request now and then must not fail a converge.
-                   "Acquire::Retries \"5\";\n"),
+                   // A mirror that fails a request now and then must not fail a converge. A
+                   // request that stalls (seen: the proxy fetching a file for several servers at
+                   // once left one waiting) is retried after 30 s without a byte, not apt's 120.
+                   "Acquire::Retries \"5\";\n", "Acquire::http::Timeout \"30\";\n"),
       0644));
   const std::string host_key = p.root + "/etc/ssh/ssh_host_ed25519_key";
   DM_RETURN_IF_ERROR(RunChecked({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + spec.name, "-f", host_key}).status());

@@ -79,7 +79,8 @@ def index():
     count = visits()
     items = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(m)}</li>" for n, m in rows)
     return (
-        "<!doctype html><title>Guestbook</title><h1>Guestbook</h1>"
+        "<!doctype html><title>Guestbook</title>"
+        "<link rel=stylesheet href=/static/guestbook.css><h1>Guestbook</h1>"
         f"<p>{total} entries; served by {html.escape(socket.gethostname())}"
         + (f"; visit {count}" if count is not None else "")
         + "</p><form method=post action=/sign><input name=name placeholder=name>"

@@ -1,0 +1,92 @@
+#include "controller/providers/storage/backup_store_config.h"
+
+#include <sys/stat.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "agent/cookbook/field_reader.h"
+#include "agent/cookbook/validation_errors.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "common/yaml/yaml_tree.h"
+#include "controller/providers/storage/local_directory_store.h"
+#include "controller/providers/storage/s3_store.h"
+#include "controller/providers/storage/swift_store.h"
+
+namespace dm {
+namespace {
+
+using cookbook::FieldReader;
+using cookbook::ValidationErrors;
+
+bool IsHttpUrl(const std::string& url) {
+  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+}
+
+// Container and bucket names: what both APIs accept in a path without surprises.
+bool IsStoreName(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  for (char c : name) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text, const std::string& path,
+                                                              HttpClient* http) {
+  DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
+  ValidationErrors errors;
+  if (!root.IsMap()) {
+    errors.Add(root.mark(), "backup store: a map with type: (swift, s3 or directory) and its settings");
+    return errors.ToStatus();
+  }
+  FieldReader fields(root, "backup store", cookbook::Attributes::object(), &errors);
+  const std::string type = fields.Choice("type", {"swift", "s3", "directory"}, "");
+  std::unique_ptr<ObjectStore> store;
+  if (type == "swift") {
+    SwiftOptions o;
+    o.auth_url = fields.RequiredString("auth_url");
+    o.user = fields.RequiredString("user");
+    o.key = fields.RequiredString("key");
+    o.container = fields.String("container").value_or("dm-backups");
+    if (!o.auth_url.empty() && !IsHttpUrl(o.auth_url)) fields.Error("auth_url", "must be an http:// or https:// URL");
+    if (!IsStoreName(o.container)) fields.Error("container", "3 to 63 of a-z, 0-9, '-' and '.'");
+    store = std::make_unique<SwiftObjectStore>(http, std::move(o));
+  } else if (type == "s3") {
+    S3Options o;
+    o.endpoint = fields.RequiredString("endpoint");
+    o.region = fields.String("region").value_or("us-east-1");
+    o.bucket = fields.RequiredString("bucket");
+    o.access_key = fields.RequiredString("access_key");
+    o.secret_key = fields.RequiredString("secret_key");
+    o.virtual_hosted = fields.Choice("addressing", {"path", "virtual"}, "path") == "virtual";
+    if (!o.endpoint.empty() && !IsHttpUrl(o.endpoint)) fields.Error("endpoint", "must be an http:// or https:// URL");
+    if (!o.bucket.empty() && !IsStoreName(o.bucket)) fields.Error("bucket", "3 to 63 of a-z, 0-9, '-' and '.'");
+    store = std::make_unique<S3ObjectStore>(http, std::move(o));
+  } else if (type == "directory") {
+    std::string dir = fields.RequiredString("path");
+    if (!dir.empty() && dir.front() != '/') fields.Error("path", "must be an absolute path");
+    store = std::make_unique<LocalDirectoryStore>(dir);
+  } else if (!fields.Raw("type")) {
+    fields.Error("", "type: is required (swift, s3 or directory)");
+  }
+  fields.RejectUnknown();
+  if (!errors.empty()) return errors.ToStatus();
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path, HttpClient* http) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (st.st_mode & 077) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": holds the store's credentials, but group or others may read it (chmod 600 ", path, ")"));
+  }
+  DM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseBackupStore(text, path, http);
+}
+
+}  // namespace dm

@@ -1,0 +1,43 @@
+// Where fleets' backups go: `dm-controller --backup-store FILE` names a YAML file that chooses
+// the object store and holds its credentials, so that no secret is ever on a command line:
+//
+//   type: swift                           # OpenStack Swift, v1 authentication
+//   auth_url: https://swift.example.com/auth/v1.0
+//   user: account:backup
+//   key: ...
+//   container: dm-backups
+//
+//   type: s3                              # Amazon S3 and S3-compatible stores
+//   endpoint: https://s3.eu-west-1.amazonaws.com
+//   region: eu-west-1
+//   bucket: dm-backups
+//   access_key: ...
+//   secret_key: ...
+//   addressing: path                      # or virtual (BUCKET.ENDPOINT)
+//
+//   type: directory
+//   path: /var/backups/dm
+//
+// The file must not be readable by group or others (it holds a secret). Every problem is
+// reported at once, with the file, line and field.
+#ifndef DM_CONTROLLER_PROVIDERS_STORAGE_BACKUP_STORE_CONFIG_H_
+#define DM_CONTROLLER_PROVIDERS_STORAGE_BACKUP_STORE_CONFIG_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/http/http_client.h"
+#include "controller/providers/storage/object_store.h"
+
+namespace dm {
+
+// The store that `text` (the content of the file at `path`) describes; `http` must outlive it.
+absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text, const std::string& path,
+                                                              HttpClient* http);
+// Reads the file (refusing one that others can read) and parses it.
+absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path, HttpClient* http);
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_PROVIDERS_STORAGE_BACKUP_STORE_CONFIG_H_
