@@ -145,11 +145,12 @@ absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& 
     DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0755", "/var/cache/dm"}).status());
     DM_RETURN_IF_ERROR(host.EnsureFile(kAgentPackagePath, package.content, "0644", "root:root").status());
     // apt resolves the package's dependencies (through the server's package mirror), from
-    // fresh lists.
+    // fresh lists. The server runs exactly the controller's agent: versions differ by a digest,
+    // not an order, so "older" is allowed (a controller rolled back installs its own again).
     DM_RETURN_IF_ERROR(host.Check({"apt-get", "-q", "update"}).status());
     absl::StatusOr<std::string> apt =
         host.Check({"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y", "-oDPkg::Lock::Timeout=120",
-                    "install", "--no-install-recommends", kAgentPackagePath});
+                    "install", "--no-install-recommends", "--allow-downgrades", kAgentPackagePath});
     if (!apt.ok()) return apt.status();
     changed = true;
   }

@@ -2,7 +2,8 @@
 // nothing builds a load balancer, two app nodes and a database server from a fleet file, wires
 // them together, points the embedded PowerDNS at the load balancer and serves the guestbook;
 // what is written is kept through scaling the app nodes down and up, a rolling deploy, a failed
-// deploy and a rollback; a second up and a plan change nothing. Beside it an all-in-one fleet is
+// deploy and a rollback; a second up and a plan change nothing; a controller with a newer agent
+// upgrades every server's agent on the next up. Beside it an all-in-one fleet is
 // split into an appbalancer and a dbserver (rows counted before and after), backed up to a real
 // OpenStack Swift, destroyed and rebuilt from the backup with every row; maintenance mode; dmctl
 // down removes everything.
@@ -201,6 +202,33 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   EXPECT_TRUE(absl::StrContains(again.out, "nothing changed")) << again.out;
   CommandResult replan = Dmctl({"plan", "shop"});
   EXPECT_TRUE(absl::StrContains(replan.out, "plan: nothing to do")) << replan.out;
+
+  // A controller with a newer dm-agent (here: the same program with bytes appended, so another
+  // package): the plan says so, and up upgrades every server's agent and changes nothing else.
+  auto installed_agent = [&](const std::string& server) {
+    return Dmctl({"exec", server, "--", "dpkg-query", "-W", "-f=${Version}", "dm-agent"}).out;
+  };
+  const std::string old_agent = installed_agent("shop-appnode-1");
+  const std::string newer_agent = Path("dm-agent-newer");
+  ASSERT_TRUE(Sh(absl::StrCat("cp ", BinaryPath("dm-agent"), " ", newer_agent, " && echo newer >> ", newer_agent)).ok());
+  RestartController({"--agent-binary", newer_agent});
+  for (const char* name : {"shop-dbserver-1", "shop-appnode-1", "shop-appnode-2", "shop-loadbalancer-1"}) {
+    ASSERT_TRUE(WaitForAgentState(name, "connected", absl::Seconds(30))) << name << " did not come back";
+  }
+  CommandResult upgrade_plan = Dmctl({"plan", "shop"});
+  EXPECT_TRUE(absl::StrContains(upgrade_plan.out, "upgrade its agent")) << upgrade_plan.out;
+  CommandResult upgraded = Dmctl({"up", shop}, "", absl::Minutes(5));
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.out << upgraded.err;
+  EXPECT_TRUE(absl::StrContains(upgraded.out, "upgrading its agent")) << upgraded.out;
+  EXPECT_FALSE(absl::StrContains(upgraded.out, "converge: changed")) << "only the agents change: " << upgraded.out;
+  for (const nlohmann::json& s : Status("shop")) {
+    const std::string name = s["name"];
+    EXPECT_EQ(s["agent"], "connected") << name;
+    std::string now = installed_agent(name);
+    EXPECT_NE(now, old_agent) << name << " still runs the old agent";
+    EXPECT_TRUE(absl::StartsWith(now, old_agent.substr(0, old_agent.find('+')))) << now;
+  }
+  EXPECT_TRUE(absl::StrContains(Dmctl({"plan", "shop"}).out, "plan: nothing to do"));
 
   // The seed's starting point beside it: everything on one host, its own DNS zone.
   const std::string allinone = WriteFleet("solo", "  dbappbalancer: 1\n", v1);

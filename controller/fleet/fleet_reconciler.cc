@@ -32,6 +32,13 @@ void FleetReconciler::Audit(const std::string& kind, const std::string& subject,
   if (!status.ok()) spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
 }
 
+std::string FleetReconciler::AgentUpgrade(const dm::v1::Server& server) {
+  absl::StatusOr<const AgentPackage*> package = s_.servers->Package();
+  if (!package.ok() || server.bootstrap() != "done" || server.agent_package() == (*package)->version) return "";
+  return absl::StrCat(server.agent_package().empty() ? "an older agent" : server.agent_package(), " -> ",
+                      (*package)->version);
+}
+
 absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::Load(const dm::v1::FleetRequest& request) {
   if (!s_.converger->has_cookbooks()) {
     return absl::FailedPreconditionError(
@@ -210,6 +217,8 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
     }
     if (it->second.bootstrap() != "done" || it->second.agent() != dm::v1::CONNECTED) {
       emit(FleetEventOf(host.name, "bootstrap", "planned", "harden it and install its agent"));
+    } else if (std::string upgrade = AgentUpgrade(it->second); !upgrade.empty()) {
+      emit(FleetEventOf(host.name, "bootstrap", "planned", absl::StrCat("upgrade its agent: ", upgrade)));
     }
     targets.push_back({host.name, host.role, HostAttributes(fleet.file, inventory.hosts, host, context).dump()});
   }

@@ -101,6 +101,9 @@ class FleetReconciler {
   // True once `name`'s agent is connected (at once if it is); false after `timeout` or if
   // there is no such agent.
   bool WaitForAgent(const std::string& name, absl::Duration timeout);
+  // "OLD -> NEW" when `server` was bootstrapped with another dm-agent package than the one this
+  // controller installs (bootstrap again upgrades it), else "".
+  std::string AgentUpgrade(const dm::v1::Server& server);
   // The attributes of every host, by name, for converging them now.
   absl::StatusOr<FleetContext> Context(const Loaded& fleet, const std::string& commit);
   // True when the file asks for another revision or repository than the one applied last.

@@ -106,14 +106,24 @@ absl::Status FleetReconciler::BootMissing(const Loaded& fleet, Inventory& invent
 
 absl::Status FleetReconciler::BootstrapPending(Inventory& inventory, const FleetEventFn& emit) {
   std::vector<std::string> pending;
+  std::map<std::string, std::string> upgrades;
   for (const FleetHost& host : inventory.hosts) {
     const dm::v1::Server& server = inventory.servers.at(host.name);
     // A bootstrapped server's agent may be reconnecting after a blip: give it a moment first.
-    if (server.bootstrap() != "done" || !WaitForAgent(host.name, absl::Seconds(10))) pending.push_back(host.name);
+    if (server.bootstrap() != "done" || !WaitForAgent(host.name, absl::Seconds(10))) {
+      pending.push_back(host.name);
+    } else if (std::string upgrade = AgentUpgrade(server); !upgrade.empty()) {
+      // This controller installs a newer agent: bootstrap again installs and restarts it.
+      pending.push_back(host.name);
+      upgrades[host.name] = upgrade;
+    }
   }
   return ForEachInParallel(pending.size(), [&](size_t i) -> absl::Status {
     const std::string& name = pending[i];
-    emit(FleetEventOf(name, "bootstrap", "running", "logging in over SSH"));
+    auto upgrade = upgrades.find(name);
+    emit(FleetEventOf(name, "bootstrap", "running",
+                      upgrade == upgrades.end() ? "logging in over SSH"
+                                                : absl::StrCat("upgrading its agent: ", upgrade->second)));
     absl::StatusOr<BootstrapReport> report = s_.servers->Bootstrap(
         name, [&](const std::string& step, const std::string& status, const std::string& detail) {
           if (status == "running") return;

@@ -70,6 +70,7 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record, const absl::S
   s.set_created_unix_ms(absl::ToUnixMillis(record.created));
   s.set_bootstrap(record.bootstrap);
   s.set_bootstrap_message(record.bootstrap_message);
+  s.set_agent_package(record.agent_package);
   if (info.ok()) {
     s.set_state(info->state);
     s.set_address(info->address);
@@ -180,6 +181,7 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   absl::StatusOr<BootstrapReport> result = dm::Bootstrap({name, info.address, info.ssh_host_key}, env, report);
   record.bootstrap = result.ok() ? "done" : "failed";
   record.bootstrap_message = result.ok() ? "" : std::string(result.status().message());
+  if (result.ok()) record.agent_package = package->version;
   absl::Status saved = store_->SaveServer(record);
   if (!saved.ok()) spdlog::error("could not save server {}: {}", name, std::string(saved.message()));
   return result;

@@ -54,6 +54,8 @@ class ServerManager {
   // Destroys the server, and removes its agent (its certificate is revoked).
   absl::Status Destroy(const std::string& name);
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& name, const StepReport& report);
+  // The dm-agent package bootstrap installs (built once from --agent-binary).
+  absl::StatusOr<const AgentPackage*> Package();
 
  private:
   absl::StatusOr<CloudProvider*> Provider(const std::string& name);
@@ -61,7 +63,6 @@ class ServerManager {
   // and its agent.
   dm::v1::Server Describe(const ServerRecord& record, const absl::StatusOr<ServerInfo>& info);
   dm::v1::Server Describe(const ServerRecord& record);
-  absl::StatusOr<const AgentPackage*> Package();
 
   ServerManagerOptions options_;
   Store* const store_;

@@ -86,6 +86,9 @@ struct ServerRecord {
   std::string bootstrap_message;  // the failed step and why
   absl::Time created;
   std::string fleet;      // the fleet it belongs to ("" for a server booted by hand)
+  // The dm-agent package version bootstrap installed: a controller with a newer agent
+  // bootstraps the server again, which upgrades it ("" for servers from before this was kept).
+  std::string agent_package;
 };
 
 // A fleet as last applied by dmctl up (FleetFile is its parsed form).

@@ -99,6 +99,9 @@ CREATE TABLE fleets (
     R"sql(
 ALTER TABLE fleets ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
 )sql",
+    R"sql(
+ALTER TABLE servers ADD COLUMN agent_package TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -418,17 +421,19 @@ absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Statement upsert,
                       db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
-                                   "bootstrap_message, created_ms, fleet) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                   "bootstrap_message, created_ms, fleet, agent_package) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, s.name).Bind(2, s.provider).Bind(3, s.role).Bind(4, s.bootstrap).Bind(5, s.bootstrap_message);
-  upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet);
+  upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet).Bind(8, s.agent_package);
   return upsert.Run();
 }
 
 namespace {
-constexpr char kServerColumns[] = "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet";
+constexpr char kServerColumns[] =
+    "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet, agent_package";
 ServerRecord ReadServer(const Statement& row) {
   return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3), row.ColumnText(4),
-                      FromMs(row.ColumnInt(5)), row.ColumnText(6)};
+                      FromMs(row.ColumnInt(5)), row.ColumnText(6), row.ColumnText(7)};
 }
 }  // namespace
 

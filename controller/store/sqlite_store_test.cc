@@ -230,7 +230,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
 }
 
 TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
-  ServerRecord web{"web-1", "local", "appnode", "", "", kT0, "shop"};
+  ServerRecord web{"web-1", "local", "appnode", "", "", kT0, "shop", "0.1.0+1a2b3c4d5e6f"};
   ASSERT_TRUE(store_->SaveServer(web).ok());
   ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0}).ok());
   web.bootstrap = "failed";
@@ -243,6 +243,7 @@ TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
   EXPECT_EQ(got->bootstrap_message, "step sshd: auth refused");
   EXPECT_EQ(got->created, kT0);
   EXPECT_EQ(got->fleet, "shop");
+  EXPECT_EQ(got->agent_package, "0.1.0+1a2b3c4d5e6f") << "what bootstrap installed, to upgrade it later";
   auto all = store_->ListServers();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "db-1");

@@ -24,6 +24,14 @@ void LocalServersTest::SetUpWith(const std::vector<std::string>& extra_args) {
   std::vector<std::string> args = {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
                                    std::string(DM_SOURCE_DIR) + "/deploy"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  controller_args_ = args;
+  StartController("ctl", args);
+}
+
+void LocalServersTest::RestartController(const std::vector<std::string>& more_args) {
+  StopController();
+  std::vector<std::string> args = controller_args_;
+  args.insert(args.end(), more_args.begin(), more_args.end());
   StartController("ctl", args);
 }
 

@@ -19,6 +19,9 @@ class LocalServersTest : public FleetTest {
   void SetUp() override { SetUpWith({}); }
   void SetUpWith(const std::vector<std::string>& extra_args);
   void TearDown() override;
+  // Stops the controller and starts it again with the same arguments plus `more_args`; the
+  // servers keep running.
+  void RestartController(const std::vector<std::string>& more_args = {});
 
   // sh -c COMMAND, with its output; at most `timeout`.
   ProcessResult Sh(const std::string& command, absl::Duration timeout = absl::Seconds(60));
@@ -28,6 +31,9 @@ class LocalServersTest : public FleetTest {
   ProcessResult Ssh(const std::string& user_at_host, const std::vector<std::string>& extra = {});
 
   std::string bridge_, subnet_;
+
+ private:
+  std::vector<std::string> controller_args_;
 };
 
 }  // namespace dm::testing

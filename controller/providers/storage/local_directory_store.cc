@@ -4,29 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "common/status_macros.h"
 
 namespace dm {
-
-bool IsObjectKey(const std::string& key) {
-  if (key.empty() || key.size() > 512) return false;
-  for (absl::string_view part : absl::StrSplit(key, '/')) {
-    if (part.empty() || part.front() == '.') return false;
-    for (char c : part) {
-      if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '.' &&
-          c != '_' && c != '-') {
-        return false;
-      }
-    }
-  }
-  return true;
-}
 
 absl::StatusOr<std::string> LocalDirectoryStore::PathOf(const std::string& key) const {
   if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));

@@ -37,6 +37,13 @@ class ObjectStore {
 // starts with '.' (so that a key cannot leave a directory or name a hidden file).
 bool IsObjectKey(const std::string& key);
 
+// For the stores over HTTP. A key in a URL path: each part percent-encoded, the slashes kept
+// (the APIs' pseudo-folders).
+std::string EncodeObjectKey(const std::string& key);
+// DataLoss when a downloaded `body` does not match the MD5 its ETag carries (Swift and S3 give
+// a single upload's MD5); `store` names the API in the message.
+absl::Status CheckDownload(const std::string& store, const std::string& key, std::string etag, const std::string& body);
+
 }  // namespace dm
 
 #endif  // DM_CONTROLLER_PROVIDERS_STORAGE_OBJECT_STORE_H_

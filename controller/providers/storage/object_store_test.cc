@@ -24,6 +24,15 @@ TEST(LocalDirectoryStoreTest, KeepsTheContract) {
   testing::CheckObjectStoreContract(store);
 }
 
+TEST(CheckDownloadTest, ABodyMustMatchTheMd5ItsEtagCarries) {
+  const std::string md5 = "5d41402abc4b2a76b9719d911017c592";  // MD5("hello")
+  EXPECT_TRUE(CheckDownload("s3", "k", "\"" + md5 + "\"", "hello").ok());
+  EXPECT_TRUE(absl::IsDataLoss(CheckDownload("swift", "k", md5, "hellO")));
+  EXPECT_TRUE(CheckDownload("s3", "k", "\"" + md5.substr(0, 30) + "-2\"", "x").ok()) << "multipart: no MD5 to check";
+  EXPECT_TRUE(CheckDownload("s3", "k", "", "x").ok());
+  EXPECT_EQ(EncodeObjectKey("shop/20261125t1.dump"), "shop/20261125t1.dump");
+}
+
 // "GET Bucket (List Objects)" from AWS's Signature Version 4 examples for S3 (header-based
 // authentication): the same inputs must give the same signature, byte for byte.
 TEST(S3SignatureTest, MatchesAwsPublishedExample) {

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
 
@@ -17,12 +16,6 @@ namespace {
 constexpr char kService[] = "s3";
 
 bool Ok(long status) { return status >= 200 && status < 300; }
-
-std::string EncodeKey(const std::string& key) {
-  std::vector<std::string> parts;
-  for (absl::string_view part : absl::StrSplit(key, '/')) parts.push_back(UrlEncode(std::string(part)));
-  return absl::StrJoin(parts, "/");
-}
 
 // S3 answers in XML; the few values read here are found by their element name. Keys are
 // restricted (IsObjectKey) and the rest are numbers, dates and opaque tokens, so no XML parser
@@ -117,10 +110,10 @@ absl::StatusOr<HttpResponse> S3ObjectStore::Call(const std::string& method, cons
   input.method = method;
   if (options_.virtual_hosted) {
     input.host = absl::StrCat(options_.bucket, ".", endpoint_host);
-    input.path = absl::StrCat("/", EncodeKey(key));
+    input.path = absl::StrCat("/", EncodeObjectKey(key));
   } else {
     input.host = endpoint_host;
-    input.path = absl::StrCat("/", UrlEncode(options_.bucket), key.empty() ? "" : "/", EncodeKey(key));
+    input.path = absl::StrCat("/", UrlEncode(options_.bucket), key.empty() ? "" : "/", EncodeObjectKey(key));
   }
   input.query = std::move(query);
   input.payload_sha256 = Sha256Hex(body);
@@ -183,12 +176,7 @@ absl::StatusOr<std::string> S3ObjectStore::Get(const std::string& key) {
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", key, {}, ""));
   if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
   if (!Ok(r.status)) return S3Error(absl::StrCat("reading ", key), r);
-  // A single-part upload's ETag is its MD5 (a multipart one's has a "-N" suffix and is not).
-  std::string etag = r.Header("etag");
-  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-  if (etag.size() == 32 && etag != Md5Hex(r.body)) {
-    return absl::DataLossError(absl::StrCat("s3: ", key, " arrived damaged (MD5 differs from its ETag)"));
-  }
+  DM_RETURN_IF_ERROR(CheckDownload("s3", key, r.Header("etag"), r.body));
   return std::move(r.body);
 }
 

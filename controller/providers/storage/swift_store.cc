@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
 #include "nlohmann/json.hpp"
@@ -26,18 +25,12 @@ absl::Status SwiftError(const std::string& what, const HttpResponse& r) {
 }
 
 // Keys hold only [a-z0-9._-/] (IsObjectKey); the slashes stay, as Swift's pseudo-folders.
-std::string EncodeKey(const std::string& key) {
-  std::vector<std::string> parts;
-  for (absl::string_view part : absl::StrSplit(key, '/')) parts.push_back(UrlEncode(std::string(part)));
-  return absl::StrJoin(parts, "/");
-}
-
 }  // namespace
 
 std::string SwiftObjectStore::name() const { return absl::StrCat("swift:", options_.auth_url, " ", options_.container); }
 
 std::string SwiftObjectStore::ObjectPath(const std::string& key) const {
-  return absl::StrCat("/", UrlEncode(options_.container), "/", EncodeKey(key));
+  return absl::StrCat("/", UrlEncode(options_.container), "/", EncodeObjectKey(key));
 }
 
 absl::StatusOr<SwiftObjectStore::Session> SwiftObjectStore::CurrentSession(bool renew) {
@@ -106,12 +99,7 @@ absl::StatusOr<std::string> SwiftObjectStore::Get(const std::string& key) {
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(get, ObjectPath(key)));
   if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
   if (!Ok(r.status)) return SwiftError(absl::StrCat("reading ", key), r);
-  // A plain object's ETag is its MD5: what arrived is what was stored.
-  std::string etag = r.Header("etag");
-  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-  if (!etag.empty() && etag != Md5Hex(r.body)) {
-    return absl::DataLossError(absl::StrCat("swift: ", key, " arrived damaged (MD5 differs from its ETag)"));
-  }
+  DM_RETURN_IF_ERROR(CheckDownload("swift", key, r.Header("etag"), r.body));
   return std::move(r.body);
 }
 
