@@ -103,6 +103,13 @@ TEST_F(BackupStoreConfigTest, EveryMistakeIsNamedWithItsPosition) {
   EXPECT_THAT(message, HasSubstr("store.yaml:5:"));
   EXPECT_THAT(message, HasSubstr("regoin"));
 
+  auto braces = Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: '{{not.an.attribute}}'\n");
+  EXPECT_TRUE(braces.ok()) << "a secret is taken as written: " << braces.status();
+  auto listed = Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: [hidden-value]\n");
+  ASSERT_FALSE(listed.ok());
+  EXPECT_THAT(listed.status().message(), HasSubstr("store.yaml:4:"));
+  EXPECT_THAT(listed.status().message(), ::testing::Not(HasSubstr("hidden-value")));
+
   auto unknown = Parse("type: ftp\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_THAT(unknown.status().message(), HasSubstr("store.yaml:1:"));
