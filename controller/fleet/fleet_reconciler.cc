@@ -215,8 +215,11 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
       emit(FleetEventOf(host.name, "bootstrap", "planned", "harden it and install its agent"));
       continue;
     }
-    if (it->second.bootstrap() != "done" || it->second.agent() != dm::v1::CONNECTED) {
+    if (it->second.bootstrap() != "done") {
       emit(FleetEventOf(host.name, "bootstrap", "planned", "harden it and install its agent"));
+    } else if (it->second.agent() != dm::v1::CONNECTED) {
+      emit(FleetEventOf(host.name, "bootstrap", "planned",
+                        "again, unless its agent reconnects first: it is not connected now"));
     } else if (std::string upgrade = AgentUpgrade(it->second); !upgrade.empty()) {
       emit(FleetEventOf(host.name, "bootstrap", "planned", absl::StrCat("upgrade its agent: ", upgrade)));
     }

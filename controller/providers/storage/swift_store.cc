@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
 #include "nlohmann/json.hpp"
@@ -24,7 +23,6 @@ absl::Status SwiftError(const std::string& what, const HttpResponse& r) {
   return absl::UnavailableError(message);
 }
 
-// Keys hold only [a-z0-9._-/] (IsObjectKey); the slashes stay, as Swift's pseudo-folders.
 }  // namespace
 
 std::string SwiftObjectStore::name() const { return absl::StrCat("swift:", options_.auth_url, " ", options_.container); }
