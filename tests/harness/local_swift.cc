@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/free_port.h"
@@ -39,8 +41,12 @@ std::string LocalSwift::endpoint() const { return absl::StrCat("http://127.0.0.1
 absl::Status LocalSwift::Start() {
   root_ = dir_.path();
   DM_RETURN_IF_ERROR(MakeDirectories(root_ + "/srv/d1", 0755));
+  // Five different free ports (the kernel may hand out a just-released one again).
+  std::set<uint16_t> taken;
   for (uint16_t* port : {&proxy_, &account_, &container_, &object_, &memcached_}) {
-    DM_ASSIGN_OR_RETURN(*port, FreeTcpPort("127.0.0.1"));
+    do {
+      DM_ASSIGN_OR_RETURN(*port, FreeTcpPort("127.0.0.1"));
+    } while (!taken.insert(*port).second);
   }
   // Rings: where each account, container and object lives (here: one device each).
   for (const auto& [ring, port] : std::vector<std::pair<std::string, uint16_t>>{
