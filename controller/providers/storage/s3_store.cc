@@ -152,7 +152,10 @@ absl::Status S3ObjectStore::EnsureBucket() {
       return S3Error(absl::StrCat("creating bucket ", options_.bucket), made);
     }
   } else if (!Ok(head.status)) {
-    return S3Error(absl::StrCat("bucket ", options_.bucket), head);
+    // HEAD answers carry no error document: say what a 403 usually means.
+    return S3Error(absl::StrCat("bucket ", options_.bucket,
+                                head.status == 403 ? " (access denied: check access_key, secret_key and region)" : ""),
+                   head);
   }
   absl::MutexLock lock(&mu_);
   bucket_ready_ = true;

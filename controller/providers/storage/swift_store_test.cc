@@ -94,6 +94,7 @@ TEST_F(SwiftStoreTest, S3WithAWrongSecretIsRefused) {
   absl::Status put = store.Put("shop/a.dump", "a");
   EXPECT_TRUE(absl::IsPermissionDenied(put)) << put;
   EXPECT_THAT(put.message(), HasSubstr("HTTP 403"));
+  EXPECT_THAT(put.message(), HasSubstr("check access_key, secret_key"));
   EXPECT_THAT(put.message(), Not(HasSubstr("not-the-secret")));
 }
 
