@@ -38,6 +38,29 @@ bool LocalSwift::Installed() {
 
 std::string LocalSwift::endpoint() const { return absl::StrCat("http://127.0.0.1:", proxy_); }
 
+std::string LocalSwift::keystone_endpoint() const { return absl::StrCat("http://127.0.0.1:", keystone_proxy_); }
+
+absl::Status LocalSwift::StartKeystoneProxy(const std::string& keystone_url, const std::string& admin,
+                                            const std::string& admin_password) {
+  DM_ASSIGN_OR_RETURN(keystone_proxy_, FreeTcpPort("127.0.0.1"));
+  DM_RETURN_IF_ERROR(StartServer(
+      "keystone-proxy", keystone_proxy_,
+      absl::StrCat("[pipeline:main]\npipeline = catch_errors proxy-logging cache authtoken keystoneauth proxy-logging "
+                   "proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n\n",
+                   "[filter:authtoken]\npaste.filter_factory = keystonemiddleware.auth_token:filter_factory\n",
+                   "www_authenticate_uri = ", keystone_url, "\nauth_url = ", keystone_url, "\nauth_type = password\n",
+                   "interface = public\nproject_domain_id = default\nuser_domain_id = default\nproject_name = ", admin, "\nusername = ",
+                   admin, "\npassword = ", admin_password, "\ndelay_auth_decision = true\n\n",
+                   "[filter:keystoneauth]\nuse = egg:swift#keystoneauth\noperator_roles = admin, member\n\n",
+                   "[filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:", memcached_, "\n\n",
+                   "[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n[filter:proxy-logging]\n",
+                   "use = egg:swift#proxy_logging\n")));
+  if (!Answers(keystone_proxy_)) {
+    return absl::DeadlineExceededError(absl::StrCat("the Keystone proxy did not answer; logs in ", root_));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LocalSwift::Start() {
   root_ = dir_.path();
   DM_RETURN_IF_ERROR(MakeDirectories(root_ + "/srv/d1", 0755));
@@ -85,6 +108,8 @@ absl::Status LocalSwift::Start() {
 }
 
 absl::Status LocalSwift::StartServer(const std::string& name, uint16_t port, const std::string& pipeline) {
+  // Both proxies are swift-proxy-server.
+  const std::string server = name == "keystone-proxy" ? "proxy" : name;
   // The servers drop to `user`: the test's own.
   const passwd* me = ::getpwuid(::geteuid());
   std::string conf = absl::StrCat("[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ", port, "\ndevices = ", root_,
@@ -93,7 +118,7 @@ absl::Status LocalSwift::StartServer(const std::string& name, uint16_t port, con
   std::string path = absl::StrCat(root_, "/", name, "-server.conf");
   DM_RETURN_IF_ERROR(WriteFileAtomic(path, conf, 0644));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> child,
-                      ChildProcess::Start({absl::StrCat("swift-", name, "-server"), path}, root_ + "/" + name + ".log"));
+                      ChildProcess::Start({absl::StrCat("swift-", server, "-server"), path}, root_ + "/" + name + ".log"));
   children_.push_back(std::move(child));
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/validation_errors.h"
@@ -67,7 +68,17 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
     o.user = fields.RequiredString("user");
     o.key = Secret(fields, "key");
     o.container = fields.String("container").value_or("dm-backups");
+    // Keystone's URLs end in /v3; anything else is a v1 endpoint unless the file says.
+    const std::string inferred = absl::EndsWith(absl::StripSuffix(o.auth_url, "/"), "/v3") ? "3" : "1";
+    o.auth_version = fields.Choice("auth_version", {"1", "3"}, inferred) == "3" ? 3 : 1;
+    o.project = fields.String("project").value_or("");
+    o.domain = fields.String("domain").value_or("Default");
+    o.region = fields.String("region").value_or("");
     if (!o.auth_url.empty() && !IsHttpUrl(o.auth_url)) fields.Error("auth_url", "must be an http:// or https:// URL");
+    if (o.auth_version == 3 && o.project.empty()) fields.Error("", "Keystone (v3) needs project: (the user's project)");
+    if (o.auth_version == 1 && fields.Raw("project")) {
+      fields.Error("project", "only for Keystone (auth_version: 3 or an auth_url ending in /v3)");
+    }
     if (!IsStoreName(o.container)) fields.Error("container", "3 to 63 of a-z, 0-9, '-' and '.'");
     store = std::make_unique<SwiftObjectStore>(http, std::move(o));
   } else if (type == "s3") {

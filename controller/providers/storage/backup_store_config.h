@@ -1,11 +1,19 @@
 // Where fleets' backups go: `dm-controller --backup-store FILE` names a YAML file that chooses
 // the object store and holds its credentials, so that no secret is ever on a command line:
 //
-//   type: swift                           # OpenStack Swift, v1 authentication
+//   type: swift                           # OpenStack Swift with Keystone v3 (an auth_url in /v3)
+//   auth_url: https://keystone.example.com:5000/v3
+//   user: backup
+//   key: ...                              # the user's password
+//   project: shop
+//   domain: Default                       # the user's and the project's
+//   region: RegionOne                     # optional: where the catalog's endpoint is
+//   container: dm-backups
+//
+//   type: swift                           # v1 authentication (TempAuth, SwAuth)
 //   auth_url: https://swift.example.com/auth/v1.0
 //   user: account:backup
 //   key: ...
-//   container: dm-backups
 //
 //   type: s3                              # Amazon S3 and S3-compatible stores
 //   endpoint: https://s3.eu-west-1.amazonaws.com

@@ -87,6 +87,9 @@ TEST_F(BackupStoreConfigTest, EachTypeOpensItsStore) {
                   "access_key: AK\nsecret_key: SK\naddressing: virtual\n");
   ASSERT_TRUE(s3.ok()) << s3.status();
   EXPECT_EQ((*s3)->name(), "s3:https://s3.eu-west-1.amazonaws.com shop-backups");
+  auto keystone = Parse("type: swift\nauth_url: https://keystone.example.com:5000/v3\nuser: backup\nkey: k\n"
+                        "project: shop\nregion: RegionOne\n");
+  ASSERT_TRUE(keystone.ok()) << keystone.status();
   auto directory = Parse("type: directory\npath: /var/backups/dm\n");
   ASSERT_TRUE(directory.ok()) << directory.status();
   EXPECT_EQ((*directory)->name(), "local:/var/backups/dm");
@@ -109,6 +112,12 @@ TEST_F(BackupStoreConfigTest, EveryMistakeIsNamedWithItsPosition) {
   ASSERT_FALSE(listed.ok());
   EXPECT_THAT(listed.status().message(), HasSubstr("store.yaml:4:"));
   EXPECT_THAT(listed.status().message(), ::testing::Not(HasSubstr("hidden-value")));
+
+  auto no_project = Parse("type: swift\nauth_url: https://keystone.example.com:5000/v3/\nuser: u\nkey: k\n");
+  ASSERT_FALSE(no_project.ok()) << "an auth_url in /v3 is Keystone, which needs a project";
+  EXPECT_THAT(no_project.status().message(), HasSubstr("needs project:"));
+  EXPECT_FALSE(Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: k\nproject: p\n").ok())
+      << "v1 has no projects";
 
   auto unknown = Parse("type: ftp\n");
   ASSERT_FALSE(unknown.ok());

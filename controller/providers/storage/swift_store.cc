@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
+#include "controller/providers/storage/keystone_auth.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -34,6 +35,14 @@ std::string SwiftObjectStore::ObjectPath(const std::string& key) const {
 absl::StatusOr<SwiftObjectStore::Session> SwiftObjectStore::CurrentSession(bool renew) {
   absl::MutexLock lock(&mu_);
   if (!renew && !session_.token.empty()) return session_;
+  if (options_.auth_version == 3) {
+    DM_ASSIGN_OR_RETURN(KeystoneToken keystone,
+                        KeystoneAuthenticate(http_, {options_.auth_url, options_.user, options_.key, options_.project,
+                                                     options_.domain, options_.region},
+                                             "object-store"));
+    session_ = {keystone.endpoint, keystone.token};
+    return session_;
+  }
   HttpRequest auth;
   auth.url = options_.auth_url;
   auth.headers = {{"X-Auth-User", options_.user}, {"X-Auth-Key", options_.key}};

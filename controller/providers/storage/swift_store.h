@@ -1,7 +1,7 @@
 // ObjectStore in an OpenStack Swift container, over Swift's object storage API (v1): the
-// account's storage URL and a token from the v1 authentication endpoint (TempAuth, SwAuth and
-// most Swift services: GET AUTH_URL with X-Auth-User/X-Auth-Key), one object per key in one
-// container (created on the first write). Uploads carry their MD5 as ETag, so Swift refuses a
+// account's storage URL and a token from Keystone v3 (OpenStack clouds: keystone_auth.h) or from
+// the v1 authentication endpoint (TempAuth, SwAuth: GET AUTH_URL with X-Auth-User/X-Auth-Key),
+// one object per key in one container (created on the first write). Uploads carry their MD5 as ETag, so Swift refuses a
 // body that arrived damaged; listings page with `marker`; an expired token is renewed once.
 #ifndef DM_CONTROLLER_PROVIDERS_STORAGE_SWIFT_STORE_H_
 #define DM_CONTROLLER_PROVIDERS_STORAGE_SWIFT_STORE_H_
@@ -15,11 +15,16 @@
 namespace dm {
 
 struct SwiftOptions {
-  std::string auth_url;   // http(s)://HOST[:PORT]/auth/v1.0
-  std::string user;       // ACCOUNT:USER
-  std::string key;        // secret: never logged
+  std::string auth_url;   // v1: http(s)://HOST[:PORT]/auth/v1.0; v3: Keystone's, .../v3
+  std::string user;       // v1: ACCOUNT:USER; v3: the user's name
+  std::string key;        // the key or password: never logged
   std::string container;  // created when missing
   int list_page = 1000;   // objects per listing request (Swift allows up to 10000)
+  int auth_version = 1;   // 1 or 3 (Keystone)
+  // Keystone only: the project, the user's and project's domain, the catalog's region.
+  std::string project;
+  std::string domain = "Default";
+  std::string region;
 };
 
 class SwiftObjectStore : public ObjectStore {

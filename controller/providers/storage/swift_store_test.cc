@@ -1,5 +1,6 @@
 // The Swift and S3 object stores against a real OpenStack Swift (tests/harness/local_swift.h:
-// Debian's servers on loopback): the store contract through both APIs, a token that expires, and
+// Debian's servers on loopback): the store contract through both APIs and with Keystone v3
+// authentication (a real Keystone, tests/harness/local_keystone.h), a token that expires, and
 // wrong credentials refused without being echoed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "controller/providers/storage/s3_store.h"
 #include "controller/providers/storage/swift_store.h"
 #include "controller/providers/storage/testing/object_store_contract.h"
+#include "tests/harness/local_keystone.h"
 #include "tests/harness/local_swift.h"
 
 namespace dm {
@@ -16,6 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::LocalKeystone;
 using testing::LocalSwift;
 
 // One cluster for all the tests of a process (it takes seconds to start); each test uses a
@@ -96,6 +99,73 @@ TEST_F(SwiftStoreTest, S3WithAWrongSecretIsRefused) {
   EXPECT_THAT(put.message(), HasSubstr("HTTP 403"));
   EXPECT_THAT(put.message(), HasSubstr("check access_key, secret_key"));
   EXPECT_THAT(put.message(), Not(HasSubstr("not-the-secret")));
+}
+
+// Swift as OpenStack clouds run it: tokens from Keystone v3, the storage URL from its catalog.
+class KeystoneSwiftStoreTest : public SwiftStoreTest {
+ protected:
+  static constexpr char kProject[] = "shop";
+  static constexpr char kUser[] = "backup";
+  static constexpr char kPassword[] = "backup-password";
+
+  static void SetUpTestSuite() {
+    SwiftStoreTest::SetUpTestSuite();
+    if (swift_ == nullptr || !started_.ok() || !LocalKeystone::Installed()) return;
+    keystone_ = new LocalKeystone;
+    keystone_started_ = keystone_->Start();
+    if (keystone_started_.ok()) {
+      keystone_started_ = swift_->StartKeystoneProxy(keystone_->url(), LocalKeystone::kAdmin,
+                                                     LocalKeystone::kAdminPassword);
+    }
+    if (keystone_started_.ok()) {
+      keystone_started_ = keystone_->AddObjectStore(swift_->keystone_endpoint() + "/v1/AUTH_$(project_id)s");
+    }
+    if (keystone_started_.ok()) keystone_started_ = keystone_->AddProjectUser(kProject, kUser, kPassword);
+  }
+  static void TearDownTestSuite() {
+    delete keystone_;
+    keystone_ = nullptr;
+    SwiftStoreTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    SwiftStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    if (keystone_ == nullptr) GTEST_SKIP() << "Debian's keystone and keystonemiddleware are not installed";
+    ASSERT_TRUE(keystone_started_.ok()) << keystone_started_;
+  }
+
+  SwiftOptions Keystone(const std::string& password = kPassword, const std::string& region = "RegionOne") {
+    SwiftOptions o{keystone_->url(), kUser, password, Own(), 2};
+    o.auth_version = 3;
+    o.project = kProject;
+    o.region = region;
+    return o;
+  }
+
+  static LocalKeystone* keystone_;
+  static absl::Status keystone_started_;
+};
+
+LocalKeystone* KeystoneSwiftStoreTest::keystone_ = nullptr;
+absl::Status KeystoneSwiftStoreTest::keystone_started_;
+
+TEST_F(KeystoneSwiftStoreTest, KeystoneV3KeepsTheContract) {
+  SwiftObjectStore store(http_.get(), Keystone());
+  testing::CheckObjectStoreContract(store);
+}
+
+// One test for both mistakes: each test process starts its own Keystone and Swift.
+TEST_F(KeystoneSwiftStoreTest, AWrongPasswordOrRegionIsNamedAndThePasswordNotEchoed) {
+  SwiftObjectStore wrong(http_.get(), Keystone("not-the-password"));
+  absl::Status put = wrong.Put("shop/a.dump", "a");
+  EXPECT_TRUE(absl::IsPermissionDenied(put)) << put;
+  EXPECT_THAT(put.message(), HasSubstr("backup in project shop"));
+  EXPECT_THAT(put.message(), Not(HasSubstr("not-the-password")));
+
+  SwiftObjectStore elsewhere(http_.get(), Keystone(kPassword, "Elsewhere"));
+  put = elsewhere.Put("shop/a.dump", "a");
+  EXPECT_TRUE(absl::IsNotFound(put)) << put;
+  EXPECT_THAT(put.message(), HasSubstr("no public object-store endpoint in region Elsewhere"));
 }
 
 }  // namespace
