@@ -23,6 +23,11 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
                                                  const RemoteOutputFn& on_output,
                                                  const std::function<bool()>& cancelled) {
   if (command.argv_size() == 0 || command.argv(0).empty()) return absl::InvalidArgumentError("exec needs a program to run");
+  if (command.stdin_data().size() > kMaxExecInputBytes) {
+    // Sent, it would break the agent's stream (over its message limit) and never start.
+    return absl::InvalidArgumentError(absl::StrCat(command.argv(0), "'s input is ", (command.stdin_data().size() + (1 << 20) - 1) >> 20,
+                                                   " MB; a command carries at most ", kMaxExecInputBytes >> 20, " MB"));
+  }
   absl::StatusOr<AgentView> view = directory->Get(agent);
   if (!view.ok()) return view.status();
   if (!view->connected) return Unreachable(*view);

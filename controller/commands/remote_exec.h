@@ -17,6 +17,11 @@ namespace dm {
 // away).
 using RemoteOutputFn = std::function<bool(const dm::v1::CommandOutput&)>;
 
+// What a command's input may hold: it travels in the command's one message, and agents accept
+// messages of up to 64 MB. A database restore through an agent is bound by it.
+inline constexpr size_t kMaxExecInputBytes = 60u << 20;
+
+// InvalidArgument for more input than kMaxExecInputBytes (before anything is sent);
 // FailedPrecondition if the agent is disconnected; Cancelled if `on_output` or `cancelled`
 // stopped it. The result says how the program ended; output the controller could not keep
 // (a reader too slow) is noted in its error.
