@@ -1,10 +1,13 @@
 #include "agent/commands/command_dispatcher.h"
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "agent/converge/converge_command.h"
 #include "agent/exec/command_runner.h"
+#include "agent/exec/exec_input.h"
 #include "common/version.h"
 #include "spdlog/spdlog.h"
 
@@ -33,6 +36,8 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         running_[id] = cancelled;
+        // Large input arrives as blobs, like a converge's cookbooks.
+        if (command.exec().stdin_parts_size() > 0) inboxes_[id] = std::make_shared<BlobInbox>();
       }
       spdlog::info("command {}: exec {}", id, command.exec().argv_size() ? command.exec().argv(0) : "");
       std::thread([this, id, exec = command.exec(), cancelled] { RunExec(id, exec, cancelled); }).detach();
@@ -61,8 +66,53 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
   }
 }
 
+BlobSource CommandDispatcher::SourceFor(const std::string& id) {
+  std::shared_ptr<BlobInbox> inbox;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    inbox = inboxes_[id];
+  }
+  BlobSource source;
+  source.request = [this, id](std::vector<std::string> sha256s) {
+    dm::v1::AgentMessage message;
+    message.mutable_blob_request()->set_command_id(id);
+    for (std::string& sha : sha256s) message.mutable_blob_request()->add_sha256(std::move(sha));
+    outbox_->Push(std::move(message));
+  };
+  source.next = [inbox](absl::Duration wait) -> std::optional<dm::v1::Blobs> {
+    std::unique_lock<std::mutex> lock(inbox->mu);
+    if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return !inbox->queue.empty(); })) {
+      return std::nullopt;
+    }
+    dm::v1::Blobs blobs = std::move(inbox->queue.front());
+    inbox->queue.pop_front();
+    return blobs;
+  };
+  return source;
+}
+
+void CommandDispatcher::DropInbox(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  inboxes_.erase(id);
+}
+
 void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand& exec,
                                 std::shared_ptr<std::atomic<bool>> cancelled) {
+  int input = -1;
+  if (exec.stdin_parts_size() > 0) {
+    BlobSource source = SourceFor(id);
+    absl::StatusOr<int> fetched = FetchInputParts(exec.stdin_parts(), state_dir_, source, *cancelled);
+    DropInbox(id);
+    if (!fetched.ok()) {
+      dm::v1::CommandResult result;
+      result.set_exit_code(127);
+      result.set_error(absl::StrCat("fetching the command's input: ", fetched.status().message()));
+      spdlog::info("command {}: {}", id, result.error());
+      Finish(id, std::move(result));
+      return;
+    }
+    input = *fetched;
+  }
   size_t dropped = 0;
   dm::v1::CommandResult result = RunCommand(
       exec,
@@ -75,7 +125,8 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
         output->set_data(std::move(chunk));
         if (!outbox_->Push(std::move(message))) dropped += n;
       },
-      *cancelled);
+      *cancelled, input);
+  if (input >= 0) ::close(input);
   if (dropped > 0) {
     std::string note = absl::StrCat(dropped, " bytes of output were dropped while the controller was unreachable");
     result.set_error(result.error().empty() ? note : absl::StrCat(result.error(), "; ", note));
@@ -87,27 +138,10 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
 
 void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::ConvergeCommand& converge,
                                     std::shared_ptr<std::atomic<bool>> cancelled) {
-  std::shared_ptr<BlobInbox> inbox;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    inbox = inboxes_[id];
-  }
+  BlobSource source = SourceFor(id);
   ConvergeChannel channel;
-  channel.request_blobs = [&](std::vector<std::string> sha256s) {
-    dm::v1::AgentMessage message;
-    message.mutable_blob_request()->set_command_id(id);
-    for (std::string& sha : sha256s) message.mutable_blob_request()->add_sha256(std::move(sha));
-    outbox_->Push(std::move(message));
-  };
-  channel.next_blobs = [&](absl::Duration wait) -> std::optional<dm::v1::Blobs> {
-    std::unique_lock<std::mutex> lock(inbox->mu);
-    if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return !inbox->queue.empty(); })) {
-      return std::nullopt;
-    }
-    dm::v1::Blobs blobs = std::move(inbox->queue.front());
-    inbox->queue.pop_front();
-    return blobs;
-  };
+  channel.request_blobs = source.request;
+  channel.next_blobs = source.next;
   channel.progress = [&](dm::v1::ConvergeProgress progress) {
     dm::v1::AgentMessage message;
     *message.mutable_progress() = std::move(progress);
@@ -116,10 +150,7 @@ void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::Converg
   dm::v1::CommandResult result = RunConvergeCommand(id, converge, state_dir_, channel, *cancelled);
   spdlog::info("command {}: converge ended with {}{}", id, result.exit_code(),
                result.error().empty() ? "" : " (" + result.error() + ")");
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    inboxes_.erase(id);
-  }
+  DropInbox(id);
   Finish(id, std::move(result));
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agent/session/outbox.h"
+#include "agent/exec/exec_input.h"
 #include "dm/v1/agent.pb.h"
 
 namespace dm {
@@ -30,7 +31,7 @@ class CommandDispatcher {
   // again after a reconnect, and it must not run twice.
   void Start(const dm::v1::Command& command);
   void Cancel(const std::string& command_id);
-  // Blobs the controller sent for a running converge command.
+  // Blobs the controller sent for a running converge command (cookbooks) or exec command (input).
   void DeliverBlobs(dm::v1::Blobs blobs);
   // Ids of commands still running.
   std::vector<std::string> ActiveIds() const;
@@ -43,8 +44,11 @@ class CommandDispatcher {
   void RunConverge(const std::string& id, const dm::v1::ConvergeCommand& converge,
                    std::shared_ptr<std::atomic<bool>> cancelled);
   void Finish(const std::string& id, dm::v1::CommandResult result);
+  // Asks for blobs on the stream and takes them from command `id`'s inbox.
+  BlobSource SourceFor(const std::string& id);
+  void DropInbox(const std::string& id);
 
-  // Blobs waiting for a converge command's thread.
+  // Blobs waiting for a command's thread.
   struct BlobInbox {
     std::mutex mu;
     std::condition_variable ready;

@@ -86,7 +86,7 @@ bool Drain(int fd, dm::v1::CommandOutput::Stream stream, const OutputHandler& on
 }  // namespace
 
 dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const OutputHandler& on_output,
-                                 const std::atomic<bool>& cancelled) {
+                                 const std::atomic<bool>& cancelled, int input_fd) {
   dm::v1::CommandResult result;
   const absl::Time start = absl::Now();
   auto finish = [&](dm::v1::CommandResult r) {
@@ -109,8 +109,8 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
 
   // Input the controller sent (a database dump to restore, ...): held in an anonymous file, so
   // that the program reads it at its own pace and nothing is left on disk.
-  int input = -1;
-  if (!command.stdin_data().empty()) {
+  int input = input_fd >= 0 ? ::dup(input_fd) : -1;  // the caller keeps its own
+  if (input < 0 && !command.stdin_data().empty()) {
     input = ::memfd_create("dm-exec-stdin", MFD_CLOEXEC);
     const std::string& data = command.stdin_data();
     size_t written = 0;

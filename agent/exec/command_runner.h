@@ -20,9 +20,10 @@ inline constexpr size_t kMaxChunkBytes = 32 * 1024;
 // Runs `command` to completion in the calling thread and returns its result (command_id left
 // empty). Stops the program (SIGTERM to its group, SIGKILL five seconds later) when `cancelled`
 // becomes true or its timeout passes. A program that cannot be started gets exit code 127 and an
-// error naming why.
+// error naming why. `input_fd`, when given, is the program's standard input (instead of the
+// command's stdin_data); the caller still closes it.
 dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const OutputHandler& on_output,
-                                 const std::atomic<bool>& cancelled);
+                                 const std::atomic<bool>& cancelled, int input_fd = -1);
 
 }  // namespace dm
 

@@ -10,6 +10,7 @@
 #ifndef DM_CONTROLLER_COMMANDS_COMMAND_TRACKER_H_
 #define DM_CONTROLLER_COMMANDS_COMMAND_TRACKER_H_
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -37,6 +38,12 @@ class CommandTracker {
   // The bundle of `agent_id`'s command `command_id` in flight; "" if there is none (or the
   // command is another agent's).
   std::string BundleOf(const std::string& agent_id, const std::string& command_id) const;
+  // An exec command's large input, in parts by SHA-256, for the agent to fetch while the command
+  // is tracked (ExecCommand.stdin_parts).
+  using InputParts = std::map<std::string, std::string>;
+  void AttachInput(const std::string& command_id, std::shared_ptr<const InputParts> parts);
+  // Those parts for `agent_id`'s command `command_id`; nullptr if it has none (or is another's).
+  std::shared_ptr<const InputParts> InputOf(const std::string& agent_id, const std::string& command_id) const;
   // Stops tracking; later answers for it are dropped.
   void Forget(const std::string& command_id);
 
@@ -58,6 +65,7 @@ class CommandTracker {
     std::string agent_id;
     std::shared_ptr<CommandSink> sink;
     std::string bundle_hash;
+    std::shared_ptr<const InputParts> input;
   };
 
   Clock* const clock_;

@@ -1,6 +1,7 @@
 #include "controller/commands/remote_exec.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/tls/digest.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {
@@ -23,11 +24,6 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
                                                  const RemoteOutputFn& on_output,
                                                  const std::function<bool()>& cancelled) {
   if (command.argv_size() == 0 || command.argv(0).empty()) return absl::InvalidArgumentError("exec needs a program to run");
-  if (command.stdin_data().size() > kMaxExecInputBytes) {
-    // Sent, it would break the agent's stream (over its message limit) and never start.
-    return absl::InvalidArgumentError(absl::StrCat(command.argv(0), "'s input is ", (command.stdin_data().size() + (1 << 20) - 1) >> 20,
-                                                   " MB; a command carries at most ", kMaxExecInputBytes >> 20, " MB"));
-  }
   absl::StatusOr<AgentView> view = directory->Get(agent);
   if (!view.ok()) return view.status();
   if (!view->connected) return Unreachable(*view);
@@ -38,6 +34,19 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
   dm::v1::ControllerMessage message;
   message.mutable_command()->set_id(command_id);
   *message.mutable_command()->mutable_exec() = command;
+  if (command.stdin_data().size() > kInlineInputBytes) {
+    // Too large for the command's message: the agent fetches it in parts.
+    dm::v1::ExecCommand* exec = message.mutable_command()->mutable_exec();
+    auto parts = std::make_shared<CommandTracker::InputParts>();
+    for (size_t at = 0; at < command.stdin_data().size(); at += kInputPartBytes) {
+      std::string part = command.stdin_data().substr(at, kInputPartBytes);
+      std::string sha = Sha256Hex(part);
+      exec->add_stdin_parts(sha);
+      parts->emplace(std::move(sha), std::move(part));
+    }
+    exec->clear_stdin_data();
+    tracker->AttachInput(command_id, std::move(parts));
+  }
   if (!directory->Send(agent_id, message)) {
     tracker->Forget(command_id);
     return Unreachable(*view);

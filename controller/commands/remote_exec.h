@@ -17,11 +17,12 @@ namespace dm {
 // away).
 using RemoteOutputFn = std::function<bool(const dm::v1::CommandOutput&)>;
 
-// What a command's input may hold: it travels in the command's one message, and agents accept
-// messages of up to 64 MB. A database restore through an agent is bound by it.
-inline constexpr size_t kMaxExecInputBytes = 60u << 20;
+// A command's input up to this size travels in the command's message; larger input (a database
+// dump) is fetched by the agent in parts of kInputPartBytes (ExecCommand.stdin_parts), as many
+// as it takes, while the command is in flight.
+inline constexpr size_t kInlineInputBytes = 4u << 20;
+inline constexpr size_t kInputPartBytes = 1u << 20;
 
-// InvalidArgument for more input than kMaxExecInputBytes (before anything is sent);
 // FailedPrecondition if the agent is disconnected; Cancelled if `on_output` or `cancelled`
 // stopped it. The result says how the program ended; output the controller could not keep
 // (a reader too slow) is noted in its error.

@@ -84,12 +84,6 @@ absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet, 
   DM_RETURN_IF_ERROR(s_.backups->Put(backup.id() + ".json", meta.dump(2)));
   emit(FleetEventOf(host->name, "backup", "changed",
                     absl::StrCat(backup.id(), ": ", dump.size(), " bytes, ", backup.rows())));
-  if (dump.size() > HostDatabase::kMaxRestoreBytes) {
-    // Kept (pg_restore takes it by hand), but said now rather than at the restore.
-    emit(FleetEventOf(host->name, "backup", "warning",
-                      absl::StrCat(backup.id(), " is larger than dmctl backup restore and split take (",
-                                   HostDatabase::kMaxRestoreBytes >> 20, " MB): restore it with pg_restore by hand")));
-  }
   return backup;
 }
 
@@ -212,11 +206,6 @@ absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inve
   }
   DM_ASSIGN_OR_RETURN(const FleetHost* host, DatabaseHost(inventory));
   DM_ASSIGN_OR_RETURN(std::string dump, s_.backups->Get(chosen->id() + ".dump"));
-  if (dump.size() > HostDatabase::kMaxRestoreBytes) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        chosen->id(), " is ", (dump.size() + (1 << 20) - 1) >> 20, " MB; a restore through the database host's agent takes at most ",
-        HostDatabase::kMaxRestoreBytes >> 20, " MB: nothing was changed (pg_restore can take it by hand)"));
-  }
   HostDatabase database = DatabaseOn(fleet.file, host->name);
   const bool was_in_maintenance = fleet.record.maintenance;
   // Nobody writes while the database is replaced.

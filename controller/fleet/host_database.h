@@ -12,14 +12,11 @@
 #include "absl/status/statusor.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/commands/command_tracker.h"
-#include "controller/commands/remote_exec.h"
 
 namespace dm {
 
 class HostDatabase {
  public:
-  // The largest dump Restore takes: it travels as the input of one command (remote_exec.h).
-  static constexpr size_t kMaxRestoreBytes = kMaxExecInputBytes;
 
   HostDatabase(AgentDirectory* directory, CommandTracker* tracker, std::string agent, std::string database,
                std::string owner)

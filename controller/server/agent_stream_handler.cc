@@ -198,15 +198,24 @@ class AgentStream : public Reactor {
     return grpc::Status::OK;
   }
 
-  // Answers a converge command's request for the blobs the agent lacks: only blobs of the
-  // bundle of that agent's own command in flight, in messages of at most about 1 MB.
+  // Answers a command's request for the blobs the agent lacks: only blobs of that agent's own
+  // command in flight (a converge's bundle, or an exec's input parts), in messages of at most
+  // about 1 MB.
   void SendBlobs(const dm::v1::BlobRequest& request) {
+    if (std::shared_ptr<const CommandTracker::InputParts> input = tracker_->InputOf(agent_id_, request.command_id())) {
+      SendBlobsFrom(*input, request);
+      return;
+    }
     std::string hash = tracker_->BundleOf(agent_id_, request.command_id());
     std::shared_ptr<const Bundle> bundle = hash.empty() ? nullptr : bundles_->Find(hash);
     if (bundle == nullptr) {
       spdlog::warn("agent {} asked for blobs of command {}, which has no bundle here", name_, request.command_id());
       return;
     }
+    SendBlobsFrom(bundle->blobs, request);
+  }
+
+  void SendBlobsFrom(const std::map<std::string, std::string>& blobs, const dm::v1::BlobRequest& request) {
     constexpr size_t kMessageBytes = 1 << 20;
     ControllerMessage out;
     size_t bytes = 0;
@@ -217,8 +226,8 @@ class AgentStream : public Reactor {
       bytes = 0;
     };
     for (const std::string& sha : request.sha256()) {
-      auto blob = bundle->blobs.find(sha);
-      if (blob == bundle->blobs.end()) continue;  // not in this bundle: never sent
+      auto blob = blobs.find(sha);
+      if (blob == blobs.end()) continue;  // not this command's: never sent
       if (bytes + blob->second.size() > kMessageBytes) flush();
       out.mutable_blobs()->set_command_id(request.command_id());
       dm::v1::Blob* b = out.mutable_blobs()->add_blobs();

@@ -159,6 +159,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   // BDP probing sends a ping with incoming data to size flow-control windows; agent streams
   // carry small messages, and with ten thousand agents the pings cost more than they tune.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // dmctl exec --input carries up to 64 MB in one request (agents fetch larger input in parts).
+  builder.SetMaxReceiveMessageSize(64 << 20);
   c->server_ = builder.BuildAndStart();
   if (!c->server_ || port == 0) {
     return absl::UnavailableError(absl::StrCat("could not listen on ", listen.ToString(),

@@ -1,12 +1,16 @@
-// dmctl exec AGENT [--timeout S] [--cwd DIR] [--env K=V]... -- CMD ARGS...
+// dmctl exec AGENT [--timeout S] [--cwd DIR] [--env K=V]... [--input FILE] -- CMD ARGS...
 //
-// Runs CMD on the agent (argv as given, no shell) and streams its stdout and stderr here. Exits
+// Runs CMD on the agent (argv as given, no shell) and streams its stdout and stderr here;
+// --input gives it a file (or - for this standard input) as its standard input. Exits
 // with the remote exit code, 128+N if a signal N ended it, or 255 if dmctl itself failed, as ssh
 // does; so `dmctl exec web-1 -- test -f /etc/x && ...` works in scripts.
 #include <csignal>
+#include <iostream>
+#include <iterator>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 #include "common/grpc_status.h"
 #include "dmctl/command.h"
 
@@ -14,6 +18,14 @@ namespace dm::dmctl {
 namespace {
 
 constexpr int kExecFailed = 255;
+// What one request to the controller may carry (its message limit is 64 MB).
+constexpr size_t kMaxInputBytes = 63u << 20;
+
+absl::StatusOr<std::string> ReadStream(std::istream& in) {
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return absl::DataLossError("cannot read standard input");
+  return data;
+}
 
 // Ctrl-C cancels the call, which stops the remote program, instead of leaving it running.
 grpc::ClientContext* g_interruptible = nullptr;
@@ -34,7 +46,9 @@ class Exec : public Command {
         ->capture_default_str();
     app->add_option("--cwd", cwd_, "Working directory on the agent");
     app->add_option("--env", env_, "KEY=VALUE added to the program's environment (repeatable)");
-    app->footer("Example: dmctl exec web-1 -- systemctl status nginx");
+    app->add_option("--input", input_, "A file (- : standard input) for the program's standard input, up to 64 MB");
+    app->footer("Example: dmctl exec web-1 -- systemctl status nginx\n"
+                "         dmctl exec db-1 --input schema.sql -- runuser -u postgres -- psql -d shop");
   }
 
   int Run(Context& context) override {
@@ -50,6 +64,19 @@ class Exec : public Command {
         return kUsage;
       }
       (*request.mutable_command()->mutable_env())[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    if (!input_.empty()) {
+      absl::StatusOr<std::string> data = input_ == "-" ? ReadStream(std::cin) : ReadFile(input_);
+      if (!data.ok()) {
+        context.err() << "dmctl: --input " << input_ << ": " << data.status().message() << "\n";
+        return kUsage;
+      }
+      if (data->size() > kMaxInputBytes) {
+        context.err() << "dmctl: --input " << input_ << ": " << (data->size() >> 20) << " MB; at most "
+                      << (kMaxInputBytes >> 20) << " MB\n";
+        return kUsage;
+      }
+      request.mutable_command()->set_stdin_data(std::move(*data));
     }
     dm::v1::Admin::Stub* admin = context.Admin();
     if (admin == nullptr) return kExecFailed;
@@ -92,6 +119,7 @@ class Exec : public Command {
   std::vector<std::string> argv_;
   uint32_t timeout_seconds_ = 0;
   std::string cwd_;
+  std::string input_;
   std::vector<std::string> env_;
 };
 
