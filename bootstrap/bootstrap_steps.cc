@@ -32,6 +32,18 @@ absl::Status EnableAndStart(RemoteHost& host, const std::string& unit) {
                                          second.status().message(), ")", UnitJournal(host, unit)));
 }
 
+// Fresh package lists. `apt-get update` hung for many minutes, twice, on a server whose apt proxy
+// had just failed its first fetch of a release file asked for by several servers at once (the
+// local provider's apt-cacher-ng, cold): two minutes, then once more, when the proxy has it.
+absl::Status UpdatePackageLists(RemoteHost& host) {
+  absl::StatusOr<std::string> first = host.Check({"timeout", "120", "apt-get", "-q", "update"});
+  if (first.ok()) return absl::OkStatus();
+  absl::StatusOr<std::string> second = host.Check({"timeout", "300", "apt-get", "-q", "update"});
+  if (second.ok()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("apt-get update failed twice (", first.status().message(), "; ",
+                                         second.status().message(), ")"));
+}
+
 }  // namespace
 
 std::string SshdHardeningConfig() {
@@ -147,7 +159,7 @@ absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& 
     // apt resolves the package's dependencies (through the server's package mirror), from
     // fresh lists. The server runs exactly the controller's agent: versions differ by a digest,
     // not an order, so "older" is allowed (a controller rolled back installs its own again).
-    DM_RETURN_IF_ERROR(host.Check({"apt-get", "-q", "update"}).status());
+    DM_RETURN_IF_ERROR(UpdatePackageLists(host));
     absl::StatusOr<std::string> apt =
         host.Check({"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y", "-oDPkg::Lock::Timeout=120",
                     "install", "--no-install-recommends", "--allow-downgrades", kAgentPackagePath});

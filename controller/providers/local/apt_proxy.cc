@@ -32,6 +32,25 @@ std::string HostAndPath(const std::string& uri) {
   return std::string(u);
 }
 
+// Fetches the release files once through a proxy that just started. Its first fetch of a file
+// several servers ask for at once failed now and then (a server's apt-get update then hung);
+// fetched once first, they are in its cache when the servers ask. Failures are the servers'
+// business later.
+void WarmUp(const std::string& listen_address, const DebianMirrors& mirrors) {
+  std::vector<std::string> urls = {absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "/InRelease"),
+                                   absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "-updates/InRelease")};
+  if (!mirrors.security.empty()) {
+    urls.push_back(absl::StrCat(mirrors.security, "/dists/", kDebianSuite, "-security/InRelease"));
+  }
+  for (const std::string& url : urls) {
+    absl::Status fetched =
+        RunChecked({"curl", "-sf", "-o", "/dev/null", "-m", "60", "--retry", "3", "--retry-connrefused", "--proxy",
+                    absl::StrCat("http://", listen_address, ":", kAptProxyPort), url})
+            .status();
+    if (!fetched.ok()) return;
+  }
+}
+
 }  // namespace
 
 absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address, const DebianMirrors& mirrors) {
@@ -54,7 +73,10 @@ absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_ad
   // Detached: it outlives a controller restart, as the servers do.
   DM_RETURN_IF_ERROR(SpawnDetached({"apt-cacher-ng", "-c", dir + "/conf"}, log));
   for (int i = 0; i < 100; ++i) {
-    if (RunningProxy(dir)) return absl::OkStatus();
+    if (RunningProxy(dir)) {
+      WarmUp(listen_address, mirrors);
+      return absl::OkStatus();
+    }
     absl::SleepFor(absl::Milliseconds(50));
   }
   return absl::UnavailableError(absl::StrCat("apt-cacher-ng did not start; see ", log, ": ",

@@ -19,7 +19,7 @@
 namespace dm::local {
 namespace {
 
-constexpr char kSuite[] = "bookworm";
+constexpr const char* kSuite = kDebianSuite;
 // What a fresh cloud image of Debian 12 has that bootstrap relies on: systemd as init, sshd,
 // sudo, nftables, iproute2. Bump kRecipeVersion when the steps below change.
 const std::vector<std::string> kPackages = {"openssh-server", "systemd", "systemd-sysv", "dbus", "iproute2",

@@ -13,6 +13,9 @@
 
 namespace dm::local {
 
+// The Debian release local servers run.
+inline constexpr char kDebianSuite[] = "bookworm";
+
 struct DebianMirrors {
   std::string archive;   // "http://deb.debian.org/debian"
   std::string security;  // "http://deb.debian.org/debian-security" ("" if the host has none)
