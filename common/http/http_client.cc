@@ -80,6 +80,12 @@ std::string HttpResponse::Header(const std::string& name) const {
   return it == headers.end() ? "" : it->second;
 }
 
+absl::StatusCode HttpResponse::ErrorCode() const {
+  if (status == 401 || status == 403) return absl::StatusCode::kPermissionDenied;
+  if (status == 404) return absl::StatusCode::kNotFound;
+  return absl::StatusCode::kUnavailable;
+}
+
 std::unique_ptr<HttpClient> NewCurlHttpClient() { return std::make_unique<CurlHttpClient>(); }
 
 std::string UrlEncode(const std::string& text) {

@@ -29,6 +29,11 @@ struct HttpResponse {
 
   // "" if absent; `name` in lower case.
   std::string Header(const std::string& name) const;
+  // A 2xx answer.
+  bool success() const { return status >= 200 && status < 300; }
+  // An error status for a failed answer, by what it means to the caller: 401/403 refused
+  // (PermissionDenied), 404 missing (NotFound), anything else worth a retry (Unavailable).
+  absl::StatusCode ErrorCode() const;
 };
 
 class HttpClient {

@@ -72,7 +72,7 @@ absl::StatusOr<std::string> LocalKeystone::Admin(const std::string& method, cons
   HttpRequest request{method, url() + path,
                       {{"X-Auth-Token", admin_token_}, {"Content-Type", "application/json"}}, body, absl::Seconds(20)};
   DM_ASSIGN_OR_RETURN(HttpResponse r, http_->Send(request));
-  if (r.status < 200 || r.status >= 300) {
+  if (!r.success()) {
     return absl::UnavailableError(absl::StrCat("keystone ", method, " ", path, ": HTTP ", r.status, ": ", r.body));
   }
   return r.body;

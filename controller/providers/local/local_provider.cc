@@ -229,9 +229,10 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   DM_RETURN_IF_ERROR(WriteFileAtomic(
       p.root + "/etc/apt/apt.conf.d/01proxy",
       absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort, "\";\n",
-                   // A mirror that fails a request now and then must not fail a converge. A
-                   // request that stalls (seen: the proxy fetching a file for several servers at
-                   // once left one waiting) is retried after 30 s without a byte, not apt's 120.
+                   // A mirror that fails a request now and then must not fail a converge; a
+                   // connection that sends nothing for 30 s is given up and the request retried
+                   // (apt's default waits 120 s). It did not end the one hang seen here (apt sat
+                   // idle after a short answer): see the proxy's warm-up and bootstrap's update.
                    "Acquire::Retries \"5\";\n", "Acquire::http::Timeout \"30\";\n"),
       0644));
   const std::string host_key = p.root + "/etc/ssh/ssh_host_ed25519_key";

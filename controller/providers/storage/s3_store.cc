@@ -15,8 +15,6 @@ namespace {
 
 constexpr char kService[] = "s3";
 
-bool Ok(long status) { return status >= 200 && status < 300; }
-
 // S3 answers in XML; the few values read here are found by their element name. Keys are
 // restricted (IsObjectKey) and the rest are numbers, dates and opaque tokens, so no XML parser
 // is needed: the five predefined entities are all that can occur.
@@ -53,9 +51,7 @@ absl::Status S3Error(const std::string& what, const HttpResponse& r) {
   std::string code = First(r.body, "Code"), message = First(r.body, "Message");
   std::string detail = code.empty() ? "" : absl::StrCat(": ", code, message.empty() ? "" : " (" + message + ")");
   std::string text = absl::StrCat("s3: ", what, ": HTTP ", r.status, detail);
-  if (r.status == 401 || r.status == 403) return absl::PermissionDeniedError(text);
-  if (r.status == 404) return absl::NotFoundError(text);
-  return absl::UnavailableError(text);
+  return absl::Status(r.ErrorCode(), text);
 }
 
 // "https://host:port/" -> {"https", "host:port"}.
@@ -148,10 +144,10 @@ absl::Status S3ObjectStore::EnsureBucket() {
                                           "<LocationConstraint>", options_.region,
                                           "</LocationConstraint></CreateBucketConfiguration>");
     DM_ASSIGN_OR_RETURN(HttpResponse made, Call("PUT", "", {}, body, {{"Content-Type", "application/xml"}}));
-    if (!Ok(made.status) && First(made.body, "Code") != "BucketAlreadyOwnedByYou") {
+    if (!made.success() && First(made.body, "Code") != "BucketAlreadyOwnedByYou") {
       return S3Error(absl::StrCat("creating bucket ", options_.bucket), made);
     }
-  } else if (!Ok(head.status)) {
+  } else if (!head.success()) {
     // HEAD answers carry no error document: say what a 403 usually means.
     return S3Error(absl::StrCat("bucket ", options_.bucket,
                                 head.status == 403 ? " (access denied: check access_key, secret_key and region)" : ""),
@@ -170,7 +166,7 @@ absl::Status S3ObjectStore::Put(const std::string& key, const std::string& data)
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("PUT", key, {}, data,
                                            {{"Content-Type", "application/octet-stream"},
                                             {"Content-MD5", Md5Base64(data)}}));
-  if (!Ok(r.status)) return S3Error(absl::StrCat("storing ", key), r);
+  if (!r.success()) return S3Error(absl::StrCat("storing ", key), r);
   return absl::OkStatus();
 }
 
@@ -178,7 +174,7 @@ absl::StatusOr<std::string> S3ObjectStore::Get(const std::string& key) {
   if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", key, {}, ""));
   if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
-  if (!Ok(r.status)) return S3Error(absl::StrCat("reading ", key), r);
+  if (!r.success()) return S3Error(absl::StrCat("reading ", key), r);
   DM_RETURN_IF_ERROR(CheckDownload("s3", key, r.Header("etag"), r.body));
   return std::move(r.body);
 }
@@ -192,7 +188,7 @@ absl::StatusOr<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& p
     if (!token.empty()) query.push_back({"continuation-token", token});
     DM_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", "", query, ""));
     if (r.status == 404 && First(r.body, "Code") == "NoSuchBucket") return out;  // nothing stored yet
-    if (!Ok(r.status)) return S3Error(absl::StrCat("listing ", options_.bucket), r);
+    if (!r.success()) return S3Error(absl::StrCat("listing ", options_.bucket), r);
     for (const std::string& contents : Elements(r.body, "Contents")) {
       ObjectInfo info;
       info.key = First(contents, "Key");
@@ -215,7 +211,7 @@ absl::StatusOr<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& p
 absl::Status S3ObjectStore::Delete(const std::string& key) {
   if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("DELETE", key, {}, ""));
-  if (r.status == 404 || Ok(r.status)) return absl::OkStatus();
+  if (r.status == 404 || r.success()) return absl::OkStatus();
   return S3Error(absl::StrCat("deleting ", key), r);
 }
 

@@ -11,17 +11,13 @@
 namespace dm {
 namespace {
 
-bool Ok(long status) { return status >= 200 && status < 300; }
-
 // Swift's errors come as a short text body ("<html><h1>Unauthorized</h1>..."): enough to say
 // which call failed and how, never the request's headers (the token).
 absl::Status SwiftError(const std::string& what, const HttpResponse& r) {
   std::string body = r.body.substr(0, 200);
   std::replace(body.begin(), body.end(), '\n', ' ');
   std::string message = absl::StrCat("swift: ", what, ": HTTP ", r.status, body.empty() ? "" : ": ", body);
-  if (r.status == 401 || r.status == 403) return absl::PermissionDeniedError(message);
-  if (r.status == 404) return absl::NotFoundError(message);
-  return absl::UnavailableError(message);
+  return absl::Status(r.ErrorCode(), message);
 }
 
 }  // namespace
@@ -47,7 +43,7 @@ absl::StatusOr<SwiftObjectStore::Session> SwiftObjectStore::CurrentSession(bool 
   auth.url = options_.auth_url;
   auth.headers = {{"X-Auth-User", options_.user}, {"X-Auth-Key", options_.key}};
   DM_ASSIGN_OR_RETURN(HttpResponse r, http_->Send(auth));
-  if (!Ok(r.status)) return SwiftError(absl::StrCat("authenticating as ", options_.user), r);
+  if (!r.success()) return SwiftError(absl::StrCat("authenticating as ", options_.user), r);
   Session fresh{r.Header("x-storage-url"), r.Header("x-auth-token")};
   if (fresh.storage_url.empty() || fresh.token.empty()) {
     return absl::UnavailableError(
@@ -78,7 +74,7 @@ absl::Status SwiftObjectStore::EnsureContainer() {
   HttpRequest put;
   put.method = "PUT";
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(put, absl::StrCat("/", UrlEncode(options_.container))));
-  if (!Ok(r.status)) return SwiftError(absl::StrCat("creating container ", options_.container), r);
+  if (!r.success()) return SwiftError(absl::StrCat("creating container ", options_.container), r);
   absl::MutexLock lock(&mu_);
   container_ready_ = true;
   return absl::OkStatus();
@@ -95,7 +91,7 @@ absl::Status SwiftObjectStore::Put(const std::string& key, const std::string& da
   // object whole: a reader sees the old one or the new one.
   put.headers = {{"Content-Type", "application/octet-stream"}, {"ETag", Md5Hex(data)}};
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(put, ObjectPath(key)));
-  if (!Ok(r.status)) return SwiftError(absl::StrCat("storing ", key), r);
+  if (!r.success()) return SwiftError(absl::StrCat("storing ", key), r);
   return absl::OkStatus();
 }
 
@@ -105,7 +101,7 @@ absl::StatusOr<std::string> SwiftObjectStore::Get(const std::string& key) {
   get.timeout = absl::Minutes(30);
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(get, ObjectPath(key)));
   if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
-  if (!Ok(r.status)) return SwiftError(absl::StrCat("reading ", key), r);
+  if (!r.success()) return SwiftError(absl::StrCat("reading ", key), r);
   DM_RETURN_IF_ERROR(CheckDownload("swift", key, r.Header("etag"), r.body));
   return std::move(r.body);
 }
@@ -119,7 +115,7 @@ absl::StatusOr<std::vector<ObjectInfo>> SwiftObjectStore::List(const std::string
                                     "&prefix=", UrlEncode(prefix), "&marker=", UrlEncode(marker));
     DM_ASSIGN_OR_RETURN(HttpResponse r, Call(list, path));
     if (r.status == 404) return out;  // no container yet: nothing stored
-    if (!Ok(r.status)) return SwiftError(absl::StrCat("listing ", options_.container), r);
+    if (!r.success()) return SwiftError(absl::StrCat("listing ", options_.container), r);
     if (r.status == 204 || r.body.empty()) break;
     nlohmann::json page = nlohmann::json::parse(r.body, nullptr, false);
     if (!page.is_array()) return absl::UnavailableError("swift: a container listing that is not a JSON array");
@@ -147,7 +143,7 @@ absl::Status SwiftObjectStore::Delete(const std::string& key) {
   HttpRequest del;
   del.method = "DELETE";
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(del, ObjectPath(key)));
-  if (r.status == 404 || Ok(r.status)) return absl::OkStatus();
+  if (r.status == 404 || r.success()) return absl::OkStatus();
   return SwiftError(absl::StrCat("deleting ", key), r);
 }
 
