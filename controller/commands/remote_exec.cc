@@ -20,7 +20,7 @@ absl::Status Unreachable(const AgentView& view) {
 }  // namespace
 
 absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, CommandTracker* tracker,
-                                                 const std::string& agent, const dm::v1::ExecCommand& command,
+                                                 const std::string& agent, dm::v1::ExecCommand command,
                                                  const RemoteOutputFn& on_output,
                                                  const std::function<bool()>& cancelled) {
   if (command.argv_size() == 0 || command.argv(0).empty()) return absl::InvalidArgumentError("exec needs a program to run");
@@ -31,28 +31,29 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
   const std::string command_id = CommandTracker::NewCommandId();
   auto sink = std::make_shared<CommandSink>();
   tracker->Register(command_id, agent_id, sink);
-  dm::v1::ControllerMessage message;
-  message.mutable_command()->set_id(command_id);
-  *message.mutable_command()->mutable_exec() = command;
   if (command.stdin_data().size() > kInlineInputBytes) {
-    // Too large for the command's message: the agent fetches it in parts.
-    dm::v1::ExecCommand* exec = message.mutable_command()->mutable_exec();
+    // Too large for the command's message: the agent fetches it in parts. The input moves into
+    // the parts (a dump may be large: it is not copied whole again).
+    std::string input;
+    input.swap(*command.mutable_stdin_data());
     auto parts = std::make_shared<CommandTracker::InputParts>();
-    for (size_t at = 0; at < command.stdin_data().size(); at += kInputPartBytes) {
-      std::string part = command.stdin_data().substr(at, kInputPartBytes);
+    for (size_t at = 0; at < input.size(); at += kInputPartBytes) {
+      std::string part = input.substr(at, kInputPartBytes);
       std::string sha = Sha256Hex(part);
-      exec->add_stdin_parts(sha);
+      command.add_stdin_parts(sha);
       parts->emplace(std::move(sha), std::move(part));
     }
-    exec->clear_stdin_data();
     tracker->AttachInput(command_id, std::move(parts));
   }
+  dm::v1::ControllerMessage message;
+  message.mutable_command()->set_id(command_id);
+  *message.mutable_command()->mutable_exec() = std::move(command);
   if (!directory->Send(agent_id, message)) {
     tracker->Forget(command_id);
     return Unreachable(*view);
   }
   // The program is logged, not its arguments, environment or input: they may carry secrets.
-  spdlog::info("exec {} on {} (command {})", command.argv(0), agent, command_id);
+  spdlog::info("exec {} on {} (command {})", message.command().exec().argv(0), agent, command_id);
   auto stop = [&](const std::string& why) {
     dm::v1::ControllerMessage cancel;
     cancel.mutable_cancel()->set_id(command_id);

@@ -211,7 +211,7 @@ absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inve
   // Nobody writes while the database is replaced.
   DM_RETURN_IF_ERROR(SetMaintenance(fleet, inventory, true, emit));
   emit(FleetEventOf(host->name, "restore", "running", absl::StrCat(chosen->id(), " (", chosen->rows(), ")")));
-  absl::Status restored = database.Restore(dump);
+  absl::Status restored = database.Restore(std::move(dump));
   absl::StatusOr<std::map<std::string, int64_t>> rows =
       restored.ok() ? database.CountRows() : absl::StatusOr<std::map<std::string, int64_t>>(restored);
   if (!was_in_maintenance) DM_RETURN_IF_ERROR(SetMaintenance(fleet, inventory, false, emit));

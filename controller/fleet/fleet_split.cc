@@ -100,7 +100,7 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   absl::StatusOr<std::string> dump = from.Dump();
   if (!dump.ok()) return give_back(dump.status());
   emit(FleetEventOf(new_db->name, "split", "running", absl::StrCat("restoring ", dump->size(), " bytes")));
-  if (absl::Status restored = to.Restore(*dump); !restored.ok()) return give_back(restored);
+  if (absl::Status restored = to.Restore(std::move(*dump)); !restored.ok()) return give_back(restored);
   absl::StatusOr<std::map<std::string, int64_t>> rows_after = to.CountRows();
   if (!rows_after.ok()) return give_back(rows_after.status());
   if (*rows_after != *rows_before) {

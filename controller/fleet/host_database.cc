@@ -19,16 +19,16 @@ constexpr char kCountRows[] =
 
 }  // namespace
 
-absl::StatusOr<std::string> HostDatabase::AsPostgres(std::vector<std::string> argv, const std::string& input) {
+absl::StatusOr<std::string> HostDatabase::AsPostgres(std::vector<std::string> argv, std::string input) {
   dm::v1::ExecCommand command;
   for (const char* a : {"runuser", "-u", "postgres", "--"}) command.add_argv(a);
   for (const std::string& a : argv) command.add_argv(a);
   command.set_cwd("/");
   command.set_timeout_ms(30 * 60 * 1000);
-  command.set_stdin_data(input);
+  command.set_stdin_data(std::move(input));
   std::string out, err;
   DM_ASSIGN_OR_RETURN(dm::v1::CommandResult result,
-                      RunOnAgent(directory_, tracker_, agent_, command, [&](const dm::v1::CommandOutput& o) {
+                      RunOnAgent(directory_, tracker_, agent_, std::move(command), [&](const dm::v1::CommandOutput& o) {
                         (o.stream() == dm::v1::CommandOutput::STDOUT ? out : err) += o.data();
                         return true;
                       }));
@@ -44,10 +44,10 @@ absl::StatusOr<std::string> HostDatabase::Dump() {
   return AsPostgres({"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--", database_});
 }
 
-absl::Status HostDatabase::Restore(const std::string& dump) {
+absl::Status HostDatabase::Restore(std::string dump) {
   return AsPostgres({"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
                      "--exit-on-error", "--role=" + owner_, "--dbname=" + database_},
-                    dump)
+                    std::move(dump))
       .status();
 }
 

@@ -28,13 +28,14 @@ class HostDatabase {
 
   absl::StatusOr<std::string> Dump();
   // Replaces the database's objects with the dump's, owned by the application's user.
-  absl::Status Restore(const std::string& dump);
+  // The dump is moved, not copied, on its way to the agent.
+  absl::Status Restore(std::string dump);
   // Rows of every table in the public schema, exactly (count(*), not statistics).
   absl::StatusOr<std::map<std::string, int64_t>> CountRows();
 
  private:
   // Runs argv as the postgres user; returns what it printed on stdout.
-  absl::StatusOr<std::string> AsPostgres(std::vector<std::string> argv, const std::string& input = "");
+  absl::StatusOr<std::string> AsPostgres(std::vector<std::string> argv, std::string input = "");
 
   AgentDirectory* const directory_;
   CommandTracker* const tracker_;
