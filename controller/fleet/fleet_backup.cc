@@ -97,14 +97,21 @@ absl::Status FleetReconciler::Backup(const dm::v1::FleetRequest& request, const 
   return absl::OkStatus();
 }
 
-void FleetReconciler::PruneBackups(const FleetFile& file) {
-  dm::v1::FleetRequest by_name;
-  by_name.set_name(file.name);
-  absl::StatusOr<std::vector<dm::v1::Backup>> backups = ListBackups(by_name);
-  if (!backups.ok()) return;
+absl::StatusOr<std::vector<BackupEntry>> FleetReconciler::BackupTimes(const std::string& fleet) {
+  // The store's listing says when each description was written: the schedule needs no more, and
+  // reading every description (a request each, on Swift or S3) every tick would be waste.
+  DM_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, s_.backups->List(fleet + "/"));
   std::vector<BackupEntry> entries;
-  for (const dm::v1::Backup& b : *backups) entries.push_back({b.id(), absl::FromUnixMillis(b.created_unix_ms())});
-  for (const std::string& id : BackupsToPrune(file.backups, entries)) {
+  for (const ObjectInfo& o : objects) {
+    if (absl::EndsWith(o.key, ".json")) entries.push_back({std::string(absl::StripSuffix(o.key, ".json")), o.modified});
+  }
+  return entries;
+}
+
+void FleetReconciler::PruneBackups(const FleetFile& file) {
+  absl::StatusOr<std::vector<BackupEntry>> entries = BackupTimes(file.name);
+  if (!entries.ok()) return;
+  for (const std::string& id : BackupsToPrune(file.backups, *entries)) {
     // The description first: a dump without one is not listed, never the other way round.
     if (s_.backups->Delete(id + ".json").ok() && s_.backups->Delete(id + ".dump").ok()) {
       Audit("fleet.backup.pruned", file.name, id);
@@ -120,11 +127,8 @@ void FleetReconciler::RunScheduledBackups() {
     by_name.set_name(record.name);
     absl::StatusOr<Loaded> fleet = Load(by_name);
     if (!fleet.ok() || fleet->file.backups.every <= absl::ZeroDuration()) continue;
-    absl::StatusOr<std::vector<dm::v1::Backup>> backups = ListBackups(by_name);
-    if (!backups.ok()) continue;
-    std::vector<BackupEntry> entries;
-    for (const dm::v1::Backup& b : *backups) entries.push_back({b.id(), absl::FromUnixMillis(b.created_unix_ms())});
-    if (!BackupDue(fleet->file.backups, entries, absl::Now())) continue;
+    absl::StatusOr<std::vector<BackupEntry>> entries = BackupTimes(record.name);
+    if (!entries.ok() || !BackupDue(fleet->file.backups, *entries, absl::Now())) continue;
     absl::StatusOr<std::unique_ptr<Busy>> busy = Claim(record.name);
     if (!busy.ok()) continue;  // up, deploy, split...: next tick
     absl::StatusOr<Inventory> inventory = Take(fleet->file);

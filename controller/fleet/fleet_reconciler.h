@@ -26,6 +26,7 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/converge/converger.h"
 #include "controller/fleet/app_mirror.h"
+#include "controller/fleet/backup_schedule.h"
 #include "controller/fleet/fleet_events.h"
 #include "controller/fleet/fleet_file.h"
 #include "controller/fleet/fleet_layout.h"
@@ -146,6 +147,8 @@ class FleetReconciler {
                              const FleetEventFn& emit);
   // Deletes the fleet's backups beyond its file's `keep`.
   void PruneBackups(const FleetFile& file);
+  // The fleet's backups and when each was stored, from the store's listing alone.
+  absl::StatusOr<std::vector<BackupEntry>> BackupTimes(const std::string& fleet);
 
   // Up's steps; each reports through `emit` and fails with what to tell the operator.
   absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);
