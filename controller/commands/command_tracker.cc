@@ -11,7 +11,7 @@ std::string CommandTracker::NewCommandId() { return RandomToken(16); }
 void CommandTracker::Register(const std::string& command_id, const std::string& agent_id,
                               std::shared_ptr<CommandSink> sink, std::string bundle_hash) {
   std::lock_guard<std::mutex> lock(mu_);
-  commands_[command_id] = InFlight{agent_id, std::move(sink), std::move(bundle_hash)};
+  commands_[command_id] = InFlight{agent_id, std::move(sink), std::move(bundle_hash), nullptr};
 }
 
 std::string CommandTracker::BundleOf(const std::string& agent_id, const std::string& command_id) const {

@@ -96,7 +96,7 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name, cons
   if (!role.empty() && !IsValidRoleName(role)) {
     return absl::InvalidArgumentError(absl::StrCat("'", role, "' is not a role name"));
   }
-  ServerRecord record{name, provider->name(), role, "", "", absl::Now(), fleet};
+  ServerRecord record{name, provider->name(), role, "", "", absl::Now(), fleet, ""};
   DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Create({name, operator_public_key_}, progress));
   if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
     // Not recorded means not managed: do not leave it running.

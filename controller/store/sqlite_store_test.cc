@@ -232,7 +232,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
 TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
   ServerRecord web{"web-1", "local", "appnode", "", "", kT0, "shop", "0.1.0+1a2b3c4d5e6f"};
   ASSERT_TRUE(store_->SaveServer(web).ok());
-  ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0}).ok());
+  ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0, "", ""}).ok());
   web.bootstrap = "failed";
   web.bootstrap_message = "step sshd: auth refused";
   ASSERT_TRUE(store_->SaveServer(web).ok());
