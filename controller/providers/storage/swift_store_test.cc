@@ -51,7 +51,13 @@ class SwiftStoreTest : public ::testing::Test {
   }
   // Two objects per listing page, so that the contract's listings cross pages.
   SwiftOptions Swift(const std::string& key = LocalSwift::kKey) {
-    return {swift_->endpoint() + "/auth/v1.0", LocalSwift::kUser, key, Own(), 2};
+    SwiftOptions o;
+    o.auth_url = swift_->endpoint() + "/auth/v1.0";
+    o.user = LocalSwift::kUser;
+    o.key = key;
+    o.container = Own();
+    o.list_page = 2;
+    return o;
   }
   // s3api with TempAuth: the access key is ACCOUNT:USER, the secret its key.
   S3Options S3(const std::string& secret = LocalSwift::kKey) {
@@ -135,7 +141,9 @@ class KeystoneSwiftStoreTest : public SwiftStoreTest {
   }
 
   SwiftOptions Keystone(const std::string& password = kPassword, const std::string& region = "RegionOne") {
-    SwiftOptions o{keystone_->url(), kUser, password, Own(), 2};
+    SwiftOptions o = Swift(password);
+    o.auth_url = keystone_->url();
+    o.user = kUser;
     o.auth_version = 3;
     o.project = kProject;
     o.region = region;
