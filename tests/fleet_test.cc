@@ -311,6 +311,7 @@ TEST_F(FleetLifecycleTest, ABadFleetFileIsRefusedWithItsLineAndField) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, path + ":1:7: fleet: field 'name': must be 1 to 15 lower-case")) << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, path + ":5:3: fleet: roles: webserver: no role 'webserver'")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "loadbalancer")) << "the roles there are: " << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, "revison")) << r.err;
   EXPECT_TRUE(Servers().empty());
 }

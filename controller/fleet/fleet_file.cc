@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <filesystem>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/validation_errors.h"
@@ -227,10 +229,26 @@ std::string FleetServerName(const std::string& fleet, const std::string& role, i
   return absl::StrCat(fleet, "-", role, "-", index);
 }
 
+namespace {
+
+// "appnode, dbserver, ..." : the roles a fleet may name, for a message about one it may not.
+std::string KnownRoles(const std::string& deploy_dir) {
+  std::set<std::string> roles;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(deploy_dir + "/roles", ec)) {
+    std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, ".yaml") && name.front() != '.') roles.insert(name.substr(0, name.size() - 5));
+  }
+  return absl::StrJoin(roles, ", ");
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir, const std::string& role) {
   std::string path = absl::StrCat(deploy_dir, "/roles/", role, ".yaml");
   if (role.empty() || absl::StrContains(role, "/") || role.front() == '.' || ::access(path.c_str(), R_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("no role '", role, "' (", path, " does not exist)"));
+    return absl::NotFoundError(absl::StrCat("no role '", role, "' (roles: ", KnownRoles(deploy_dir), "; in ",
+                                            deploy_dir, "/roles)"));
   }
   absl::StatusOr<yaml::Node> root = yaml::ParseFile(path);
   if (!root.ok()) return root.status();

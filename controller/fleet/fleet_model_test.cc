@@ -86,6 +86,15 @@ TEST(FleetFileTest, EveryProblemIsReportedWithItsPosition) {
   EXPECT_TRUE(absl::StrContains(m, "unknown field 'colour'")) << m;
 }
 
+TEST(FleetFileTest, AnUnknownRoleIsNamedWithTheRolesThereAre) {
+  absl::StatusOr<FleetFile> file =
+      ParseFleetFile("name: shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  loadbalancr: 1\n", "f.yaml", kDeploy);
+  ASSERT_FALSE(file.ok());
+  std::string m(file.status().message());
+  EXPECT_TRUE(absl::StrContains(m, "f.yaml:5:3: fleet: roles: loadbalancr: no role 'loadbalancr' (roles: ")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer;")) << m;
+}
+
 TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
   absl::StatusOr<FleetFile> two = ParseFleetFile("name: a\ndomain: a.test\nroles: {dbserver: 2}\n", "f.yaml", kDeploy);
   EXPECT_TRUE(absl::StrContains(two.status().message(), "at most one server may provide the database"))
