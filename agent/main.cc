@@ -14,7 +14,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "yaml-cpp/yaml.h"
 #include "agent/apply/apply_command.h"
 #include "agent/enroll/enroll.h"
 #include "agent/facts/facts.h"
@@ -26,6 +25,7 @@
 #include "common/termination_signals.h"
 #include "common/version.h"
 #include "spdlog/spdlog.h"
+#include "yaml-cpp/yaml.h"
 
 namespace {
 
@@ -48,7 +48,8 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
   absl::StatusOr<dm::AgentIdentity> identity = dm::AgentIdentity::Load(flags.data_dir);
   if (identity.ok()) {
     if (!flags.token.empty() || !flags.token_file.empty()) {
-      spdlog::info("already enrolled as {}; the join token is not needed and was not used", identity->name);
+      spdlog::info("already enrolled as {}; the join token is not needed and was not used",
+                   identity->name);
     }
     // An operator may move the controller; the flag wins over the address stored at enrollment.
     if (!flags.controller.empty()) identity->controller = flags.controller;
@@ -77,8 +78,8 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
   spdlog::info("enrolling with {} as {}", options.controller, options.name);
   absl::StatusOr<dm::AgentIdentity> enrolled = dm::Enroll(options);
   if (enrolled.ok()) {
-    spdlog::info("enrolled as {} (id {}, role '{}'); credentials in {}", enrolled->name, enrolled->id,
-                 enrolled->role, flags.data_dir);
+    spdlog::info("enrolled as {} (id {}, role '{}'); credentials in {}", enrolled->name,
+                 enrolled->id, enrolled->role, flags.data_dir);
   }
   return enrolled;
 }
@@ -106,7 +107,8 @@ absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags
     std::string key = entry.first.as<std::string>();
     const Field* field = nullptr;
     for (const Field& f : fields) field = key == f.key ? &f : field;
-    if (field == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
+    if (field == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
     if (app.count(field->flag) == 0) *field->value = entry.second.as<std::string>();
   }
   return absl::OkStatus();
@@ -122,23 +124,27 @@ int main(int argc, char** argv) {
   Flags flags;
   CLI::App app{"dm-agent: the DeployMachine host agent"};
   app.set_version_flag("--version", std::string("dm-agent ") + dm::kVersion);
-  app.add_option("--controller", flags.controller,
-                 "Controller HOST:PORT; needed to enroll, afterwards it overrides the stored address");
+  app.add_option(
+      "--controller", flags.controller,
+      "Controller HOST:PORT; needed to enroll, afterwards it overrides the stored address");
   app.add_option("--token", flags.token,
                  "Join token from 'dmctl token create' (used once, to enroll; see --token-file)");
   app.add_option("--token-file", flags.token_file,
                  "Read the join token from this file instead: it stays out of the process list")
       ->excludes("--token");
-  app.add_option("--data-dir", flags.data_dir, "Where the agent keeps its key and certificates (0700)")
+  app.add_option("--data-dir", flags.data_dir,
+                 "Where the agent keeps its key and certificates (0700)")
       ->capture_default_str();
   app.add_option("--name", flags.name, "The agent's name in the fleet (default: the hostname)");
   app.add_option("--enroll-timeout", flags.enroll_timeout_seconds,
                  "Seconds to keep trying to reach the controller when enrolling")
       ->capture_default_str();
-  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")
+      ->capture_default_str();
   std::string config_path;
   app.add_option("--config", config_path,
-                 "YAML file with controller, name, token and data_dir (as bootstrap writes /etc/dm/agent.yaml); "
+                 "YAML file with controller, name, token and data_dir (as bootstrap writes "
+                 "/etc/dm/agent.yaml); "
                  "flags given as well win");
   try {
     app.parse(argc, argv);
@@ -175,7 +181,8 @@ int main(int argc, char** argv) {
   std::atomic<bool> ended_by_itself{false};
   std::thread signal_waiter([&session, &ended_by_itself] {
     int received = dm::WaitForTerminationSignal();
-    if (!ended_by_itself) spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (!ended_by_itself)
+      spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
     session.Stop();
   });
   absl::Status ended = session.Run();

@@ -17,7 +17,8 @@ struct AgentPackage {
 };
 
 // Builds (or reuses) the package of `agent_binary` in `out_dir` with dpkg-deb.
-absl::StatusOr<AgentPackage> BuildAgentPackage(const std::string& agent_binary, const std::string& out_dir);
+absl::StatusOr<AgentPackage> BuildAgentPackage(const std::string& agent_binary,
+                                               const std::string& out_dir);
 
 }  // namespace dm
 

@@ -14,7 +14,8 @@ constexpr char kAgentPackagePath[] = "/var/cache/dm/dm-agent.deb";
 
 // The unit's last journal lines, for an error that would otherwise say only "exited with 1".
 std::string UnitJournal(RemoteHost& host, const std::string& unit) {
-  absl::StatusOr<SshResult> journal = host.Run({"journalctl", "--no-pager", "-o", "cat", "-n", "8", "-u", unit});
+  absl::StatusOr<SshResult> journal =
+      host.Run({"journalctl", "--no-pager", "-o", "cat", "-n", "8", "-u", unit});
   if (!journal.ok() || journal->out.empty()) return "";
   return absl::StrCat("; its journal: ", absl::StripTrailingAsciiWhitespace(journal->out));
 }
@@ -28,8 +29,9 @@ absl::Status EnableAndStart(RemoteHost& host, const std::string& unit) {
   DM_RETURN_IF_ERROR(host.Check({"sleep", "1"}).status());
   absl::StatusOr<std::string> second = host.Check({"systemctl", "start", unit});
   if (second.ok()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("starting ", unit, " failed twice (", first.status().message(), "; ",
-                                         second.status().message(), ")", UnitJournal(host, unit)));
+  return absl::AbortedError(absl::StrCat("starting ", unit, " failed twice (",
+                                         first.status().message(), "; ", second.status().message(),
+                                         ")", UnitJournal(host, unit)));
 }
 
 // Fresh package lists. `apt-get update` hung for many minutes, twice, on a server whose apt proxy
@@ -40,8 +42,8 @@ absl::Status UpdatePackageLists(RemoteHost& host) {
   if (first.ok()) return absl::OkStatus();
   absl::StatusOr<std::string> second = host.Check({"timeout", "300", "apt-get", "-q", "update"});
   if (second.ok()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("apt-get update failed twice (", first.status().message(), "; ",
-                                         second.status().message(), ")"));
+  return absl::AbortedError(absl::StrCat("apt-get update failed twice (", first.status().message(),
+                                         "; ", second.status().message(), ")"));
 }
 
 }  // namespace
@@ -74,7 +76,9 @@ absl::StatusOr<std::string> FirewallRuleset(const std::string& controller_ip) {
       "    ip protocol icmp accept\n"
       "    ip6 nexthdr icmpv6 accept\n"
       "    tcp dport 22 accept\n"
-      "    ip saddr ", controller_ip, " accept\n"
+      "    ip saddr ",
+      controller_ip,
+      " accept\n"
       "  }\n"
       "  chain forward {\n"
       "    type filter hook forward priority 0; policy drop;\n"
@@ -83,40 +87,52 @@ absl::StatusOr<std::string> FirewallRuleset(const std::string& controller_ip) {
       "    type filter hook output priority 0; policy accept;\n"
       "  }\n"
       "}\n"
-      "# Roles open what they serve here (e.g. \"add rule inet filter input tcp dport 80 accept\").\n"
+      "# Roles open what they serve here (e.g. \"add rule inet filter input tcp dport 80 "
+      "accept\").\n"
       "include \"/etc/nftables.d/*.nft\"\n");
 }
 
-std::string AgentConfig(const std::string& controller, const std::string& name, const std::string& token) {
+std::string AgentConfig(const std::string& controller, const std::string& name,
+                        const std::string& token) {
   // Values are quoted YAML strings; none of them may contain a quote or a newline (the
   // controller's address, a validated server name, a token of [0-9a-z.]).
-  return absl::StrCat("# Written by DeployMachine bootstrap.\n", "controller: \"", controller, "\"\n", "name: \"", name,
-                      "\"\n", "token: \"", token, "\"\n", "data_dir: /var/lib/dm-agent\n");
+  return absl::StrCat("# Written by DeployMachine bootstrap.\n", "controller: \"", controller,
+                      "\"\n", "name: \"", name, "\"\n", "token: \"", token, "\"\n",
+                      "data_dir: /var/lib/dm-agent\n");
 }
 
 absl::StatusOr<bool> EnsureDeployUser(RemoteHost& host, const std::string& operator_key) {
   bool changed = false;
   DM_ASSIGN_OR_RETURN(SshResult id, host.Run({"id", "-nG", kDeployUser}));
   if (!id.ok()) {
-    DM_RETURN_IF_ERROR(host.Check({"useradd", "--create-home", "--shell", "/bin/bash", "--groups", "sudo", kDeployUser}).status());
+    DM_RETURN_IF_ERROR(host.Check({"useradd", "--create-home", "--shell", "/bin/bash", "--groups",
+                                   "sudo", kDeployUser})
+                           .status());
     changed = true;
-  } else if (!absl::StrContains(" " + std::string(absl::StripAsciiWhitespace(id.out)) + " ", " sudo ")) {
-    DM_RETURN_IF_ERROR(host.Check({"usermod", "--append", "--groups", "sudo", kDeployUser}).status());
+  } else if (!absl::StrContains(" " + std::string(absl::StripAsciiWhitespace(id.out)) + " ",
+                                " sudo ")) {
+    DM_RETURN_IF_ERROR(
+        host.Check({"usermod", "--append", "--groups", "sudo", kDeployUser}).status());
     changed = true;
   }
   const std::string home = absl::StrCat("/home/", kDeployUser);
   DM_ASSIGN_OR_RETURN(SshResult ssh_dir, host.Run({"test", "-d", home + "/.ssh"}));
   if (!ssh_dir.ok()) {
-    DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0700", "-o", kDeployUser, "-g", kDeployUser, home + "/.ssh"}).status());
+    DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0700", "-o", kDeployUser, "-g",
+                                   kDeployUser, home + "/.ssh"})
+                           .status());
     changed = true;
   }
-  DM_ASSIGN_OR_RETURN(bool keys, host.EnsureFile(home + "/.ssh/authorized_keys", operator_key + "\n", "0600",
-                                                 absl::StrCat(kDeployUser, ":", kDeployUser)));
+  DM_ASSIGN_OR_RETURN(bool keys,
+                      host.EnsureFile(home + "/.ssh/authorized_keys", operator_key + "\n", "0600",
+                                      absl::StrCat(kDeployUser, ":", kDeployUser)));
   // The deploy user has no password: sudo must not ask for one.
-  DM_ASSIGN_OR_RETURN(bool sudoers, host.EnsureFile("/etc/sudoers.d/deploy",
-                                                    absl::StrCat(kDeployUser, " ALL=(ALL:ALL) NOPASSWD: ALL\n"), "0440",
-                                                    "root:root"));
-  if (sudoers) DM_RETURN_IF_ERROR(host.Check({"visudo", "-c", "-f", "/etc/sudoers.d/deploy"}).status());
+  DM_ASSIGN_OR_RETURN(bool sudoers,
+                      host.EnsureFile("/etc/sudoers.d/deploy",
+                                      absl::StrCat(kDeployUser, " ALL=(ALL:ALL) NOPASSWD: ALL\n"),
+                                      "0440", "root:root"));
+  if (sudoers)
+    DM_RETURN_IF_ERROR(host.Check({"visudo", "-c", "-f", "/etc/sudoers.d/deploy"}).status());
   return changed || keys || sudoers;
 }
 
@@ -134,14 +150,17 @@ absl::StatusOr<bool> EnsureSshdHardened(RemoteHost& host) {
 absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& controller_ip) {
   DM_ASSIGN_OR_RETURN(std::string rules, FirewallRuleset(controller_ip));
   DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0755", "/etc/nftables.d"}).status());
-  DM_ASSIGN_OR_RETURN(bool changed, host.EnsureFile("/etc/nftables.conf", rules, "0755", "root:root"));
+  DM_ASSIGN_OR_RETURN(bool changed,
+                      host.EnsureFile("/etc/nftables.conf", rules, "0755", "root:root"));
   if (changed) {
     DM_RETURN_IF_ERROR(host.Check({"nft", "-c", "-f", "/etc/nftables.conf"}).status());
     DM_RETURN_IF_ERROR(host.Check({"nft", "-f", "/etc/nftables.conf"}).status());
   }
   // The service loads the same file at every boot.
-  DM_ASSIGN_OR_RETURN(SshResult enabled, host.Run({"systemctl", "is-enabled", "--quiet", "nftables"}));
-  DM_ASSIGN_OR_RETURN(SshResult active, host.Run({"systemctl", "is-active", "--quiet", "nftables"}));
+  DM_ASSIGN_OR_RETURN(SshResult enabled,
+                      host.Run({"systemctl", "is-enabled", "--quiet", "nftables"}));
+  DM_ASSIGN_OR_RETURN(SshResult active,
+                      host.Run({"systemctl", "is-active", "--quiet", "nftables"}));
   if (!enabled.ok() || !active.ok()) {
     DM_RETURN_IF_ERROR(EnableAndStart(host, "nftables"));
     changed = true;
@@ -149,35 +168,42 @@ absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& control
   return changed;
 }
 
-absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& package, const std::string& controller,
-                                          const std::string& name, const std::string& token) {
+absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& package,
+                                          const std::string& controller, const std::string& name,
+                                          const std::string& token) {
   bool changed = false;
-  DM_ASSIGN_OR_RETURN(SshResult installed, host.Run({"dpkg-query", "-W", "-f=${Version}", "dm-agent"}));
+  DM_ASSIGN_OR_RETURN(SshResult installed,
+                      host.Run({"dpkg-query", "-W", "-f=${Version}", "dm-agent"}));
   if (!installed.ok() || installed.out != package.version) {
     DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0755", "/var/cache/dm"}).status());
-    DM_RETURN_IF_ERROR(host.EnsureFile(kAgentPackagePath, package.content, "0644", "root:root").status());
+    DM_RETURN_IF_ERROR(
+        host.EnsureFile(kAgentPackagePath, package.content, "0644", "root:root").status());
     // apt resolves the package's dependencies (through the server's package mirror), from
     // fresh lists. The server runs exactly the controller's agent: versions differ by a digest,
     // not an order, so "older" is allowed (a controller rolled back installs its own again).
     DM_RETURN_IF_ERROR(UpdatePackageLists(host));
     absl::StatusOr<std::string> apt =
-        host.Check({"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y", "-oDPkg::Lock::Timeout=120",
-                    "install", "--no-install-recommends", "--allow-downgrades", kAgentPackagePath});
+        host.Check({"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y",
+                    "-oDPkg::Lock::Timeout=120", "install", "--no-install-recommends",
+                    "--allow-downgrades", kAgentPackagePath});
     if (!apt.ok()) return apt.status();
     changed = true;
   }
   if (!token.empty()) {
     DM_RETURN_IF_ERROR(host.Check({"install", "-d", "-m", "0700", "/etc/dm"}).status());
-    DM_ASSIGN_OR_RETURN(bool config, host.EnsureFile("/etc/dm/agent.yaml", AgentConfig(controller, name, token), "0600",
-                                                     "root:root"));
+    DM_ASSIGN_OR_RETURN(bool config,
+                        host.EnsureFile("/etc/dm/agent.yaml", AgentConfig(controller, name, token),
+                                        "0600", "root:root"));
     changed = changed || config;
   }
   return changed;
 }
 
 absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host, bool restart) {
-  DM_ASSIGN_OR_RETURN(SshResult enabled, host.Run({"systemctl", "is-enabled", "--quiet", "dm-agent"}));
-  DM_ASSIGN_OR_RETURN(SshResult active, host.Run({"systemctl", "is-active", "--quiet", "dm-agent"}));
+  DM_ASSIGN_OR_RETURN(SshResult enabled,
+                      host.Run({"systemctl", "is-enabled", "--quiet", "dm-agent"}));
+  DM_ASSIGN_OR_RETURN(SshResult active,
+                      host.Run({"systemctl", "is-active", "--quiet", "dm-agent"}));
   if (enabled.ok() && active.ok() && restart) {
     DM_RETURN_IF_ERROR(host.Check({"systemctl", "restart", "dm-agent"}).status());
     return true;

@@ -21,7 +21,8 @@ std::string SshdHardeningConfig();
 // IPv4 address (InvalidArgument otherwise: it becomes part of the ruleset).
 absl::StatusOr<std::string> FirewallRuleset(const std::string& controller_ip);
 // /etc/dm/agent.yaml for a server named `name`.
-std::string AgentConfig(const std::string& controller, const std::string& name, const std::string& token);
+std::string AgentConfig(const std::string& controller, const std::string& name,
+                        const std::string& token);
 
 // 1. the deploy user: sudo without password, the operator's key.
 absl::StatusOr<bool> EnsureDeployUser(RemoteHost& host, const std::string& operator_key);
@@ -30,8 +31,9 @@ absl::StatusOr<bool> EnsureSshdHardened(RemoteHost& host);
 // 3. the firewall, loaded now and at boot.
 absl::StatusOr<bool> EnsureFirewall(RemoteHost& host, const std::string& controller_ip);
 // 4. dm-agent's package and, when `token` is not empty (not enrolled yet), its config.
-absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& package, const std::string& controller,
-                                          const std::string& name, const std::string& token);
+absl::StatusOr<bool> EnsureAgentInstalled(RemoteHost& host, const AgentPackage& package,
+                                          const std::string& controller, const std::string& name,
+                                          const std::string& token);
 // 5. the agent service enabled and running; restarted when its package or config changed
 //    (`restart`), so that the new binary runs.
 absl::StatusOr<bool> EnsureAgentRunning(RemoteHost& host, bool restart);

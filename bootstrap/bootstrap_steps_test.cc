@@ -58,9 +58,10 @@ TEST(BootstrapFilesTest, FirewallAdmitsSshAndTheControllerOnly) {
 }
 
 TEST(BootstrapFilesTest, AgentConfigNamesControllerNameAndToken) {
-  EXPECT_EQ(AgentConfig("10.231.0.1:7443", "web-1", "abc.def"),
-            "# Written by DeployMachine bootstrap.\ncontroller: \"10.231.0.1:7443\"\nname: \"web-1\"\n"
-            "token: \"abc.def\"\ndata_dir: /var/lib/dm-agent\n");
+  EXPECT_EQ(
+      AgentConfig("10.231.0.1:7443", "web-1", "abc.def"),
+      "# Written by DeployMachine bootstrap.\ncontroller: \"10.231.0.1:7443\"\nname: \"web-1\"\n"
+      "token: \"abc.def\"\ndata_dir: /var/lib/dm-agent\n");
 }
 
 }  // namespace

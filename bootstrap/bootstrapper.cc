@@ -6,7 +6,8 @@
 
 namespace dm {
 
-absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const BootstrapEnvironment& env,
+absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
+                                          const BootstrapEnvironment& env,
                                           const StepReport& report) {
   SshTarget ssh{target.address, 22, "root", env.operator_key_path, target.ssh_host_key};
   report("connect", "running", absl::StrCat("root@", target.address));
@@ -20,24 +21,28 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const B
   }
   if (!session.ok()) {
     report("connect", "failed", std::string(session.status().message()));
-    return absl::Status(session.status().code(), absl::StrCat("step connect: ", session.status().message()));
+    return absl::Status(session.status().code(),
+                        absl::StrCat("step connect: ", session.status().message()));
   }
   report("connect", "ok", absl::StrCat(ssh.user, "@", target.address, ", host key verified"));
   RemoteHost host(session->get(), sudo);
 
   BootstrapReport result;
-  auto step = [&](const std::string& name, const std::function<absl::StatusOr<bool>()>& run) -> absl::Status {
+  auto step = [&](const std::string& name,
+                  const std::function<absl::StatusOr<bool>()>& run) -> absl::Status {
     report(name, "running", "");
     absl::StatusOr<bool> changed = run();
     if (!changed.ok()) {
       report(name, "failed", std::string(changed.status().message()));
-      return absl::Status(changed.status().code(), absl::StrCat("step ", name, ": ", changed.status().message()));
+      return absl::Status(changed.status().code(),
+                          absl::StrCat("step ", name, ": ", changed.status().message()));
     }
     result.changed_steps += *changed;
     report(name, *changed ? "changed" : "ok", "");
     return absl::OkStatus();
   };
-  absl::Status s = step("deploy-user", [&] { return EnsureDeployUser(host, env.operator_public_key); });
+  absl::Status s =
+      step("deploy-user", [&] { return EnsureDeployUser(host, env.operator_public_key); });
   if (s.ok()) s = step("sshd", [&] { return EnsureSshdHardened(host); });
   if (s.ok()) s = step("firewall", [&] { return EnsureFirewall(host, env.controller_ip); });
   bool agent_changed = false;
@@ -45,7 +50,8 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const B
     s = step("agent", [&]() -> absl::StatusOr<bool> {
       absl::StatusOr<std::string> token = env.mint_token();
       if (!token.ok()) return token.status();
-      absl::StatusOr<bool> changed = EnsureAgentInstalled(host, *env.package, env.controller, target.name, *token);
+      absl::StatusOr<bool> changed =
+          EnsureAgentInstalled(host, *env.package, env.controller, target.name, *token);
       agent_changed = changed.ok() && *changed;
       return changed;
     });
@@ -55,9 +61,10 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const B
       absl::StatusOr<bool> changed = EnsureAgentRunning(host, agent_changed);
       if (!changed.ok()) return changed;
       if (!env.wait_connected(absl::Seconds(60))) {
-        absl::StatusOr<SshResult> journal = host.Run({"journalctl", "-u", "dm-agent", "-n", "20", "--no-pager"});
-        return absl::DeadlineExceededError(absl::StrCat("the agent did not connect within 60s; its log:\n",
-                                                        journal.ok() ? journal->out : ""));
+        absl::StatusOr<SshResult> journal =
+            host.Run({"journalctl", "-u", "dm-agent", "-n", "20", "--no-pager"});
+        return absl::DeadlineExceededError(absl::StrCat(
+            "the agent did not connect within 60s; its log:\n", journal.ok() ? journal->out : ""));
       }
       return changed;
     });

@@ -38,10 +38,12 @@ struct BootstrapReport {
 };
 
 // `report(step, status, detail)`: status is "running", "changed", "ok" or "failed".
-using StepReport = std::function<void(const std::string& step, const std::string& status, const std::string& detail)>;
+using StepReport = std::function<void(const std::string& step, const std::string& status,
+                                      const std::string& detail)>;
 
 // A failure names the step and the cause ("step firewall: nft exited with 1: ...").
-absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target, const BootstrapEnvironment& env,
+absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
+                                          const BootstrapEnvironment& env,
                                           const StepReport& report);
 
 }  // namespace dm

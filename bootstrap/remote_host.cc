@@ -7,14 +7,17 @@
 namespace dm {
 
 const char kWriteFileScript[] =
-    "set -e; umask 077; cat > \"$1.dm-new\"; chown \"$3\" \"$1.dm-new\"; chmod \"$2\" \"$1.dm-new\"; "
+    "set -e; umask 077; cat > \"$1.dm-new\"; chown \"$3\" \"$1.dm-new\"; chmod \"$2\" "
+    "\"$1.dm-new\"; "
     "mv -f \"$1.dm-new\" \"$1\"";
 
 std::string ShellQuote(const std::string& word) {
   std::string out = "'";
   for (char c : word) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -31,11 +34,13 @@ std::string RemoteHost::CommandFor(const std::vector<std::string>& argv) const {
   return QuotedCommand(full);
 }
 
-absl::StatusOr<SshResult> RemoteHost::Run(const std::vector<std::string>& argv, const std::string& input) {
+absl::StatusOr<SshResult> RemoteHost::Run(const std::vector<std::string>& argv,
+                                          const std::string& input) {
   return ssh_->Run(CommandFor(argv), input);
 }
 
-absl::StatusOr<std::string> RemoteHost::Check(const std::vector<std::string>& argv, const std::string& input) {
+absl::StatusOr<std::string> RemoteHost::Check(const std::vector<std::string>& argv,
+                                              const std::string& input) {
   absl::StatusOr<SshResult> r = Run(argv, input);
   if (!r.ok()) return r.status();
   if (!r->ok()) {
@@ -58,7 +63,8 @@ absl::StatusOr<bool> RemoteHost::EnsureFile(const std::string& path, const std::
       if (stat->out == owner + " " + want_mode + "\n") return false;
     }
   }
-  absl::StatusOr<std::string> written = Check({"sh", "-c", kWriteFileScript, "sh", path, mode, owner}, content);
+  absl::StatusOr<std::string> written =
+      Check({"sh", "-c", kWriteFileScript, "sh", path, mode, owner}, content);
   if (!written.ok()) return written.status();
   return true;
 }

@@ -27,14 +27,16 @@ class RemoteHost {
 
   // The command line that Run sends for `argv` (for tests of the generated commands).
   std::string CommandFor(const std::vector<std::string>& argv) const;
-  absl::StatusOr<SshResult> Run(const std::vector<std::string>& argv, const std::string& input = "");
+  absl::StatusOr<SshResult> Run(const std::vector<std::string>& argv,
+                                const std::string& input = "");
   // Runs and fails with the command's own words when it does not exit 0.
-  absl::StatusOr<std::string> Check(const std::vector<std::string>& argv, const std::string& input = "");
+  absl::StatusOr<std::string> Check(const std::vector<std::string>& argv,
+                                    const std::string& input = "");
 
   // Makes `path` hold `content` with `mode` ("0644") and `owner` ("root:root"), replacing it
   // atomically; true if it changed. Unchanged content (compared by SHA-256) is not sent.
-  absl::StatusOr<bool> EnsureFile(const std::string& path, const std::string& content, const std::string& mode,
-                                  const std::string& owner);
+  absl::StatusOr<bool> EnsureFile(const std::string& path, const std::string& content,
+                                  const std::string& mode, const std::string& owner);
 
  private:
   SshSession* ssh_;

@@ -48,7 +48,8 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
   std::string type = t.expected_host_key.substr(0, t.expected_host_key.find(' '));
   if (!type.empty()) ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, type.c_str());
   if (ssh_connect(s) != SSH_OK) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to ", t.host, ":", t.port, ": ", ssh_get_error(s)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to ", t.host, ":", t.port, ": ", ssh_get_error(s)));
   }
   ssh_key server_key = nullptr;
   if (ssh_get_server_publickey(s, &server_key) != SSH_OK) {
@@ -65,18 +66,22 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
   }
   ssh_key_free(server_key);
   if (presented.empty() || presented != FirstTwoWords(t.expected_host_key)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "host key mismatch for ", t.host, ": it presented ", fingerprint,
-        ", not the key the provider reported; nothing was sent (a different machine answers at that address)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("host key mismatch for ", t.host, ": it presented ", fingerprint,
+                     ", not the key the provider reported; nothing was sent (a different machine "
+                     "answers at that address)"));
   }
   ssh_key key = nullptr;
-  if (ssh_pki_import_privkey_file(t.private_key_path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot read the SSH key ", t.private_key_path));
+  if (ssh_pki_import_privkey_file(t.private_key_path.c_str(), nullptr, nullptr, nullptr, &key) !=
+      SSH_OK) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the SSH key ", t.private_key_path));
   }
   int auth = ssh_userauth_publickey(s, nullptr, key);
   ssh_key_free(key);
   if (auth != SSH_AUTH_SUCCESS) {
-    return absl::UnauthenticatedError(absl::StrCat("authentication refused for ", t.user, "@", t.host));
+    return absl::UnauthenticatedError(
+        absl::StrCat("authentication refused for ", t.user, "@", t.host));
   }
   return session;
 }
@@ -97,13 +102,17 @@ absl::StatusOr<SshResult> SshSession::Run(const std::string& command, const std:
       ssh_channel_free(c);
     }
   } closer{channel};
-  if (ssh_channel_open_session(channel) != SSH_OK || ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+  if (ssh_channel_open_session(channel) != SSH_OK ||
+      ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
     return absl::UnavailableError(absl::StrCat("ssh: ", ssh_get_error(S(session_))));
   }
   bytes_sent_ += command.size();
   for (size_t done = 0; done < input.size();) {
-    int n = ssh_channel_write(channel, input.data() + done, static_cast<uint32_t>(std::min<size_t>(input.size() - done, 65536)));
-    if (n < 0) return absl::UnavailableError(absl::StrCat("ssh: writing input: ", ssh_get_error(S(session_))));
+    int n = ssh_channel_write(channel, input.data() + done,
+                              static_cast<uint32_t>(std::min<size_t>(input.size() - done, 65536)));
+    if (n < 0)
+      return absl::UnavailableError(
+          absl::StrCat("ssh: writing input: ", ssh_get_error(S(session_))));
     done += static_cast<size_t>(n);
   }
   bytes_sent_ += input.size();
@@ -111,33 +120,41 @@ absl::StatusOr<SshResult> SshSession::Run(const std::string& command, const std:
   SshResult result;
   absl::Time deadline = absl::Now() + timeout;
   char buf[16384];
-  while (!(ssh_channel_is_eof(channel) && ssh_channel_poll(channel, 0) <= 0 && ssh_channel_poll(channel, 1) <= 0)) {
-    if (absl::Now() > deadline) return absl::DeadlineExceededError(absl::StrCat("ssh: timed out running a command"));
+  while (!(ssh_channel_is_eof(channel) && ssh_channel_poll(channel, 0) <= 0 &&
+           ssh_channel_poll(channel, 1) <= 0)) {
+    if (absl::Now() > deadline)
+      return absl::DeadlineExceededError(absl::StrCat("ssh: timed out running a command"));
     bool any = false;
     for (int is_stderr : {0, 1}) {
       int n = ssh_channel_read_timeout(channel, buf, sizeof(buf), is_stderr, 100);
-      if (n == SSH_ERROR) return absl::UnavailableError(absl::StrCat("ssh: ", ssh_get_error(S(session_))));
-      if (n > 0) (is_stderr ? result.err : result.out).append(buf, static_cast<size_t>(n)), any = true;
+      if (n == SSH_ERROR)
+        return absl::UnavailableError(absl::StrCat("ssh: ", ssh_get_error(S(session_))));
+      if (n > 0)
+        (is_stderr ? result.err : result.out).append(buf, static_cast<size_t>(n)), any = true;
     }
     if (!any && ssh_channel_is_closed(channel)) break;
   }
-  for (int i = 0; i < 100 && (result.exit_status = ssh_channel_get_exit_status(channel)) == -1; ++i) {
+  for (int i = 0; i < 100 && (result.exit_status = ssh_channel_get_exit_status(channel)) == -1;
+       ++i) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   return result;
 }
 
-absl::StatusOr<std::string> EnsureSshKeyPair(const std::string& private_path, const std::string& comment) {
+absl::StatusOr<std::string> EnsureSshKeyPair(const std::string& private_path,
+                                             const std::string& comment) {
   ssh_key key = nullptr;
   if (!PathExists(private_path)) {
-    if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) return absl::InternalError("cannot generate an SSH key");
+    if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
+      return absl::InternalError("cannot generate an SSH key");
     int rc = ssh_pki_export_privkey_file(key, nullptr, nullptr, nullptr, private_path.c_str());
     ssh_key_free(key);
     key = nullptr;
     if (rc != SSH_OK) return absl::InternalError(absl::StrCat("cannot write ", private_path));
     ::chmod(private_path.c_str(), 0600);
   }
-  if (ssh_pki_import_privkey_file(private_path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+  if (ssh_pki_import_privkey_file(private_path.c_str(), nullptr, nullptr, nullptr, &key) !=
+      SSH_OK) {
     return absl::FailedPreconditionError(absl::StrCat("cannot read the SSH key ", private_path));
   }
   std::string line = KeyLine(key);

@@ -52,7 +52,8 @@ class SshSession {
 
 // Generates an ed25519 key pair at `private_path` (0600) if there is none; returns the public
 // key line ("ssh-ed25519 AAAA... comment").
-absl::StatusOr<std::string> EnsureSshKeyPair(const std::string& private_path, const std::string& comment);
+absl::StatusOr<std::string> EnsureSshKeyPair(const std::string& private_path,
+                                             const std::string& comment);
 
 }  // namespace dm
 

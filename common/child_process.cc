@@ -12,8 +12,8 @@
 
 namespace dm {
 
-absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std::string>& argv,
-                                                                   const std::string& log_path) {
+absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
+    const std::vector<std::string>& argv, const std::string& log_path) {
   if (argv.empty()) return absl::InvalidArgumentError("empty command");
   // Everything the child uses is made before fork: this process has threads.
   std::vector<char*> args;
@@ -31,7 +31,7 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vec
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) _exit(1);  // the parent died before prctl
-    ::setpgid(0, 0);                       // Ctrl-C on the controller's terminal is its to handle
+    ::setpgid(0, 0);                      // Ctrl-C on the controller's terminal is its to handle
     ExecWithOutputTo(args.data(), log);
   }
   ::close(log);

@@ -21,7 +21,7 @@ class ChildProcess {
   // Starts `argv` (looked up in PATH) with stdin from /dev/null and its output appended to
   // `log_path`.
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(const std::vector<std::string>& argv,
-                                                              const std::string& log_path);
+                                                             const std::string& log_path);
   // Stop().
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;

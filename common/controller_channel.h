@@ -11,8 +11,8 @@
 namespace dm {
 
 struct ChannelCredentialsPem {
-  std::string ca;    // required
-  std::string key;   // client key and certificate: empty for enrollment, which has none yet
+  std::string ca;   // required
+  std::string key;  // client key and certificate: empty for enrollment, which has none yet
   std::string cert;
 };
 

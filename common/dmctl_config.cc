@@ -29,17 +29,21 @@ absl::StatusOr<DmctlConfig> DmctlConfig::Load(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(Where(path, e.mark), ": ", e.msg));
   }
   if (!root.IsMap()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": expected a mapping with controller, ca, cert and key"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected a mapping with controller, ca, cert and key"));
   }
   DmctlConfig config;
-  std::map<std::string, std::string*> fields = {
-      {"controller", &config.controller}, {"ca", &config.ca}, {"cert", &config.cert}, {"key", &config.key}};
+  std::map<std::string, std::string*> fields = {{"controller", &config.controller},
+                                                {"ca", &config.ca},
+                                                {"cert", &config.cert},
+                                                {"key", &config.key}};
   for (const auto& entry : root) {
     std::string name = entry.first.as<std::string>("");
     auto field = fields.find(name);
     if (field == fields.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(Where(path, entry.first.Mark()), ": unknown field '",
-                                                     name, "' (want controller, ca, cert, key)"));
+      return absl::InvalidArgumentError(absl::StrCat(Where(path, entry.first.Mark()),
+                                                     ": unknown field '", name,
+                                                     "' (want controller, ca, cert, key)"));
     }
     if (!entry.second.IsScalar()) {
       return absl::InvalidArgumentError(

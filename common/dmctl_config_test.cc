@@ -47,13 +47,15 @@ TEST_F(DmctlConfigTest, RelativePathsAreTakenFromTheFilesDirectory) {
 
 TEST_F(DmctlConfigTest, ErrorsNameFileLineAndField) {
   absl::Status unknown = LoadText("controller: h:1\nca: a\ncert: b\nkye: c\n");
-  EXPECT_NE(unknown.message().find(path_ + ":4:1: unknown field 'kye'"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.message().find(path_ + ":4:1: unknown field 'kye'"), std::string::npos)
+      << unknown;
 
   absl::Status missing = LoadText("controller: h:1\nca: a\ncert: b\n");
   EXPECT_NE(missing.message().find("missing field 'key'"), std::string::npos) << missing;
 
   absl::Status bad_address = LoadText("controller: nohost\nca: a\ncert: b\nkey: c\n");
-  EXPECT_NE(bad_address.message().find(path_ + ":1:13: field 'controller'"), std::string::npos) << bad_address;
+  EXPECT_NE(bad_address.message().find(path_ + ":1:13: field 'controller'"), std::string::npos)
+      << bad_address;
 
   absl::Status syntax = LoadText("controller: [unclosed\n");
   EXPECT_NE(syntax.message().find(path_ + ":"), std::string::npos) << syntax;

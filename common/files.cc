@@ -60,7 +60,8 @@ absl::Status WriteFileAtomic(const std::string& path, const std::string& content
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoStatus("create", tmp, errno);
   // open() applies the umask; the caller's mode is what it asked for (0600 for keys).
-  absl::Status status = ::fchmod(fd, mode) == 0 ? absl::OkStatus() : ErrnoStatus("chmod", tmp, errno);
+  absl::Status status =
+      ::fchmod(fd, mode) == 0 ? absl::OkStatus() : ErrnoStatus("chmod", tmp, errno);
   if (status.ok()) status = WriteAll(fd, content, tmp);
   if (status.ok() && ::fsync(fd) != 0) status = ErrnoStatus("fsync", tmp, errno);
   ::close(fd);

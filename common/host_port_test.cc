@@ -25,8 +25,8 @@ TEST(HostPortTest, ParsesBracketedIpv6AndFormatsItBack) {
 }
 
 TEST(HostPortTest, RejectsMissingOrBadPortsAndBareIpv6) {
-  for (const char* bad : {"127.0.0.1", "127.0.0.1:", ":7443", "h:0", "h:65536", "h:x", "::1:7443",
-                          "[::1]7443"}) {
+  for (const char* bad :
+       {"127.0.0.1", "127.0.0.1:", ":7443", "h:0", "h:65536", "h:x", "::1:7443", "[::1]7443"}) {
     auto hp = HostPort::Parse(bad);
     EXPECT_FALSE(hp.ok()) << bad;
     EXPECT_NE(hp.status().message().find(bad), std::string::npos) << hp.status();

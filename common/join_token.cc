@@ -34,7 +34,8 @@ JoinToken JoinToken::Generate(const std::string& ca_fingerprint) {
 absl::StatusOr<JoinToken> JoinToken::Parse(const std::string& text) {
   std::string trimmed(absl::StripAsciiWhitespace(text));
   std::vector<std::string> parts = absl::StrSplit(trimmed, '.');
-  constexpr char kShape[] = "expected DM1.<ca-sha256>.<id>.<secret> as printed by 'dmctl token create'";
+  constexpr char kShape[] =
+      "expected DM1.<ca-sha256>.<id>.<secret> as printed by 'dmctl token create'";
   if (parts.size() != 4 || parts[0] != kPrefix) {
     return absl::InvalidArgumentError(absl::StrCat("join token is malformed: ", kShape));
   }
@@ -43,14 +44,13 @@ absl::StatusOr<JoinToken> JoinToken::Parse(const std::string& text) {
         absl::StrCat("join token is malformed: the CA fingerprint is not 64 hex digits; ", kShape));
   }
   if (parts[2].size() != kIdLength || !AllOf(parts[2], IsLowerAlnum)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("join token is malformed: the token id is not ", kIdLength,
-                     " letters and digits; ", kShape));
+    return absl::InvalidArgumentError(absl::StrCat("join token is malformed: the token id is not ",
+                                                   kIdLength, " letters and digits; ", kShape));
   }
   if (parts[3].size() != kSecretLength || !AllOf(parts[3], IsLowerAlnum)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("join token ", parts[2], " is malformed: its secret is not ", kSecretLength,
-                     " letters and digits; ", kShape));
+    return absl::InvalidArgumentError(absl::StrCat("join token ", parts[2],
+                                                   " is malformed: its secret is not ",
+                                                   kSecretLength, " letters and digits; ", kShape));
   }
   return JoinToken{parts[1], parts[2], parts[3]};
 }

@@ -34,12 +34,12 @@ TEST(JoinTokenTest, RejectsMalformedTokensWithoutEchoingTheSecret) {
   const std::string secret = good.secret;
   std::vector<std::string> bad = {
       "",
-      "DM2." + kFingerprint + "." + good.id + "." + secret,              // wrong version
-      "DM1." + kFingerprint + "." + good.id,                             // no secret
-      "DM1." + std::string(63, 'a') + "." + good.id + "." + secret,      // short fingerprint
-      "DM1." + std::string(64, 'G') + "." + good.id + "." + secret,      // not hex
-      "DM1." + kFingerprint + ".ABC." + secret,                          // bad id
-      "DM1." + kFingerprint + "." + good.id + "." + secret + "x",        // long secret
+      "DM2." + kFingerprint + "." + good.id + "." + secret,          // wrong version
+      "DM1." + kFingerprint + "." + good.id,                         // no secret
+      "DM1." + std::string(63, 'a') + "." + good.id + "." + secret,  // short fingerprint
+      "DM1." + std::string(64, 'G') + "." + good.id + "." + secret,  // not hex
+      "DM1." + kFingerprint + ".ABC." + secret,                      // bad id
+      "DM1." + kFingerprint + "." + good.id + "." + secret + "x",    // long secret
   };
   for (const auto& text : bad) {
     auto parsed = JoinToken::Parse(text);

@@ -72,7 +72,8 @@ absl::StatusOr<PreparedCommand> PreparedCommand::Prepare(const ProcessSpec& spec
     env["USER"] = env["LOGNAME"] = c.user_name_;
     env["HOME"] = home;
   }
-  if (env.find("PATH") == env.end()) env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  if (env.find("PATH") == env.end())
+    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const auto& [k, v] : spec.env) env[k] = v;
   for (const auto& [k, v] : env) c.env_storage_.push_back(k + "=" + v);
   c.argv_storage_ = spec.argv;
@@ -89,7 +90,8 @@ void PreparedCommand::ExecInChild(int report_fd) const {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the agent blocks SIGTERM; its children must not
   ::signal(SIGPIPE, SIG_DFL);
   if (change_identity_) {
-    if (!user_name_.empty() && ::initgroups(user_name_.c_str(), gid_) != 0) ChildFail(report_fd, "initgroups");
+    if (!user_name_.empty() && ::initgroups(user_name_.c_str(), gid_) != 0)
+      ChildFail(report_fd, "initgroups");
     if (user_name_.empty() && ::setgroups(0, nullptr) != 0) ChildFail(report_fd, "setgroups");
     if (::setgid(gid_) != 0) ChildFail(report_fd, "setgid");
     if (::setuid(uid_) != 0) ChildFail(report_fd, "setuid");
@@ -99,14 +101,16 @@ void PreparedCommand::ExecInChild(int report_fd) const {
   ChildFail(report_fd, "exec");
 }
 
-absl::StatusOr<std::string> RunChecked(const std::vector<std::string>& argv, absl::Duration timeout) {
+absl::StatusOr<std::string> RunChecked(const std::vector<std::string>& argv,
+                                       absl::Duration timeout) {
   ProcessSpec spec;
   spec.argv = argv;
   spec.timeout = timeout;
   absl::StatusOr<ProcessResult> result = RunProcess(spec);
   if (!result.ok()) return result.status();
   if (!result->ok()) {
-    return absl::AbortedError(absl::StrCat(absl::StrJoin(argv, " "), ": ", result->Describe(), ": ", result->output));
+    return absl::AbortedError(
+        absl::StrCat(absl::StrJoin(argv, " "), ": ", result->Describe(), ": ", result->output));
   }
   return result->output;
 }
@@ -154,7 +158,9 @@ void ExecWithOutputTo(char* const* argv, int log_fd) {
   _exit(127);
 }
 
-std::vector<std::string> ShellCommand(const std::string& command) { return {"/bin/sh", "-c", command}; }
+std::vector<std::string> ShellCommand(const std::string& command) {
+  return {"/bin/sh", "-c", command};
+}
 
 std::string ProcessResult::Describe() const {
   if (timed_out) return "timed out";
@@ -197,12 +203,14 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   }
 
   ProcessResult result;
-  absl::Time deadline = spec.timeout == absl::InfiniteDuration() ? absl::InfiniteFuture() : absl::Now() + spec.timeout;
+  absl::Time deadline = spec.timeout == absl::InfiniteDuration() ? absl::InfiniteFuture()
+                                                                 : absl::Now() + spec.timeout;
   char buf[16384];
   for (;;) {
     int wait_ms = -1;
     if (deadline != absl::InfiniteFuture()) {
-      wait_ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+      wait_ms =
+          static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
     }
     struct pollfd p = {out[0], POLLIN, 0};
     int ready = ::poll(&p, 1, wait_ms);
@@ -216,7 +224,8 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     result.output.append(buf, static_cast<size_t>(n));
-    if (result.output.size() > 2 * kMaxOutput) result.output.erase(0, result.output.size() - kMaxOutput);
+    if (result.output.size() > 2 * kMaxOutput)
+      result.output.erase(0, result.output.size() - kMaxOutput);
   }
   ::close(out[0]);
   if (result.output.size() > kMaxOutput) result.output.erase(0, result.output.size() - kMaxOutput);

@@ -17,19 +17,19 @@
 namespace dm {
 
 struct ProcessSpec {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH
-  std::string cwd;                // "" = inherit
-  std::string user, group;        // "" = as this process
+  std::vector<std::string> argv;           // argv[0] is looked up in PATH
+  std::string cwd;                         // "" = inherit
+  std::string user, group;                 // "" = as this process
   std::map<std::string, std::string> env;  // added to (or replacing in) this process's environment
   absl::Duration timeout = absl::InfiniteDuration();
-  std::optional<std::string> stdin_data;   // default: /dev/null
+  std::optional<std::string> stdin_data;  // default: /dev/null
 };
 
 struct ProcessResult {
-  int exit_code = -1;      // -1 when killed by a signal
+  int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;
   bool timed_out = false;
-  std::string output;      // stdout and stderr interleaved, at most kMaxOutput bytes (the end is kept)
+  std::string output;  // stdout and stderr interleaved, at most kMaxOutput bytes (the end is kept)
 
   bool ok() const { return exit_code == 0; }
   // "exit code 3", "killed by signal 9", "timed out after 10s"

@@ -16,9 +16,9 @@ int RunReport::Count(const std::string& status) const {
 nlohmann::json RunReport::ToJson() const {
   nlohmann::json list = nlohmann::json::array();
   for (const ResourceReport& r : resources) {
-    nlohmann::json j = {{"resource", r.id},   {"type", r.type},
-                        {"name", r.name},     {"action", r.action},
-                        {"status", r.status}, {"duration_ms", r.duration_ms},
+    nlohmann::json j = {{"resource", r.id},     {"type", r.type},
+                        {"name", r.name},       {"action", r.action},
+                        {"status", r.status},   {"duration_ms", r.duration_ms},
                         {"message", r.message}, {"changes", r.changes}};
     if (!r.diff.empty()) j["diff"] = r.diff;
     if (!r.output.empty()) j["output"] = r.output;
@@ -67,9 +67,10 @@ std::string RunReport::ToText(bool verbose) const {
     if (r.status == "ok" && !verbose) continue;
     std::string status = r.status == "changed" && dry_run ? "would change" : r.status;
     std::string detail = r.status == "changed" ? absl::StrJoin(r.changes, ", ") : r.message;
-    if (!r.notified_by.empty()) absl::StrAppend(&detail, detail.empty() ? "" : " ", "(notified by ", r.notified_by, ")");
-    absl::StrAppendFormat(&out, "  %-12s %s%s%s  %.1f ms\n", status, r.id, detail.empty() ? "" : ": ", detail,
-                          r.duration_ms);
+    if (!r.notified_by.empty())
+      absl::StrAppend(&detail, detail.empty() ? "" : " ", "(notified by ", r.notified_by, ")");
+    absl::StrAppendFormat(&out, "  %-12s %s%s%s  %.1f ms\n", status, r.id,
+                          detail.empty() ? "" : ": ", detail, r.duration_ms);
     for (absl::string_view line : absl::StrSplit(r.diff, '\n', absl::SkipEmpty())) {
       absl::StrAppend(&out, "      ", line, "\n");
     }
@@ -79,10 +80,11 @@ std::string RunReport::ToText(bool verbose) const {
       }
     }
   }
-  absl::StrAppendFormat(&out, "%s%s: %d resources, %d %s, %d ok, %d failed, %d skipped in %.1f ms\n",
-                        dry_run ? "dry run " : "", Outcome(), static_cast<int>(resources.size()), Count("changed"),
-                        dry_run ? "would change" : "changed", Count("ok"), Count("failed"), Count("skipped"),
-                        duration_ms);
+  absl::StrAppendFormat(&out,
+                        "%s%s: %d resources, %d %s, %d ok, %d failed, %d skipped in %.1f ms\n",
+                        dry_run ? "dry run " : "", Outcome(), static_cast<int>(resources.size()),
+                        Count("changed"), dry_run ? "would change" : "changed", Count("ok"),
+                        Count("failed"), Count("skipped"), duration_ms);
   return out;
 }
 

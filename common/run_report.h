@@ -13,9 +13,9 @@ namespace dm::cookbook {
 
 struct ResourceReport {
   std::string id, type, name, action;
-  std::string status;       // "ok", "changed", "failed", "skipped"
+  std::string status;  // "ok", "changed", "failed", "skipped"
   double duration_ms = 0;
-  std::string message;      // why it failed or was skipped
+  std::string message;  // why it failed or was skipped
   std::vector<std::string> changes;
   std::string diff;         // unified diff of content changes (never for sensitive resources)
   std::string output;       // what a command printed

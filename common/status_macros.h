@@ -6,10 +6,10 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define DM_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status dm_status_ = (expr);          \
-    if (!dm_status_.ok()) return dm_status_;     \
+#define DM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status dm_status_ = (expr);      \
+    if (!dm_status_.ok()) return dm_status_; \
   } while (0)
 
 #define DM_STATUS_CONCAT_INNER_(a, b) a##b

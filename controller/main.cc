@@ -1,7 +1,7 @@
 // dm-controller: the DeployMachine control plane. Owns the fleet's CA and state, admits agents
 // with join tokens, keeps one stream per agent and serves dmctl.
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <cstdio>
 
@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   std::string local_provider = ::geteuid() == 0 ? "on" : "off";
   app.add_option("--local-provider", local_provider, "on or off (default: on when run as root)")
       ->check(CLI::IsMember({"on", "off"}));
-  app.add_option("--local-bridge", options.servers.local.bridge, "Bridge of the local servers' network")
+  app.add_option("--local-bridge", options.servers.local.bridge,
+                 "Bridge of the local servers' network")
       ->capture_default_str();
   app.add_option("--local-subnet", options.servers.local.subnet,
                  "The local servers' /24, as its first three octets; this machine is .1")
@@ -47,13 +48,15 @@ int main(int argc, char** argv) {
   app.add_option("--dns-listen", options.dns_listen,
                  "HOST:PORT where the embedded PowerDNS answers for fleets' domains, or off")
       ->capture_default_str();
-  app.add_option("--backup-dir", options.backup_dir, "Where fleets' database backups go (default: DATA_DIR/backups)");
+  app.add_option("--backup-dir", options.backup_dir,
+                 "Where fleets' database backups go (default: DATA_DIR/backups)");
   app.add_option("--backup-store", options.backup_store,
                  "A YAML file (mode 0600) naming the object store for backups and its credentials: "
                  "type: swift, s3 or directory (see docs/fleets.md)");
   app.add_option("--agent-binary", options.servers.agent_binary,
                  "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.servers.local_provider = local_provider == "on";
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);

@@ -9,8 +9,8 @@ namespace {
 const std::string kDeploy = std::string(DM_SOURCE_DIR) + "/deploy";
 
 TEST(DeployTest, EveryRoleLoads) {
-  for (const char* role : {"example", "dbappbalancer", "appbalancer", "dbserver", "appnode", "cachenode",
-                           "loadbalancer"}) {
+  for (const char* role : {"example", "dbappbalancer", "appbalancer", "dbserver", "appnode",
+                           "cachenode", "loadbalancer"}) {
     LoadOptions options;
     options.path = kDeploy;
     options.role = role;

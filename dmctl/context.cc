@@ -12,13 +12,14 @@ namespace dm::dmctl {
 
 absl::StatusOr<std::string> ResolveConfigPath(const std::string& flag) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("DMCTL_CONFIG"); env != nullptr && *env != '\0') return std::string(env);
+  if (const char* env = std::getenv("DMCTL_CONFIG"); env != nullptr && *env != '\0')
+    return std::string(env);
   const char* home = std::getenv("HOME");
   std::string fallback = absl::StrCat(home ? home : "", "/.config/dm/dmctl.yaml");
   if (home != nullptr && PathExists(fallback)) return fallback;
-  return absl::NotFoundError(absl::StrCat(
-      "no dmctl config: pass --config FILE, set DMCTL_CONFIG, or create ", fallback,
-      " (dm-controller writes one as DATA_DIR/dmctl.yaml)"));
+  return absl::NotFoundError(
+      absl::StrCat("no dmctl config: pass --config FILE, set DMCTL_CONFIG, or create ", fallback,
+                   " (dm-controller writes one as DATA_DIR/dmctl.yaml)"));
 }
 
 dm::v1::Admin::Stub* Context::Admin() {
@@ -37,7 +38,7 @@ absl::StatusOr<std::unique_ptr<dm::v1::Admin::Stub>> Context::Connect() {
   DM_ASSIGN_OR_RETURN(std::string path, ResolveConfigPath(config_flag_));
   absl::StatusOr<DmctlConfig> config = DmctlConfig::Load(path);
   if (!config.ok()) {
-      return config.status();
+    return config.status();
   }
   ChannelCredentialsPem pem;
   for (auto [file, target] : {std::pair<const std::string*, std::string*>{&config->ca, &pem.ca},

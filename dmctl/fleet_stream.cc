@@ -28,7 +28,8 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
   g_interruptible = nullptr;
   std::signal(SIGINT, SIG_DFL);
   if (status.error_code() == grpc::StatusCode::CANCELLED) {
-    context.err() << "dmctl: stopped watching; " << verb << " goes on in the controller (dmctl status shows it)\n";
+    context.err() << "dmctl: stopped watching; " << verb
+                  << " goes on in the controller (dmctl status shows it)\n";
     return kFailed;
   }
   if (!status.ok()) {

@@ -10,7 +10,8 @@
 
 namespace {
 
-constexpr char kFooter[] = R"(Config: --config FILE, else $DMCTL_CONFIG, else ~/.config/dm/dmctl.yaml
+constexpr char kFooter[] =
+    R"(Config: --config FILE, else $DMCTL_CONFIG, else ~/.config/dm/dmctl.yaml
         (dm-controller writes DATA_DIR/dmctl.yaml on start).
 Exit codes: 0 done; 1 the controller refused or failed the request; 2 usage error;
             3 no usable config or the controller cannot be reached.

@@ -7,8 +7,10 @@
 
 namespace dm::dmctl {
 
-absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin, const std::string& agent,
-                                                const dm::v1::ExecCommand& command, const OutputFn& output) {
+absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin,
+                                                const std::string& agent,
+                                                const dm::v1::ExecCommand& command,
+                                                const OutputFn& output) {
   dm::v1::ExecRequest request;
   request.set_agent(agent);
   *request.mutable_command() = command;
@@ -25,13 +27,15 @@ absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin, cons
   return *result;
 }
 
-absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(dm::v1::Admin::Stub* admin, const std::string& fleet) {
+absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(dm::v1::Admin::Stub* admin,
+                                                         const std::string& fleet) {
   absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet);
   if (!request.ok()) return request.status();
   grpc::ClientContext call;
   SetCallDeadline(&call);
   dm::v1::FleetStatusResponse status;
-  if (grpc::Status s = admin->FleetStatus(&call, *request, &status); !s.ok()) return FromGrpcStatus(s);
+  if (grpc::Status s = admin->FleetStatus(&call, *request, &status); !s.ok())
+    return FromGrpcStatus(s);
   return status;
 }
 

@@ -14,11 +14,14 @@ namespace dm::dmctl {
 
 using OutputFn = std::function<void(dm::v1::CommandOutput::Stream, const std::string&)>;
 
-absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin, const std::string& agent,
-                                                const dm::v1::ExecCommand& command, const OutputFn& output);
+absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin,
+                                                const std::string& agent,
+                                                const dm::v1::ExecCommand& command,
+                                                const OutputFn& output);
 
 // The fleet's servers as the controller reports them (name, role, provides, agent state).
-absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(dm::v1::Admin::Stub* admin, const std::string& fleet);
+absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(dm::v1::Admin::Stub* admin,
+                                                         const std::string& fleet);
 
 }  // namespace dm::dmctl
 

@@ -20,15 +20,19 @@ class ApplyTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ + "/book/templates");
     Write("book/attributes.yaml", "root: " + dir_ + "/out\nport: \"80\"\n");
     Write("book/templates/conf.mustache", "port={{port}}\n");
-    Write("book/recipe.yaml",
-          "- directory: \"{{root}}\"\n- template: \"{{root}}/app.conf\"\n  source: conf.mustache\n");
+    Write(
+        "book/recipe.yaml",
+        "- directory: \"{{root}}\"\n- template: \"{{root}}/app.conf\"\n  source: conf.mustache\n");
   }
   void TearDown() override {
     if (!HasFailure()) std::filesystem::remove_all(dir_);
   }
-  void Write(const std::string& relative, const std::string& text) { std::ofstream(dir_ + "/" + relative) << text; }
+  void Write(const std::string& relative, const std::string& text) {
+    std::ofstream(dir_ + "/" + relative) << text;
+  }
   CommandResult Apply(std::vector<std::string> args) {
-    args.insert(args.begin(), {BinaryPath("dm-agent"), "apply", dir_ + "/book", "--state-dir", dir_ + "/state"});
+    args.insert(args.begin(),
+                {BinaryPath("dm-agent"), "apply", dir_ + "/book", "--state-dir", dir_ + "/state"});
     return RunCommand(args);
   }
 
@@ -59,10 +63,13 @@ TEST_F(ApplyTest, HostAttributesOverrideAndDryRunShowsTheDiff) {
 }
 
 TEST_F(ApplyTest, InvalidInputExitsOneAndNamesThePosition) {
-  Write("book/recipe.yaml", "- directory: \"{{root}}\"\n- template: \"{{root}}/app.conf\"\n  source: conf.mustache\n  mode: 644x\n");
+  Write("book/recipe.yaml",
+        "- directory: \"{{root}}\"\n- template: \"{{root}}/app.conf\"\n  source: conf.mustache\n  "
+        "mode: 644x\n");
   CommandResult r = Apply({});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(absl::StrContains(r.err, dir_ + "/book/recipe.yaml:4:9: template[" + dir_ + "/out/app.conf]: field 'mode'"))
+  EXPECT_TRUE(absl::StrContains(
+      r.err, dir_ + "/book/recipe.yaml:4:9: template[" + dir_ + "/out/app.conf]: field 'mode'"))
       << r.err;
   EXPECT_FALSE(PathExists(dir_ + "/out"));
 }

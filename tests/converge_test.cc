@@ -18,11 +18,13 @@ class ConvergeTest : public FleetTest {
     // The agents share this machine: the recipe writes under {{base}}/{{host}}, and each test
     // sets `host` so that runs do not collide.
     WriteDeploy("roles/web.yaml", "cookbooks: [site]\n");
-    WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: default\nbase: " + Path("hosts") + "\n");
+    WriteDeploy("cookbooks/site/attributes.yaml",
+                "greeting: hello\nhost: default\nbase: " + Path("hosts") + "\n");
     WriteDeploy("cookbooks/site/recipe.yaml",
                 "- directory: \"{{base}}/{{host}}\"\n  recursive: true\n"
                 "- template: \"{{base}}/{{host}}/index.html\"\n  source: index.html.mustache\n");
-    WriteDeploy("cookbooks/site/templates/index.html.mustache", "<h1>{{greeting}} from {{host}}</h1>\n");
+    WriteDeploy("cookbooks/site/templates/index.html.mustache",
+                "<h1>{{greeting}} from {{host}}</h1>\n");
     StartController("ctl", {"--deploy-dir", Path("deploy")});
     std::string token = CreateToken({"--uses", "2", "--role", "web"});
     for (const char* name : {"web-1", "web-2"}) {
@@ -37,12 +39,15 @@ class ConvergeTest : public FleetTest {
     std::ofstream(p) << text;
   }
 
-  std::string Page(const std::string& host) { return ReadFile(Path("hosts/" + host + "/index.html")).value_or(""); }
+  std::string Page(const std::string& host) {
+    return ReadFile(Path("hosts/" + host + "/index.html")).value_or("");
+  }
 };
 
 TEST_F(ConvergeTest, ConvergesEveryAgentOfARoleAndStoresTheRuns) {
   // Both agents write the same page: same bytes, so whichever runs second changes nothing.
-  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: shared\nbase: " + Path("hosts") + "\n");
+  WriteDeploy("cookbooks/site/attributes.yaml",
+              "greeting: hello\nhost: shared\nbase: " + Path("hosts") + "\n");
   CommandResult r = Dmctl({"converge", "--role", "web", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json runs = nlohmann::json::parse(r.out);
@@ -69,7 +74,8 @@ TEST_F(ConvergeTest, ConvergesEveryAgentOfARoleAndStoresTheRuns) {
 }
 
 TEST_F(ConvergeTest, UnchangedCookbooksAreNotSentAgainAndChangeNothing) {
-  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: web-1\nbase: " + Path("hosts") + "\n");
+  WriteDeploy("cookbooks/site/attributes.yaml",
+              "greeting: hello\nhost: web-1\nbase: " + Path("hosts") + "\n");
   ASSERT_EQ(Dmctl({"converge", "web-1"}).exit_code, 0);
   CommandResult again = Dmctl({"converge", "web-1", "--json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
@@ -88,7 +94,8 @@ TEST_F(ConvergeTest, UnchangedCookbooksAreNotSentAgainAndChangeNothing) {
 }
 
 TEST_F(ConvergeTest, FleetAttributesOverrideTheRolesAndCookbooks) {
-  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: fleet\nbase: " + Path("hosts") + "\n");
+  WriteDeploy("cookbooks/site/attributes.yaml",
+              "greeting: hello\nhost: fleet\nbase: " + Path("hosts") + "\n");
   CommandResult r = Dmctl({"converge", "web-1", "--attr", "greeting=good evening", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(Page("fleet"), "<h1>good evening from fleet</h1>\n");
@@ -96,7 +103,8 @@ TEST_F(ConvergeTest, FleetAttributesOverrideTheRolesAndCookbooks) {
 }
 
 TEST_F(ConvergeTest, DryRunChangesNothing) {
-  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: web-2\nbase: " + Path("hosts") + "\n");
+  WriteDeploy("cookbooks/site/attributes.yaml",
+              "greeting: hello\nhost: web-2\nbase: " + Path("hosts") + "\n");
   CommandResult r = Dmctl({"converge", "web-2", "--dry-run", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json run = nlohmann::json::parse(r.out)[0];
@@ -141,7 +149,8 @@ TEST_F(ConvergeTest, AgentsWithoutARoleOrUnknownRolesAreNotRun) {
 }
 
 TEST_F(ConvergeTest, RunsSurviveAControllerRestart) {
-  WriteDeploy("cookbooks/site/attributes.yaml", "greeting: hello\nhost: web-1\nbase: " + Path("hosts") + "\n");
+  WriteDeploy("cookbooks/site/attributes.yaml",
+              "greeting: hello\nhost: web-1\nbase: " + Path("hosts") + "\n");
   ASSERT_EQ(Dmctl({"converge", "web-1"}).exit_code, 0);
   ASSERT_EQ(StopController(SIGKILL), 128 + SIGKILL);
   StartController("ctl", {"--deploy-dir", Path("deploy")});

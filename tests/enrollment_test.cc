@@ -66,7 +66,8 @@ TEST_F(EnrollmentTest, WrongSecretIsRefusedAndNothingIsStored) {
   std::string token = CreateToken();
   std::string wrong = token.substr(0, token.size() - 4) + "zzzz";
   EXPECT_EQ(RefusedAgent("web-1", wrong), 1);
-  EXPECT_TRUE(absl::StrContains(agent("web-1")->Log(), "join token is not valid")) << agent("web-1")->Log();
+  EXPECT_TRUE(absl::StrContains(agent("web-1")->Log(), "join token is not valid"))
+      << agent("web-1")->Log();
   EXPECT_FALSE(PathExists(AgentDir("web-1")));
   EXPECT_TRUE(Agents().empty());
 }
@@ -112,19 +113,20 @@ TEST_F(EnrollmentTest, AnAgentRefusesAControllerWhoseCaIsNotTheTokens) {
   std::string token = CreateToken();
   // A second controller with its own CA, at another address: the token must not work there,
   // and its secret must never be sent to it.
-  Process impostor({BinaryPath("dm-controller"), "--data-dir", Path("impostor"), "--listen", "127.0.0.1:0",
-                    "--dns-listen", "off"},
+  Process impostor({BinaryPath("dm-controller"), "--data-dir", Path("impostor"), "--listen",
+                    "127.0.0.1:0", "--dns-listen", "off"},
                    Path("impostor.log"));
   ASSERT_TRUE(impostor.WaitForLog("listening on", absl::Seconds(20)));
   std::string log = impostor.Log();
   std::string address = log.substr(log.find("listening on ") + 13);
   address = address.substr(0, address.find(';'));
 
-  Process agent_proc({BinaryPath("dm-agent"), "--controller", address, "--token", token, "--data-dir",
-                      AgentDir("web-1"), "--name", "web-1"},
+  Process agent_proc({BinaryPath("dm-agent"), "--controller", address, "--token", token,
+                      "--data-dir", AgentDir("web-1"), "--name", "web-1"},
                      Path("agent-impostor.log"));
   EXPECT_EQ(agent_proc.Wait(absl::Seconds(30)), 1);
-  EXPECT_TRUE(absl::StrContains(agent_proc.Log(), "does not match the fingerprint")) << agent_proc.Log();
+  EXPECT_TRUE(absl::StrContains(agent_proc.Log(), "does not match the fingerprint"))
+      << agent_proc.Log();
   EXPECT_FALSE(PathExists(AgentDir("web-1")));
   impostor.Stop();
   EXPECT_FALSE(absl::StrContains(impostor.Log(), "enroll")) << impostor.Log();
@@ -134,8 +136,8 @@ TEST_F(EnrollmentTest, DuplicateNameIsRefusedWithAHint) {
   std::string token = CreateToken({"--uses", "2"});
   StartAgent("web-1", token);
   ASSERT_TRUE(WaitForAgentState("web-1", "connected"));
-  Process dup({BinaryPath("dm-agent"), "--controller", controller_address(), "--token", token, "--data-dir",
-               Path("agents/dup"), "--name", "web-1"},
+  Process dup({BinaryPath("dm-agent"), "--controller", controller_address(), "--token", token,
+               "--data-dir", Path("agents/dup"), "--name", "web-1"},
               Path("agent-dup.log"));
   EXPECT_EQ(dup.Wait(absl::Seconds(30)), 1);
   EXPECT_TRUE(absl::StrContains(dup.Log(), "dmctl agents remove web-1")) << dup.Log();

@@ -34,15 +34,16 @@ TEST_F(ExecTest, StreamsStdoutAndStderrAndReturnsTheExitCode) {
 
 TEST_F(ExecTest, ReachesTheNamedAgent) {
   for (const char* name : {"web-1", "web-2"}) {
-    CommandResult r = Dmctl({"exec", name, "--env", "WHO=" + std::string(name), "--cwd", "/tmp", "--", "sh", "-c",
-                             "echo $WHO $(pwd)"});
+    CommandResult r = Dmctl({"exec", name, "--env", "WHO=" + std::string(name), "--cwd", "/tmp",
+                             "--", "sh", "-c", "echo $WHO $(pwd)"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, std::string(name) + " /tmp\n");
   }
 }
 
 TEST_F(ExecTest, LargeOutputArrivesWhole) {
-  CommandResult r = Dmctl({"exec", "web-1", "--", "sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' x"});
+  CommandResult r =
+      Dmctl({"exec", "web-1", "--", "sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' x"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.size(), 5000000u);
   EXPECT_EQ(r.out.find_first_not_of('x'), std::string::npos);
@@ -62,7 +63,8 @@ TEST_F(ExecTest, InputOfAnySizeReachesTheProgramWhole) {
   CommandResult echoed = Dmctl({"exec", "web-1", "--input", small, "--", "cat"});
   EXPECT_EQ(echoed.exit_code, 0) << echoed.err;
   EXPECT_EQ(echoed.out, "hello\nworld\n");
-  CommandResult summed = Dmctl({"exec", "web-1", "--input", large, "--", "sha256sum"}, "", absl::Seconds(120));
+  CommandResult summed =
+      Dmctl({"exec", "web-1", "--input", large, "--", "sha256sum"}, "", absl::Seconds(120));
   EXPECT_EQ(summed.exit_code, 0) << summed.err;
   EXPECT_EQ(summed.out, Sha256Hex(data) + "  -\n");
   CommandResult missing = Dmctl({"exec", "web-1", "--input", Path("none"), "--", "cat"});
@@ -85,8 +87,8 @@ TEST_F(ExecTest, RemoteTimeoutStopsTheProgram) {
 }
 
 TEST_F(ExecTest, InterruptingDmctlStopsTheRemoteProgram) {
-  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--", "sh", "-c",
-                "echo started; sleep 60"},
+  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
+                "sh", "-c", "echo started; sleep 60"},
                Path("exec.log"));
   ASSERT_TRUE(exec.WaitForLog("started", absl::Seconds(10)));
   exec.Signal(SIGINT);

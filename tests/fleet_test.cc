@@ -26,14 +26,16 @@ class FleetLifecycleTest : public LocalServersTest {
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     // Backups go to a real OpenStack Swift, as an operator's would.
-    ASSERT_TRUE(LocalSwift::Installed()) << "Debian's swift servers and memcached: run scripts/install-deps";
+    ASSERT_TRUE(LocalSwift::Installed())
+        << "Debian's swift servers and memcached: run scripts/install-deps";
     absl::Status swift = swift_.Start();
     ASSERT_TRUE(swift.ok()) << swift;
     // Written before the controller (and the test's folder) exists.
     const std::string store = store_dir_.path() + "/backup-store.yaml";
     ASSERT_TRUE(WriteFileAtomic(store,
-                                absl::StrCat("type: swift\nauth_url: ", swift_.endpoint(), "/auth/v1.0\nuser: ",
-                                             LocalSwift::kUser, "\nkey: ", LocalSwift::kKey, "\ncontainer: dm-fleets\n"),
+                                absl::StrCat("type: swift\nauth_url: ", swift_.endpoint(),
+                                             "/auth/v1.0\nuser: ", LocalSwift::kUser, "\nkey: ",
+                                             LocalSwift::kKey, "\ncontainer: dm-fleets\n"),
                                 0600)
                     .ok());
     dns_port_ = 26000 + ::getpid() % 2000;
@@ -46,27 +48,32 @@ class FleetLifecycleTest : public LocalServersTest {
   void MakeAppRepository() {
     const std::string app = Path("app");
     ASSERT_TRUE(MakeDirectories(app, 0755).ok());
-    ProcessResult made = Sh(absl::StrCat(
-        "cd ", app, " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py ", DM_SOURCE_DIR,
-        "/deploy/examples/app/static . && git init -q -b main && git -c user.name=t -c user.email=t@t add -A && ",
-        "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
+    ProcessResult made = Sh(
+        absl::StrCat("cd ", app, " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py ",
+                     DM_SOURCE_DIR,
+                     "/deploy/examples/app/static . && git init -q -b main && git -c user.name=t "
+                     "-c user.email=t@t add -A && ",
+                     "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
     ASSERT_TRUE(made.ok()) << made.output;
     commit_ = std::string(absl::StripAsciiWhitespace(made.output));
   }
 
   // Commits a change made by `edit` (a shell command run in the repository); returns the commit.
   std::string Commit(const std::string& edit, const std::string& message) {
-    ProcessResult done = Sh(absl::StrCat("cd ", Path("app"), " && ", edit, " && git -c user.name=t -c user.email=t@t ",
+    ProcessResult done = Sh(absl::StrCat("cd ", Path("app"), " && ", edit,
+                                         " && git -c user.name=t -c user.email=t@t ",
                                          "commit -q -am '", message, "' && git rev-parse HEAD"));
     EXPECT_TRUE(done.ok()) << done.output;
     return std::string(absl::StripAsciiWhitespace(done.output));
   }
 
-  std::string WriteFleet(const std::string& name, const std::string& roles, const std::string& revision = "main") {
+  std::string WriteFleet(const std::string& name, const std::string& roles,
+                         const std::string& revision = "main") {
     std::string path = Path(name + ".yaml");
-    std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
-                                    "app:\n  repository: app\n  revision: ", revision, "\n",
-                                    "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n");
+    std::string text = absl::StrCat(
+        "name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
+        "app:\n  repository: app\n  revision: ", revision, "\n",
+        "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n");
     EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());
     return path;
   }
@@ -108,7 +115,8 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   for (const nlohmann::json& s : status) {
     EXPECT_EQ(s["agent"], "connected") << s.dump();
     EXPECT_EQ(s["last_run"]["status"], "converged") << s.dump();
-    address[s["role"].get<std::string>() + "-" + s["name"].get<std::string>().back()] = s["address"];
+    address[s["role"].get<std::string>() + "-" + s["name"].get<std::string>().back()] =
+        s["address"];
   }
   const std::string lb = address["loadbalancer-1"];
   const std::string db = address["dbserver-1"];
@@ -120,29 +128,40 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
 
   // The site, through the load balancer: writes reach the database server, both app nodes serve.
   std::string url = "http://" + lb + "/";
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=hello " + url + "sign").output, "303");
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=dev -d message=again " + url + "sign").output, "303");
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=hello " + url +
+               "sign")
+                .output,
+            "303");
+  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=dev -d message=again " + url +
+               "sign")
+                .output,
+            "303");
   std::set<std::string> served_by;
   for (int i = 0; i < 8; ++i) {
     std::string page = Sh("curl -sf -m 10 " + url).output;
     EXPECT_TRUE(absl::StrContains(page, "2 entries")) << page;
     EXPECT_TRUE(absl::StrContains(page, "<li><b>ops</b>: hello</li>")) << page;
     size_t at = page.find("served by ");
-    if (at != std::string::npos) served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
+    if (at != std::string::npos)
+      served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
   }
   EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"}));
-  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, commit_ + "\n") << "the commit `main` named";
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, commit_ + "\n")
+      << "the commit `main` named";
   // Static files come from the load balancer itself (nginx's cache header; Flask sets none).
   const std::string css = ReadFile(Path("app/static/guestbook.css")).value_or("?");
   EXPECT_EQ(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, css);
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 -o /dev/null -D - " + url + "static/guestbook.css").output,
-                                "Cache-Control: max-age=3600"));
-  EXPECT_FALSE(absl::StrContains(Sh("curl -s -m 10 --path-as-is " + url + "static/../guestbook.py").output, "import"))
+  EXPECT_TRUE(absl::StrContains(
+      Sh("curl -sf -m 10 -o /dev/null -D - " + url + "static/guestbook.css").output,
+      "Cache-Control: max-age=3600"));
+  EXPECT_FALSE(absl::StrContains(
+      Sh("curl -s -m 10 --path-as-is " + url + "static/../guestbook.py").output, "import"))
       << "only the static folder is served";
 
   // Wiring and least privilege: the database admits the app nodes only, and the load balancer
   // cannot reach it.
-  CommandResult hba = Dmctl({"exec", "shop-dbserver-1", "--", "cat", "/etc/postgresql/15/main/pg_hba.conf"});
+  CommandResult hba =
+      Dmctl({"exec", "shop-dbserver-1", "--", "cat", "/etc/postgresql/15/main/pg_hba.conf"});
   EXPECT_TRUE(absl::StrContains(hba.out, address["appnode-1"] + "/32")) << hba.out;
   EXPECT_TRUE(absl::StrContains(hba.out, address["appnode-2"] + "/32")) << hba.out;
   EXPECT_FALSE(absl::StrContains(hba.out, lb + "/32")) << hba.out;
@@ -166,13 +185,16 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
 
   // A rolling deploy of a new commit, a failing one that changes nothing, and a rollback.
   const std::string v1 = commit_;
-  const std::string v2 = Commit("sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py && "
-                                "echo '/* v2 */' >> static/guestbook.css", "v2");
+  const std::string v2 = Commit(
+      "sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py && "
+      "echo '/* v2 */' >> static/guestbook.css",
+      "v2");
   CommandResult deploy = Dmctl({"deploy", "shop"}, "", absl::Minutes(5));
   ASSERT_EQ(deploy.exit_code, 0) << deploy.out << deploy.err;
   EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v2 + "\n");
   EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 " + url).output, "Guestbook v2"));
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, "/* v2 */"))
+  EXPECT_TRUE(
+      absl::StrContains(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, "/* v2 */"))
       << "the load balancer's static files follow the deploy";
   Commit("echo 'this is not python' >> guestbook.py", "v3, broken");
   CommandResult broken = Dmctl({"deploy", "shop", "--rev", "main"}, "", absl::Minutes(5));
@@ -191,9 +213,11 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
     std::string page = Sh("curl -sf -m 10 " + url).output;
     EXPECT_TRUE(absl::StrContains(page, "2 entries")) << page;
     size_t at = page.find("served by ");
-    if (at != std::string::npos) served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
+    if (at != std::string::npos)
+      served_by.insert(page.substr(at + 10, page.find_first_of(";<", at) - at - 10));
   }
-  EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"})) << "the new node runs v1 too";
+  EXPECT_EQ(served_by, (std::set<std::string>{"shop-appnode-1", "shop-appnode-2"}))
+      << "the new node runs v1 too";
   EXPECT_EQ(Sh("curl -sf -m 10 " + url + "version").output, v1 + "\n");
 
   // Again: nothing to do, nothing done.
@@ -210,17 +234,22 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   };
   const std::string old_agent = installed_agent("shop-appnode-1");
   const std::string newer_agent = Path("dm-agent-newer");
-  ASSERT_TRUE(Sh(absl::StrCat("cp ", BinaryPath("dm-agent"), " ", newer_agent, " && echo newer >> ", newer_agent)).ok());
+  ASSERT_TRUE(Sh(absl::StrCat("cp ", BinaryPath("dm-agent"), " ", newer_agent, " && echo newer >> ",
+                              newer_agent))
+                  .ok());
   RestartController({"--agent-binary", newer_agent});
-  for (const char* name : {"shop-dbserver-1", "shop-appnode-1", "shop-appnode-2", "shop-loadbalancer-1"}) {
-    ASSERT_TRUE(WaitForAgentState(name, "connected", absl::Seconds(30))) << name << " did not come back";
+  for (const char* name :
+       {"shop-dbserver-1", "shop-appnode-1", "shop-appnode-2", "shop-loadbalancer-1"}) {
+    ASSERT_TRUE(WaitForAgentState(name, "connected", absl::Seconds(30)))
+        << name << " did not come back";
   }
   CommandResult upgrade_plan = Dmctl({"plan", "shop"});
   EXPECT_TRUE(absl::StrContains(upgrade_plan.out, "upgrade its agent")) << upgrade_plan.out;
   CommandResult upgraded = Dmctl({"up", shop}, "", absl::Minutes(5));
   ASSERT_EQ(upgraded.exit_code, 0) << upgraded.out << upgraded.err;
   EXPECT_TRUE(absl::StrContains(upgraded.out, "upgrading its agent")) << upgraded.out;
-  EXPECT_FALSE(absl::StrContains(upgraded.out, "converge: changed")) << "only the agents change: " << upgraded.out;
+  EXPECT_FALSE(absl::StrContains(upgraded.out, "converge: changed"))
+      << "only the agents change: " << upgraded.out;
   for (const nlohmann::json& s : Status("shop")) {
     const std::string name = s["name"];
     EXPECT_EQ(s["agent"], "connected") << name;
@@ -237,10 +266,13 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   std::string solo_address = Status("solo")[0]["address"];
   EXPECT_EQ(Dig("www.solo.test"), solo_address);
   for (const char* who : {"one", "two", "three"}) {
-    EXPECT_EQ(Sh(absl::StrCat("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=", who, " -d message=hi http://",
-                              solo_address, "/sign")).output, "303");
+    EXPECT_EQ(Sh(absl::StrCat("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=", who,
+                              " -d message=hi http://", solo_address, "/sign"))
+                  .output,
+              "303");
   }
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_address + "/").output, "3 entries"));
+  EXPECT_TRUE(
+      absl::StrContains(Sh("curl -sf -m 10 http://" + solo_address + "/").output, "3 entries"));
   EXPECT_EQ(Dig("www.shop.test"), lb) << "one fleet's up leaves the other's records";
 
   // Split: the database moves to a server of its own; no row is lost; DNS follows.
@@ -248,7 +280,8 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   ASSERT_EQ(split.exit_code, 0) << split.out << split.err;
   EXPECT_TRUE(absl::StrContains(split.out, "rows entries=3 before and after")) << split.out;
   EXPECT_TRUE(absl::StrContains(split.out, "downtime ")) << split.out;
-  EXPECT_TRUE(absl::StrContains(ReadFile(allinone).value_or(""), "appbalancer: 1\n  dbserver: 1\n"));
+  EXPECT_TRUE(
+      absl::StrContains(ReadFile(allinone).value_or(""), "appbalancer: 1\n  dbserver: 1\n"));
   std::map<std::string, std::string> solo_roles;
   for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
   ASSERT_EQ(solo_roles.size(), 2u);
@@ -263,32 +296,42 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   nlohmann::json backups = nlohmann::json::parse(listed.out, nullptr, false);
   ASSERT_EQ(backups.size(), 1u) << listed.out;
   EXPECT_EQ(backups[0]["rows"], "entries=3");
-  EXPECT_FALSE(PathExists(Path("ctl/backups"))) << "backups go to Swift, none to the controller's disk";
+  EXPECT_FALSE(PathExists(Path("ctl/backups")))
+      << "backups go to Swift, none to the controller's disk";
   ASSERT_EQ(Dmctl({"down", "solo", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
   EXPECT_EQ(Dig("www.solo.test"), "");
   CommandResult rebuilt = Dmctl({"up", allinone, "--restore", "latest"}, "", absl::Minutes(10));
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
   EXPECT_TRUE(absl::StrContains(rebuilt.out, "entries=3")) << rebuilt.out;
   for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_roles["appbalancer"] + "/").output, "3 entries"));
+  EXPECT_TRUE(absl::StrContains(
+      Sh("curl -sf -m 10 http://" + solo_roles["appbalancer"] + "/").output, "3 entries"));
 
   // The second split: the appbalancer becomes a load balancer and an app node; no row moves.
   CommandResult second = Dmctl({"split", allinone, "--keep-old", "0"}, "", absl::Minutes(10));
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
-  EXPECT_TRUE(absl::StrContains(ReadFile(allinone).value_or(""), "loadbalancer: 1\n  appnode: 1\n  dbserver: 1\n"))
+  EXPECT_TRUE(absl::StrContains(ReadFile(allinone).value_or(""),
+                                "loadbalancer: 1\n  appnode: 1\n  dbserver: 1\n"))
       << ReadFile(allinone).value_or("");
   solo_roles.clear();
   for (const nlohmann::json& s : Status("solo")) solo_roles[s["role"]] = s["address"];
   ASSERT_EQ(solo_roles.size(), 3u);
   EXPECT_EQ(Dig("www.solo.test"), solo_roles["loadbalancer"]);
-  EXPECT_TRUE(absl::StrContains(Sh("curl -sf -m 10 http://" + solo_roles["loadbalancer"] + "/").output, "3 entries"));
+  EXPECT_TRUE(absl::StrContains(
+      Sh("curl -sf -m 10 http://" + solo_roles["loadbalancer"] + "/").output, "3 entries"));
   solo_roles["appbalancer"] = solo_roles["loadbalancer"];
 
   // Maintenance: the page (503) instead of the site, and back.
   ASSERT_EQ(Dmctl({"maintenance", "solo", "on"}, "", absl::Minutes(2)).exit_code, 0);
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/").output, "503");
+  EXPECT_EQ(
+      Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/")
+          .output,
+      "503");
   ASSERT_EQ(Dmctl({"maintenance", "solo", "off"}, "", absl::Minutes(2)).exit_code, 0);
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/").output, "200");
+  EXPECT_EQ(
+      Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' http://" + solo_roles["appbalancer"] + "/")
+          .output,
+      "200");
 
   // Down: asks for --yes off a terminal, then removes servers and records.
   EXPECT_EQ(Dmctl({"down", "solo"}).exit_code, 2);
@@ -303,14 +346,19 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
 
 TEST_F(FleetLifecycleTest, ABadFleetFileIsRefusedWithItsLineAndField) {
   std::string path = Path("bad.yaml");
-  ASSERT_TRUE(WriteFileAtomic(path,
-                              "name: Shop\ndomain: shop.test\nroles:\n  appnode: 2\n  webserver: 1\n"
-                              "app:\n  repository: app\n  revison: main\n",
-                              0644).ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(path,
+                      "name: Shop\ndomain: shop.test\nroles:\n  appnode: 2\n  webserver: 1\n"
+                      "app:\n  repository: app\n  revison: main\n",
+                      0644)
+          .ok());
   CommandResult r = Dmctl({"plan", path});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(absl::StrContains(r.err, path + ":1:7: fleet: field 'name': must be 1 to 15 lower-case")) << r.err;
-  EXPECT_TRUE(absl::StrContains(r.err, path + ":5:3: fleet: roles: webserver: no role 'webserver'")) << r.err;
+  EXPECT_TRUE(
+      absl::StrContains(r.err, path + ":1:7: fleet: field 'name': must be 1 to 15 lower-case"))
+      << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, path + ":5:3: fleet: roles: webserver: no role 'webserver'"))
+      << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, "loadbalancer")) << "the roles there are: " << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, "revison")) << r.err;
   EXPECT_TRUE(Servers().empty());

@@ -33,8 +33,8 @@ TEST_F(LivenessTest, LastSeenAdvancesWithHeartbeats) {
 }
 
 TEST_F(LivenessTest, CommandOutputSurvivesABrokenStream) {
-  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--", "sh", "-c",
-                "echo start; sleep 4; echo done"},
+  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
+                "sh", "-c", "echo start; sleep 4; echo done"},
                Path("exec.log"));
   ASSERT_TRUE(exec.WaitForLog("start", absl::Seconds(10)));
   // Freeze the agent until the controller gives up on its stream; the program keeps running.
@@ -49,7 +49,8 @@ TEST_F(LivenessTest, CommandOutputSurvivesABrokenStream) {
 }
 
 TEST_F(LivenessTest, ACommandWhoseAgentNeverReturnsFails) {
-  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--", "sleep", "60"},
+  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
+                "sleep", "60"},
                Path("exec.log"));
   absl::SleepFor(absl::Milliseconds(500));
   agent("web-1")->Signal(SIGKILL);
@@ -59,7 +60,8 @@ TEST_F(LivenessTest, ACommandWhoseAgentNeverReturnsFails) {
 }
 
 TEST_F(LivenessTest, AnAgentThatRestartsMidCommandReportsItLost) {
-  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--", "sleep", "60"},
+  Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
+                "sleep", "60"},
                Path("exec.log"));
   absl::SleepFor(absl::Milliseconds(500));
   agent("web-1")->Stop();

@@ -72,10 +72,12 @@ TEST_F(RestartTest, ControllerStopsCleanlyOnSigtermWithAgentsConnected) {
 }
 
 TEST_F(RestartTest, OneControllerPerDataDirectory) {
-  Process second({BinaryPath("dm-controller"), "--data-dir", Path("ctl"), "--listen", "127.0.0.1:0"},
-                 Path("second.log"));
+  Process second(
+      {BinaryPath("dm-controller"), "--data-dir", Path("ctl"), "--listen", "127.0.0.1:0"},
+      Path("second.log"));
   EXPECT_EQ(second.Wait(absl::Seconds(20)), 1);
-  EXPECT_NE(second.Log().find("another dm-controller is running"), std::string::npos) << second.Log();
+  EXPECT_NE(second.Log().find("another dm-controller is running"), std::string::npos)
+      << second.Log();
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ class SecurityTest : public FleetTest {
     return {ca_pem_, *ReadFile(Path("ctl/admin.key")), *ReadFile(Path("ctl/admin.crt"))};
   }
   ChannelCredentialsPem AgentPem(const std::string& name) {
-    return {ca_pem_, *ReadFile(AgentDir(name) + "/agent.key"), *ReadFile(AgentDir(name) + "/agent.crt")};
+    return {ca_pem_, *ReadFile(AgentDir(name) + "/agent.key"),
+            *ReadFile(AgentDir(name) + "/agent.crt")};
   }
 
   grpc::StatusCode ListAgentsWith(const ChannelCredentialsPem& pem) {
@@ -109,14 +110,16 @@ TEST_F(SecurityTest, ARemovedAgentIsCutOffAndCannotReconnect) {
 }
 
 TEST_F(SecurityTest, EnrollmentWithoutAValidTokenIsRefused) {
-  auto stub = dm::v1::Enrollment::NewStub(CreateControllerChannel(controller_address(), {ca_pem_, "", ""}));
+  auto stub =
+      dm::v1::Enrollment::NewStub(CreateControllerChannel(controller_address(), {ca_pem_, "", ""}));
   grpc::ClientContext context;
   dm::v1::EnrollRequest request;
   request.set_token_id("abcdefgh");
   request.set_token_secret(std::string(32, 'a'));
   request.set_name("intruder");
   dm::v1::EnrollResponse response;
-  EXPECT_EQ(stub->Enroll(&context, request, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub->Enroll(&context, request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(AgentState("intruder"), "");
 }
 

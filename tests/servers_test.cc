@@ -54,17 +54,22 @@ TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
   // closed to the other server (which can still reach SSH).
   EXPECT_TRUE(absl::StrContains(Ssh("root@" + web1).output, "Permission denied (publickey)"));
   EXPECT_TRUE(absl::StrContains(
-      Ssh("deploy@" + web1, {"PubkeyAuthentication=no", "PreferredAuthentications=password,keyboard-interactive"}).output,
+      Ssh("deploy@" + web1,
+          {"PubkeyAuthentication=no", "PreferredAuthentications=password,keyboard-interactive"})
+          .output,
       "Permission denied (publickey)"));
   EXPECT_EQ(Ssh("deploy@" + web1).exit_code, 0);
   ASSERT_EQ(Dmctl({"exec", "web-1", "--", "sh", "-c",
-                   "nohup perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort=>9090,Listen=>5,ReuseAddr=>1) "
+                   "nohup perl -MIO::Socket::INET -e 'my $s = "
+                   "IO::Socket::INET->new(LocalPort=>9090,Listen=>5,ReuseAddr=>1) "
                    "or die; sleep 600' >/dev/null 2>&1 & sleep 0.3; ss -ltn | grep -q :9090"})
                 .exit_code,
             0);
-  CommandResult ssh_port = Dmctl({"exec", "web-2", "--", "timeout", "5", "bash", "-c", "echo > /dev/tcp/" + web1 + "/22"});
+  CommandResult ssh_port = Dmctl(
+      {"exec", "web-2", "--", "timeout", "5", "bash", "-c", "echo > /dev/tcp/" + web1 + "/22"});
   EXPECT_EQ(ssh_port.exit_code, 0) << ssh_port.err;
-  CommandResult closed = Dmctl({"exec", "web-2", "--", "timeout", "3", "bash", "-c", "echo > /dev/tcp/" + web1 + "/9090"});
+  CommandResult closed = Dmctl(
+      {"exec", "web-2", "--", "timeout", "3", "bash", "-c", "echo > /dev/tcp/" + web1 + "/9090"});
   EXPECT_EQ(closed.exit_code, 124) << closed.err;  // timed out: dropped, not even refused
 
   // The cookbook engine on a real host with systemd: the example role installs python3 with
@@ -72,9 +77,11 @@ TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
   CommandResult converge = Dmctl({"converge", "web-1", "--json"}, "", absl::Minutes(5));
   ASSERT_EQ(converge.exit_code, 0) << converge.out << converge.err;
   EXPECT_EQ(nlohmann::json::parse(converge.out)[0]["status"], "converged");
-  CommandResult page = Dmctl({"exec", "web-1", "--", "sh", "-c",
-                              "systemctl is-active example-site && python3 -c 'import urllib.request, time; "
-                              "time.sleep(0.5); print(urllib.request.urlopen(\"http://127.0.0.1:8080/\").read().decode())'"});
+  CommandResult page =
+      Dmctl({"exec", "web-1", "--", "sh", "-c",
+             "systemctl is-active example-site && python3 -c 'import urllib.request, time; "
+             "time.sleep(0.5); "
+             "print(urllib.request.urlopen(\"http://127.0.0.1:8080/\").read().decode())'"});
   EXPECT_EQ(page.exit_code, 0) << page.err;
   EXPECT_TRUE(absl::StrContains(page.out, "<h1>DeployMachine example</h1>")) << page.out;
   CommandResult reconverge = Dmctl({"converge", "web-1", "--json"});
@@ -90,9 +97,11 @@ TEST_F(ServersTest, BootBootstrapHardenAndDestroyTwoServers) {
   // Again: nothing changes.
   CommandResult again = Dmctl({"bootstrap", "web-1", "web-2", "--json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  for (const auto& r : nlohmann::json::parse(again.out)) EXPECT_FALSE(r["changed"].get<bool>()) << r.dump();
+  for (const auto& r : nlohmann::json::parse(again.out))
+    EXPECT_FALSE(r["changed"].get<bool>()) << r.dump();
 
-  for (const char* name : {"web-1", "web-2"}) ASSERT_EQ(Dmctl({"servers", "destroy", name}).exit_code, 0);
+  for (const char* name : {"web-1", "web-2"})
+    ASSERT_EQ(Dmctl({"servers", "destroy", name}).exit_code, 0);
   EXPECT_EQ(Servers().size(), 0u);
   EXPECT_EQ(AgentState("web-1"), "");  // its agent went with it
   // Nothing left behind: process, mount, namespace, veth, folder.
@@ -110,7 +119,8 @@ TEST_F(ServersTest, AWrongHostKeyIsRefusedBeforeAnythingRuns) {
   // Another machine answering at that address is simulated by the provider reporting another key.
   std::string info_path = Path("ctl/local/servers/spoofed/server.json");
   nlohmann::json info = nlohmann::json::parse(ReadFile(info_path).value_or("{}"));
-  ProcessResult other = Sh("ssh-keygen -q -t ed25519 -N '' -f " + Path("other") + " && cat " + Path("other.pub"));
+  ProcessResult other =
+      Sh("ssh-keygen -q -t ed25519 -N '' -f " + Path("other") + " && cat " + Path("other.pub"));
   info["ssh_host_key"] = other.output.substr(0, other.output.find('\n'));
   ASSERT_TRUE(WriteFileAtomic(info_path, info.dump(), 0600).ok());
 
@@ -119,8 +129,9 @@ TEST_F(ServersTest, AWrongHostKeyIsRefusedBeforeAnythingRuns) {
   EXPECT_TRUE(absl::StrContains(r.err, "step connect: host key mismatch")) << r.err;
   // Nothing ran: there is no deploy user, root may still log in.
   std::string address = Servers()[0]["address"];
-  ProcessResult id = Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i " +
-                        Path("ctl/ssh/operator_ed25519") + " root@" + address + " id deploy 2>&1");
+  ProcessResult id =
+      Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i " +
+         Path("ctl/ssh/operator_ed25519") + " root@" + address + " id deploy 2>&1");
   EXPECT_NE(id.exit_code, 0);
   EXPECT_TRUE(absl::StrContains(id.output, "no such user")) << id.output;
   EXPECT_EQ(Servers()[0]["bootstrap"], "failed");

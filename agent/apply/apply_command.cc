@@ -29,18 +29,23 @@ struct ApplyFlags {
 
 int RunApplyCommand(int argc, char** argv) {
   ApplyFlags flags;
-  CLI::App app{"Converge this host from cookbooks on disk, without a controller.\n"
-               "Exit codes: 0 converged, 1 invalid input (nothing changed), 2 a resource failed."};
+  CLI::App app{
+      "Converge this host from cookbooks on disk, without a controller.\n"
+      "Exit codes: 0 converged, 1 invalid input (nothing changed), 2 a resource failed."};
   app.name("dm-agent apply");
-  app.add_option("PATH", flags.path, "A cookbook folder (with recipe.yaml), or a folder with roles/ and cookbooks/")
+  app.add_option("PATH", flags.path,
+                 "A cookbook folder (with recipe.yaml), or a folder with roles/ and cookbooks/")
       ->required();
   app.add_option("--role", flags.role, "The role to apply, from PATH/roles/ROLE.yaml");
-  app.add_option("--attr", flags.attrs, "Host attribute KEY=VALUE (dotted keys; above role and cookbook values)")
+  app.add_option("--attr", flags.attrs,
+                 "Host attribute KEY=VALUE (dotted keys; above role and cookbook values)")
       ->take_all();
   app.add_flag("--dry-run", flags.dry_run, "Change nothing; show what would change, with diffs");
   app.add_flag("--json", flags.json, "Print the run report as JSON");
-  app.add_flag("-v,--verbose", flags.verbose, "List every resource, not only those that changed or failed");
-  app.add_option("--state-dir", flags.state_dir, "The agent's state: backups of replaced files, supervised services")
+  app.add_flag("-v,--verbose", flags.verbose,
+               "List every resource, not only those that changed or failed");
+  app.add_option("--state-dir", flags.state_dir,
+                 "The agent's state: backups of replaced files, supervised services")
       ->capture_default_str();
   try {
     app.parse(argc, argv);
@@ -55,9 +60,10 @@ int RunApplyCommand(int argc, char** argv) {
   load.host_attributes = cookbook::Attributes::object();
   for (const std::string& kv : flags.attrs) {
     size_t eq = kv.find('=');
-    absl::Status s = eq == std::string::npos
-                         ? absl::InvalidArgumentError(absl::StrCat("--attr ", kv, ": expected KEY=VALUE"))
-                         : cookbook::SetAttribute(load.host_attributes, kv.substr(0, eq), kv.substr(eq + 1));
+    absl::Status s =
+        eq == std::string::npos
+            ? absl::InvalidArgumentError(absl::StrCat("--attr ", kv, ": expected KEY=VALUE"))
+            : cookbook::SetAttribute(load.host_attributes, kv.substr(0, eq), kv.substr(eq + 1));
     if (!s.ok()) {
       std::fprintf(stderr, "dm-agent apply: %s\n", std::string(s.message()).c_str());
       return kApplyInvalid;

@@ -39,8 +39,11 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
         // Large input arrives as blobs, like a converge's cookbooks.
         if (command.exec().stdin_parts_size() > 0) inboxes_[id] = std::make_shared<BlobInbox>();
       }
-      spdlog::info("command {}: exec {}", id, command.exec().argv_size() ? command.exec().argv(0) : "");
-      std::thread([this, id, exec = command.exec(), cancelled] { RunExec(id, exec, cancelled); }).detach();
+      spdlog::info("command {}: exec {}", id,
+                   command.exec().argv_size() ? command.exec().argv(0) : "");
+      std::thread([this, id, exec = command.exec(), cancelled] {
+        RunExec(id, exec, cancelled);
+      }).detach();
       return;
     }
     case dm::v1::Command::kConverge: {
@@ -52,8 +55,9 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
       }
       spdlog::info("command {}: converge role {}{}", id, command.converge().role(),
                    command.converge().dry_run() ? " (dry run)" : "");
-      std::thread([this, id, converge = command.converge(), cancelled] { RunConverge(id, converge, cancelled); })
-          .detach();
+      std::thread([this, id, converge = command.converge(), cancelled] {
+        RunConverge(id, converge, cancelled);
+      }).detach();
       return;
     }
     default: {
@@ -81,7 +85,8 @@ BlobSource CommandDispatcher::SourceFor(const std::string& id) {
   };
   source.next = [inbox](absl::Duration wait) -> std::optional<dm::v1::Blobs> {
     std::unique_lock<std::mutex> lock(inbox->mu);
-    if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return !inbox->queue.empty(); })) {
+    if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait),
+                               [&] { return !inbox->queue.empty(); })) {
       return std::nullopt;
     }
     dm::v1::Blobs blobs = std::move(inbox->queue.front());
@@ -101,7 +106,8 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
   int input = -1;
   if (exec.stdin_parts_size() > 0) {
     BlobSource source = SourceFor(id);
-    absl::StatusOr<int> fetched = FetchInputParts(exec.stdin_parts(), state_dir_, source, *cancelled);
+    absl::StatusOr<int> fetched =
+        FetchInputParts(exec.stdin_parts(), state_dir_, source, *cancelled);
     DropInbox(id);
     if (!fetched.ok()) {
       dm::v1::CommandResult result;
@@ -128,7 +134,8 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
       *cancelled, input);
   if (input >= 0) ::close(input);
   if (dropped > 0) {
-    std::string note = absl::StrCat(dropped, " bytes of output were dropped while the controller was unreachable");
+    std::string note =
+        absl::StrCat(dropped, " bytes of output were dropped while the controller was unreachable");
     result.set_error(result.error().empty() ? note : absl::StrCat(result.error(), "; ", note));
   }
   spdlog::info("command {}: exit {}{}", id, result.exit_code(),

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/session/outbox.h"
 #include "agent/exec/exec_input.h"
+#include "agent/session/outbox.h"
 #include "dm/v1/agent.pb.h"
 
 namespace dm {
@@ -24,7 +24,8 @@ namespace dm {
 class CommandDispatcher {
  public:
   // `state_dir` holds the converge cache, backups and supervised services.
-  CommandDispatcher(Outbox* outbox, std::string state_dir) : outbox_(outbox), state_dir_(std::move(state_dir)) {}
+  CommandDispatcher(Outbox* outbox, std::string state_dir)
+      : outbox_(outbox), state_dir_(std::move(state_dir)) {}
   ~CommandDispatcher() { CancelAllAndWait(); }
 
   // Starts `command`. A command id seen before is ignored: the controller may deliver a command

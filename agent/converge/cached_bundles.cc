@@ -46,16 +46,19 @@ std::vector<std::string> CachedBundles::Missing(
 }
 
 absl::Status CachedBundles::Put(const std::string& sha256, const std::string& data) {
-  if (!IsHexDigest(sha256)) return absl::InvalidArgumentError(absl::StrCat("'", sha256, "' is not a SHA-256"));
+  if (!IsHexDigest(sha256))
+    return absl::InvalidArgumentError(absl::StrCat("'", sha256, "' is not a SHA-256"));
   if (Sha256Hex(data) != sha256) {
-    return absl::DataLossError(absl::StrCat("blob ", sha256, " arrived with other content; not stored"));
+    return absl::DataLossError(
+        absl::StrCat("blob ", sha256, " arrived with other content; not stored"));
   }
   if (absl::Status s = MakeDirectories(root_ + "/blobs", 0700); !s.ok()) return s;
   return WriteFileAtomic(absl::StrCat(root_, "/blobs/", sha256), data, 0600);
 }
 
 absl::StatusOr<std::string> CachedBundles::Materialize(
-    const std::string& bundle_hash, const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files) {
+    const std::string& bundle_hash,
+    const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files) {
   if (!IsHexDigest(bundle_hash)) return absl::InvalidArgumentError("bad bundle hash");
   std::string dir = absl::StrCat(root_, "/bundles/", bundle_hash);
   if (PathExists(dir)) return dir;
@@ -64,16 +67,23 @@ absl::StatusOr<std::string> CachedBundles::Materialize(
   std::error_code ec;
   std::filesystem::remove_all(temp, ec);
   for (const auto& f : files) {
-    if (!SafeBundlePath(f.path())) return absl::InvalidArgumentError(absl::StrCat("unsafe path in bundle: ", f.path()));
-    if (!IsHexDigest(f.sha256())) return absl::InvalidArgumentError(absl::StrCat("bad hash for ", f.path()));
+    if (!SafeBundlePath(f.path()))
+      return absl::InvalidArgumentError(absl::StrCat("unsafe path in bundle: ", f.path()));
+    if (!IsHexDigest(f.sha256()))
+      return absl::InvalidArgumentError(absl::StrCat("bad hash for ", f.path()));
     std::string target = absl::StrCat(temp, "/", f.path());
-    if (absl::Status s = MakeDirectories(std::filesystem::path(target).parent_path().string(), 0700); !s.ok()) return s;
+    if (absl::Status s =
+            MakeDirectories(std::filesystem::path(target).parent_path().string(), 0700);
+        !s.ok())
+      return s;
     std::filesystem::copy_file(absl::StrCat(root_, "/blobs/", f.sha256()), target, ec);
-    if (ec) return absl::InternalError(absl::StrCat("building bundle: ", f.path(), ": ", ec.message()));
+    if (ec)
+      return absl::InternalError(absl::StrCat("building bundle: ", f.path(), ": ", ec.message()));
   }
   if (absl::Status s = MakeDirectories(temp, 0700); !s.ok()) return s;
   std::filesystem::rename(temp, dir, ec);
-  if (ec && !PathExists(dir)) return absl::InternalError(absl::StrCat("building bundle: ", ec.message()));
+  if (ec && !PathExists(dir))
+    return absl::InternalError(absl::StrCat("building bundle: ", ec.message()));
   return dir;
 }
 

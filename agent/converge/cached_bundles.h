@@ -19,13 +19,15 @@ class CachedBundles {
   explicit CachedBundles(std::string state_dir);
 
   // Hashes of `files` whose blobs are not here yet (each once).
-  std::vector<std::string> Missing(const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files) const;
+  std::vector<std::string> Missing(
+      const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files) const;
   // Stores a blob. DataLoss if `data` does not hash to `sha256`.
   absl::Status Put(const std::string& sha256, const std::string& data);
 
   // The folder holding the bundle, built from the blobs the first time. Every blob must be here.
-  absl::StatusOr<std::string> Materialize(const std::string& bundle_hash,
-                                          const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files);
+  absl::StatusOr<std::string> Materialize(
+      const std::string& bundle_hash,
+      const google::protobuf::RepeatedPtrField<dm::v1::BundleFile>& files);
 
  private:
   std::string root_;

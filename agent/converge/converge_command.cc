@@ -24,10 +24,12 @@ dm::v1::CommandResult Failure(const std::string& error) {
 }
 
 absl::Status FetchMissing(const std::string& command_id, const dm::v1::ConvergeCommand& command,
-                          CachedBundles& cache, ConvergeChannel& channel, const std::atomic<bool>& cancelled) {
+                          CachedBundles& cache, ConvergeChannel& channel,
+                          const std::atomic<bool>& cancelled) {
   std::vector<std::string> missing = cache.Missing(command.files());
   std::set<std::string> wanted(missing.begin(), missing.end());
-  spdlog::info("command {}: {} of {} cookbook files to fetch", command_id, wanted.size(), command.files_size());
+  spdlog::info("command {}: {} of {} cookbook files to fetch", command_id, wanted.size(),
+               command.files_size());
   absl::Time deadline = absl::Now() + kFetchTimeout;
   while (!wanted.empty()) {
     channel.request_blobs({wanted.begin(), wanted.end()});
@@ -35,7 +37,8 @@ absl::Status FetchMissing(const std::string& command_id, const dm::v1::ConvergeC
     while (!wanted.empty() && absl::Now() < retry) {
       if (cancelled) return absl::CancelledError("cancelled");
       if (absl::Now() > deadline) {
-        return absl::DeadlineExceededError(absl::StrCat(wanted.size(), " cookbook files did not arrive within ",
+        return absl::DeadlineExceededError(absl::StrCat(wanted.size(),
+                                                        " cookbook files did not arrive within ",
                                                         absl::FormatDuration(kFetchTimeout)));
       }
       std::optional<dm::v1::Blobs> blobs = channel.next_blobs(absl::Milliseconds(200));
@@ -52,7 +55,8 @@ absl::Status FetchMissing(const std::string& command_id, const dm::v1::ConvergeC
 
 }  // namespace
 
-dm::v1::CommandResult RunConvergeCommand(const std::string& command_id, const dm::v1::ConvergeCommand& command,
+dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
+                                         const dm::v1::ConvergeCommand& command,
                                          const std::string& state_dir, ConvergeChannel& channel,
                                          const std::atomic<bool>& cancelled) {
   absl::Time start = absl::Now();
@@ -67,7 +71,8 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id, const dm
   load.path = *dir;
   load.role = command.role();
   try {
-    load.fleet_attributes = nlohmann::json::parse(command.attributes_json().empty() ? "{}" : command.attributes_json());
+    load.fleet_attributes =
+        nlohmann::json::parse(command.attributes_json().empty() ? "{}" : command.attributes_json());
   } catch (const std::exception& e) {
     return Failure(absl::StrCat("fleet attributes: ", e.what()));
   }
@@ -78,7 +83,8 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id, const dm
     // Positions name the agent's cache folder; the operator knows the files by their paths
     // in the deploy folder.
     std::string message(run_list.status().message());
-    for (size_t at; (at = message.find(*dir + "/")) != std::string::npos;) message.erase(at, dir->size() + 1);
+    for (size_t at; (at = message.find(*dir + "/")) != std::string::npos;)
+      message.erase(at, dir->size() + 1);
     result.set_error(absl::StrCat("invalid cookbooks, nothing was changed:\n", message));
     result.set_duration_ms(static_cast<uint64_t>(absl::ToInt64Milliseconds(absl::Now() - start)));
     return result;
@@ -94,7 +100,8 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id, const dm
   absl::Time last_progress = absl::InfinitePast();
   options.on_resource = [&](const cookbook::ResourceReport& r, size_t done, size_t total) {
     absl::Time now = absl::Now();
-    if (now - last_progress < absl::Milliseconds(200) && r.status != "failed" && done != total) return;
+    if (now - last_progress < absl::Milliseconds(200) && r.status != "failed" && done != total)
+      return;
     last_progress = now;
     dm::v1::ConvergeProgress p;
     p.set_command_id(command_id);

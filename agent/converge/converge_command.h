@@ -25,7 +25,8 @@ struct ConvergeChannel {
 
 // Exit codes of the result: 0 converged, 1 invalid input (nothing changed), 2 a resource
 // failed; -1 when the bundle could not be fetched or the run was cancelled.
-dm::v1::CommandResult RunConvergeCommand(const std::string& command_id, const dm::v1::ConvergeCommand& command,
+dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
+                                         const dm::v1::ConvergeCommand& command,
                                          const std::string& state_dir, ConvergeChannel& channel,
                                          const std::atomic<bool>& cancelled);
 

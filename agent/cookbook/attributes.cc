@@ -10,7 +10,8 @@ Attributes AttributesFromYaml(const yaml::Node& node) {
     case yaml::Node::Kind::kNull:
       return nullptr;
     case yaml::Node::Kind::kScalar:
-      if (node.plain() && (node.scalar() == "true" || node.scalar() == "false")) return node.scalar() == "true";
+      if (node.plain() && (node.scalar() == "true" || node.scalar() == "false"))
+        return node.scalar() == "true";
       return node.scalar();
     case yaml::Node::Kind::kSequence: {
       Attributes list = Attributes::array();
@@ -41,11 +42,14 @@ void MergeAttributes(Attributes& base, const Attributes& over) {
   }
 }
 
-absl::Status SetAttribute(Attributes& attributes, const std::string& dotted_key, const std::string& value) {
+absl::Status SetAttribute(Attributes& attributes, const std::string& dotted_key,
+                          const std::string& value) {
   if (dotted_key.empty()) return absl::InvalidArgumentError("attribute name is empty");
   Attributes* at = &attributes;
   for (absl::string_view part : absl::StrSplit(dotted_key, '.')) {
-    if (part.empty()) return absl::InvalidArgumentError(absl::StrCat("attribute name '", dotted_key, "' has an empty part"));
+    if (part.empty())
+      return absl::InvalidArgumentError(
+          absl::StrCat("attribute name '", dotted_key, "' has an empty part"));
     if (!at->is_object()) *at = Attributes::object();
     at = &(*at)[std::string(part)];
   }

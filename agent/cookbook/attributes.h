@@ -24,7 +24,8 @@ Attributes AttributesFromYaml(const yaml::Node& node);
 void MergeAttributes(Attributes& base, const Attributes& over);
 
 // Sets "a.b.c" to `value` (parsed as in AttributesFromYaml when it is YAML text).
-absl::Status SetAttribute(Attributes& attributes, const std::string& dotted_key, const std::string& value);
+absl::Status SetAttribute(Attributes& attributes, const std::string& dotted_key,
+                          const std::string& value);
 
 // The value at "a.b.c", or nullptr.
 const Attributes* FindAttribute(const Attributes& attributes, const std::string& dotted_key);

@@ -32,7 +32,8 @@ std::optional<std::string> FieldReader::ScalarText(const yaml::Node& node, const
   // Quoted values start one column after their mark (the quote).
   yaml::Mark at = node.mark();
   if (!node.plain()) at.column += 1;
-  return Interpolate(node.scalar(), attributes_, at, absl::StrCat(what_, ": field '", key, "': "), errors_);
+  return Interpolate(node.scalar(), attributes_, at, absl::StrCat(what_, ": field '", key, "': "),
+                     errors_);
 }
 
 std::optional<std::string> FieldReader::String(const std::string& key) {
@@ -98,7 +99,8 @@ std::optional<int64_t> FieldReader::Integer(const std::string& key, int64_t min,
   if (!value) return std::nullopt;
   int64_t n = 0;
   if (!absl::SimpleAtoi(*value, &n) || n < min || n > max) {
-    Error(key, absl::StrCat("must be a whole number from ", min, " to ", max, ", not '", *value, "'"));
+    Error(key,
+          absl::StrCat("must be a whole number from ", min, " to ", max, ", not '", *value, "'"));
     return std::nullopt;
   }
   return n;

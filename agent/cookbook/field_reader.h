@@ -21,13 +21,15 @@ namespace dm::cookbook {
 class FieldReader {
  public:
   // `what` names the resource in messages ("file[/etc/motd]").
-  FieldReader(const yaml::Node& map, std::string what, const Attributes& attributes, ValidationErrors* errors);
+  FieldReader(const yaml::Node& map, std::string what, const Attributes& attributes,
+              ValidationErrors* errors);
 
   // Text fields. Required ones record an error when missing and return "".
   std::string RequiredString(const std::string& key);
   std::optional<std::string> String(const std::string& key);
   // One of `allowed`, `fallback` when absent.
-  std::string Choice(const std::string& key, const std::vector<std::string>& allowed, const std::string& fallback);
+  std::string Choice(const std::string& key, const std::vector<std::string>& allowed,
+                     const std::string& fallback);
   bool Bool(const std::string& key, bool fallback);
   std::optional<mode_t> Mode(const std::string& key);
   std::optional<absl::Duration> Seconds(const std::string& key);

@@ -16,10 +16,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/user_database.h"
 #include "agent/cookbook/testing/cookbook_fixture.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "tests/harness/process.h"
 
 namespace dm::cookbook {
@@ -38,7 +38,8 @@ class HostResourcesTest : public testing::CookbookTest {
     ProcessSpec spec;
     spec.argv = ShellCommand(command);
     absl::StatusOr<ProcessResult> r = RunProcess(spec);
-    ASSERT_TRUE(r.ok() && r->ok()) << command << ": " << (r.ok() ? r->output : r.status().ToString());
+    ASSERT_TRUE(r.ok() && r->ok())
+        << command << ": " << (r.ok() ? r->output : r.status().ToString());
   }
   int ReadPid(const std::string& path) {
     int pid = 0;
@@ -65,16 +66,20 @@ TEST_F(HostResourcesTest, PackageThatDoesNotExistFailsWithAptsWords) {
   WriteRecipe("- package: no-such-package-dm\n");
   RunReport report = Converge();
   ASSERT_TRUE(report.failed());
-  EXPECT_THAT(report.resources[0].message, HasSubstr("Unable to locate package no-such-package-dm"));
+  EXPECT_THAT(report.resources[0].message,
+              HasSubstr("Unable to locate package no-such-package-dm"));
 }
 
 TEST_F(HostResourcesTest, SupervisedServiceStartsRestartsReloadsAndStops) {
-  if (PathExists("/run/systemd/system")) GTEST_SKIP() << "this host runs systemd: the supervisor is not used";
+  if (PathExists("/run/systemd/system"))
+    GTEST_SKIP() << "this host runs systemd: the supervisor is not used";
   // The service says when its HUP trap is set (a reload before that would end the shell).
   const std::string command = "\"" + std::string("trap 'echo reloaded >> {{root}}/reloads' HUP; ") +
                               "echo $$ > {{root}}/ready; while true; do sleep 0.1; done\"";
-  WriteRecipe("- service: dm-test-sleeper\n  command: " + command + "\n"
-              "- service: dm-test-sleeper-notified\n  command: [sleep, \"1000\"]\n  action: nothing\n");
+  WriteRecipe(
+      "- service: dm-test-sleeper\n  command: " + command +
+      "\n"
+      "- service: dm-test-sleeper-notified\n  command: [sleep, \"1000\"]\n  action: nothing\n");
   RunReport report = Converge();
   ASSERT_FALSE(report.failed()) << report.ToText(true);
   EXPECT_THAT(report.resources[0].changes, ElementsAre("enabled", "started"));
@@ -92,7 +97,8 @@ TEST_F(HostResourcesTest, SupervisedServiceStartsRestartsReloadsAndStops) {
   }
   EXPECT_NE(second, first);
   EXPECT_EQ(::kill(second, 0), 0);
-  for (int i = 0; i < 500 && ReadPid(root() + "/ready") != second; ++i) absl::SleepFor(absl::Milliseconds(10));
+  for (int i = 0; i < 500 && ReadPid(root() + "/ready") != second; ++i)
+    absl::SleepFor(absl::Milliseconds(10));
 
   // reload delivers the signal; stop leaves nothing running.
   WriteRecipe("- service: dm-test-sleeper\n  command: " + command + "\n  action: reload\n");
@@ -120,8 +126,11 @@ TEST_F(HostResourcesTest, SupervisedServiceThatDiesAtOnceFailsWithItsOutput) {
 TEST_F(HostResourcesTest, UserAndGroupWithAuthorizedKeys) {
   const std::string user = "dmtest-user", group = "dmtest-group";
   Sh("userdel -r " + user + " 2>/dev/null; groupdel " + group + " 2>/dev/null; true");
-  WriteRecipe("- group: " + group + "\n"
-              "- user: " + user + "\n  groups: [" + group + "]\n  shell: /bin/sh\n"
+  WriteRecipe("- group: " + group +
+              "\n"
+              "- user: " +
+              user + "\n  groups: [" + group +
+              "]\n  shell: /bin/sh\n"
               "  authorized_keys: [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@laptop\"]\n");
   RunReport report = Converge();
   ASSERT_FALSE(report.failed()) << report.ToText(true);
@@ -147,8 +156,8 @@ TEST_F(HostResourcesTest, UserAndGroupWithAuthorizedKeys) {
 TEST_F(HostResourcesTest, RemoteFileChecksTheSha256) {
   std::filesystem::create_directories(root() + "/www");
   std::ofstream(root() + "/www/release.txt") << "release 1.4\n";
-  dm::testing::Process server({"/usr/bin/python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory",
-                               root() + "/www"},
+  dm::testing::Process server({"/usr/bin/python3", "-u", "-m", "http.server", "0", "--bind",
+                               "127.0.0.1", "--directory", root() + "/www"},
                               root() + "/../http.log");
   ASSERT_TRUE(server.WaitForLog("Serving HTTP", absl::Seconds(10))) << server.Log();
   std::smatch m;
@@ -162,13 +171,16 @@ TEST_F(HostResourcesTest, RemoteFileChecksTheSha256) {
   std::string actual = RunProcess(sum)->output.substr(0, 64);
   ASSERT_NE(actual, good);  // the constant above is deliberately wrong: it plays the tampered case
 
-  WriteRecipe("- remote_file: \"{{root}}/release.txt\"\n  source: " + url + "\n  sha256: " + good + "\n");
+  WriteRecipe("- remote_file: \"{{root}}/release.txt\"\n  source: " + url + "\n  sha256: " + good +
+              "\n");
   RunReport report = Converge();
   EXPECT_TRUE(report.failed());
-  EXPECT_THAT(report.resources[0].message, HasSubstr("has sha256 " + actual + ", not the expected"));
+  EXPECT_THAT(report.resources[0].message,
+              HasSubstr("has sha256 " + actual + ", not the expected"));
   EXPECT_FALSE(Exists("release.txt"));
 
-  WriteRecipe("- remote_file: \"{{root}}/release.txt\"\n  source: " + url + "\n  sha256: " + actual + "\n  mode: \"0600\"\n");
+  WriteRecipe("- remote_file: \"{{root}}/release.txt\"\n  source: " + url +
+              "\n  sha256: " + actual + "\n  mode: \"0600\"\n");
   report = Converge();
   ASSERT_FALSE(report.failed()) << report.ToText(true);
   EXPECT_EQ(Read("release.txt"), "release 1.4\n");
@@ -191,7 +203,8 @@ TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
   WriteRecipe("- git: \"{{root}}/app\"\n  repository: " + repo + "\n  revision: main\n");
   ASSERT_FALSE(Converge().failed());
   EXPECT_EQ(Read("app/f"), "two\n");
-  Sh("cd " + repo + " && echo three > f && git -c user.name=t -c user.email=t@t commit -q -am three");
+  Sh("cd " + repo +
+     " && echo three > f && git -c user.name=t -c user.email=t@t commit -q -am three");
   report = Converge();
   EXPECT_EQ(report.Count("changed"), 1) << report.ToText(true);
   EXPECT_EQ(Read("app/f"), "three\n");
@@ -203,7 +216,8 @@ TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
 // The complete example of docs/cookbooks.md (deploy/roles/example.yaml) really converges: a
 // user, files, a template, a guarded command and a supervised HTTP server that serves the page.
 TEST_F(HostResourcesTest, TheDocumentedExampleRoleServesItsPage) {
-  if (PathExists("/run/systemd/system")) GTEST_SKIP() << "this host runs systemd: covered by the local provider's tests";
+  if (PathExists("/run/systemd/system"))
+    GTEST_SKIP() << "this host runs systemd: covered by the local provider's tests";
   const std::string user = "dmtest-site";
   LoadOptions options;
   options.path = std::string(DM_SOURCE_DIR) + "/deploy";
@@ -214,7 +228,9 @@ TEST_F(HostResourcesTest, TheDocumentedExampleRoleServesItsPage) {
   ASSERT_TRUE(SetAttribute(options.host_attributes, "site.user", user).ok());
   RunOptions run;
   run.state_dir = state_dir();
-  run.agent_binary = std::string(std::getenv("DM_BIN_DIR") ? std::getenv("DM_BIN_DIR") : "build/bin") + "/dm-agent";
+  run.agent_binary =
+      std::string(std::getenv("DM_BIN_DIR") ? std::getenv("DM_BIN_DIR") : "build/bin") +
+      "/dm-agent";
   ::chmod((root() + "/..").c_str(), 0755);
 
   absl::StatusOr<RunList> run_list = LoadRunList(options);
@@ -223,7 +239,15 @@ TEST_F(HostResourcesTest, TheDocumentedExampleRoleServesItsPage) {
   ASSERT_FALSE(report.failed()) << report.ToText(true);
 
   ProcessSpec curl;
-  curl.argv = {"curl", "-sf", "--max-time", "5", "--retry", "10", "--retry-connrefused", "--retry-delay", "1",
+  curl.argv = {"curl",
+               "-sf",
+               "--max-time",
+               "5",
+               "--retry",
+               "10",
+               "--retry-connrefused",
+               "--retry-delay",
+               "1",
                "http://127.0.0.1:18931/"};
   curl.timeout = absl::Seconds(30);
   absl::StatusOr<ProcessResult> page = RunProcess(curl);

@@ -26,15 +26,18 @@ std::optional<std::string> Interpolate(const std::string& text, const Attributes
       errors->Add(at, absl::StrCat(context, "'{{' without a closing '}}'"));
       return std::nullopt;
     }
-    std::string name(absl::StripAsciiWhitespace(absl::string_view(text).substr(open + 2, close - open - 2)));
+    std::string name(
+        absl::StripAsciiWhitespace(absl::string_view(text).substr(open + 2, close - open - 2)));
     const Attributes* value = FindAttribute(attributes, name);
     if (value == nullptr) {
       errors->Add(at, absl::StrCat(context, "attribute '", name, "' is not defined"));
       return std::nullopt;
     }
     if (value->is_object() || value->is_array()) {
-      errors->Add(at, absl::StrCat(context, "attribute '", name, "' is ", value->is_object() ? "a map" : "a list",
-                                   "; only single values can be used in a recipe (use a template)"));
+      errors->Add(at,
+                  absl::StrCat(context, "attribute '", name, "' is ",
+                               value->is_object() ? "a map" : "a list",
+                               "; only single values can be used in a recipe (use a template)"));
       return std::nullopt;
     }
     out.append(text, done, open - done);

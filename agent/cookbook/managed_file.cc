@@ -20,7 +20,8 @@ namespace dm::cookbook {
 namespace {
 
 // Keeps `content` as BACKUP_DIR/PATH.TIMESTAMP and prunes the oldest beyond kBackupsKept.
-absl::Status Backup(const std::string& backup_dir, const std::string& path, const std::string& content) {
+absl::Status Backup(const std::string& backup_dir, const std::string& path,
+                    const std::string& content) {
   if (backup_dir.empty()) return absl::OkStatus();
   std::string target = backup_dir + (path[0] == '/' ? "" : "/") + path;
   size_t slash = target.rfind('/');
@@ -53,20 +54,25 @@ absl::StatusOr<Existing> Inspect(const std::string& path) {
     return ErrnoStatus("stat", path, errno);
   }
   if (!S_ISREG(e.st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " exists and is ", S_ISDIR(e.st.st_mode) ? "a directory" : S_ISLNK(e.st.st_mode) ? "a symbolic link" : "not a regular file",
-        "; remove it first (a directory resource with action delete, or link)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " exists and is ",
+                     S_ISDIR(e.st.st_mode)   ? "a directory"
+                     : S_ISLNK(e.st.st_mode) ? "a symbolic link"
+                                             : "not a regular file",
+                     "; remove it first (a directory resource with action delete, or link)"));
   }
   e.exists = true;
   return e;
 }
 
-absl::StatusOr<Outcome> Write(const ManagedFile& file, const std::string& content, const Existing& existing,
-                              const std::string* old_content, RunContext& context) {
+absl::StatusOr<Outcome> Write(const ManagedFile& file, const std::string& content,
+                              const Existing& existing, const std::string* old_content,
+                              RunContext& context) {
   uid_t uid;
   gid_t gid;
   bool unresolved;
-  if (absl::Status s = file.ownership.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok()) return s;
+  if (absl::Status s = file.ownership.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok())
+    return s;
 
   Outcome out;
   bool content_differs = !existing.exists || old_content == nullptr || *old_content != content;
@@ -79,7 +85,8 @@ absl::StatusOr<Outcome> Write(const ManagedFile& file, const std::string& conten
   if (out.changes.empty()) return out;
   out.changed = true;
   if (content_differs && !file.sensitive) {
-    out.diff = UnifiedDiff(old_content ? *old_content : "", content, existing.exists ? file.path : "/dev/null", file.path);
+    out.diff = UnifiedDiff(old_content ? *old_content : "", content,
+                           existing.exists ? file.path : "/dev/null", file.path);
   }
   if (context.dry_run) return out;
 
@@ -90,19 +97,28 @@ absl::StatusOr<Outcome> Write(const ManagedFile& file, const std::string& conten
       }
     }
     // A new file without a declared mode gets the usual 0644; a replaced one keeps its mode.
-    mode_t mode = file.ownership.mode.value_or(existing.exists ? (existing.st.st_mode & 07777) : 0644);
-    uid_t keep_uid = file.ownership.owner ? uid : (existing.exists ? existing.st.st_uid : static_cast<uid_t>(-1));
-    gid_t keep_gid = file.ownership.group ? gid : (existing.exists ? existing.st.st_gid : static_cast<gid_t>(-1));
-    if (absl::Status s = context.writes->Stage(file.path, content, mode, keep_uid, keep_gid); !s.ok()) return s;
+    mode_t mode =
+        file.ownership.mode.value_or(existing.exists ? (existing.st.st_mode & 07777) : 0644);
+    uid_t keep_uid = file.ownership.owner
+                         ? uid
+                         : (existing.exists ? existing.st.st_uid : static_cast<uid_t>(-1));
+    gid_t keep_gid = file.ownership.group
+                         ? gid
+                         : (existing.exists ? existing.st.st_gid : static_cast<gid_t>(-1));
+    if (absl::Status s = context.writes->Stage(file.path, content, mode, keep_uid, keep_gid);
+        !s.ok())
+      return s;
     return out;
   }
-  if (absl::Status s = file.ownership.Apply(-1, file.path, existing.st, uid, gid); !s.ok()) return s;
+  if (absl::Status s = file.ownership.Apply(-1, file.path, existing.st, uid, gid); !s.ok())
+    return s;
   return out;
 }
 
 }  // namespace
 
-absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::string& content, RunContext& context) {
+absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::string& content,
+                                          RunContext& context) {
   absl::StatusOr<Existing> existing = Inspect(file.path);
   if (!existing.ok()) return existing.status();
   std::string old_content;
@@ -110,7 +126,8 @@ absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::st
   if (existing->exists) {
     // Equal sizes are worth comparing; otherwise the old bytes are needed only for a diff or
     // a backup.
-    bool need_old = static_cast<size_t>(existing->st.st_size) == content.size() || !file.sensitive || file.backup;
+    bool need_old = static_cast<size_t>(existing->st.st_size) == content.size() ||
+                    !file.sensitive || file.backup;
     if (need_old) {
       absl::StatusOr<std::string> read = ReadFile(file.path);
       if (!read.ok()) return read.status();
@@ -121,7 +138,8 @@ absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::st
   return Write(file, content, *existing, have_old ? &old_content : nullptr, context);
 }
 
-absl::StatusOr<Outcome> EnsureFileExists(const ManagedFile& file, const std::string& content, RunContext& context) {
+absl::StatusOr<Outcome> EnsureFileExists(const ManagedFile& file, const std::string& content,
+                                         RunContext& context) {
   absl::StatusOr<Existing> existing = Inspect(file.path);
   if (!existing.ok()) return existing.status();
   if (!existing->exists) return Write(file, content, *existing, nullptr, context);
@@ -129,12 +147,14 @@ absl::StatusOr<Outcome> EnsureFileExists(const ManagedFile& file, const std::str
   uid_t uid;
   gid_t gid;
   bool unresolved;
-  if (absl::Status s = file.ownership.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok()) return s;
+  if (absl::Status s = file.ownership.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok())
+    return s;
   Outcome out;
   file.ownership.Compare(existing->st, uid, gid, unresolved, &out.changes);
   out.changed = !out.changes.empty();
   if (out.changed && !context.dry_run) {
-    if (absl::Status s = file.ownership.Apply(-1, file.path, existing->st, uid, gid); !s.ok()) return s;
+    if (absl::Status s = file.ownership.Apply(-1, file.path, existing->st, uid, gid); !s.ok())
+      return s;
   }
   return out;
 }
@@ -146,7 +166,8 @@ absl::StatusOr<Outcome> EnsureFileAbsent(const ManagedFile& file, RunContext& co
     return ErrnoStatus("stat", file.path, errno);
   }
   if (S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(file.path, " is a directory; use a directory resource"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(file.path, " is a directory; use a directory resource"));
   }
   Outcome out = Outcome::Changed({"deleted"});
   if (context.dry_run) return out;
@@ -169,7 +190,8 @@ ManagedFile ReadManagedFile(const ResourceHeader& header, FieldReader& fields) {
   return file;
 }
 
-absl::StatusOr<Outcome> FileContentResource::Perform(const std::string& action, RunContext& context) {
+absl::StatusOr<Outcome> FileContentResource::Perform(const std::string& action,
+                                                     RunContext& context) {
   if (action == "delete") return EnsureFileAbsent(file_, context);
   if (action == "create_if_missing") return EnsureFileExists(file_, content_, context);
   return EnsureFileContent(file_, content_, context);

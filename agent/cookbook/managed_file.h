@@ -20,10 +20,12 @@ struct ManagedFile {
 
 // Makes `file.path` a regular file holding `content` (staged: see StagedWrites), then owner,
 // group and mode. Only what differs is touched: an equal file is not rewritten.
-absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::string& content, RunContext& context);
+absl::StatusOr<Outcome> EnsureFileContent(const ManagedFile& file, const std::string& content,
+                                          RunContext& context);
 
 // Leaves the content alone (create_if_missing): creates the file with `content` only when absent.
-absl::StatusOr<Outcome> EnsureFileExists(const ManagedFile& file, const std::string& content, RunContext& context);
+absl::StatusOr<Outcome> EnsureFileExists(const ManagedFile& file, const std::string& content,
+                                         RunContext& context);
 
 // Removes the file (after a backup) if it is there.
 absl::StatusOr<Outcome> EnsureFileAbsent(const ManagedFile& file, RunContext& context);

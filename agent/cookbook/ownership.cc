@@ -21,7 +21,8 @@ std::optional<uid_t> LookupUser(const std::string& name) {
   if (absl::SimpleAtoi(name, &id)) return id;
   struct passwd pw, *found = nullptr;
   char buf[4096];
-  if (getpwnam_r(name.c_str(), &pw, buf, sizeof(buf), &found) != 0 || found == nullptr) return std::nullopt;
+  if (getpwnam_r(name.c_str(), &pw, buf, sizeof(buf), &found) != 0 || found == nullptr)
+    return std::nullopt;
   return pw.pw_uid;
 }
 
@@ -30,7 +31,8 @@ std::optional<gid_t> LookupGroup(const std::string& name) {
   if (absl::SimpleAtoi(name, &id)) return id;
   struct group gr, *found = nullptr;
   char buf[4096];
-  if (getgrnam_r(name.c_str(), &gr, buf, sizeof(buf), &found) != 0 || found == nullptr) return std::nullopt;
+  if (getgrnam_r(name.c_str(), &gr, buf, sizeof(buf), &found) != 0 || found == nullptr)
+    return std::nullopt;
   return gr.gr_gid;
 }
 
@@ -53,12 +55,18 @@ absl::Status Ownership::Resolve(bool dry_run, uid_t* uid, gid_t* gid, bool* unre
   if (owner) {
     std::optional<uid_t> id = LookupUser(*owner);
     if (!id && !dry_run) return absl::NotFoundError(absl::StrCat("no such user '", *owner, "'"));
-    if (id) *uid = *id; else *unresolved = true;
+    if (id)
+      *uid = *id;
+    else
+      *unresolved = true;
   }
   if (group) {
     std::optional<gid_t> id = LookupGroup(*group);
     if (!id && !dry_run) return absl::NotFoundError(absl::StrCat("no such group '", *group, "'"));
-    if (id) *gid = *id; else *unresolved = true;
+    if (id)
+      *gid = *id;
+    else
+      *unresolved = true;
   }
   return absl::OkStatus();
 }
@@ -83,7 +91,8 @@ void Ownership::Compare(const struct stat& st, uid_t uid, gid_t gid, bool unreso
   }
 }
 
-absl::Status Ownership::Apply(int fd, const std::string& path, const struct stat& st, uid_t uid, gid_t gid) const {
+absl::Status Ownership::Apply(int fd, const std::string& path, const struct stat& st, uid_t uid,
+                              gid_t gid) const {
   bool chown_needed = (owner && st.st_uid != uid) || (group && st.st_gid != gid);
   if (chown_needed) {
     int rc = fd >= 0 ? ::fchown(fd, uid, gid) : ::lchown(path.c_str(), uid, gid);

@@ -28,10 +28,12 @@ struct Ownership {
   absl::Status Resolve(bool dry_run, uid_t* uid, gid_t* gid, bool* unresolved) const;
 
   // Appends what differs between `st` and this ("mode 0600 -> 0644", "owner 0 -> www-data").
-  void Compare(const struct stat& st, uid_t uid, gid_t gid, bool unresolved, std::vector<std::string>* changes) const;
+  void Compare(const struct stat& st, uid_t uid, gid_t gid, bool unresolved,
+               std::vector<std::string>* changes) const;
 
   // Sets what differs on an open file or, when fd < 0, on `path` (not following a link).
-  absl::Status Apply(int fd, const std::string& path, const struct stat& st, uid_t uid, gid_t gid) const;
+  absl::Status Apply(int fd, const std::string& path, const struct stat& st, uid_t uid,
+                     gid_t gid) const;
 };
 
 // "0644"

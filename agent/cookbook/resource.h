@@ -21,10 +21,10 @@ class StagedWrites;
 // What a resource did (or, in a dry run, would do).
 struct Outcome {
   bool changed = false;
-  bool skipped = false;               // a guard said no, or the action is `nothing`
-  std::vector<std::string> changes;   // "created", "mode 0600 -> 0644", "content", ...
-  std::string diff;                   // unified diff of content changes (not for sensitive ones)
-  std::string output;                 // what a command printed, for the report (capped)
+  bool skipped = false;              // a guard said no, or the action is `nothing`
+  std::vector<std::string> changes;  // "created", "mode 0600 -> 0644", "content", ...
+  std::string diff;                  // unified diff of content changes (not for sensitive ones)
+  std::string output;                // what a command printed, for the report (capped)
 
   static Outcome Unchanged() { return Outcome{}; }
   static Outcome Changed(std::vector<std::string> what) {
@@ -64,20 +64,20 @@ struct Guard {
 
 // What every resource has besides its own fields.
 struct ResourceHeader {
-  std::string type;       // "file"
-  std::string name;       // "/etc/motd"
+  std::string type;  // "file"
+  std::string name;  // "/etc/motd"
   // The name as the recipe wrote it, before attributes were filled in: what reports show of a
   // sensitive resource, whose name may hold a secret.
   std::string written_name;
   // What this run does with it, in order (`action: [enable, start]`); ["nothing"] waits for a
   // notification.
   std::vector<std::string> actions;
-  yaml::Mark mark;        // where it is declared
+  yaml::Mark mark;  // where it is declared
   bool ignore_failure = false;
   bool sensitive = false;  // never show its content (no diffs, no output)
   std::vector<Notification> notifies;
   std::vector<Guard> only_if, not_if;
-  std::string creates;    // skip when this path exists
+  std::string creates;  // skip when this path exists
 
   // "file[/etc/motd]": how recipes and reports name it.
   std::string id() const { return type + "[" + name + "]"; }

@@ -9,19 +9,21 @@ namespace {
 
 const std::vector<ResourceType>& Catalogue() {
   static const auto* types = new std::vector<ResourceType>{
-      FileType(),    DirectoryType(), LinkType(),  TemplateType(),   LineType(), ExecuteType(),
-      PackageType(), ServiceType(),   UserType(),  GroupType(),      RemoteFileType(), GitType(),
+      FileType(),    DirectoryType(), LinkType(), TemplateType(), LineType(),       ExecuteType(),
+      PackageType(), ServiceType(),   UserType(), GroupType(),    RemoteFileType(), GitType(),
   };
   return *types;
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> CookbookFiles::PathIn(const std::string& folder, const std::string& relative) const {
+absl::StatusOr<std::string> CookbookFiles::PathIn(const std::string& folder,
+                                                  const std::string& relative) const {
   bool escapes = relative.empty() || relative[0] == '/';
   for (absl::string_view part : absl::StrSplit(relative, '/')) escapes = escapes || part == "..";
   if (escapes) {
-    return absl::InvalidArgumentError(absl::StrCat("must name a file inside the cookbook's ", folder, "/ folder"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("must name a file inside the cookbook's ", folder, "/ folder"));
   }
   return absl::StrCat(dir, "/", folder, "/", relative);
 }

@@ -27,7 +27,8 @@ struct ResourceType {
   std::vector<std::string> actions;  // the first is the default; "nothing" is always allowed
   // Reads the type's own fields (the header's are already read) and returns the resource, or
   // nullptr after recording errors in `fields`.
-  std::unique_ptr<Resource> (*parse)(ResourceHeader header, FieldReader& fields, const CookbookFiles& cookbook);
+  std::unique_ptr<Resource> (*parse)(ResourceHeader header, FieldReader& fields,
+                                     const CookbookFiles& cookbook);
   // When a recipe names no action; empty: the first of `actions`.
   std::vector<std::string> default_actions = {};
 };

@@ -72,7 +72,9 @@ TEST_F(ResourcesTest, FileFixesOnlyWhatDiffersAndBacksUpTheReplacedVersion) {
 
 TEST_F(ResourcesTest, FileFromTheCookbooksFilesAndDelete) {
   WriteCookbookFile("files/app.ini", "[app]\nworkers = 4\n");
-  WriteRecipe("- file: \"{{root}}/app.ini\"\n  source: app.ini\n- file: \"{{root}}/stale\"\n  action: delete\n");
+  WriteRecipe(
+      "- file: \"{{root}}/app.ini\"\n  source: app.ini\n- file: \"{{root}}/stale\"\n  action: "
+      "delete\n");
   Write("stale", "x");
   ConvergeIdempotent();
   EXPECT_EQ(Read("app.ini"), "[app]\nworkers = 4\n");
@@ -88,8 +90,9 @@ TEST_F(ResourcesTest, FileRefusesToReplaceADirectory) {
 }
 
 TEST_F(ResourcesTest, DirectoryRecursiveModeAndDelete) {
-  WriteRecipe("- directory: \"{{root}}/a/b/c\"\n  mode: \"0750\"\n  recursive: true\n"
-              "- directory: \"{{root}}/gone\"\n  action: delete\n  recursive: true\n");
+  WriteRecipe(
+      "- directory: \"{{root}}/a/b/c\"\n  mode: \"0750\"\n  recursive: true\n"
+      "- directory: \"{{root}}/gone\"\n  action: delete\n  recursive: true\n");
   std::filesystem::create_directories(root() + "/gone/inner");
   ConvergeIdempotent();
   EXPECT_EQ(Mode("a/b/c"), 0750);
@@ -113,25 +116,30 @@ TEST_F(ResourcesTest, LinkCreatesAndRetargets) {
 }
 
 TEST_F(ResourcesTest, TemplateRendersAttributesAndVariablesWithoutHtmlEscaping) {
-  WriteCookbookFile("templates/up.mustache",
-                    "upstream {{name}} {\n{{#servers}}\n  server {{.}};\n{{/servers}}\n}\n# {{note}}\n");
-  WriteRecipe("- template: \"{{root}}/up.conf\"\n  source: up.mustache\n  variables: {name: app1}\n",
-              "servers: [\"10.0.0.1:80\", \"10.0.0.2:80\"]\nnote: \"a < b & c\"\n");
+  WriteCookbookFile(
+      "templates/up.mustache",
+      "upstream {{name}} {\n{{#servers}}\n  server {{.}};\n{{/servers}}\n}\n# {{note}}\n");
+  WriteRecipe(
+      "- template: \"{{root}}/up.conf\"\n  source: up.mustache\n  variables: {name: app1}\n",
+      "servers: [\"10.0.0.1:80\", \"10.0.0.2:80\"]\nnote: \"a < b & c\"\n");
   ConvergeIdempotent();
-  EXPECT_EQ(Read("up.conf"), "upstream app1 {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\n# a < b & c\n");
+  EXPECT_EQ(Read("up.conf"),
+            "upstream app1 {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\n# a < b & c\n");
 }
 
 TEST_F(ResourcesTest, LineAppendsReplacesAndRemoves) {
   Write("sshd_config", "Port 22\n#PasswordAuthentication yes\nUsePAM yes\n");
   // Two edits of one file: each has its own name and says which file with `path`.
-  WriteRecipe("- line: no passwords\n  path: \"{{root}}/sshd_config\"\n  text: PasswordAuthentication no\n"
-              "  match: \"^#?PasswordAuthentication\"\n"
-              "- line: no pam\n  path: \"{{root}}/sshd_config\"\n  text: UsePAM yes\n  action: absent\n"
-              "- line: \"{{root}}/other\"\n  text: appended\n  create: true\n");
+  WriteRecipe(
+      "- line: no passwords\n  path: \"{{root}}/sshd_config\"\n  text: PasswordAuthentication no\n"
+      "  match: \"^#?PasswordAuthentication\"\n"
+      "- line: no pam\n  path: \"{{root}}/sshd_config\"\n  text: UsePAM yes\n  action: absent\n"
+      "- line: \"{{root}}/other\"\n  text: appended\n  create: true\n");
   RunReport report = ConvergeIdempotent();
   EXPECT_EQ(Read("sshd_config"), "Port 22\nPasswordAuthentication no\n");
   EXPECT_EQ(Read("other"), "appended\n");
-  EXPECT_THAT(report.resources[0].diff, HasSubstr("-#PasswordAuthentication yes\n+PasswordAuthentication no\n"));
+  EXPECT_THAT(report.resources[0].diff,
+              HasSubstr("-#PasswordAuthentication yes\n+PasswordAuthentication no\n"));
   // No backup or temporary file beside them.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(root()), {}), 2);
 }
@@ -144,10 +152,13 @@ TEST_F(ResourcesTest, LineAppendsToAFileWithoutAFinalNewline) {
 }
 
 TEST_F(ResourcesTest, ExecuteRunsAChildWithItsSettingsAndGuards) {
-  WriteRecipe("- execute: \"echo $GREETING from $(pwd) > {{root}}/out\"\n  cwd: /tmp\n  env: {GREETING: hi}\n"
-              "  creates: \"{{root}}/out\"\n"
-              "- execute: only-if-false\n  command: [\"touch\", \"{{root}}/never\"]\n  only_if: \"false\"\n"
-              "- execute: not-if-true\n  command: [\"touch\", \"{{root}}/never2\"]\n  not_if: [\"true\"]\n");
+  WriteRecipe(
+      "- execute: \"echo $GREETING from $(pwd) > {{root}}/out\"\n  cwd: /tmp\n  env: {GREETING: "
+      "hi}\n"
+      "  creates: \"{{root}}/out\"\n"
+      "- execute: only-if-false\n  command: [\"touch\", \"{{root}}/never\"]\n  only_if: \"false\"\n"
+      "- execute: not-if-true\n  command: [\"touch\", \"{{root}}/never2\"]\n  not_if: "
+      "[\"true\"]\n");
   RunReport report = ConvergeIdempotent();
   EXPECT_EQ(Read("out"), "hi from /tmp\n");
   EXPECT_FALSE(Exists("never"));
@@ -166,8 +177,9 @@ TEST_F(ResourcesTest, ExecuteFailureStopsTheRunWithItsExitCodeAndOutput) {
 }
 
 TEST_F(ResourcesTest, ExecuteTimeoutAndAcceptedExitCodes) {
-  WriteRecipe("- execute: \"sleep 5\"\n  timeout: 0.2\n  ignore_failure: true\n"
-              "- execute: \"exit 4\"\n  returns: [0, 4]\n");
+  WriteRecipe(
+      "- execute: \"sleep 5\"\n  timeout: 0.2\n  ignore_failure: true\n"
+      "- execute: \"exit 4\"\n  returns: [0, 4]\n");
   RunReport report = Converge();
   EXPECT_EQ(report.resources[0].status, "failed");
   EXPECT_THAT(report.resources[0].message, HasSubstr("timed out"));

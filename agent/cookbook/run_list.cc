@@ -17,7 +17,8 @@ namespace dm::cookbook {
 namespace {
 
 // Reads a file's YAML, recording a parse error (which carries its own position).
-std::optional<yaml::Node> ReadYaml(const std::string& path, bool optional, ValidationErrors* errors) {
+std::optional<yaml::Node> ReadYaml(const std::string& path, bool optional,
+                                   ValidationErrors* errors) {
   if (optional && ::access(path.c_str(), F_OK) != 0) return std::nullopt;
   absl::StatusOr<yaml::Node> node = yaml::ParseFile(path);
   if (!node.ok()) {
@@ -37,16 +38,21 @@ std::vector<Guard> ReadGuard(FieldReader& fields, const std::string& key) {
   return {Guard{std::move(argv)}};
 }
 
-std::vector<Notification> ReadNotifications(FieldReader& fields, const std::string& what, ValidationErrors* errors) {
+std::vector<Notification> ReadNotifications(FieldReader& fields, const std::string& what,
+                                            ValidationErrors* errors) {
   std::vector<Notification> out;
   const yaml::Node* node = fields.Raw("notifies");
   if (node == nullptr || node->IsNull()) return out;
   std::vector<const yaml::Node*> items;
-  if (node->IsMap()) items.push_back(node);
-  else if (node->IsSequence()) for (const yaml::Node& item : node->items()) items.push_back(&item);
+  if (node->IsMap())
+    items.push_back(node);
+  else if (node->IsSequence())
+    for (const yaml::Node& item : node->items()) items.push_back(&item);
   for (const yaml::Node* item : items) {
     if (!item->IsMap()) {
-      errors->Add(item->mark(), absl::StrCat(what, ": field 'notifies': each notification is a map such as {restart: \"service[nginx]\"}"));
+      errors->Add(item->mark(), absl::StrCat(what,
+                                             ": field 'notifies': each notification is a map such "
+                                             "as {restart: \"service[nginx]\"}"));
       continue;
     }
     FieldReader n(*item, what + ": notification", fields.attributes(), errors);
@@ -58,10 +64,12 @@ std::vector<Notification> ReadNotifications(FieldReader& fields, const std::stri
       std::optional<std::string> target = n.String(key.scalar());
       if (target) out.push_back({key.scalar(), *target, timing == "immediately", key.mark()});
     }
-    if (actions == 0) errors->Add(item->mark(), absl::StrCat(what, ": notification names no action"));
+    if (actions == 0)
+      errors->Add(item->mark(), absl::StrCat(what, ": notification names no action"));
   }
   if (!node->IsMap() && !node->IsSequence()) {
-    errors->Add(node->mark(), absl::StrCat(what, ": field 'notifies' must be a map or a list of maps"));
+    errors->Add(node->mark(),
+                absl::StrCat(what, ": field 'notifies' must be a map or a list of maps"));
   }
   return out;
 }
@@ -75,17 +83,21 @@ class Loader {
     Attributes role_attributes = Attributes::object();
     if (::access((options_.path + "/recipe.yaml").c_str(), F_OK) == 0) {
       if (!options_.role.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(options_.path, " is a single cookbook; --role needs a folder with roles/ and cookbooks/"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            options_.path,
+            " is a single cookbook; --role needs a folder with roles/ and cookbooks/"));
       }
       cookbook_dirs.push_back(options_.path);
     } else if (::access((options_.path + "/roles").c_str(), F_OK) == 0) {
       if (options_.role.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(options_.path, " holds roles: name one with --role"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(options_.path, " holds roles: name one with --role"));
       }
       if (!ReadRole(&cookbook_dirs, &role_attributes)) return errors_.ToStatus();
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(options_.path, " is neither a cookbook (no recipe.yaml) nor a folder with roles/ and cookbooks/"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          options_.path,
+          " is neither a cookbook (no recipe.yaml) nor a folder with roles/ and cookbooks/"));
     }
 
     // Attributes first, from every layer, so that every recipe sees the final values.
@@ -101,8 +113,10 @@ class Loader {
       }
     }
     MergeAttributes(run.attributes, role_attributes);
-    if (options_.fleet_attributes.is_object()) MergeAttributes(run.attributes, options_.fleet_attributes);
-    if (options_.host_attributes.is_object()) MergeAttributes(run.attributes, options_.host_attributes);
+    if (options_.fleet_attributes.is_object())
+      MergeAttributes(run.attributes, options_.fleet_attributes);
+    if (options_.host_attributes.is_object())
+      MergeAttributes(run.attributes, options_.host_attributes);
 
     for (const std::string& dir : cookbook_dirs) {
       CookbookFiles cookbook{dir, dir.substr(dir.rfind('/') + 1)};
@@ -118,7 +132,8 @@ class Loader {
   bool ReadRole(std::vector<std::string>* cookbook_dirs, Attributes* role_attributes) {
     std::string path = absl::StrCat(options_.path, "/roles/", options_.role, ".yaml");
     if (options_.role.find('/') != std::string::npos || ::access(path.c_str(), F_OK) != 0) {
-      errors_.AddPositioned(absl::StrCat("no role '", options_.role, "' (", path, " does not exist)"));
+      errors_.AddPositioned(
+          absl::StrCat("no role '", options_.role, "' (", path, " does not exist)"));
       return false;
     }
     std::optional<yaml::Node> role = ReadYaml(path, false, &errors_);
@@ -131,13 +146,18 @@ class Loader {
     fields.String("description");
     // What the role serves to a fleet (the controller orders and wires hosts by it).
     for (const std::string& service : fields.StringList("provides")) {
-      if (service != "database" && service != "cache" && service != "app" && service != "loadbalancer") {
-        fields.Error("provides", absl::StrCat("'", service, "' is not one of database, cache, app, loadbalancer"));
+      if (service != "database" && service != "cache" && service != "app" &&
+          service != "loadbalancer") {
+        fields.Error(
+            "provides",
+            absl::StrCat("'", service, "' is not one of database, cache, app, loadbalancer"));
       }
     }
     const yaml::Node* attributes = fields.Raw("attributes");
-    if (attributes && attributes->IsMap()) *role_attributes = AttributesFromYaml(*attributes);
-    else if (attributes && !attributes->IsNull()) fields.Error("attributes", "must be a map");
+    if (attributes && attributes->IsMap())
+      *role_attributes = AttributesFromYaml(*attributes);
+    else if (attributes && !attributes->IsNull())
+      fields.Error("attributes", "must be a map");
     const yaml::Node* cookbooks = fields.Raw("cookbooks");
     if (cookbooks == nullptr || !cookbooks->IsSequence() || cookbooks->items().empty()) {
       fields.Error("cookbooks", "must be a list of cookbook names");
@@ -146,8 +166,9 @@ class Loader {
         std::string dir = absl::StrCat(options_.path, "/cookbooks/", item.scalar());
         if (!item.IsScalar() || item.scalar().find('/') != std::string::npos ||
             ::access((dir + "/recipe.yaml").c_str(), F_OK) != 0) {
-          errors_.Add(item.mark(), absl::StrCat("role ", options_.role, ": no cookbook '", item.scalar(), "' (",
-                                                dir, "/recipe.yaml does not exist)"));
+          errors_.Add(item.mark(),
+                      absl::StrCat("role ", options_.role, ": no cookbook '", item.scalar(), "' (",
+                                   dir, "/recipe.yaml does not exist)"));
         } else {
           cookbook_dirs->push_back(dir);
         }
@@ -162,33 +183,38 @@ class Loader {
     std::optional<yaml::Node> recipe = ReadYaml(cookbook.dir + "/recipe.yaml", false, &errors_);
     if (!recipe || recipe->IsNull()) return;
     if (!recipe->IsSequence()) {
-      errors_.Add(recipe->mark(), "a recipe is a list of resources, each starting with its type: '- file: /path'");
+      errors_.Add(recipe->mark(),
+                  "a recipe is a list of resources, each starting with its type: '- file: /path'");
       return;
     }
     for (const yaml::Node& item : recipe->items()) {
-      if (auto resource = ReadResource(item, cookbook, attributes)) out->push_back(std::move(resource));
+      if (auto resource = ReadResource(item, cookbook, attributes))
+        out->push_back(std::move(resource));
     }
   }
 
   std::unique_ptr<Resource> ReadResource(const yaml::Node& item, const CookbookFiles& cookbook,
                                          const Attributes& attributes) {
     if (!item.IsMap() || item.entries().empty()) {
-      errors_.Add(item.mark(), "a resource is a map starting with its type, such as '- file: /etc/motd'");
+      errors_.Add(item.mark(),
+                  "a resource is a map starting with its type, such as '- file: /etc/motd'");
       return nullptr;
     }
     // The first key is the type; its value is the resource's name.
     const auto& [type_key, name_node] = item.entries().front();
     const ResourceType* type = FindResourceType(type_key.scalar());
     if (type == nullptr) {
-      errors_.Add(type_key.mark(), absl::StrCat("unknown resource type '", type_key.scalar(),
-                                                "' (known: ", absl::StrJoin(ResourceTypeNames(), ", "), ")"));
+      errors_.Add(type_key.mark(),
+                  absl::StrCat("unknown resource type '", type_key.scalar(),
+                               "' (known: ", absl::StrJoin(ResourceTypeNames(), ", "), ")"));
       return nullptr;
     }
     ResourceHeader header;
     header.type = type->name;
     header.mark = type_key.mark();
     if (!name_node.IsScalar() || name_node.scalar().empty()) {
-      errors_.Add(name_node.mark(), absl::StrCat(type->name, ": needs a name, such as '- ", type->name, ": NAME'"));
+      errors_.Add(name_node.mark(),
+                  absl::StrCat(type->name, ": needs a name, such as '- ", type->name, ": NAME'"));
       return nullptr;
     }
     std::optional<std::string> name = Interpolate(name_node.scalar(), attributes, name_node.mark(),
@@ -204,14 +230,18 @@ class Loader {
     header.actions = fields.StringList("action");
     for (const std::string& a : header.actions) {
       if (std::find(actions.begin(), actions.end(), a) == actions.end()) {
-        fields.Error("action", absl::StrCat("'", a, "' is not one of: ", absl::StrJoin(actions, ", ")));
+        fields.Error("action",
+                     absl::StrCat("'", a, "' is not one of: ", absl::StrJoin(actions, ", ")));
       }
     }
-    if (header.actions.size() > 1 && std::find(header.actions.begin(), header.actions.end(), "nothing") != header.actions.end()) {
+    if (header.actions.size() > 1 && std::find(header.actions.begin(), header.actions.end(),
+                                               "nothing") != header.actions.end()) {
       fields.Error("action", "'nothing' cannot be combined with other actions");
     }
     if (header.actions.empty()) {
-      header.actions = type->default_actions.empty() ? std::vector<std::string>{type->actions.front()} : type->default_actions;
+      header.actions = type->default_actions.empty()
+                           ? std::vector<std::string>{type->actions.front()}
+                           : type->default_actions;
     }
     header.ignore_failure = fields.Bool("ignore_failure", false);
     header.sensitive = fields.Bool("sensitive", false);
@@ -222,7 +252,8 @@ class Loader {
 
     auto [seen, fresh] = declared_.emplace(what, header.mark);
     if (!fresh) {
-      errors_.Add(header.mark, absl::StrCat(what, " is declared twice (first at ", seen->second.ToString(), ")"));
+      errors_.Add(header.mark, absl::StrCat(what, " is declared twice (first at ",
+                                            seen->second.ToString(), ")"));
     }
     size_t errors_before = errors_.errors().size();
     std::unique_ptr<Resource> resource = type->parse(std::move(header), fields, cookbook);
@@ -241,8 +272,10 @@ class Loader {
           continue;
         }
         const ResourceType* type = FindResourceType(target->header().type);
-        if (std::find(type->actions.begin(), type->actions.end(), n.action) == type->actions.end()) {
-          errors_.Add(n.mark, absl::StrCat(resource->id(), ": ", target->header().type, " has no action '", n.action,
+        if (std::find(type->actions.begin(), type->actions.end(), n.action) ==
+            type->actions.end()) {
+          errors_.Add(n.mark, absl::StrCat(resource->id(), ": ", target->header().type,
+                                           " has no action '", n.action,
                                            "' (it has: ", absl::StrJoin(type->actions, ", "), ")"));
         }
       }

@@ -20,9 +20,9 @@ namespace dm::cookbook {
 
 struct LoadOptions {
   std::string path;
-  std::string role;               // required when `path` holds roles
-  Attributes fleet_attributes;    // above the role's
-  Attributes host_attributes;     // above everything (dm-agent apply --attr)
+  std::string role;             // required when `path` holds roles
+  Attributes fleet_attributes;  // above the role's
+  Attributes host_attributes;   // above everything (dm-agent apply --attr)
 };
 
 struct RunList {

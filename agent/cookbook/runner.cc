@@ -8,15 +8,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "common/process.h"
 #include "agent/cookbook/staged_writes.h"
+#include "common/process.h"
 
 namespace dm::cookbook {
 namespace {
 
 class Runner {
  public:
-  Runner(const RunList& run_list, const RunOptions& options) : run_list_(run_list), options_(options) {
+  Runner(const RunList& run_list, const RunOptions& options)
+      : run_list_(run_list), options_(options) {
     context_.dry_run = options.dry_run;
     context_.backup_dir = options.backup_dir;
     context_.writes = &writes_;
@@ -52,7 +53,8 @@ class Runner {
   }
 
  private:
-  void Apply(Resource& resource, const std::vector<std::string>& actions, const std::string& notified_by) {
+  void Apply(Resource& resource, const std::vector<std::string>& actions,
+             const std::string& notified_by) {
     const ResourceHeader& h = resource.header();
     // Anything but a plain staged write may depend on files written before it: put them in place.
     std::optional<std::string> reads = resource.ReadsPath();
@@ -62,7 +64,17 @@ class Runner {
         return;
       }
     }
-    ResourceReport entry{h.display_id(), h.type, h.display_name(), absl::StrJoin(actions, ","), "ok", 0, "", {}, "", "", notified_by};
+    ResourceReport entry{h.display_id(),
+                         h.type,
+                         h.display_name(),
+                         absl::StrJoin(actions, ","),
+                         "ok",
+                         0,
+                         "",
+                         {},
+                         "",
+                         "",
+                         notified_by};
     absl::Time start = absl::Now();
     std::string skip_reason = GuardSays(h);
     if (!skip_reason.empty()) {
@@ -74,8 +86,10 @@ class Runner {
         if (!outcome.ok()) {
           entry.status = "failed";
           entry.message = std::string(outcome.status().message());
-          if (!h.ignore_failure) failed_ = true;
-          else entry.message += " (ignored: ignore_failure)";
+          if (!h.ignore_failure)
+            failed_ = true;
+          else
+            entry.message += " (ignored: ignore_failure)";
           break;
         }
         if (outcome->changed) entry.status = "changed";
@@ -95,7 +109,8 @@ class Runner {
   std::string GuardSays(const ResourceHeader& h) {
     if (!h.creates.empty()) {
       struct stat st {};
-      if (::stat(h.creates.c_str(), &st) == 0) return absl::StrCat("creates: ", h.creates, " exists");
+      if (::stat(h.creates.c_str(), &st) == 0)
+        return absl::StrCat("creates: ", h.creates, " exists");
     }
     for (const Guard& g : h.only_if) {
       absl::StatusOr<ProcessResult> r = RunGuard(g);
@@ -156,14 +171,27 @@ class Runner {
     return !failed_;
   }
 
-  void Skip(const Resource& resource, const std::vector<std::string>& actions, const std::string& why) {
+  void Skip(const Resource& resource, const std::vector<std::string>& actions,
+            const std::string& why) {
     const ResourceHeader& h = resource.header();
-    Record({h.display_id(), h.type, h.display_name(), absl::StrJoin(actions, ","), "skipped", 0, why, {}, "", "", ""});
+    Record({h.display_id(),
+            h.type,
+            h.display_name(),
+            absl::StrJoin(actions, ","),
+            "skipped",
+            0,
+            why,
+            {},
+            "",
+            "",
+            ""});
   }
 
   void Record(ResourceReport entry) {
     report_.resources.push_back(std::move(entry));
-    if (options_.on_resource) options_.on_resource(report_.resources.back(), report_.resources.size(), run_list_.resources.size());
+    if (options_.on_resource)
+      options_.on_resource(report_.resources.back(), report_.resources.size(),
+                           run_list_.resources.size());
   }
 
   struct Delayed {
@@ -184,6 +212,8 @@ class Runner {
 
 }  // namespace
 
-RunReport Converge(const RunList& run_list, const RunOptions& options) { return Runner(run_list, options).Run(); }
+RunReport Converge(const RunList& run_list, const RunOptions& options) {
+  return Runner(run_list, options).Run();
+}
 
 }  // namespace dm::cookbook

@@ -18,7 +18,7 @@ namespace dm::cookbook {
 
 struct RunOptions {
   bool dry_run = false;
-  std::string backup_dir;  // replaced file versions; "" keeps none
+  std::string backup_dir;                       // replaced file versions; "" keeps none
   std::string state_dir = "/var/lib/dm-agent";  // see RunContext
   std::string agent_binary = "/proc/self/exe";
   // Checked before each resource: when set, the rest is skipped and the run fails.

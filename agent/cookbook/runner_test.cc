@@ -16,14 +16,15 @@ class RunnerTest : public testing::CookbookTest {};
 
 TEST_F(RunnerTest, DryRunChangesNothingAndShowsDiffs) {
   Write("conf", "a=1\nb=2\n");
-  WriteRecipe("- file: \"{{root}}/conf\"\n  content: \"a=1\\nb=3\\n\"\n"
-              "- file: \"{{root}}/new\"\n  content: \"fresh\\n\"\n"
-              "- directory: \"{{root}}/dir\"\n- execute: \"touch {{root}}/ran\"\n");
+  WriteRecipe(
+      "- file: \"{{root}}/conf\"\n  content: \"a=1\\nb=3\\n\"\n"
+      "- file: \"{{root}}/new\"\n  content: \"fresh\\n\"\n"
+      "- directory: \"{{root}}/dir\"\n- execute: \"touch {{root}}/ran\"\n");
   RunReport report = Converge(/*dry_run=*/true);
   EXPECT_TRUE(report.dry_run);
   EXPECT_EQ(report.Count("changed"), 4);
-  EXPECT_EQ(report.resources[0].diff,
-            "--- " + root() + "/conf\n+++ " + root() + "/conf\n@@ -1,2 +1,2 @@\n a=1\n-b=2\n+b=3\n");
+  EXPECT_EQ(report.resources[0].diff, "--- " + root() + "/conf\n+++ " + root() +
+                                          "/conf\n@@ -1,2 +1,2 @@\n a=1\n-b=2\n+b=3\n");
   EXPECT_THAT(report.resources[1].diff, HasSubstr("--- /dev/null\n"));
   EXPECT_THAT(report.resources[3].changes, ElementsAre("would run touch " + root() + "/ran"));
   EXPECT_EQ(Read("conf"), "a=1\nb=2\n");
@@ -35,9 +36,10 @@ TEST_F(RunnerTest, DryRunChangesNothingAndShowsDiffs) {
 
 TEST_F(RunnerTest, SensitiveContentIsNeverShown) {
   Write("secret", "password=old\n");
-  WriteRecipe("- file: \"{{root}}/secret\"\n  content: \"password={{db_password}}\\n\"\n  sensitive: true\n"
-              "- execute: \"echo {{db_password}}\"\n  sensitive: true\n",
-              "db_password: hunter2\n");
+  WriteRecipe(
+      "- file: \"{{root}}/secret\"\n  content: \"password={{db_password}}\\n\"\n  sensitive: true\n"
+      "- execute: \"echo {{db_password}}\"\n  sensitive: true\n",
+      "db_password: hunter2\n");
   for (bool dry_run : {true, false}) {
     RunReport report = Converge(dry_run);
     std::string all = report.ToJson().dump() + report.ToText(true);
@@ -48,10 +50,13 @@ TEST_F(RunnerTest, SensitiveContentIsNeverShown) {
 }
 
 TEST_F(RunnerTest, DelayedNotificationsRunOnceAtTheEnd) {
-  WriteRecipe("- execute: \"echo restart >> {{root}}/log\"\n  action: nothing\n"
-              "- file: \"{{root}}/a\"\n  content: a\n  notifies: {run: \"execute[echo restart >> {{root}}/log]\"}\n"
-              "- file: \"{{root}}/b\"\n  content: b\n  notifies: {run: \"execute[echo restart >> {{root}}/log]\"}\n"
-              "- execute: \"echo last-resource >> {{root}}/log\"\n");
+  WriteRecipe(
+      "- execute: \"echo restart >> {{root}}/log\"\n  action: nothing\n"
+      "- file: \"{{root}}/a\"\n  content: a\n  notifies: {run: \"execute[echo restart >> "
+      "{{root}}/log]\"}\n"
+      "- file: \"{{root}}/b\"\n  content: b\n  notifies: {run: \"execute[echo restart >> "
+      "{{root}}/log]\"}\n"
+      "- execute: \"echo last-resource >> {{root}}/log\"\n");
   RunReport report = Converge();
   EXPECT_EQ(Read("log"), "last-resource\nrestart\n");
   const ResourceReport* notified = Find(report, "execute[echo restart >> " + root() + "/log]");
@@ -65,18 +70,21 @@ TEST_F(RunnerTest, DelayedNotificationsRunOnceAtTheEnd) {
 }
 
 TEST_F(RunnerTest, ImmediateNotificationsRunRightAfterTheirResource) {
-  WriteRecipe("- execute: reload\n  command: \"cat {{root}}/a >> {{root}}/log\"\n  action: nothing\n"
-              "- file: \"{{root}}/a\"\n  content: \"a\\n\"\n  notifies: {run: \"execute[reload]\", timing: immediately}\n"
-              "- execute: \"echo next >> {{root}}/log\"\n");
+  WriteRecipe(
+      "- execute: reload\n  command: \"cat {{root}}/a >> {{root}}/log\"\n  action: nothing\n"
+      "- file: \"{{root}}/a\"\n  content: \"a\\n\"\n  notifies: {run: \"execute[reload]\", timing: "
+      "immediately}\n"
+      "- execute: \"echo next >> {{root}}/log\"\n");
   Converge();
   // The notified command already sees the new file (staged writes are committed first).
   EXPECT_EQ(Read("log"), "a\nnext\n");
 }
 
 TEST_F(RunnerTest, AFailureStopsTheRunAndTheReportSaysWhatChangedBeforeIt) {
-  WriteRecipe("- execute: notify-me\n  command: \"touch {{root}}/notified\"\n  action: nothing\n"
-              "- file: \"{{root}}/one\"\n  content: \"1\"\n  notifies: {run: \"execute[notify-me]\"}\n"
-              "- execute: \"false\"\n- file: \"{{root}}/two\"\n  content: \"2\"\n");
+  WriteRecipe(
+      "- execute: notify-me\n  command: \"touch {{root}}/notified\"\n  action: nothing\n"
+      "- file: \"{{root}}/one\"\n  content: \"1\"\n  notifies: {run: \"execute[notify-me]\"}\n"
+      "- execute: \"false\"\n- file: \"{{root}}/two\"\n  content: \"2\"\n");
   RunReport report = Converge();
   EXPECT_TRUE(report.failed());
   EXPECT_EQ(report.resources[1].status, "changed");
@@ -89,7 +97,8 @@ TEST_F(RunnerTest, AFailureStopsTheRunAndTheReportSaysWhatChangedBeforeIt) {
 }
 
 TEST_F(RunnerTest, IgnoreFailureContinues) {
-  WriteRecipe("- execute: \"false\"\n  ignore_failure: true\n- file: \"{{root}}/after\"\n  content: x\n");
+  WriteRecipe(
+      "- execute: \"false\"\n  ignore_failure: true\n- file: \"{{root}}/after\"\n  content: x\n");
   RunReport report = Converge();
   EXPECT_EQ(report.resources[0].status, "failed");
   EXPECT_TRUE(Exists("after"));
@@ -100,7 +109,8 @@ TEST_F(RunnerTest, AttributePrecedenceCookbookRoleFleetHost) {
                     "- file: \"{{root}}/out\"\n  content: \"{{a}} {{b}} {{c}} {{d}}\"\n");
   WriteCookbookFile("cookbooks/app/attributes.yaml",
                     "root: " + root() + "\na: cookbook\nb: cookbook\nc: cookbook\nd: cookbook\n");
-  WriteCookbookFile("roles/web.yaml", "cookbooks: [app]\nattributes: {b: role, c: role, d: role}\n");
+  WriteCookbookFile("roles/web.yaml",
+                    "cookbooks: [app]\nattributes: {b: role, c: role, d: role}\n");
   LoadOptions options;
   options.path = cookbook_dir();
   options.role = "web";

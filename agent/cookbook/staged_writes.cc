@@ -25,8 +25,8 @@ void SyncFilesystemOf(const std::string& path) {
 
 StagedWrites::~StagedWrites() { Abandon(); }
 
-absl::Status StagedWrites::Stage(const std::string& path, absl::string_view content, mode_t mode, uid_t uid,
-                                 gid_t gid) {
+absl::Status StagedWrites::Stage(const std::string& path, absl::string_view content, mode_t mode,
+                                 uid_t uid, gid_t gid) {
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);

@@ -29,7 +29,8 @@ class StagedWrites {
 
   // Writes `content` to a temporary file beside `path`, with `mode` and (when not -1) owner and
   // group, to replace `path` at the next Commit.
-  absl::Status Stage(const std::string& path, absl::string_view content, mode_t mode, uid_t uid, gid_t gid);
+  absl::Status Stage(const std::string& path, absl::string_view content, mode_t mode, uid_t uid,
+                     gid_t gid);
 
   bool empty() const { return staged_.empty(); }
   bool Pending(const std::string& path) const { return pending_.count(path) > 0; }

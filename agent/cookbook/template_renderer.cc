@@ -22,7 +22,8 @@ struct Scope {
   std::string section;
 };
 
-const Attributes* Lookup(const std::vector<Scope>& stack, const std::string& name, bool* anything_goes) {
+const Attributes* Lookup(const std::vector<Scope>& stack, const std::string& name,
+                         bool* anything_goes) {
   *anything_goes = false;
   std::vector<std::string> parts = absl::StrSplit(name, '.');
   for (auto scope = stack.rbegin(); scope != stack.rend(); ++scope) {
@@ -44,8 +45,8 @@ const Attributes* Lookup(const std::vector<Scope>& stack, const std::string& nam
   return nullptr;
 }
 
-void Check(const std::string& text, const std::string& file, const Attributes& data, const std::string& context,
-           ValidationErrors* errors) {
+void Check(const std::string& text, const std::string& file, const Attributes& data,
+           const std::string& context, ValidationErrors* errors) {
   const std::string* interned = yaml::InternFileName(file);
   std::vector<Scope> stack{{&data, ""}};
   int line = 1;
@@ -70,7 +71,8 @@ void Check(const std::string& text, const std::string& file, const Attributes& d
     char kind = tag.empty() ? ' ' : tag[0];
     if (kind == '!') continue;
     if (kind == '>' || kind == '=') {
-      errors->Add(mark, absl::StrCat(context, kind == '>' ? "partials" : "delimiter changes", " are not supported"));
+      errors->Add(mark, absl::StrCat(context, kind == '>' ? "partials" : "delimiter changes",
+                                     " are not supported"));
       continue;
     }
     std::string name = kind == '#' || kind == '^' || kind == '/' || kind == '&'
@@ -78,7 +80,8 @@ void Check(const std::string& text, const std::string& file, const Attributes& d
                            : tag;
     if (kind == '/') {
       if (stack.size() < 2 || stack.back().section != name) {
-        errors->Add(mark, absl::StrCat(context, "{{/", name, "}} closes a section that is not open"));
+        errors->Add(mark,
+                    absl::StrCat(context, "{{/", name, "}} closes a section that is not open"));
         return;
       }
       stack.pop_back();
@@ -91,16 +94,20 @@ void Check(const std::string& text, const std::string& file, const Attributes& d
     }
     if (kind == '#') {
       const Attributes* inner = nullptr;
-      if (value && value->is_array()) inner = value->empty() ? nullptr : &(*value)[0];
-      else if (value && value->is_object()) inner = value;
-      else if (value) inner = stack.back().data;  // a true value: the body sees the same data
+      if (value && value->is_array())
+        inner = value->empty() ? nullptr : &(*value)[0];
+      else if (value && value->is_object())
+        inner = value;
+      else if (value)
+        inner = stack.back().data;  // a true value: the body sees the same data
       stack.push_back({inner, name});
     } else if (kind == '^') {
       stack.push_back({nullptr, name});
     }
   }
   if (stack.size() > 1) {
-    errors->Add(mark_at(text.size()), absl::StrCat(context, "section '", stack.back().section, "' is not closed"));
+    errors->Add(mark_at(text.size()),
+                absl::StrCat(context, "section '", stack.back().section, "' is not closed"));
   }
 }
 
@@ -115,21 +122,24 @@ mustache::data ToMustache(const Attributes& value) {
     for (const Attributes& item : value) list.push_back(ToMustache(item));
     return list;
   }
-  if (value.is_boolean()) return value.get<bool>() ? mustache::data::type::bool_true : mustache::data::type::bool_false;
+  if (value.is_boolean())
+    return value.get<bool>() ? mustache::data::type::bool_true : mustache::data::type::bool_false;
   if (value.is_null()) return mustache::data::type::bool_false;
   return mustache::data(ScalarText(value));
 }
 
 }  // namespace
 
-std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file, const Attributes& data,
-                                          const std::string& context, ValidationErrors* errors) {
+std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file,
+                                          const Attributes& data, const std::string& context,
+                                          ValidationErrors* errors) {
   size_t before = errors->errors().size();
   Check(text, file, data, context, errors);
   if (errors->errors().size() != before) return std::nullopt;
   mustache::mustache tmpl(text);
   if (!tmpl.is_valid()) {
-    errors->Add(yaml::Mark{yaml::InternFileName(file), 1, 1}, absl::StrCat(context, tmpl.error_message()));
+    errors->Add(yaml::Mark{yaml::InternFileName(file), 1, 1},
+                absl::StrCat(context, tmpl.error_message()));
     return std::nullopt;
   }
   tmpl.set_custom_escape([](const std::string& s) { return s; });

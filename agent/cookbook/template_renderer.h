@@ -18,8 +18,9 @@ namespace dm::cookbook {
 
 // Renders `text` (read from `file`) with `data`. Records each problem in `errors` (prefixed
 // with `context`) and returns nullopt if there is any.
-std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file, const Attributes& data,
-                                          const std::string& context, ValidationErrors* errors);
+std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file,
+                                          const Attributes& data, const std::string& context,
+                                          ValidationErrors* errors);
 
 }  // namespace dm::cookbook
 

@@ -29,7 +29,8 @@ struct Edit {
 };
 
 // Longest-common-subsequence edit script; O(n*m), bounded by the caller.
-std::vector<Edit> EditScript(const std::vector<absl::string_view>& a, const std::vector<absl::string_view>& b) {
+std::vector<Edit> EditScript(const std::vector<absl::string_view>& a,
+                             const std::vector<absl::string_view>& b) {
   const size_t n = a.size(), m = b.size();
   std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
   for (size_t i = n; i-- > 0;) {
@@ -63,15 +64,17 @@ void AppendLine(std::string* out, char op, absl::string_view line) {
 
 }  // namespace
 
-std::string UnifiedDiff(const std::string& before, const std::string& after, const std::string& old_label,
-                        const std::string& new_label) {
+std::string UnifiedDiff(const std::string& before, const std::string& after,
+                        const std::string& old_label, const std::string& new_label) {
   if (before == after) return "";
   if (before.find('\0') != std::string::npos || after.find('\0') != std::string::npos) {
-    return absl::StrCat("Binary content differs (", before.size(), " -> ", after.size(), " bytes)\n");
+    return absl::StrCat("Binary content differs (", before.size(), " -> ", after.size(),
+                        " bytes)\n");
   }
   std::vector<absl::string_view> a = Lines(before), b = Lines(after);
   if (static_cast<double>(a.size() + 1) * static_cast<double>(b.size() + 1) > 4e6) {
-    return absl::StrCat("Content differs (", a.size(), " -> ", b.size(), " lines; too large to diff)\n");
+    return absl::StrCat("Content differs (", a.size(), " -> ", b.size(),
+                        " lines; too large to diff)\n");
   }
   std::vector<Edit> script = EditScript(a, b);
   constexpr int kContext = 3;
@@ -86,8 +89,10 @@ std::string UnifiedDiff(const std::string& before, const std::string& after, con
     int start = std::max(0, k - kContext);
     int end = k;
     for (int p = k; p < total; ++p) {
-      if (script[p].op != ' ') end = p;
-      else if (p - end > 2 * kContext) break;
+      if (script[p].op != ' ')
+        end = p;
+      else if (p - end > 2 * kContext)
+        break;
     }
     int stop = std::min(total, end + kContext + 1);
     int old_count = 0, new_count = 0;
@@ -97,7 +102,8 @@ std::string UnifiedDiff(const std::string& before, const std::string& after, con
     }
     int old_start = script[start].old_no + (old_count > 0 ? 1 : 0);
     int new_start = script[start].new_no + (new_count > 0 ? 1 : 0);
-    absl::StrAppend(&out, "@@ -", old_start, ",", old_count, " +", new_start, ",", new_count, " @@\n");
+    absl::StrAppend(&out, "@@ -", old_start, ",", old_count, " +", new_start, ",", new_count,
+                    " @@\n");
     for (int p = start; p < stop; ++p) AppendLine(&out, script[p].op, script[p].line);
     k = stop;
   }

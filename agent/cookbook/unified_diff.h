@@ -9,8 +9,8 @@ namespace dm::cookbook {
 // The diff from `before` to `after` with three lines of context, headed `--- old_label` and
 // `+++ new_label`; "" when they are equal. Texts too large to compare line by line (over
 // ~4 million line pairs) or not text get a one-line summary instead.
-std::string UnifiedDiff(const std::string& before, const std::string& after, const std::string& old_label,
-                        const std::string& new_label);
+std::string UnifiedDiff(const std::string& before, const std::string& after,
+                        const std::string& old_label, const std::string& new_label);
 
 }  // namespace dm::cookbook
 

@@ -25,7 +25,8 @@ TEST(UnifiedDiffTest, NewFileAndMissingFinalNewline) {
 }
 
 TEST(UnifiedDiffTest, BinaryContentIsSummarised) {
-  EXPECT_EQ(UnifiedDiff(std::string("a\0b", 3), "ab", "x", "y"), "Binary content differs (3 -> 2 bytes)\n");
+  EXPECT_EQ(UnifiedDiff(std::string("a\0b", 3), "ab", "x", "y"),
+            "Binary content differs (3 -> 2 bytes)\n");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@ namespace dm::cookbook {
 absl::Status ValidationErrors::ToStatus() const {
   if (errors_.empty()) return absl::OkStatus();
   std::string text;
-  for (const ValidationError& e : errors_) absl::StrAppend(&text, text.empty() ? "" : "\n", e.ToString());
+  for (const ValidationError& e : errors_)
+    absl::StrAppend(&text, text.empty() ? "" : "\n", e.ToString());
   return absl::InvalidArgumentError(text);
 }
 

@@ -19,7 +19,9 @@ struct ValidationError {
 
 class ValidationErrors {
  public:
-  void Add(const yaml::Mark& mark, std::string message) { errors_.push_back({mark, std::move(message)}); }
+  void Add(const yaml::Mark& mark, std::string message) {
+    errors_.push_back({mark, std::move(message)});
+  }
   // A message that already says where it is ("file:line:column: ...").
   void AddPositioned(std::string message) { errors_.push_back({yaml::Mark{}, std::move(message)}); }
   bool empty() const { return errors_.empty(); }

@@ -38,49 +38,64 @@ TEST_F(ValidationTest, MissingRequiredField) {
 }
 
 TEST_F(ValidationTest, WrongTypes) {
-  std::string m = Refusal("- file: /tmp/x\n  mode: rw-r--r--\n- directory: /tmp/y\n  recursive: maybe\n"
-                          "- execute: run\n  env: [a, b]\n");
+  std::string m = Refusal(
+      "- file: /tmp/x\n  mode: rw-r--r--\n- directory: /tmp/y\n  recursive: maybe\n"
+      "- execute: run\n  env: [a, b]\n");
   EXPECT_THAT(m, HasSubstr(Recipe() + ":2:9: file[/tmp/x]: field 'mode': must be an octal mode"));
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":4:14: directory[/tmp/y]: field 'recursive': must be true or false"));
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":6:8: execute[run]: field 'env': must be a map, not a list"));
+  EXPECT_THAT(m, HasSubstr(Recipe() +
+                           ":4:14: directory[/tmp/y]: field 'recursive': must be true or false"));
+  EXPECT_THAT(m,
+              HasSubstr(Recipe() + ":6:8: execute[run]: field 'env': must be a map, not a list"));
 }
 
 TEST_F(ValidationTest, UndefinedAttributeInARecipeValue) {
-  EXPECT_THAT(Refusal("- file: /tmp/x\n  content: \"port {{app.port}}\"\n"),
-              HasSubstr(Recipe() + ":2:18: file[/tmp/x]: field 'content': attribute 'app.port' is not defined"));
+  EXPECT_THAT(
+      Refusal("- file: /tmp/x\n  content: \"port {{app.port}}\"\n"),
+      HasSubstr(Recipe() +
+                ":2:18: file[/tmp/x]: field 'content': attribute 'app.port' is not defined"));
 }
 
 TEST_F(ValidationTest, UndefinedTemplateVariableNamesTheTemplateLineAndColumn) {
-  WriteCookbookFile("templates/site.conf.mustache", "server {\n  listen {{port}};\n  name {{nmae}};\n}\n");
-  std::string m = Refusal("- template: \"{{root}}/site.conf\"\n  source: site.conf.mustache\n", "port: \"80\"\n");
-  EXPECT_THAT(m, HasSubstr(cookbook_dir() + "/templates/site.conf.mustache:3:8: template[" + root() +
-                           "/site.conf]: variable 'nmae' is not defined"));
+  WriteCookbookFile("templates/site.conf.mustache",
+                    "server {\n  listen {{port}};\n  name {{nmae}};\n}\n");
+  std::string m = Refusal("- template: \"{{root}}/site.conf\"\n  source: site.conf.mustache\n",
+                          "port: \"80\"\n");
+  EXPECT_THAT(m, HasSubstr(cookbook_dir() + "/templates/site.conf.mustache:3:8: template[" +
+                           root() + "/site.conf]: variable 'nmae' is not defined"));
   EXPECT_FALSE(Exists("site.conf"));
 }
 
 TEST_F(ValidationTest, TemplateVariablesInsideSectionsResolveAgainstTheListItems) {
-  WriteCookbookFile("templates/t.mustache", "{{#servers}}{{host}}:{{port}} {{/servers}}{{#servers}}{{hots}}{{/servers}}\n");
+  WriteCookbookFile("templates/t.mustache",
+                    "{{#servers}}{{host}}:{{port}} {{/servers}}{{#servers}}{{hots}}{{/servers}}\n");
   std::string m = Refusal("- template: \"{{root}}/t\"\n  source: t.mustache\n",
                           "servers:\n  - {host: a, port: \"1\"}\n");
-  EXPECT_THAT(m, HasSubstr("t.mustache:1:55: template[" + root() + "/t]: variable 'hots' is not defined"));
+  EXPECT_THAT(
+      m, HasSubstr("t.mustache:1:55: template[" + root() + "/t]: variable 'hots' is not defined"));
   EXPECT_THAT(m, ::testing::Not(HasSubstr("'host'")));
 }
 
 TEST_F(ValidationTest, DanglingNotification) {
-  std::string m = Refusal("- file: /tmp/x\n  content: a\n  notifies: {restart: \"service[nginx]\"}\n");
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":3:14: file[/tmp/x]: notifies service[nginx], which is not declared"));
+  std::string m =
+      Refusal("- file: /tmp/x\n  content: a\n  notifies: {restart: \"service[nginx]\"}\n");
+  EXPECT_THAT(m, HasSubstr(Recipe() +
+                           ":3:14: file[/tmp/x]: notifies service[nginx], which is not declared"));
 }
 
 TEST_F(ValidationTest, NotificationWithAnActionTheTargetDoesNotHave) {
-  std::string m = Refusal("- execute: reload\n  action: nothing\n- file: /tmp/x\n  content: a\n"
-                          "  notifies: {restart: \"execute[reload]\"}\n");
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":5:14: file[/tmp/x]: execute has no action 'restart' (it has: run)"));
+  std::string m = Refusal(
+      "- execute: reload\n  action: nothing\n- file: /tmp/x\n  content: a\n"
+      "  notifies: {restart: \"execute[reload]\"}\n");
+  EXPECT_THAT(m, HasSubstr(Recipe() +
+                           ":5:14: file[/tmp/x]: execute has no action 'restart' (it has: run)"));
 }
 
 TEST_F(ValidationTest, UnknownActionAndDuplicateResource) {
   std::string m = Refusal("- file: /tmp/x\n  action: destroy\n- file: /tmp/x\n  content: b\n");
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":2:11: file[/tmp/x]: field 'action': 'destroy' is not one of"));
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":3:3: file[/tmp/x] is declared twice (first at " + Recipe() + ":1:3)"));
+  EXPECT_THAT(m,
+              HasSubstr(Recipe() + ":2:11: file[/tmp/x]: field 'action': 'destroy' is not one of"));
+  EXPECT_THAT(m, HasSubstr(Recipe() + ":3:3: file[/tmp/x] is declared twice (first at " + Recipe() +
+                           ":1:3)"));
 }
 
 TEST_F(ValidationTest, YamlSyntaxError) {
@@ -89,12 +104,15 @@ TEST_F(ValidationTest, YamlSyntaxError) {
 
 TEST_F(ValidationTest, SourcesMustStayInsideTheCookbook) {
   std::string m = Refusal("- file: /tmp/x\n  source: ../../etc/shadow\n");
-  EXPECT_THAT(m, HasSubstr(Recipe() + ":2:11: file[/tmp/x]: field 'source': must name a file inside the cookbook"));
+  EXPECT_THAT(
+      m, HasSubstr(Recipe() +
+                   ":2:11: file[/tmp/x]: field 'source': must name a file inside the cookbook"));
 }
 
 TEST_F(ValidationTest, EveryErrorIsReportedAndNothingChanges) {
-  std::string m = Refusal("- directory: \"{{root}}/made\"\n- file: \"{{root}}/f\"\n  content: ok\n"
-                          "- file: /tmp/y\n  bogus: 1\n- template: /tmp/z\n");
+  std::string m = Refusal(
+      "- directory: \"{{root}}/made\"\n- file: \"{{root}}/f\"\n  content: ok\n"
+      "- file: /tmp/y\n  bogus: 1\n- template: /tmp/z\n");
   EXPECT_THAT(m, HasSubstr(":5:3:"));
   EXPECT_THAT(m, HasSubstr(":6:3: template[/tmp/z]: field 'source' is required"));
   EXPECT_FALSE(Exists("made"));

@@ -67,7 +67,8 @@ absl::StatusOr<std::vector<Certificate>> FetchPresentedChain(const HostPort& con
   absl::StatusOr<int> fd = ConnectTcp(controller, timeout);
   if (!fd.ok()) return fd.status();
 
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
   // Verification happens afterwards, against the pinned fingerprint (see header).
   SSL_set_verify(ssl.get(), SSL_VERIFY_NONE, nullptr);
@@ -92,7 +93,8 @@ absl::StatusOr<std::vector<Certificate>> FetchPresentedChain(const HostPort& con
       certs.push_back(Certificate::Adopt(X509Ptr(cert)));
     }
     if (certs.empty()) {
-      chain = absl::PermissionDeniedError(absl::StrCat(controller.ToString(), " presented no certificate"));
+      chain = absl::PermissionDeniedError(
+          absl::StrCat(controller.ToString(), " presented no certificate"));
     } else {
       chain = std::move(certs);
     }
@@ -109,7 +111,8 @@ absl::StatusOr<Certificate> PinnedCaFromChain(const std::vector<Certificate>& ch
   for (const Certificate& cert : chain) {
     if (cert.Fingerprint() != fingerprint) continue;
     if (!cert.IsSelfSigned()) {
-      return absl::PermissionDeniedError("the certificate matching the token's CA fingerprint is not a CA");
+      return absl::PermissionDeniedError(
+          "the certificate matching the token's CA fingerprint is not a CA");
     }
     if (!chain[0].IsIssuedBy(cert)) {
       return absl::PermissionDeniedError(

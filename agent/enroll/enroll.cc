@@ -18,7 +18,8 @@
 namespace dm {
 namespace {
 
-absl::StatusOr<dm::v1::EnrollResponse> CallEnroll(const std::string& controller, const std::string& ca_pem,
+absl::StatusOr<dm::v1::EnrollResponse> CallEnroll(const std::string& controller,
+                                                  const std::string& ca_pem,
                                                   const dm::v1::EnrollRequest& request,
                                                   absl::Time deadline) {
   auto channel = CreateControllerChannel(controller, {ca_pem, "", ""});
@@ -41,7 +42,8 @@ absl::StatusOr<AgentIdentity> Enroll(const EnrollOptions& options) {
 
   // 1. Find the controller's CA and check it against the token before sending the secret.
   absl::StatusOr<std::vector<Certificate>> chain;
-  for (absl::Duration wait = absl::Milliseconds(200);; wait = std::min(wait * 2, absl::Seconds(3))) {
+  for (absl::Duration wait = absl::Milliseconds(200);;
+       wait = std::min(wait * 2, absl::Seconds(3))) {
     chain = FetchPresentedChain(controller, absl::Seconds(5));
     if (chain.ok() || !absl::IsUnavailable(chain.status()) || absl::Now() + wait > deadline) break;
     spdlog::info("controller {} not reachable yet ({}); retrying", controller.ToString(),
@@ -67,7 +69,8 @@ absl::StatusOr<AgentIdentity> Enroll(const EnrollOptions& options) {
   // 4. The certificate must be for our key and from the pinned CA.
   DM_ASSIGN_OR_RETURN(Certificate cert, Certificate::FromPem(response.certificate_pem()));
   if (!cert.IsIssuedBy(ca) || EVP_PKEY_eq(X509_get0_pubkey(cert.get()), key.get()) != 1) {
-    return absl::PermissionDeniedError("the controller returned a certificate that is not for this agent's key");
+    return absl::PermissionDeniedError(
+        "the controller returned a certificate that is not for this agent's key");
   }
 
   AgentIdentity identity;

@@ -148,7 +148,8 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);  // its own group: a stop reaches its children too
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> argv;
   for (const std::string& a : command.argv()) argv.push_back(const_cast<char*>(a.c_str()));
@@ -173,8 +174,9 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
     return finish(result);
   }
 
-  const absl::Time deadline =
-      command.timeout_ms() > 0 ? start + absl::Milliseconds(command.timeout_ms()) : absl::InfiniteFuture();
+  const absl::Time deadline = command.timeout_ms() > 0
+                                  ? start + absl::Milliseconds(command.timeout_ms())
+                                  : absl::InfiniteFuture();
   absl::Time kill_at = absl::InfiniteFuture();
   std::string stop_reason;
   int status = 0;
@@ -185,8 +187,10 @@ dm::v1::CommandResult RunCommand(const dm::v1::ExecCommand& command, const Outpu
   while (!exited) {
     pollfd fds[3] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}, {pidfd, POLLIN, 0}};
     poll(fds, 3, 100);
-    if (out.read >= 0 && !Drain(out.read, dm::v1::CommandOutput::STDOUT, on_output)) out.CloseRead();
-    if (err.read >= 0 && !Drain(err.read, dm::v1::CommandOutput::STDERR, on_output)) err.CloseRead();
+    if (out.read >= 0 && !Drain(out.read, dm::v1::CommandOutput::STDOUT, on_output))
+      out.CloseRead();
+    if (err.read >= 0 && !Drain(err.read, dm::v1::CommandOutput::STDERR, on_output))
+      err.CloseRead();
 
     exited = waitpid(pid, &status, WNOHANG) == pid;
     absl::Time now = absl::Now();

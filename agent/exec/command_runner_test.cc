@@ -16,9 +16,9 @@ struct Captured {
 };
 
 dm::v1::CommandResult RunArgv(std::vector<std::string> argv, Captured* captured,
-                          uint32_t timeout_ms = 0, const std::string& cwd = "",
-                          std::map<std::string, std::string> env = {},
-                          std::atomic<bool>* cancel = nullptr) {
+                              uint32_t timeout_ms = 0, const std::string& cwd = "",
+                              std::map<std::string, std::string> env = {},
+                              std::atomic<bool>* cancel = nullptr) {
   dm::v1::ExecCommand command;
   for (auto& a : argv) command.add_argv(a);
   command.set_timeout_ms(timeout_ms);
@@ -77,7 +77,8 @@ TEST(CommandRunnerTest, TheProgramReadsTheInputItWasSentAndNothingOtherwise) {
   reference.add_argv("head -c 3145728 /dev/stdin");  // nothing: stdin is /dev/null without input
   Captured none;
   RunCommand(
-      reference, [&](dm::v1::CommandOutput::Stream, std::string chunk) { none.out += chunk; }, never);
+      reference, [&](dm::v1::CommandOutput::Stream, std::string chunk) { none.out += chunk; },
+      never);
   EXPECT_EQ(none.out, "");
   // The digest of what was sent, computed here the same way.
   std::string digest;
@@ -105,7 +106,8 @@ TEST(CommandRunnerTest, MissingProgramGets127AndAReason) {
 
 TEST(CommandRunnerTest, RunsInTheRequestedDirectoryWithExtraEnvironment) {
   Captured c;
-  auto result = RunArgv({"sh", "-c", "pwd; echo $DM_TEST_VAR"}, &c, 0, "/tmp", {{"DM_TEST_VAR", "hello"}});
+  auto result =
+      RunArgv({"sh", "-c", "pwd; echo $DM_TEST_VAR"}, &c, 0, "/tmp", {{"DM_TEST_VAR", "hello"}});
   EXPECT_EQ(result.exit_code(), 0);
   EXPECT_EQ(c.out, "/tmp\nhello\n");
 

@@ -43,9 +43,12 @@ bool WriteAll(int fd, const std::string& data) {
 }  // namespace
 
 absl::StatusOr<int> FetchInputParts(const google::protobuf::RepeatedPtrField<std::string>& parts,
-                                    const std::string& dir, BlobSource& source, const std::atomic<bool>& cancelled) {
+                                    const std::string& dir, BlobSource& source,
+                                    const std::atomic<bool>& cancelled) {
   int fd = UnnamedFile(dir);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot hold the command's input: ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::InternalError(
+        absl::StrCat("cannot hold the command's input: ", std::strerror(errno)));
   auto fail = [&](absl::Status status) -> absl::StatusOr<int> {
     ::close(fd);
     return status;
@@ -72,9 +75,11 @@ absl::StatusOr<int> FetchInputParts(const google::protobuf::RepeatedPtrField<std
     }
     if (std::optional<dm::v1::Blobs> blobs = source.next(absl::Milliseconds(200))) {
       for (dm::v1::Blob& b : *blobs->mutable_blobs()) {
-        if (!last_use.count(b.sha256()) || last_use[b.sha256()] < next) continue;  // not wanted (any more)
+        if (!last_use.count(b.sha256()) || last_use[b.sha256()] < next)
+          continue;  // not wanted (any more)
         if (Sha256Hex(b.data()) != b.sha256()) {
-          return fail(absl::DataLossError(absl::StrCat("part ", b.sha256().substr(0, 12), " arrived damaged")));
+          return fail(absl::DataLossError(
+              absl::StrCat("part ", b.sha256().substr(0, 12), " arrived damaged")));
         }
         arrived[b.sha256()] = std::move(*b.mutable_data());
       }
@@ -84,7 +89,8 @@ absl::StatusOr<int> FetchInputParts(const google::protobuf::RepeatedPtrField<std
       auto part = arrived.find(parts[next]);
       if (part == arrived.end()) break;
       if (!WriteAll(fd, part->second)) {
-        return fail(absl::InternalError(absl::StrCat("cannot hold the command's input: ", std::strerror(errno))));
+        return fail(absl::InternalError(
+            absl::StrCat("cannot hold the command's input: ", std::strerror(errno))));
       }
       if (last_use[parts[next]] == next) arrived.erase(part);
       asked.erase(parts[next]);
@@ -92,12 +98,13 @@ absl::StatusOr<int> FetchInputParts(const google::protobuf::RepeatedPtrField<std
       last_progress = absl::Now();
     }
     if (absl::Now() - last_progress > kGiveUp) {
-      return fail(absl::DeadlineExceededError(absl::StrCat("the command's input stopped arriving (", next, " of ",
-                                                           parts.size(), " parts)")));
+      return fail(absl::DeadlineExceededError(absl::StrCat("the command's input stopped arriving (",
+                                                           next, " of ", parts.size(), " parts)")));
     }
   }
   if (::lseek(fd, 0, SEEK_SET) != 0) {
-    return fail(absl::InternalError(absl::StrCat("cannot rewind the command's input: ", std::strerror(errno))));
+    return fail(absl::InternalError(
+        absl::StrCat("cannot rewind the command's input: ", std::strerror(errno))));
   }
   return fd;
 }

@@ -27,7 +27,8 @@ struct BlobSource {
 // The input assembled in order in an unnamed file under `dir`; the descriptor is at offset 0 and
 // the caller closes it. Fails when a part stops arriving, arrives damaged, or on `cancelled`.
 absl::StatusOr<int> FetchInputParts(const google::protobuf::RepeatedPtrField<std::string>& parts,
-                                    const std::string& dir, BlobSource& source, const std::atomic<bool>& cancelled);
+                                    const std::string& dir, BlobSource& source,
+                                    const std::atomic<bool>& cancelled);
 
 }  // namespace dm
 

@@ -55,7 +55,8 @@ struct ScriptedController {
   }
 };
 
-google::protobuf::RepeatedPtrField<std::string> Split(const std::string& input, size_t part, ScriptedController& c) {
+google::protobuf::RepeatedPtrField<std::string> Split(const std::string& input, size_t part,
+                                                      ScriptedController& c) {
   google::protobuf::RepeatedPtrField<std::string> hashes;
   for (size_t at = 0; at < input.size(); at += part) {
     std::string p = input.substr(at, part);

@@ -17,7 +17,8 @@ namespace dm {
 namespace {
 
 std::string Unquote(std::string value) {
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
     return value.substr(1, value.size() - 2);
   }
   return value;
@@ -27,10 +28,12 @@ void CollectAddresses(dm::v1::Facts* facts) {
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) return;
   for (ifaddrs* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
-    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP)) continue;
+    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP))
+      continue;
     char buf[INET6_ADDRSTRLEN] = {0};
     if (ifa->ifa_addr->sa_family == AF_INET) {
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ifa->ifa_addr)->sin_addr, buf, sizeof(buf));
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(ifa->ifa_addr)->sin_addr, buf,
+                sizeof(buf));
     } else if (ifa->ifa_addr->sa_family == AF_INET6) {
       auto* in6 = reinterpret_cast<sockaddr_in6*>(ifa->ifa_addr);
       if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)) continue;  // not reachable without a scope

@@ -7,9 +7,10 @@ namespace {
 
 TEST(FactsTest, ParsesOsRelease) {
   dm::v1::Facts facts;
-  ParseOsRelease("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
-                 "VERSION_ID=\"12\"\nID=debian\n",
-                 &facts);
+  ParseOsRelease(
+      "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+      "VERSION_ID=\"12\"\nID=debian\n",
+      &facts);
   EXPECT_EQ(facts.os_name(), "Debian GNU/Linux 12 (bookworm)");
   EXPECT_EQ(facts.os_id(), "debian");
   EXPECT_EQ(facts.os_version(), "12");

@@ -88,7 +88,8 @@ absl::Status Session::Run() {
     if (welcomed) backoff_.Reset();
     absl::Duration delay = backoff_.Next();
     spdlog::warn("stream to {} ended ({}: {}); reconnecting in {}", identity_.controller,
-                 static_cast<int>(status.error_code()), status.error_message(), absl::FormatDuration(delay));
+                 static_cast<int>(status.error_code()), status.error_message(),
+                 absl::FormatDuration(delay));
     SleepUnlessStopped(delay);
   }
   dispatcher_.CancelAllAndWait();
@@ -113,14 +114,17 @@ grpc::Status Session::RunStream(bool* welcomed) {
   *hello.mutable_hello()->mutable_facts() = CollectFacts();
   // Running commands first, queued results second: a command that finishes in between is
   // then in the outbox (see CommandDispatcher::Finish).
-  for (const std::string& id : dispatcher_.ActiveIds()) hello.mutable_hello()->add_active_commands(id);
-  for (const std::string& id : outbox_.PendingResultIds()) hello.mutable_hello()->add_active_commands(id);
+  for (const std::string& id : dispatcher_.ActiveIds())
+    hello.mutable_hello()->add_active_commands(id);
+  for (const std::string& id : outbox_.PendingResultIds())
+    hello.mutable_hello()->add_active_commands(id);
 
   dm::v1::ControllerMessage incoming;
   if (stream->Write(hello) && stream->Read(&incoming) && incoming.has_welcome()) {
     *welcomed = true;
     const dm::v1::Welcome& welcome = incoming.welcome();
-    absl::Duration heartbeat = absl::Milliseconds(std::max<uint32_t>(welcome.heartbeat_interval_ms(), 100));
+    absl::Duration heartbeat =
+        absl::Milliseconds(std::max<uint32_t>(welcome.heartbeat_interval_ms(), 100));
     spdlog::info("connected to {} as {} (resuming after seq {})", identity_.controller,
                  welcome.agent_name(), welcome.acked_seq());
     outbox_.Ack(welcome.acked_seq());

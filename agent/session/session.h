@@ -60,7 +60,7 @@ class Session {
 
   std::mutex mu_;
   std::condition_variable stop_cv_;
-  bool stopping_ = false;                      // guarded by mu_
+  bool stopping_ = false;                          // guarded by mu_
   grpc::ClientContext* active_context_ = nullptr;  // guarded by mu_; cancelled by Stop()
 };
 

@@ -17,8 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "common/process.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -36,7 +36,8 @@ void Note(const std::string& text) {
 }  // namespace
 
 std::string ServiceSpec::ToJson() const {
-  return nlohmann::json{{"argv", argv}, {"user", user}, {"cwd", cwd}, {"env", env}, {"reload_signal", reload_signal}}
+  return nlohmann::json{
+      {"argv", argv}, {"user", user}, {"cwd", cwd}, {"env", env}, {"reload_signal", reload_signal}}
       .dump();
 }
 
@@ -56,8 +57,11 @@ absl::StatusOr<ServiceSpec> ServiceSpec::FromJson(const std::string& text) {
   }
 }
 
-SupervisedService::SupervisedService(std::string state_dir, std::string name, std::string agent_binary)
-    : dir_(absl::StrCat(state_dir, "/services/", name)), name_(std::move(name)), agent_binary_(std::move(agent_binary)) {}
+SupervisedService::SupervisedService(std::string state_dir, std::string name,
+                                     std::string agent_binary)
+    : dir_(absl::StrCat(state_dir, "/services/", name)),
+      name_(std::move(name)),
+      agent_binary_(std::move(agent_binary)) {}
 
 pid_t SupervisedService::ReadPid(const std::string& file) const {
   absl::StatusOr<std::string> text = ReadFile(dir_ + "/" + file);
@@ -89,12 +93,15 @@ std::string SupervisedService::OutputTail(size_t bytes) const {
 
 absl::Status SupervisedService::Start(const ServiceSpec& spec) {
   if (absl::Status s = MakeDirectories(dir_, 0700); !s.ok()) return s;
-  if (absl::Status s = WriteFileAtomic(dir_ + "/service.json", spec.ToJson(), 0600); !s.ok()) return s;
+  if (absl::Status s = WriteFileAtomic(dir_ + "/service.json", spec.ToJson(), 0600); !s.ok())
+    return s;
   ::unlink((dir_ + "/main.pid").c_str());
   // What the supervisor notes from here on tells whether the service died at once.
   const size_t log_offset = ReadFile(dir_ + "/supervisor.log").value_or("").size();
   // Detached, so that the supervisor outlives whoever started it (the agent may restart).
-  if (absl::Status s = SpawnDetached({agent_binary_, "supervise", dir_}, dir_ + "/supervisor.log"); !s.ok()) return s;
+  if (absl::Status s = SpawnDetached({agent_binary_, "supervise", dir_}, dir_ + "/supervisor.log");
+      !s.ok())
+    return s;
 
   // Up when the service's process exists and is still there a moment later; down as soon as
   // the supervisor notes an exit.
@@ -104,7 +111,8 @@ absl::Status SupervisedService::Start(const ServiceSpec& spec) {
   };
   absl::Time deadline = absl::Now() + absl::Seconds(5);
   pid_t main = 0;
-  while (absl::Now() < deadline && !(main = ReadPid("main.pid")) && !exited()) absl::SleepFor(absl::Milliseconds(10));
+  while (absl::Now() < deadline && !(main = ReadPid("main.pid")) && !exited())
+    absl::SleepFor(absl::Milliseconds(10));
   if (main != 0) {
     absl::Time settled = absl::Now() + absl::Milliseconds(300);
     while (absl::Now() < settled && !exited()) absl::SleepFor(absl::Milliseconds(10));
@@ -147,12 +155,14 @@ absl::Status SupervisedService::Reload() {
 
 absl::Status SupervisedService::Enable(const ServiceSpec& spec) {
   if (absl::Status s = MakeDirectories(dir_, 0700); !s.ok()) return s;
-  if (absl::Status s = WriteFileAtomic(dir_ + "/service.json", spec.ToJson(), 0600); !s.ok()) return s;
+  if (absl::Status s = WriteFileAtomic(dir_ + "/service.json", spec.ToJson(), 0600); !s.ok())
+    return s;
   return WriteFileAtomic(dir_ + "/enabled", "", 0600);
 }
 
 absl::Status SupervisedService::Disable() {
-  if (::unlink((dir_ + "/enabled").c_str()) != 0 && errno != ENOENT) return ErrnoStatus("disable", name_, errno);
+  if (::unlink((dir_ + "/enabled").c_str()) != 0 && errno != ENOENT)
+    return ErrnoStatus("disable", name_, errno);
   return absl::OkStatus();
 }
 
@@ -198,7 +208,9 @@ int RunSupervisor(const std::string& dir) {
     Note(absl::StrCat("cannot supervise: ", command.status().message()));
     return 1;
   }
-  if (absl::Status s = WriteFileAtomic(dir + "/supervisor.pid", absl::StrCat(::getpid(), "\n"), 0600); !s.ok()) {
+  if (absl::Status s =
+          WriteFileAtomic(dir + "/supervisor.pid", absl::StrCat(::getpid(), "\n"), 0600);
+      !s.ok()) {
     Note(std::string(s.message()));
     return 1;
   }
@@ -259,10 +271,13 @@ int RunSupervisor(const std::string& dir) {
       ::unlink((dir + "/main.pid").c_str());
       if (stopping) break;
       // A service that ran a while gets restarted fast; one that keeps dying backs off.
-      backoff = absl::Now() - started > absl::Seconds(10) ? absl::Seconds(1) : std::min(backoff * 2, absl::Seconds(30));
+      backoff = absl::Now() - started > absl::Seconds(10)
+                    ? absl::Seconds(1)
+                    : std::min(backoff * 2, absl::Seconds(30));
       restart_at = absl::Now() + backoff;
-      Note(absl::StrCat("exited (", WIFEXITED(status) ? absl::StrCat("code ", WEXITSTATUS(status))
-                                                         : absl::StrCat("signal ", WTERMSIG(status)),
+      Note(absl::StrCat("exited (",
+                        WIFEXITED(status) ? absl::StrCat("code ", WEXITSTATUS(status))
+                                          : absl::StrCat("signal ", WTERMSIG(status)),
                         "); restarting in ", absl::FormatDuration(backoff)));
     }
   }

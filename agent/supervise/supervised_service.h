@@ -4,10 +4,10 @@
 // /run/systemd/system is absent; dm-agent starts enabled ones again when it starts.
 //
 // Each service has a folder STATE/services/NAME/:
-//   service.json     what to run: {"argv": [...], "user": "", "cwd": "", "env": {}, "reload_signal": 1}
-//   enabled          present when the service should run after the agent restarts
-//   supervisor.pid   the supervisor; main.pid: the service's current process
-//   output.log       the service's stdout and stderr; supervisor.log: the supervisor's own notes
+//   service.json     what to run: {"argv": [...], "user": "", "cwd": "", "env": {},
+//   "reload_signal": 1} enabled          present when the service should run after the agent
+//   restarts supervisor.pid   the supervisor; main.pid: the service's current process output.log
+//   the service's stdout and stderr; supervisor.log: the supervisor's own notes
 #ifndef DM_AGENT_SUPERVISE_SUPERVISED_SERVICE_H_
 #define DM_AGENT_SUPERVISE_SUPERVISED_SERVICE_H_
 

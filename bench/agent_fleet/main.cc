@@ -103,10 +103,11 @@ Figures RunOnce(int n, const Options& options) {
   f.agents = n;
   char tmpl[] = "/tmp/dm-bench-fleet-XXXXXX";
   std::string dir = mkdtemp(tmpl);
-  testing::Process controller({testing::BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen",
-                               "127.0.0.1:0", "--heartbeat-interval",
-                               absl::StrFormat("%g", options.heartbeat_seconds), "--dns-listen", "off"},
-                              dir + "/controller.log");
+  testing::Process controller(
+      {testing::BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen", "127.0.0.1:0",
+       "--heartbeat-interval", absl::StrFormat("%g", options.heartbeat_seconds), "--dns-listen",
+       "off"},
+      dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());
     std::exit(1);
@@ -133,7 +134,8 @@ Figures RunOnce(int n, const Options& options) {
   JoinToken token = *JoinToken::Parse(token_response.token());
 
   absl::Time t0 = absl::Now();
-  std::vector<AgentCredentials> creds = EnrollAll(address, ca_pem, token, n, options.enroll_threads);
+  std::vector<AgentCredentials> creds =
+      EnrollAll(address, ca_pem, token, n, options.enroll_threads);
   f.enroll_s = absl::ToDoubleSeconds(absl::Now() - t0);
   absl::SleepFor(absl::Seconds(1));
   uint64_t rss_before = ResidentBytes(controller.pid());
@@ -144,8 +146,9 @@ Figures RunOnce(int n, const Options& options) {
   agents.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     agents.push_back(std::make_unique<SimulatedAgent>(
-        address, ChannelCredentialsPem{ca_pem, creds[static_cast<size_t>(i)].key_pem,
-                                       creds[static_cast<size_t>(i)].cert_pem},
+        address,
+        ChannelCredentialsPem{ca_pem, creds[static_cast<size_t>(i)].key_pem,
+                              creds[static_cast<size_t>(i)].cert_pem},
         &counters));
   }
   creds.clear();
@@ -177,7 +180,8 @@ Figures RunOnce(int n, const Options& options) {
       continue;
     }
     if (absl::Now() > next_progress) {
-      std::fprintf(stderr, "  %d of %d connected, %d failed\n", counters.connected.load(), n, counters.failed.load());
+      std::fprintf(stderr, "  %d of %d connected, %d failed\n", counters.connected.load(), n,
+                   counters.failed.load());
       next_progress = absl::Now() + absl::Seconds(10);
     }
     absl::SleepFor(absl::Milliseconds(1));
@@ -188,15 +192,17 @@ Figures RunOnce(int n, const Options& options) {
   f.rss_before_mb = static_cast<double>(rss_before) / (1 << 20);
   uint64_t rss_after = ResidentBytes(controller.pid());
   f.rss_after_mb = static_cast<double>(rss_after) / (1 << 20);
-  f.rss_per_agent_kb = (static_cast<double>(rss_after) - static_cast<double>(rss_before)) / 1024.0 / n;
+  f.rss_per_agent_kb =
+      (static_cast<double>(rss_after) - static_cast<double>(rss_before)) / 1024.0 / n;
   f.load_rss_per_agent_kb =
-      (static_cast<double>(ResidentBytes(getpid())) - static_cast<double>(load_rss_before)) / 1024.0 / n;
+      (static_cast<double>(ResidentBytes(getpid())) - static_cast<double>(load_rss_before)) /
+      1024.0 / n;
 
   double cpu0 = CpuSeconds(controller.pid());
   absl::Time idle_start = absl::Now();
   absl::SleepFor(absl::Seconds(options.idle_seconds));
-  f.idle_cpu_percent =
-      100.0 * (CpuSeconds(controller.pid()) - cpu0) / absl::ToDoubleSeconds(absl::Now() - idle_start);
+  f.idle_cpu_percent = 100.0 * (CpuSeconds(controller.pid()) - cpu0) /
+                       absl::ToDoubleSeconds(absl::Now() - idle_start);
 
   // Fan-out: one no-op to every agent.
   std::vector<double> rtts_ms;
@@ -228,7 +234,8 @@ Figures RunOnce(int n, const Options& options) {
   stop_heartbeats = true;
   heartbeats.join();
   f.stream_errors = counters.failed;
-  if (f.stream_errors > 0) std::fprintf(stderr, "first stream error: %s\n", counters.first_error.c_str());
+  if (f.stream_errors > 0)
+    std::fprintf(stderr, "first stream error: %s\n", counters.first_error.c_str());
   for (auto& a : agents) a->Cancel();
   for (auto& a : agents) {
     while (!a->done()) absl::SleepFor(absl::Milliseconds(1));
@@ -249,16 +256,22 @@ Figures RunOnce(int n, const Options& options) {
 int main(int argc, char** argv) {
   dm::bench::Options options;
   std::string sizes = "100,1000,10000";
-  CLI::App app{"bench-agent-fleet: enroll and connect N agents to a real dm-controller and measure it"};
+  CLI::App app{
+      "bench-agent-fleet: enroll and connect N agents to a real dm-controller and measure it"};
   app.add_option("--agents", sizes, "Comma-separated fleet sizes")->capture_default_str();
-  app.add_option("--heartbeat", options.heartbeat_seconds, "Heartbeat interval, seconds")->capture_default_str();
-  app.add_option("--idle-seconds", options.idle_seconds, "How long idle CPU is measured")->capture_default_str();
-  app.add_option("--enroll-threads", options.enroll_threads, "Concurrent enrollments")->capture_default_str();
-  app.add_option("--connect-window", options.connect_window, "Dials in flight at once")->capture_default_str();
+  app.add_option("--heartbeat", options.heartbeat_seconds, "Heartbeat interval, seconds")
+      ->capture_default_str();
+  app.add_option("--idle-seconds", options.idle_seconds, "How long idle CPU is measured")
+      ->capture_default_str();
+  app.add_option("--enroll-threads", options.enroll_threads, "Concurrent enrollments")
+      ->capture_default_str();
+  app.add_option("--connect-window", options.connect_window, "Dials in flight at once")
+      ->capture_default_str();
   app.add_flag("--json", options.json, "Also print one JSON object per fleet size");
   CLI11_PARSE(app, argc, argv);
   options.sizes.clear();
-  for (absl::string_view s : absl::StrSplit(sizes, ',')) options.sizes.push_back(std::stoi(std::string(s)));
+  for (absl::string_view s : absl::StrSplit(sizes, ','))
+    options.sizes.push_back(std::stoi(std::string(s)));
 
   int largest = *std::max_element(options.sizes.begin(), options.sizes.end());
   uint64_t limit = dm::bench::RaiseFileLimit(static_cast<uint64_t>(largest) * 2 + 1024);
@@ -268,18 +281,21 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("%7s %9s %10s %10s %10s %9s %9s %9s %9s %10s %7s\n", "agents", "enroll_s", "connect_s", "rss_MB",
-              "rss/agent", "load/agt", "idle_cpu", "p50_ms", "p99_ms", "last_ms", "errors");
+  std::printf("%7s %9s %10s %10s %10s %9s %9s %9s %9s %10s %7s\n", "agents", "enroll_s",
+              "connect_s", "rss_MB", "rss/agent", "load/agt", "idle_cpu", "p50_ms", "p99_ms",
+              "last_ms", "errors");
   for (int n : options.sizes) {
     dm::bench::Figures f = dm::bench::RunOnce(n, options);
-    std::printf("%7d %9.2f %10.2f %10.1f %8.1fKB %7.1fKB %8.1f%% %9.2f %9.2f %10.1f %7d\n", f.agents, f.enroll_s,
-                f.connect_s, f.rss_after_mb, f.rss_per_agent_kb, f.load_rss_per_agent_kb, f.idle_cpu_percent,
-                f.fanout_p50_ms, f.fanout_p99_ms, f.fanout_last_ms, f.stream_errors + f.unanswered);
+    std::printf("%7d %9.2f %10.2f %10.1f %8.1fKB %7.1fKB %8.1f%% %9.2f %9.2f %10.1f %7d\n",
+                f.agents, f.enroll_s, f.connect_s, f.rss_after_mb, f.rss_per_agent_kb,
+                f.load_rss_per_agent_kb, f.idle_cpu_percent, f.fanout_p50_ms, f.fanout_p99_ms,
+                f.fanout_last_ms, f.stream_errors + f.unanswered);
     if (options.json) {
       std::printf(
           "{\"agents\":%d,\"enroll_s\":%.3f,\"connect_s\":%.3f,\"controller_rss_mb\":%.1f,"
           "\"rss_per_agent_kb\":%.1f,\"idle_cpu_percent\":%.2f,\"fanout_p50_ms\":%.2f,"
-          "\"fanout_p99_ms\":%.2f,\"fanout_last_ms\":%.1f,\"stream_errors\":%d,\"unanswered\":%d}\n",
+          "\"fanout_p99_ms\":%.2f,\"fanout_last_ms\":%.1f,\"stream_errors\":%d,\"unanswered\":%d}"
+          "\n",
           f.agents, f.enroll_s, f.connect_s, f.rss_after_mb, f.rss_per_agent_kb, f.idle_cpu_percent,
           f.fanout_p50_ms, f.fanout_p99_ms, f.fanout_last_ms, f.stream_errors, f.unanswered);
     }

@@ -18,15 +18,17 @@ namespace dm::bench {
 
 struct FleetCounters {
   std::atomic<int> connected{0};
-  std::atomic<int> failed{0};     // streams that ended with an error while the benchmark ran
-  std::atomic<int> commands{0};   // no-ops answered
+  std::atomic<int> failed{0};    // streams that ended with an error while the benchmark ran
+  std::atomic<int> commands{0};  // no-ops answered
   std::mutex mu;
-  std::string first_error;        // guarded by mu
+  std::string first_error;  // guarded by mu
 };
 
-class SimulatedAgent : public grpc::ClientBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage> {
+class SimulatedAgent
+    : public grpc::ClientBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage> {
  public:
-  SimulatedAgent(const std::string& address, const ChannelCredentialsPem& pem, FleetCounters* counters);
+  SimulatedAgent(const std::string& address, const ChannelCredentialsPem& pem,
+                 FleetCounters* counters);
 
   // Dials and opens the stream; Welcome arrives later (counters->connected).
   void Start();

@@ -34,7 +34,9 @@ CommandResult Dmctl(std::vector<std::string> args) {
   return RunCommand(args, absl::Minutes(30));
 }
 
-CommandResult Sh(const std::string& command) { return RunCommand({"/bin/sh", "-c", command}, absl::Minutes(2)); }
+CommandResult Sh(const std::string& command) {
+  return RunCommand({"/bin/sh", "-c", command}, absl::Minutes(2));
+}
 
 std::string Roles(int hosts) {
   if (hosts == 1) return "  dbappbalancer: 1\n";
@@ -43,8 +45,8 @@ std::string Roles(int hosts) {
 
 std::string WriteFleet(const std::string& name, int hosts) {
   std::string path = absl::StrCat(g_dir, "/", name, ".yaml");
-  std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nroles:\n", Roles(hosts),
-                                  "app:\n  repository: app\n  revision: main\n",
+  std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nroles:\n",
+                                  Roles(hosts), "app:\n  repository: app\n  revision: main\n",
                                   "secrets:\n  database.password: {generate: 24}\n");
   FILE* f = std::fopen(path.c_str(), "w");
   std::fputs(text.c_str(), f);
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
   std::string sizes = "1,3,5";
   bool warm = false;
   CLI::App app{"bench-fleet-up: dmctl up from bare servers to a serving site"};
-  app.add_option("--hosts", sizes, "Comma-separated fleet sizes (1, 3, 5, ...)")->capture_default_str();
+  app.add_option("--hosts", sizes, "Comma-separated fleet sizes (1, 3, 5, ...)")
+      ->capture_default_str();
   app.add_flag("--warm", warm, "Fill the apt proxy's cache with a fleet first (not measured)");
   CLI11_PARSE(app, argc, argv);
   if (::geteuid() != 0) {
@@ -79,18 +82,19 @@ int main(int argc, char** argv) {
   g_dir = ::mkdtemp(tmpl);
   g_config = g_dir + "/ctl/dmctl.yaml";
   dm::testing::Process controller(
-      {BinaryPath("dm-controller"), "--data-dir", g_dir + "/ctl", "--listen", "127.0.0.1:0", "--local-bridge",
-       "dmbench1", "--local-subnet", "10.231.251", "--dns-listen", "127.0.0.1:29399", "--deploy-dir",
-       std::string(DM_SOURCE_DIR) + "/deploy"},
+      {BinaryPath("dm-controller"), "--data-dir", g_dir + "/ctl", "--listen", "127.0.0.1:0",
+       "--local-bridge", "dmbench1", "--local-subnet", "10.231.251", "--dns-listen",
+       "127.0.0.1:29399", "--deploy-dir", std::string(DM_SOURCE_DIR) + "/deploy"},
       g_dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());
     return 1;
   }
-  CommandResult repo = Sh(absl::StrCat("mkdir ", g_dir, "/app && cd ", g_dir, "/app && cp ", DM_SOURCE_DIR,
-                                       "/deploy/examples/app/guestbook.py . && git init -q -b main && ",
-                                       "git -c user.name=b -c user.email=b@b add . && ",
-                                       "git -c user.name=b -c user.email=b@b commit -qm v1"));
+  CommandResult repo =
+      Sh(absl::StrCat("mkdir ", g_dir, "/app && cd ", g_dir, "/app && cp ", DM_SOURCE_DIR,
+                      "/deploy/examples/app/guestbook.py . && git init -q -b main && ",
+                      "git -c user.name=b -c user.email=b@b add . && ",
+                      "git -c user.name=b -c user.email=b@b commit -qm v1"));
   if (repo.exit_code != 0) {
     std::fprintf(stderr, "could not make the app repository: %s\n", repo.out.c_str());
     return 1;
@@ -103,12 +107,14 @@ int main(int argc, char** argv) {
       Timed({"up", path});
       Timed({"down", "warm", "--yes"});
     }
-    std::printf("%-6s %-10s %-12s %-10s %s\n", "hosts", "up (s)", "again (s)", "deploy (s)", "apt cache");
+    std::printf("%-6s %-10s %-12s %-10s %s\n", "hosts", "up (s)", "again (s)", "deploy (s)",
+                "apt cache");
     int round = 0;
     for (absl::string_view size : absl::StrSplit(sizes, ',')) {
       int hosts = 0;
       if (!absl::SimpleAtoi(size, &hosts) || hosts < 1 || hosts == 2) {
-        std::fprintf(stderr, "fleet sizes are 1 or 3 and more, not '%s'\n", std::string(size).c_str());
+        std::fprintf(stderr, "fleet sizes are 1 or 3 and more, not '%s'\n",
+                     std::string(size).c_str());
         return 2;
       }
       std::string name = absl::StrCat("bench", hosts);
@@ -120,7 +126,8 @@ int main(int argc, char** argv) {
       Sh(absl::StrCat("cd ", g_dir, "/app && echo '# r", hosts, "' >> guestbook.py && ",
                       "git -c user.name=b -c user.email=b@b commit -qam r", hosts));
       double deploy = Timed({"deploy", name});
-      std::printf("%-6d %-10.1f %-12.2f %-10.1f %s\n", hosts, up, again, deploy, cold ? "cold" : "warm");
+      std::printf("%-6d %-10.1f %-12.2f %-10.1f %s\n", hosts, up, again, deploy,
+                  cold ? "cold" : "warm");
       std::fflush(stdout);
       Timed({"down", name, "--yes"});
       current.clear();

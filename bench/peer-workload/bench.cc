@@ -51,7 +51,8 @@ Sample Measure(const std::vector<std::string>& argv) {
   ::wait4(pid, &status, 0, &usage);
   Sample s;
   s.wall_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-  s.cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  s.cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+             (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
   s.max_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
   s.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return s;
@@ -83,29 +84,38 @@ Snapshot Take() {
 int main(int argc, char** argv) {
   std::string agent = dm::testing::BinaryPath("dm-agent");
   std::string cookbook = DM_SOURCE_DIR "/bench/peer-workload";
-  std::string verify = (std::filesystem::path(DM_SOURCE_DIR) / "../shared/bench/verify.py").lexically_normal().string();
+  std::string verify = (std::filesystem::path(DM_SOURCE_DIR) / "../shared/bench/verify.py")
+                           .lexically_normal()
+                           .string();
   int runs = 5;
-  CLI::App app{"bench-peer-workload: dm-agent apply on the peer workload (first converge and no-op re-run)"};
+  CLI::App app{
+      "bench-peer-workload: dm-agent apply on the peer workload (first converge and no-op re-run)"};
   app.add_option("--agent", agent, "dm-agent binary")->capture_default_str();
   app.add_option("--cookbook", cookbook, "The peer-workload cookbook")->capture_default_str();
-  app.add_option("--verify", verify, "verify.py of the shared workload (skipped if absent)")->capture_default_str();
+  app.add_option("--verify", verify, "verify.py of the shared workload (skipped if absent)")
+      ->capture_default_str();
   app.add_option("--runs", runs, "Counted runs after one warm-up")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   // The same prep as the shared prep.sh, inside the timed command for a first converge.
-  std::string prep = absl::StrCat("rm -rf ", kRoot, " && umask 022 && mkdir -p ", kRoot,
-                                  " && printf '# peer-bench seed file (created by prep.sh)\\nalpha=1\\nbeta=2\\n' > ",
-                                  kRoot, "/edit.conf");
+  std::string prep = absl::StrCat(
+      "rm -rf ", kRoot, " && umask 022 && mkdir -p ", kRoot,
+      " && printf '# peer-bench seed file (created by prep.sh)\\nalpha=1\\nbeta=2\\n' > ", kRoot,
+      "/edit.conf");
   std::vector<std::string> apply = {agent, "apply", cookbook, "--state-dir", kState};
-  std::vector<std::string> first = {"/bin/sh", "-c", absl::StrCat(prep, " && exec ", absl::StrJoin(apply, " "))};
+  std::vector<std::string> first = {"/bin/sh", "-c",
+                                    absl::StrCat(prep, " && exec ", absl::StrJoin(apply, " "))};
   std::filesystem::create_directories(kState);
 
   // The gate: converge, verify, converge again, verify, nothing touched by the second run.
   Sample s = Measure(first);
   bool have_verify = std::filesystem::exists(verify);
-  auto verified = [&] { return !have_verify || Measure({"/usr/bin/python3", verify, "dm"}).exit_code == 0; };
+  auto verified = [&] {
+    return !have_verify || Measure({"/usr/bin/python3", verify, "dm"}).exit_code == 0;
+  };
   if (s.exit_code != 0 || !verified()) {
-    std::fprintf(stderr, "gate: the first converge failed or did not verify (exit %d)\n", s.exit_code);
+    std::fprintf(stderr, "gate: the first converge failed or did not verify (exit %d)\n",
+                 s.exit_code);
     return 1;
   }
   Snapshot before = Take();
@@ -118,7 +128,8 @@ int main(int argc, char** argv) {
               have_verify ? "verify.py dm OK" : "verify.py not found (skipped)", before.size());
 
   std::printf("%-22s %12s %12s %12s\n", "dm-agent apply", "wall (ms)", "cpu (ms)", "peak RSS (MB)");
-  for (const auto& [label, command] : {std::make_pair("first converge", first), std::make_pair("no-op re-run", apply)}) {
+  for (const auto& [label, command] :
+       {std::make_pair("first converge", first), std::make_pair("no-op re-run", apply)}) {
     std::vector<double> wall, cpu, rss;
     Measure(command);  // warm-up
     for (int i = 0; i < runs; ++i) {
@@ -131,7 +142,8 @@ int main(int argc, char** argv) {
     }
     std::printf("%-22s %12.1f %12.1f %12.1f\n", label, Median(wall), Median(cpu), Median(rss));
   }
-  std::printf("peers (same machine kind): cf-agent 559 / 227 ms, 24.8 MB; puppet 7.7 / 4.0 s, 120 MB; "
-              "ansible 137 / 150 s, 62 MB\n");
+  std::printf(
+      "peers (same machine kind): cf-agent 559 / 227 ms, 24.8 MB; puppet 7.7 / 4.0 s, 120 MB; "
+      "ansible 137 / 150 s, 62 MB\n");
   return 0;
 }

@@ -47,16 +47,17 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/dm-bench-servers-XXXXXX";
   std::string dir = ::mkdtemp(tmpl);
   g_config = dir + "/ctl/dmctl.yaml";
-  dm::testing::Process controller({BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen", "127.0.0.1:0",
-                                   "--local-bridge", "dmbench0", "--local-subnet", "10.231.250", "--dns-listen", "off"},
-                                  dir + "/controller.log");
+  dm::testing::Process controller(
+      {BinaryPath("dm-controller"), "--data-dir", dir + "/ctl", "--listen", "127.0.0.1:0",
+       "--local-bridge", "dmbench0", "--local-subnet", "10.231.250", "--dns-listen", "off"},
+      dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());
     return 1;
   }
 
-  std::printf("%8s %10s %13s %10s %16s %16s\n", "servers", "boot_s", "bootstrap_s", "total_s", "bytes/bootstrap",
-              "bytes/re-run");
+  std::printf("%8s %10s %13s %10s %16s %16s\n", "servers", "boot_s", "bootstrap_s", "total_s",
+              "bytes/bootstrap", "bytes/re-run");
   int rc = 0;
   for (absl::string_view n_text : absl::StrSplit(sizes, ',')) {
     int n = std::stoi(std::string(n_text));
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
     double bytes = 0, rerun_bytes = 0;
     nlohmann::json results = nlohmann::json::parse(first.out, nullptr, false);
     nlohmann::json rerun = nlohmann::json::parse(again.out, nullptr, false);
-    bool ok = first.exit_code == 0 && again.exit_code == 0 && results.is_array() && rerun.is_array();
+    bool ok =
+        first.exit_code == 0 && again.exit_code == 0 && results.is_array() && rerun.is_array();
     for (int c : codes) ok = ok && c == 0;
     if (ok) {
       for (const auto& r : results) bytes += r.value("bytes_sent", 0.0);
@@ -89,9 +91,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "N=%d failed: %s%s\n", n, first.out.c_str(), first.err.c_str());
       rc = 1;
     }
-    std::printf("%8d %10.2f %13.2f %10.2f %16.0f %16.0f\n", n, absl::ToDoubleSeconds(booted - start),
-                absl::ToDoubleSeconds(connected - booted), absl::ToDoubleSeconds(connected - start), bytes / n,
-                rerun_bytes / n);
+    std::printf("%8d %10.2f %13.2f %10.2f %16.0f %16.0f\n", n,
+                absl::ToDoubleSeconds(booted - start), absl::ToDoubleSeconds(connected - booted),
+                absl::ToDoubleSeconds(connected - start), bytes / n, rerun_bytes / n);
     std::fflush(stdout);
     for (const std::string& name : names) Dmctl({"servers", "destroy", name});
   }

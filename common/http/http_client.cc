@@ -45,20 +45,24 @@ class CurlHttpClient : public HttpClient {
     }
     // No "Expect: 100-continue" round trip for uploads.
     headers = curl_slist_append(headers, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, &curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
+                                                                            &curl_slist_free_all);
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(request.timeout)));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(absl::ToInt64Milliseconds(request.timeout)));
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_PROXY, "");  // provider APIs are reached directly
     if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &AppendBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
@@ -66,7 +70,8 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
     CURLcode code = curl_easy_perform(c);
     if (code != CURLE_OK) {
-      return absl::UnavailableError(absl::StrCat(request.method, " ", request.url, ": ", curl_easy_strerror(code)));
+      return absl::UnavailableError(
+          absl::StrCat(request.method, " ", request.url, ": ", curl_easy_strerror(code)));
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

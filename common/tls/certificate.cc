@@ -76,7 +76,9 @@ std::string Certificate::CommonName() const {
                      static_cast<size_t>(ASN1_STRING_length(data)));
 }
 
-absl::Time Certificate::NotBefore() const { return Asn1TimeToAbsl(X509_get0_notBefore(cert_.get())); }
+absl::Time Certificate::NotBefore() const {
+  return Asn1TimeToAbsl(X509_get0_notBefore(cert_.get()));
+}
 absl::Time Certificate::NotAfter() const { return Asn1TimeToAbsl(X509_get0_notAfter(cert_.get())); }
 
 bool Certificate::IsSelfSigned() const { return IsIssuedBy(*this); }

@@ -72,8 +72,10 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Create(const std::str
   DM_RETURN_IF_ERROR(SetCommonName(X509_get_subject_name(cert.get()), common_name));
   X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
   X509_set_pubkey(cert.get(), key.get());
-  DM_RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
-  DM_RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
+  DM_RETURN_IF_ERROR(
+      AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
+  DM_RETURN_IF_ERROR(
+      AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
   DM_RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash"));
   if (!X509_sign(cert.get(), key.get(), EVP_sha256())) return OpenSslError("self-sign CA");
   return CertificateAuthority(Certificate::Adopt(std::move(cert)),
@@ -85,12 +87,14 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const std::strin
   DM_ASSIGN_OR_RETURN(Certificate cert, Certificate::FromPem(cert_pem));
   DM_ASSIGN_OR_RETURN(EvpPkeyPtr key, PrivateKeyFromPem(key_pem));
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
-    return OpenSslError("CA key does not match the CA certificate", absl::StatusCode::kInvalidArgument);
+    return OpenSslError("CA key does not match the CA certificate",
+                        absl::StatusCode::kInvalidArgument);
   }
   if (X509_check_ca(cert.get()) == 0) {
     return absl::InvalidArgumentError("certificate is not a CA certificate");
   }
-  return CertificateAuthority(std::move(cert), std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free));
+  return CertificateAuthority(std::move(cert),
+                              std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free));
 }
 
 absl::StatusOr<Certificate> CertificateAuthority::Issue(EVP_PKEY* public_key,
@@ -106,9 +110,11 @@ absl::StatusOr<Certificate> CertificateAuthority::Issue(EVP_PKEY* public_key,
   X509* self = cert.get();
   X509* issuer = cert_.get();
   DM_RETURN_IF_ERROR(AddExtension(self, issuer, NID_basic_constraints, "critical,CA:FALSE"));
-  DM_RETURN_IF_ERROR(AddExtension(self, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment"));
-  DM_RETURN_IF_ERROR(AddExtension(self, issuer, NID_ext_key_usage,
-                                  spec.kind == CertificateKind::kServer ? "serverAuth" : "clientAuth"));
+  DM_RETURN_IF_ERROR(
+      AddExtension(self, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment"));
+  DM_RETURN_IF_ERROR(
+      AddExtension(self, issuer, NID_ext_key_usage,
+                   spec.kind == CertificateKind::kServer ? "serverAuth" : "clientAuth"));
   DM_RETURN_IF_ERROR(AddExtension(self, issuer, NID_subject_key_identifier, "hash"));
   DM_RETURN_IF_ERROR(AddExtension(self, issuer, NID_authority_key_identifier, "keyid:always"));
   std::string sans = SubjectAltNames(spec);
@@ -118,6 +124,8 @@ absl::StatusOr<Certificate> CertificateAuthority::Issue(EVP_PKEY* public_key,
   return Certificate::Adopt(std::move(cert));
 }
 
-absl::StatusOr<std::string> CertificateAuthority::KeyPem() const { return PrivateKeyToPem(key_.get()); }
+absl::StatusOr<std::string> CertificateAuthority::KeyPem() const {
+  return PrivateKeyToPem(key_.get());
+}
 
 }  // namespace dm

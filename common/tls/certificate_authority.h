@@ -23,7 +23,7 @@ enum class CertificateKind { kServer, kClient };
 struct CertificateSpec {
   CertificateKind kind = CertificateKind::kClient;
   std::string common_name;
-  std::vector<std::string> dns_names;  // subjectAltName DNS entries (server certificates)
+  std::vector<std::string> dns_names;     // subjectAltName DNS entries (server certificates)
   std::vector<std::string> ip_addresses;  // subjectAltName IP entries (server certificates)
   absl::Time not_before;
   absl::Duration validity = absl::Hours(24 * 365);
@@ -32,7 +32,8 @@ struct CertificateSpec {
 class CertificateAuthority {
  public:
   // A new self-signed CA with a fresh P-256 key, valid from `now` for ten years.
-  static absl::StatusOr<CertificateAuthority> Create(const std::string& common_name, absl::Time now);
+  static absl::StatusOr<CertificateAuthority> Create(const std::string& common_name,
+                                                     absl::Time now);
   // An existing CA. InvalidArgument if the key does not belong to the certificate or the
   // certificate is not a CA.
   static absl::StatusOr<CertificateAuthority> Load(const std::string& cert_pem,

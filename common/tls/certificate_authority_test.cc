@@ -27,7 +27,8 @@ TEST(CertificateAuthorityTest, LoadRefusesAKeyThatIsNotTheCas) {
   auto ca = CertificateAuthority::Create("ca", kNow);
   auto other = GenerateKey();
   ASSERT_TRUE(ca.ok() && other.ok());
-  auto loaded = CertificateAuthority::Load(ca->certificate().ToPem(), *PrivateKeyToPem(other->get()));
+  auto loaded =
+      CertificateAuthority::Load(ca->certificate().ToPem(), *PrivateKeyToPem(other->get()));
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
 }

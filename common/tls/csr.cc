@@ -26,7 +26,9 @@ absl::StatusOr<EvpPkeyPtr> VerifiedCsrPublicKey(const std::string& pem) {
   X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
   if (!req) return OpenSslError("parse certificate request", absl::StatusCode::kInvalidArgument);
   EvpPkeyPtr key(X509_REQ_get_pubkey(req.get()));
-  if (!key) return OpenSslError("certificate request has no public key", absl::StatusCode::kInvalidArgument);
+  if (!key)
+    return OpenSslError("certificate request has no public key",
+                        absl::StatusCode::kInvalidArgument);
   if (X509_REQ_verify(req.get(), key.get()) != 1) {
     return OpenSslError("certificate request signature does not verify",
                         absl::StatusCode::kInvalidArgument);

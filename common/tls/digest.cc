@@ -39,15 +39,16 @@ std::string Md5Hex(const std::string& data) { return HexEncode(Md5(data)); }
 std::string Md5Base64(const std::string& data) {
   std::string raw = Md5(data);
   unsigned char out[64];
-  int size = EVP_EncodeBlock(out, reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+  int size = EVP_EncodeBlock(out, reinterpret_cast<const unsigned char*>(raw.data()),
+                             static_cast<int>(raw.size()));
   return std::string(reinterpret_cast<char*>(out), size);
 }
 
 std::string HmacSha256(const std::string& key, const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &size);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &size);
   return std::string(reinterpret_cast<char*>(md), size);
 }
 

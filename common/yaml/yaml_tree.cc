@@ -30,10 +30,14 @@ const Node* Node::Find(const std::string& key) const {
 
 std::string Node::KindName() const {
   switch (kind_) {
-    case Kind::kNull: return "nothing";
-    case Kind::kScalar: return "a value";
-    case Kind::kSequence: return "a list";
-    case Kind::kMap: return "a map";
+    case Kind::kNull:
+      return "nothing";
+    case Kind::kScalar:
+      return "a value";
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMap:
+      return "a map";
   }
   return "?";
 }
@@ -47,7 +51,8 @@ class TreeBuilder {
   absl::StatusOr<Node> Build(const std::string& text) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) return absl::InternalError("libyaml: out of memory");
-    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
     absl::Status status = Run(&parser);
     yaml_parser_delete(&parser);
     if (!status.ok()) return status;
@@ -89,15 +94,19 @@ class TreeBuilder {
   absl::Status Handle(const yaml_event_t& event, int* documents) {
     switch (event.type) {
       case YAML_DOCUMENT_START_EVENT:
-        if (++*documents > 1) return Error(event.start_mark, "only one YAML document is allowed per file");
+        if (++*documents > 1)
+          return Error(event.start_mark, "only one YAML document is allowed per file");
         return absl::OkStatus();
       case YAML_ALIAS_EVENT:
-        return Error(event.start_mark, "anchors and aliases (*name) are not supported: write the value out");
+        return Error(event.start_mark,
+                     "anchors and aliases (*name) are not supported: write the value out");
       case YAML_SCALAR_EVENT: {
-        if (event.data.scalar.anchor) return Error(event.start_mark, "anchors (&name) are not supported");
+        if (event.data.scalar.anchor)
+          return Error(event.start_mark, "anchors (&name) are not supported");
         Node n;
         n.mark_ = MarkOf(event.start_mark);
-        n.scalar_.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
+        n.scalar_.assign(reinterpret_cast<const char*>(event.data.scalar.value),
+                         event.data.scalar.length);
         n.plain_ = event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         // A plain empty value, "~" or "null" is YAML's null.
         bool is_null = n.plain_ && (n.scalar_.empty() || n.scalar_ == "~" || n.scalar_ == "null");

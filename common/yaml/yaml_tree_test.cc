@@ -9,7 +9,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(YamlTreeTest, KeepsScalarsAsTextWithTheirPositions) {
-  auto root = Parse("- file: /etc/motd\n  mode: 0644\n  owner: \"root\"\n- null_value: ~\n", "r.yaml");
+  auto root =
+      Parse("- file: /etc/motd\n  mode: 0644\n  owner: \"root\"\n- null_value: ~\n", "r.yaml");
   ASSERT_TRUE(root.ok()) << root.status();
   ASSERT_TRUE(root->IsSequence());
   ASSERT_EQ(root->items().size(), 2u);
@@ -40,7 +41,8 @@ TEST(YamlTreeTest, DuplicateKeysAreRefusedWhereTheSecondOneIs) {
 
 TEST(YamlTreeTest, AliasesAndMultipleDocumentsAreRefused) {
   EXPECT_THAT(std::string(Parse("a: &x 1\nb: *x\n", "f").status().message()), HasSubstr("anchors"));
-  EXPECT_THAT(std::string(Parse("a: 1\n---\nb: 2\n", "f").status().message()), HasSubstr("one YAML document"));
+  EXPECT_THAT(std::string(Parse("a: 1\n---\nb: 2\n", "f").status().message()),
+              HasSubstr("one YAML document"));
 }
 
 TEST(YamlTreeTest, EmptyDocumentIsNull) {

@@ -79,7 +79,8 @@ absl::StatusOr<AgentRecord> AgentDirectory::Remove(const std::string& name) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = agents_.find(IdOf(name));
-    if (it == agents_.end()) return absl::NotFoundError(absl::StrCat("no agent named '", name, "'"));
+    if (it == agents_.end())
+      return absl::NotFoundError(absl::StrCat("no agent named '", name, "'"));
     Entry* entry = &it->second;
     // Durable first: if the Store refuses, the agent stays as it was.
     DM_RETURN_IF_ERROR(store_->RemoveAgent(entry->record.id, clock_->Now()));
@@ -136,7 +137,8 @@ ResumePoint AgentDirectory::Attach(const std::string& agent_id,
     resume = ResumePoint{entry.acked_seq, entry.record.name};
   }
   if (replaced) {
-    replaced->Close(grpc::Status(grpc::StatusCode::ABORTED, "replaced by a newer stream from the same agent"));
+    replaced->Close(
+        grpc::Status(grpc::StatusCode::ABORTED, "replaced by a newer stream from the same agent"));
   }
   return resume;
 }
@@ -190,13 +192,14 @@ std::vector<std::string> AgentDirectory::ExpireSilent() {
     }
   }
   for (auto& connection : to_close) {
-    connection->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                   "no heartbeat within the window; reconnect"));
+    connection->Close(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "no heartbeat within the window; reconnect"));
   }
   return expired;
 }
 
-bool AgentDirectory::DisconnectedLongerThan(const std::string& agent_id, absl::Duration grace) const {
+bool AgentDirectory::DisconnectedLongerThan(const std::string& agent_id,
+                                            absl::Duration grace) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = agents_.find(agent_id);
   if (it == agents_.end()) return true;
@@ -208,8 +211,9 @@ std::vector<AgentStatus> AgentDirectory::TakeDirtyStatus(bool include_heartbeats
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [id, entry] : agents_) {
     if (!entry.status_dirty && !(include_heartbeats && entry.seen_dirty)) continue;
-    AgentStatus status{id, entry.record.last_seen, entry.record.address, entry.record.version,
-                       entry.facts_dirty, {}};
+    AgentStatus status{
+        id, entry.record.last_seen, entry.record.address, entry.record.version, entry.facts_dirty,
+        {}};
     if (entry.facts_dirty) status.facts = entry.record.facts;
     out.push_back(std::move(status));
     entry.seen_dirty = entry.status_dirty = entry.facts_dirty = false;

@@ -106,12 +106,12 @@ class AgentDirectory {
     absl::Time disconnected_since = absl::InfinitePast();
     uint64_t epoch = 0;
     uint64_t acked_seq = 0;
-    bool seen_dirty = false;   // last_seen moved (heartbeats)
+    bool seen_dirty = false;    // last_seen moved (heartbeats)
     bool status_dirty = false;  // connected, disconnected or re-attached
     bool facts_dirty = false;
   };
 
-  AgentView ViewOf(const Entry& entry) const;  // requires mu_
+  AgentView ViewOf(const Entry& entry) const;       // requires mu_
   std::string IdOf(const std::string& name) const;  // requires mu_; empty if unknown
 
   Store* const store_;
@@ -119,9 +119,9 @@ class AgentDirectory {
   const absl::Duration heartbeat_window_;
 
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> agents_;          // by id; guarded by mu_
+  std::unordered_map<std::string, Entry> agents_;            // by id; guarded by mu_
   std::unordered_map<std::string, std::string> id_by_name_;  // guarded by mu_
-  size_t connected_ = 0;                                   // guarded by mu_
+  size_t connected_ = 0;                                     // guarded by mu_
 };
 
 }  // namespace dm

@@ -5,7 +5,9 @@
 
 namespace dm {
 
-void AgentMaintenance::Start() { thread_ = std::thread([this] { Loop(); }); }
+void AgentMaintenance::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void AgentMaintenance::Stop() {
   {
@@ -22,7 +24,8 @@ void AgentMaintenance::Loop() {
   absl::Time next_flush = absl::Now() + options_.flush_interval;
   absl::Time next_heartbeat_flush = absl::Now() + options_.heartbeat_flush_interval;
   std::unique_lock<std::mutex> lock(mu_);
-  while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(options_.tick), [this] { return stopping_; })) {
+  while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(options_.tick),
+                         [this] { return stopping_; })) {
     lock.unlock();
     absl::Time now = absl::Now();
     Flush flush = Flush::kNone;
@@ -59,7 +62,8 @@ void AgentMaintenance::FlushNow(bool include_heartbeats) {
   absl::Status status = store_->RecordAgentStatus(dirty);
   absl::Duration took = absl::Now() - start;
   if (took > absl::Milliseconds(200)) {
-    spdlog::warn("saving the status of {} agents took {}", dirty.size(), absl::FormatDuration(took));
+    spdlog::warn("saving the status of {} agents took {}", dirty.size(),
+                 absl::FormatDuration(took));
   }
   if (!status.ok()) {
     spdlog::error("could not save status of {} agents (will retry): {}", dirty.size(),

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "absl/time/time.h"
-#include "controller/commands/command_tracker.h"
 #include "controller/agents/agent_directory.h"
+#include "controller/commands/command_tracker.h"
 #include "controller/store/store.h"
 
 namespace dm {

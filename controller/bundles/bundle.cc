@@ -11,10 +11,12 @@ namespace dm {
 
 bool Bundle::HasRole(const std::string& role) const {
   std::string path = absl::StrCat("roles/", role, ".yaml");
-  return std::any_of(files.begin(), files.end(), [&](const dm::v1::BundleFile& f) { return f.path() == path; });
+  return std::any_of(files.begin(), files.end(),
+                     [&](const dm::v1::BundleFile& f) { return f.path() == path; });
 }
 
-absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& deploy_dir, size_t max_bytes) {
+absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& deploy_dir,
+                                                          size_t max_bytes) {
   namespace fs = std::filesystem;
   auto bundle = std::make_shared<Bundle>();
   size_t total = 0;
@@ -24,8 +26,10 @@ absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& dep
     std::error_code ec;
     if (!fs::is_directory(root, ec)) continue;
     found_any = true;
-    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) return absl::InternalError(absl::StrCat("reading ", root.string(), ": ", ec.message()));
+    for (auto it = fs::recursive_directory_iterator(root, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec)
+        return absl::InternalError(absl::StrCat("reading ", root.string(), ": ", ec.message()));
       std::string name = it->path().filename().string();
       if (name[0] == '.') {
         if (it->is_directory()) it.disable_recursion_pending();
@@ -36,8 +40,9 @@ absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& dep
       if (!content.ok()) return content.status();
       total += content->size();
       if (total > max_bytes) {
-        return absl::ResourceExhaustedError(absl::StrCat(deploy_dir, " holds more than ", max_bytes >> 20,
-                                                         " MB of cookbooks; keep large artefacts out of them"));
+        return absl::ResourceExhaustedError(
+            absl::StrCat(deploy_dir, " holds more than ", max_bytes >> 20,
+                         " MB of cookbooks; keep large artefacts out of them"));
       }
       dm::v1::BundleFile file;
       file.set_path(fs::relative(it->path(), deploy_dir).string());
@@ -48,13 +53,15 @@ absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& dep
     }
   }
   if (!found_any) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(deploy_dir, " has neither cookbooks/ nor roles/ (start the controller with --deploy-dir)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        deploy_dir, " has neither cookbooks/ nor roles/ (start the controller with --deploy-dir)"));
   }
-  std::sort(bundle->files.begin(), bundle->files.end(),
-            [](const dm::v1::BundleFile& a, const dm::v1::BundleFile& b) { return a.path() < b.path(); });
+  std::sort(
+      bundle->files.begin(), bundle->files.end(),
+      [](const dm::v1::BundleFile& a, const dm::v1::BundleFile& b) { return a.path() < b.path(); });
   std::string manifest;
-  for (const auto& f : bundle->files) absl::StrAppend(&manifest, f.path(), "\t", f.sha256(), "\t", f.size(), "\n");
+  for (const auto& f : bundle->files)
+    absl::StrAppend(&manifest, f.path(), "\t", f.sha256(), "\t", f.size(), "\n");
   bundle->hash = Sha256Hex(manifest);
   return std::shared_ptr<const Bundle>(std::move(bundle));
 }

@@ -16,8 +16,8 @@
 namespace dm {
 
 struct Bundle {
-  std::string hash;                         // over the sorted (path, sha256, size) list
-  std::vector<dm::v1::BundleFile> files;    // sorted by path
+  std::string hash;                          // over the sorted (path, sha256, size) list
+  std::vector<dm::v1::BundleFile> files;     // sorted by path
   std::map<std::string, std::string> blobs;  // sha256 -> content
 
   bool HasRole(const std::string& role) const;

@@ -22,7 +22,8 @@ void CommandSink::Push(CommandEvent event) {
 
 std::optional<CommandEvent> CommandSink::Pop(absl::Duration timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!ready_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [this] { return !events_.empty(); })) {
+  if (!ready_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                       [this] { return !events_.empty(); })) {
     return std::nullopt;
   }
   CommandEvent event = std::move(events_.front());

@@ -14,21 +14,23 @@ void CommandTracker::Register(const std::string& command_id, const std::string& 
   commands_[command_id] = InFlight{agent_id, std::move(sink), std::move(bundle_hash), nullptr};
 }
 
-std::string CommandTracker::BundleOf(const std::string& agent_id, const std::string& command_id) const {
+std::string CommandTracker::BundleOf(const std::string& agent_id,
+                                     const std::string& command_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = commands_.find(command_id);
   if (it == commands_.end() || it->second.agent_id != agent_id) return "";
   return it->second.bundle_hash;
 }
 
-void CommandTracker::AttachInput(const std::string& command_id, std::shared_ptr<const InputParts> parts) {
+void CommandTracker::AttachInput(const std::string& command_id,
+                                 std::shared_ptr<const InputParts> parts) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = commands_.find(command_id);
   if (it != commands_.end()) it->second.input = std::move(parts);
 }
 
-std::shared_ptr<const CommandTracker::InputParts> CommandTracker::InputOf(const std::string& agent_id,
-                                                                          const std::string& command_id) const {
+std::shared_ptr<const CommandTracker::InputParts> CommandTracker::InputOf(
+    const std::string& agent_id, const std::string& command_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = commands_.find(command_id);
   if (it == commands_.end() || it->second.agent_id != agent_id) return nullptr;

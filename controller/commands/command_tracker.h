@@ -43,12 +43,13 @@ class CommandTracker {
   using InputParts = std::map<std::string, std::string>;
   void AttachInput(const std::string& command_id, std::shared_ptr<const InputParts> parts);
   // Those parts for `agent_id`'s command `command_id`; nullptr if it has none (or is another's).
-  std::shared_ptr<const InputParts> InputOf(const std::string& agent_id, const std::string& command_id) const;
+  std::shared_ptr<const InputParts> InputOf(const std::string& agent_id,
+                                            const std::string& command_id) const;
   // Stops tracking; later answers for it are dropped.
   void Forget(const std::string& command_id);
 
-  // Routes a message from `agent_id` that carries output, progress or a result. false if it belongs to no
-  // command of that agent (late, forgotten, or not its own).
+  // Routes a message from `agent_id` that carries output, progress or a result. false if it belongs
+  // to no command of that agent (late, forgotten, or not its own).
   bool Deliver(const std::string& agent_id, const dm::v1::AgentMessage& message);
 
   // Ends every command of `agent_id` except those in `keep` with a failed result carrying

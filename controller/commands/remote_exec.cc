@@ -10,20 +10,24 @@ namespace {
 constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 
 absl::Status Unreachable(const AgentView& view) {
-  std::string seen = view.record.last_seen == absl::InfinitePast()
-                         ? "never connected"
-                         : absl::StrCat("last seen ", absl::FormatTime(absl::RFC3339_sec, view.record.last_seen,
-                                                                       absl::UTCTimeZone()));
-  return absl::FailedPreconditionError(absl::StrCat("agent ", view.record.name, " is disconnected (", seen, ")"));
+  std::string seen =
+      view.record.last_seen == absl::InfinitePast()
+          ? "never connected"
+          : absl::StrCat("last seen ", absl::FormatTime(absl::RFC3339_sec, view.record.last_seen,
+                                                        absl::UTCTimeZone()));
+  return absl::FailedPreconditionError(
+      absl::StrCat("agent ", view.record.name, " is disconnected (", seen, ")"));
 }
 
 }  // namespace
 
 absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, CommandTracker* tracker,
-                                                 const std::string& agent, dm::v1::ExecCommand command,
+                                                 const std::string& agent,
+                                                 dm::v1::ExecCommand command,
                                                  const RemoteOutputFn& on_output,
                                                  const std::function<bool()>& cancelled) {
-  if (command.argv_size() == 0 || command.argv(0).empty()) return absl::InvalidArgumentError("exec needs a program to run");
+  if (command.argv_size() == 0 || command.argv(0).empty())
+    return absl::InvalidArgumentError("exec needs a program to run");
   absl::StatusOr<AgentView> view = directory->Get(agent);
   if (!view.ok()) return view.status();
   if (!view->connected) return Unreachable(*view);
@@ -72,7 +76,8 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
     }
     dm::v1::CommandResult result = std::move(*event->result);
     if (size_t dropped = sink->dropped_bytes(); dropped > 0) {
-      std::string note = absl::StrCat(dropped, " bytes of output were dropped: the client read too slowly");
+      std::string note =
+          absl::StrCat(dropped, " bytes of output were dropped: the client read too slowly");
       result.set_error(result.error().empty() ? note : absl::StrCat(result.error(), "; ", note));
     }
     return result;

@@ -27,7 +27,8 @@ inline constexpr size_t kInputPartBytes = 1u << 20;
 // stopped it. The result says how the program ended; output the controller could not keep
 // (a reader too slow) is noted in its error.
 absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, CommandTracker* tracker,
-                                                 const std::string& agent, dm::v1::ExecCommand command,
+                                                 const std::string& agent,
+                                                 dm::v1::ExecCommand command,
                                                  const RemoteOutputFn& on_output,
                                                  const std::function<bool()>& cancelled = {});
 

@@ -21,7 +21,8 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
   run->finished = at;
   if (!result.report_json().empty()) {
     try {
-      cookbook::RunReport report = cookbook::RunReport::FromJson(nlohmann::json::parse(result.report_json()));
+      cookbook::RunReport report =
+          cookbook::RunReport::FromJson(nlohmann::json::parse(result.report_json()));
       run->resources = static_cast<uint32_t>(report.resources.size());
       run->changed = static_cast<uint32_t>(report.Count("changed"));
       run->failed = static_cast<uint32_t>(report.Count("failed"));
@@ -38,24 +39,33 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
     }
   }
   switch (result.exit_code()) {
-    case 0: run->status = "converged"; break;
-    case 1: run->status = "invalid"; break;
-    case 2: run->status = "failed"; break;
-    default: run->status = "error";
+    case 0:
+      run->status = "converged";
+      break;
+    case 1:
+      run->status = "invalid";
+      break;
+    case 2:
+      run->status = "failed";
+      break;
+    default:
+      run->status = "error";
   }
   if (!result.error().empty()) run->message = result.error();
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(const std::vector<ConvergeTarget>& targets, bool dry_run,
-                                                            const ConvergeEventFn& on_event) {
+absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
+    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
   if (deploy_dir_.empty()) {
     return absl::FailedPreconditionError(
-        "this controller has no cookbooks: start it with --deploy-dir DIR (a folder with cookbooks/ and roles/)");
+        "this controller has no cookbooks: start it with --deploy-dir DIR (a folder with "
+        "cookbooks/ and roles/)");
   }
   for (const ConvergeTarget& target : targets) {
-    if (!target.attributes_json.empty() && !nlohmann::json::parse(target.attributes_json, nullptr, false).is_object()) {
+    if (!target.attributes_json.empty() &&
+        !nlohmann::json::parse(target.attributes_json, nullptr, false).is_object()) {
       return absl::InvalidArgumentError("attributes must be a JSON object");
     }
   }

@@ -43,8 +43,8 @@ using ConvergeEventFn = std::function<void(const dm::v1::ConvergeEvent&)>;
 
 class Converger {
  public:
-  Converger(AgentDirectory* directory, CommandTracker* tracker, Store* store, Clock* clock, BundleCache* bundles,
-            std::string deploy_dir)
+  Converger(AgentDirectory* directory, CommandTracker* tracker, Store* store, Clock* clock,
+            BundleCache* bundles, std::string deploy_dir)
       : directory_(directory),
         tracker_(tracker),
         store_(store),
@@ -58,8 +58,8 @@ class Converger {
   // Converges every target in parallel; `on_event` (may be empty) sees each one start, progress
   // and finish, from this thread. Returns one outcome per target, in order. An error only when
   // nothing could start: no deploy folder, a bundle that cannot be built, bad attributes.
-  absl::StatusOr<std::vector<ConvergeOutcome>> Run(const std::vector<ConvergeTarget>& targets, bool dry_run,
-                                                   const ConvergeEventFn& on_event);
+  absl::StatusOr<std::vector<ConvergeOutcome>> Run(const std::vector<ConvergeTarget>& targets,
+                                                   bool dry_run, const ConvergeEventFn& on_event);
 
  private:
   AgentDirectory* const directory_;

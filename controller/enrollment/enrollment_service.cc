@@ -11,7 +11,8 @@
 namespace dm {
 
 bool IsValidAgentName(const std::string& name) {
-  if (name.empty() || name.size() > 63 || !absl::ascii_isalnum(static_cast<unsigned char>(name[0]))) {
+  if (name.empty() || name.size() > 63 ||
+      !absl::ascii_isalnum(static_cast<unsigned char>(name[0]))) {
     return false;
   }
   for (unsigned char c : name) {
@@ -40,16 +41,18 @@ absl::StatusOr<Enrolled> EnrollmentService::Enroll(const dm::v1::EnrollRequest& 
 
 absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRequest& request) {
   // Authenticate first: someone without a valid token learns nothing about names or CSR rules.
-  DM_ASSIGN_OR_RETURN(TokenRecord token, tokens_->CheckUsable(request.token_id(), request.token_secret()));
+  DM_ASSIGN_OR_RETURN(TokenRecord token,
+                      tokens_->CheckUsable(request.token_id(), request.token_secret()));
   if (!IsValidAgentName(request.name())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "agent name '", request.name(),
-        "' is not valid: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+    return absl::InvalidArgumentError(absl::StrCat("agent name '", request.name(),
+                                                   "' is not valid: use 1-63 letters, digits, '.', "
+                                                   "'_' or '-', starting with a letter or digit"));
   }
   if (directory_->Get(request.name()).ok()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "an agent named '", request.name(), "' is already enrolled; remove it first with 'dmctl agents remove ",
-        request.name(), "' or choose another --name"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("an agent named '", request.name(),
+                     "' is already enrolled; remove it first with 'dmctl agents remove ",
+                     request.name(), "' or choose another --name"));
   }
   DM_ASSIGN_OR_RETURN(EvpPkeyPtr public_key, VerifiedCsrPublicKey(request.csr_pem()));
 
@@ -90,7 +93,8 @@ absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRe
 void EnrollmentService::Audit(const std::string& kind, const std::string& subject,
                               const std::string& message) {
   absl::Status status = store_->AppendEvent(EventRecord{clock_->Now(), kind, subject, message});
-  if (!status.ok()) spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
+  if (!status.ok())
+    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
 }
 
 }  // namespace dm

@@ -11,8 +11,8 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "common/tls/certificate_authority.h"
-#include "controller/enrollment/token_service.h"
 #include "controller/agents/agent_directory.h"
+#include "controller/enrollment/token_service.h"
 #include "controller/store/store.h"
 #include "dm/v1/enroll.pb.h"
 

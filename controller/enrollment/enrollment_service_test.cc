@@ -19,7 +19,8 @@ class EnrollmentServiceTest : public TempStoreTest {
     auto ca = CertificateAuthority::Create("test CA", clock_.Now());
     ASSERT_TRUE(ca.ok());
     ca_ = std::make_unique<CertificateAuthority>(std::move(*ca));
-    tokens_ = std::make_unique<TokenService>(store_.get(), &clock_, ca_->certificate().Fingerprint());
+    tokens_ =
+        std::make_unique<TokenService>(store_.get(), &clock_, ca_->certificate().Fingerprint());
     directory_ = std::make_unique<AgentDirectory>(store_.get(), &clock_, absl::Seconds(15));
     service_ = std::make_unique<EnrollmentService>(store_.get(), tokens_.get(), ca_.get(),
                                                    directory_.get(), &clock_);
@@ -143,7 +144,8 @@ TEST_F(EnrollmentServiceTest, ConcurrentEnrollmentsShareAMultiUseTokenWithoutSpu
 }
 
 TEST(AgentNameTest, AcceptsHostLikeNamesOnly) {
-  for (const char* ok : {"web-1", "db.example", "a", "node_7"}) EXPECT_TRUE(IsValidAgentName(ok)) << ok;
+  for (const char* ok : {"web-1", "db.example", "a", "node_7"})
+    EXPECT_TRUE(IsValidAgentName(ok)) << ok;
   for (const char* bad : {"", "-web", ".hidden", "a/b", "a b", "..", "x\n"}) {
     EXPECT_FALSE(IsValidAgentName(bad)) << bad;
   }

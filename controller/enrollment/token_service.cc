@@ -17,8 +17,8 @@ bool IsValidRoleName(const std::string& role) {
 
 absl::StatusOr<NewToken> TokenService::Create(const TokenOptions& options) {
   if (options.ttl <= absl::ZeroDuration() || options.ttl > kMaxTtl) {
-    return absl::InvalidArgumentError(absl::StrCat("token ttl must be more than 0 and at most ",
-                                                   absl::FormatDuration(kMaxTtl)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("token ttl must be more than 0 and at most ", absl::FormatDuration(kMaxTtl)));
   }
   if (options.uses < 1 || options.uses > kMaxUses) {
     return absl::InvalidArgumentError(absl::StrCat("token uses must be from 1 to ", kMaxUses));
@@ -51,13 +51,15 @@ absl::StatusOr<TokenRecord> TokenService::CheckUsable(const std::string& id,
 
   absl::Time now = clock_->Now();
   if (token->is_revoked()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "join token ", id, " was revoked at ", absl::FormatTime(absl::RFC3339_sec, token->revoked, absl::UTCTimeZone())));
+    return absl::PermissionDeniedError(
+        absl::StrCat("join token ", id, " was revoked at ",
+                     absl::FormatTime(absl::RFC3339_sec, token->revoked, absl::UTCTimeZone())));
   }
   if (now >= token->expires) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "join token ", id, " expired at ", absl::FormatTime(absl::RFC3339_sec, token->expires, absl::UTCTimeZone()),
-        "; create a new one with 'dmctl token create'"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("join token ", id, " expired at ",
+                     absl::FormatTime(absl::RFC3339_sec, token->expires, absl::UTCTimeZone()),
+                     "; create a new one with 'dmctl token create'"));
   }
   if (token->uses_left() == 0) {
     return absl::PermissionDeniedError(absl::StrCat("join token ", id, " is used up (", token->uses,

@@ -80,7 +80,8 @@ TEST_F(TokenServiceTest, UsedUpTokenIsRefused) {
   }
   auto used_up = tokens_->CheckUsable(created->token.id, created->token.secret);
   EXPECT_EQ(used_up.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(used_up.status().message().find("used up (2 of 2"), std::string::npos) << used_up.status();
+  EXPECT_NE(used_up.status().message().find("used up (2 of 2"), std::string::npos)
+      << used_up.status();
 }
 
 TEST_F(TokenServiceTest, RevokedTokenIsRefused) {

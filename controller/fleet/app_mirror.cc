@@ -15,7 +15,8 @@ namespace dm {
 namespace {
 
 // Runs git without a terminal or credentials prompt; Aborted with its output on failure.
-absl::StatusOr<std::string> Git(const std::vector<std::string>& args, absl::Duration timeout = absl::Minutes(5)) {
+absl::StatusOr<std::string> Git(const std::vector<std::string>& args,
+                                absl::Duration timeout = absl::Minutes(5)) {
   ProcessSpec spec;
   spec.argv = {"git"};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
@@ -23,7 +24,8 @@ absl::StatusOr<std::string> Git(const std::vector<std::string>& args, absl::Dura
   spec.timeout = timeout;
   DM_ASSIGN_OR_RETURN(ProcessResult result, RunProcess(spec));
   if (!result.ok()) {
-    return absl::AbortedError(absl::StrCat("git ", args.size() > 2 ? args[2] : args[0], ": ", result.Describe(), ": ",
+    return absl::AbortedError(absl::StrCat("git ", args.size() > 2 ? args[2] : args[0], ": ",
+                                           result.Describe(), ": ",
                                            absl::StripAsciiWhitespace(result.output)));
   }
   return std::string(absl::StripAsciiWhitespace(result.output));
@@ -39,21 +41,33 @@ absl::StatusOr<std::string> AppMirror::Sync(const std::string& fleet, const std:
     DM_RETURN_IF_ERROR(MakeDirectories(dir_, 0755));
     DM_RETURN_IF_ERROR(Git({"init", "--quiet", "--bare", "--", mirror}).status());
     // App nodes fetch pinned commits by id; only what some ref reaches is served.
-    DM_RETURN_IF_ERROR(Git({"-C", mirror, "config", "uploadpack.allowReachableSHA1InWant", "true"}).status());
+    DM_RETURN_IF_ERROR(
+        Git({"-C", mirror, "config", "uploadpack.allowReachableSHA1InWant", "true"}).status());
   }
   // A local repository may belong to another user; reading it is all this does.
-  std::vector<std::string> fetch = {"-c", "safe.directory=*", "-C", mirror, "fetch", "--quiet", "--prune", "--force",
-                                    "--", repository, "+HEAD:refs/dm/source-head", "+refs/heads/*:refs/heads/*",
+  std::vector<std::string> fetch = {"-c",
+                                    "safe.directory=*",
+                                    "-C",
+                                    mirror,
+                                    "fetch",
+                                    "--quiet",
+                                    "--prune",
+                                    "--force",
+                                    "--",
+                                    repository,
+                                    "+HEAD:refs/dm/source-head",
+                                    "+refs/heads/*:refs/heads/*",
                                     "+refs/tags/*:refs/tags/*"};
   if (absl::Status fetched = Git(fetch).status(); !fetched.ok()) {
-    return absl::UnavailableError(absl::StrCat("app repository ", repository, ": ", fetched.message()));
+    return absl::UnavailableError(
+        absl::StrCat("app repository ", repository, ": ", fetched.message()));
   }
   const std::string ref = revision == "HEAD" ? "refs/dm/source-head" : revision;
-  absl::StatusOr<std::string> commit = Git({"-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                                            ref + "^{commit}"});
+  absl::StatusOr<std::string> commit = Git(
+      {"-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"});
   if (!commit.ok()) {
-    return absl::NotFoundError(absl::StrCat("app repository ", repository, " has no branch, tag or commit '",
-                                            revision, "'"));
+    return absl::NotFoundError(absl::StrCat("app repository ", repository,
+                                            " has no branch, tag or commit '", revision, "'"));
   }
   return *commit;
 }
@@ -75,15 +89,16 @@ absl::Status AppMirror::Serve(const std::string& address) {
   DM_ASSIGN_OR_RETURN(uint16_t port, FreeTcpPort(address));
   const std::string log = dir_ + "/git-daemon.log";
   // Read-only (upload-pack only), on the servers' network only, for the mirrors only.
-  DM_ASSIGN_OR_RETURN(daemon_, ChildProcess::Start({"git", "daemon", "--reuseaddr", "--listen=" + address,
-                                                    absl::StrCat("--port=", port), "--base-path=" + dir_,
-                                                    "--export-all", "--max-connections=64", "--timeout=120",
-                                                    "--init-timeout=20", dir_},
-                                                   log));
+  DM_ASSIGN_OR_RETURN(
+      daemon_,
+      ChildProcess::Start({"git", "daemon", "--reuseaddr", "--listen=" + address,
+                           absl::StrCat("--port=", port), "--base-path=" + dir_, "--export-all",
+                           "--max-connections=64", "--timeout=120", "--init-timeout=20", dir_},
+                          log));
   absl::SleepFor(absl::Milliseconds(100));
   if (!daemon_->Running()) {
-    return absl::UnavailableError(absl::StrCat("git daemon did not start on ", address, ":", port, "; see ", log,
-                                               ": ", ReadFile(log).value_or("")));
+    return absl::UnavailableError(absl::StrCat("git daemon did not start on ", address, ":", port,
+                                               "; see ", log, ": ", ReadFile(log).value_or("")));
   }
   std::lock_guard<std::mutex> lock(mu_);
   address_ = absl::StrCat(address, ":", port);

@@ -39,7 +39,7 @@ class AppMirror {
   std::string MirrorPath(const std::string& fleet) const { return dir_ + "/" + fleet + ".git"; }
 
   const std::string dir_;
-  std::mutex mu_;  // one git at a time per controller: fetches are rare and short
+  std::mutex mu_;        // one git at a time per controller: fetches are rare and short
   std::string address_;  // HOST:PORT, set once by Serve() before any fleet operation
   std::unique_ptr<ChildProcess> daemon_;
 };

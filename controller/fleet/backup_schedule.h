@@ -20,7 +20,8 @@ struct BackupEntry {
 bool BackupDue(const FleetBackups& policy, const std::vector<BackupEntry>& backups, absl::Time now);
 
 // The ids beyond the newest `policy.keep` (none when keep is 0), oldest first.
-std::vector<std::string> BackupsToPrune(const FleetBackups& policy, std::vector<BackupEntry> backups);
+std::vector<std::string> BackupsToPrune(const FleetBackups& policy,
+                                        std::vector<BackupEntry> backups);
 
 }  // namespace dm
 

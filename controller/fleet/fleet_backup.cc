@@ -12,10 +12,10 @@
 #include "agent/cookbook/attributes.h"
 #include "common/status_macros.h"
 #include "common/yaml/yaml_tree.h"
-#include "spdlog/spdlog.h"
 #include "controller/fleet/backup_schedule.h"
 #include "controller/fleet/fleet_events.h"
 #include "controller/fleet/fleet_reconciler.h"
+#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -23,7 +23,9 @@ namespace {
 constexpr absl::Duration kAgentWait = absl::Seconds(30);
 
 std::string BackupId(const std::string& fleet, absl::Time at) {
-  return absl::StrCat(fleet, "/", absl::AsciiStrToLower(absl::FormatTime("%Y%m%dT%H%M%E3SZ", at, absl::UTCTimeZone())));
+  return absl::StrCat(
+      fleet, "/",
+      absl::AsciiStrToLower(absl::FormatTime("%Y%m%dT%H%M%E3SZ", at, absl::UTCTimeZone())));
 }
 
 // The attribute `dotted` of `attributes`, or "".
@@ -45,8 +47,10 @@ HostDatabase FleetReconciler::DatabaseOn(const FleetFile& file, const std::strin
       yaml::ParseFile(s_.converger->deploy_dir() + "/cookbooks/postgresql/attributes.yaml");
   if (defaults.ok() && defaults->IsMap()) attributes = cookbook::AttributesFromYaml(*defaults);
   cookbook::MergeAttributes(attributes, file.attributes);
-  std::string name = Lookup(attributes, "database.name"), user = Lookup(attributes, "database.user");
-  return HostDatabase(s_.directory, s_.tracker, host, name.empty() ? "guestbook" : name, user.empty() ? "guestbook" : user);
+  std::string name = Lookup(attributes, "database.name"),
+              user = Lookup(attributes, "database.user");
+  return HostDatabase(s_.directory, s_.tracker, host, name.empty() ? "guestbook" : name,
+                      user.empty() ? "guestbook" : user);
 }
 
 absl::StatusOr<const FleetHost*> FleetReconciler::DatabaseHost(const Inventory& inventory) {
@@ -54,16 +58,19 @@ absl::StatusOr<const FleetHost*> FleetReconciler::DatabaseHost(const Inventory& 
     if (!host.Provides(Service::kDatabase)) continue;
     // An agent may be reconnecting after a blip (a busy machine, a restarted controller).
     if (!inventory.servers.count(host.name) || !WaitForAgent(host.name, kAgentWait)) {
-      return absl::FailedPreconditionError(absl::StrCat("the database host ", host.name, " is not up (dmctl up)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database host ", host.name, " is not up (dmctl up)"));
     }
     return &host;
   }
   return absl::FailedPreconditionError("the fleet has no database");
 }
 
-absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet, const Inventory& inventory,
-                                                            const FleetEventFn& emit) {
-  if (s_.backups == nullptr) return absl::FailedPreconditionError("this controller has no backup store");
+absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet,
+                                                           const Inventory& inventory,
+                                                           const FleetEventFn& emit) {
+  if (s_.backups == nullptr)
+    return absl::FailedPreconditionError("this controller has no backup store");
   DM_ASSIGN_OR_RETURN(const FleetHost* host, DatabaseHost(inventory));
   HostDatabase database = DatabaseOn(fleet.file, host->name);
   emit(FleetEventOf(host->name, "backup", "running", "pg_dump"));
@@ -78,8 +85,11 @@ absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet, 
   backup.set_rows(DescribeRows(rows));
   backup.set_commit(fleet.record.commit);
   backup.set_store(s_.backups->name());
-  nlohmann::json meta = {{"created_unix_ms", backup.created_unix_ms()}, {"size", backup.size()},
-                         {"rows", backup.rows()}, {"commit", backup.commit()}, {"host", host->name}};
+  nlohmann::json meta = {{"created_unix_ms", backup.created_unix_ms()},
+                         {"size", backup.size()},
+                         {"rows", backup.rows()},
+                         {"commit", backup.commit()},
+                         {"host", host->name}};
   DM_RETURN_IF_ERROR(s_.backups->Put(backup.id() + ".dump", dump));
   DM_RETURN_IF_ERROR(s_.backups->Put(backup.id() + ".json", meta.dump(2)));
   emit(FleetEventOf(host->name, "backup", "changed",
@@ -87,7 +97,8 @@ absl::StatusOr<dm::v1::Backup> FleetReconciler::TakeBackup(const Loaded& fleet, 
   return backup;
 }
 
-absl::Status FleetReconciler::Backup(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Backup(const dm::v1::FleetRequest& request,
+                                     const FleetEventFn& on_event) {
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
@@ -103,7 +114,8 @@ absl::StatusOr<std::vector<BackupEntry>> FleetReconciler::BackupTimes(const std:
   DM_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, s_.backups->List(fleet + "/"));
   std::vector<BackupEntry> entries;
   for (const ObjectInfo& o : objects) {
-    if (absl::EndsWith(o.key, ".json")) entries.push_back({std::string(absl::StripSuffix(o.key, ".json")), o.modified});
+    if (absl::EndsWith(o.key, ".json"))
+      entries.push_back({std::string(absl::StripSuffix(o.key, ".json")), o.modified});
   }
   return entries;
 }
@@ -136,11 +148,13 @@ void FleetReconciler::RunScheduledBackups() {
         inventory.ok() ? TakeBackup(*fleet, *inventory, [](const dm::v1::FleetEvent&) {})
                        : absl::StatusOr<dm::v1::Backup>(inventory.status());
     if (!taken.ok()) {
-      spdlog::warn("scheduled backup of fleet {} failed: {}", record.name, std::string(taken.status().message()));
+      spdlog::warn("scheduled backup of fleet {} failed: {}", record.name,
+                   std::string(taken.status().message()));
       Audit("fleet.backup.failed", record.name, std::string(taken.status().message()));
       continue;
     }
-    spdlog::info("scheduled backup of fleet {}: {} ({} bytes)", record.name, taken->id(), taken->size());
+    spdlog::info("scheduled backup of fleet {}: {} ({} bytes)", record.name, taken->id(),
+                 taken->size());
     Audit("fleet.backup", record.name, absl::StrCat(taken->id(), " (scheduled)"));
     PruneBackups(fleet->file);
   }
@@ -149,7 +163,8 @@ void FleetReconciler::RunScheduledBackups() {
 void FleetReconciler::StartBackupScheduler(absl::Duration tick) {
   scheduler_ = std::thread([this, tick] {
     std::unique_lock<std::mutex> lock(scheduler_mu_);
-    while (!scheduler_cv_.wait_for(lock, absl::ToChronoSeconds(tick), [this] { return stopping_; })) {
+    while (
+        !scheduler_cv_.wait_for(lock, absl::ToChronoSeconds(tick), [this] { return stopping_; })) {
       lock.unlock();
       RunScheduledBackups();
       lock.lock();
@@ -168,8 +183,10 @@ void FleetReconciler::StopBackupScheduler() {
   if (scheduler_.joinable()) scheduler_.join();
 }
 
-absl::StatusOr<std::vector<dm::v1::Backup>> FleetReconciler::ListBackups(const dm::v1::FleetRequest& request) {
-  if (s_.backups == nullptr) return absl::FailedPreconditionError("this controller has no backup store");
+absl::StatusOr<std::vector<dm::v1::Backup>> FleetReconciler::ListBackups(
+    const dm::v1::FleetRequest& request) {
+  if (s_.backups == nullptr)
+    return absl::FailedPreconditionError("this controller has no backup store");
   std::string name = request.name();
   if (name.empty()) {
     DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
@@ -194,19 +211,21 @@ absl::StatusOr<std::vector<dm::v1::Backup>> FleetReconciler::ListBackups(const d
   return backups;
 }
 
-absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& wanted,
-                                            const FleetEventFn& emit) {
+absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inventory,
+                                            const std::string& wanted, const FleetEventFn& emit) {
   dm::v1::FleetRequest by_name;
   by_name.set_name(fleet.file.name);
   DM_ASSIGN_OR_RETURN(std::vector<dm::v1::Backup> backups, ListBackups(by_name));
   const dm::v1::Backup* chosen = nullptr;
   for (const dm::v1::Backup& b : backups) {
-    if (wanted.empty() || wanted == "latest" || b.id() == wanted) chosen = &b;  // oldest first: the last wins
+    if (wanted.empty() || wanted == "latest" || b.id() == wanted)
+      chosen = &b;  // oldest first: the last wins
   }
   if (chosen == nullptr) {
-    return absl::NotFoundError(absl::StrCat("fleet ", fleet.file.name, " has no backup",
-                                            wanted.empty() || wanted == "latest" ? "" : " '" + wanted + "'",
-                                            " in ", s_.backups->name()));
+    return absl::NotFoundError(
+        absl::StrCat("fleet ", fleet.file.name, " has no backup",
+                     wanted.empty() || wanted == "latest" ? "" : " '" + wanted + "'", " in ",
+                     s_.backups->name()));
   }
   DM_ASSIGN_OR_RETURN(const FleetHost* host, DatabaseHost(inventory));
   DM_ASSIGN_OR_RETURN(std::string dump, s_.backups->Get(chosen->id() + ".dump"));
@@ -214,22 +233,28 @@ absl::Status FleetReconciler::RestoreBackup(Loaded& fleet, const Inventory& inve
   const bool was_in_maintenance = fleet.record.maintenance;
   // Nobody writes while the database is replaced.
   DM_RETURN_IF_ERROR(SetMaintenance(fleet, inventory, true, emit));
-  emit(FleetEventOf(host->name, "restore", "running", absl::StrCat(chosen->id(), " (", chosen->rows(), ")")));
+  emit(FleetEventOf(host->name, "restore", "running",
+                    absl::StrCat(chosen->id(), " (", chosen->rows(), ")")));
   absl::Status restored = database.Restore(std::move(dump));
   absl::StatusOr<std::map<std::string, int64_t>> rows =
-      restored.ok() ? database.CountRows() : absl::StatusOr<std::map<std::string, int64_t>>(restored);
+      restored.ok() ? database.CountRows()
+                    : absl::StatusOr<std::map<std::string, int64_t>>(restored);
   if (!was_in_maintenance) DM_RETURN_IF_ERROR(SetMaintenance(fleet, inventory, false, emit));
   if (!rows.ok()) {
     emit(FleetEventOf(host->name, "restore", "failed", std::string(rows.status().message())));
-    return absl::Status(rows.status().code(), absl::StrCat("restoring ", chosen->id(), " failed (the database was "
-                                                           "left as it was): ", rows.status().message()));
+    return absl::Status(rows.status().code(), absl::StrCat("restoring ", chosen->id(),
+                                                           " failed (the database was "
+                                                           "left as it was): ",
+                                                           rows.status().message()));
   }
-  emit(FleetEventOf(host->name, "restore", "changed", absl::StrCat("restored ", chosen->id(), ": ", DescribeRows(*rows))));
+  emit(FleetEventOf(host->name, "restore", "changed",
+                    absl::StrCat("restored ", chosen->id(), ": ", DescribeRows(*rows))));
   Audit("fleet.restore", fleet.file.name, chosen->id());
   return absl::OkStatus();
 }
 
-absl::Status FleetReconciler::Restore(const dm::v1::RestoreRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Restore(const dm::v1::RestoreRequest& request,
+                                      const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));

@@ -20,18 +20,22 @@ std::string Short(const std::string& commit) { return commit.substr(0, 12); }
 
 }  // namespace
 
-absl::Status FleetReconciler::CheckApp(const FleetHost& host, const std::string& commit, const FleetEventFn& emit) {
+absl::Status FleetReconciler::CheckApp(const FleetHost& host, const std::string& commit,
+                                       const FleetEventFn& emit) {
   // Through nginx when the host balances itself (its app port is not open to others).
-  std::string base = host.Provides(Service::kLoadBalancer) ? absl::StrCat("http://", host.address)
-                                                           : absl::StrCat("http://", host.address, ":8000");
+  std::string base = host.Provides(Service::kLoadBalancer)
+                         ? absl::StrCat("http://", host.address)
+                         : absl::StrCat("http://", host.address, ":8000");
   std::string last;
-  for (absl::Time deadline = absl::Now() + kAppWait; absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(300))) {
+  for (absl::Time deadline = absl::Now() + kAppWait; absl::Now() < deadline;
+       absl::SleepFor(absl::Milliseconds(300))) {
     HttpRequest health;
     health.url = base + "/health";
     health.timeout = absl::Seconds(5);
     absl::StatusOr<HttpResponse> h = s_.http->Send(health);
     if (!h.ok() || h->status != 200) {
-      last = h.ok() ? absl::StrCat("/health answered HTTP ", h->status) : std::string(h.status().message());
+      last = h.ok() ? absl::StrCat("/health answered HTTP ", h->status)
+                    : std::string(h.status().message());
       continue;
     }
     HttpRequest version = health;
@@ -39,40 +43,48 @@ absl::Status FleetReconciler::CheckApp(const FleetHost& host, const std::string&
     absl::StatusOr<HttpResponse> v = s_.http->Send(version);
     std::string running = v.ok() ? std::string(absl::StripAsciiWhitespace(v->body)) : "";
     if (running == commit) {
-      emit(FleetEventOf(host.name, "check", "ok", absl::StrCat("healthy, running ", Short(commit))));
+      emit(
+          FleetEventOf(host.name, "check", "ok", absl::StrCat("healthy, running ", Short(commit))));
       return absl::OkStatus();
     }
-    last = absl::StrCat("/version says ", running.empty() ? "nothing" : running, ", not ", Short(commit));
+    last = absl::StrCat("/version says ", running.empty() ? "nothing" : running, ", not ",
+                        Short(commit));
   }
   emit(FleetEventOf(host.name, "check", "failed", last));
   return absl::UnavailableError(absl::StrCat(host.name, ": ", last));
 }
 
-absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request,
+                                     const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   if (!fleet.known || fleet.record.commit.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " was never up: dmctl up first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("fleet ", fleet.file.name, " was never up: dmctl up first"));
   }
   const std::string old = fleet.record.commit;
   std::string target;
   if (request.rollback()) {
     if (fleet.record.previous_commit.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " has no earlier deploy to go back to"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("fleet ", fleet.file.name, " has no earlier deploy to go back to"));
     }
     target = fleet.record.previous_commit;
   } else {
-    std::string revision = request.revision().empty() ? fleet.file.app.revision : request.revision();
+    std::string revision =
+        request.revision().empty() ? fleet.file.app.revision : request.revision();
     emit(FleetEventOf("", "app", "running", absl::StrCat("fetching ", fleet.file.app.repository)));
-    DM_ASSIGN_OR_RETURN(target, s_.apps->Sync(fleet.file.name, fleet.file.app.repository, revision));
+    DM_ASSIGN_OR_RETURN(target,
+                        s_.apps->Sync(fleet.file.name, fleet.file.app.repository, revision));
   }
   if (target == old) {
     emit(FleetEventOf("", "app", "ok", absl::StrCat("already running ", Short(old))));
     return absl::OkStatus();
   }
   DM_RETURN_IF_ERROR(s_.apps->Pin(fleet.file.name, target));
-  emit(FleetEventOf("", "app", "running", absl::StrCat("rolling ", Short(old), " -> ", Short(target))));
+  emit(FleetEventOf("", "app", "running",
+                    absl::StrCat("rolling ", Short(old), " -> ", Short(target))));
 
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
   std::vector<const FleetHost*> apps, balancers;
@@ -118,15 +130,18 @@ absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, 
       emit(FleetEventOf(app->name, "deploy", "running", absl::StrCat("back to ", Short(old))));
       absl::Status back = ConvergeHosts(fleet, inventory, context, {app->name}, emit);
       if (back.ok()) back = CheckApp(*app, old, emit);
-      emit(FleetEventOf(app->name, "deploy", back.ok() ? "ok" : "failed",
-                        back.ok() ? absl::StrCat("running ", Short(old)) : std::string(back.message())));
+      emit(FleetEventOf(
+          app->name, "deploy", back.ok() ? "ok" : "failed",
+          back.ok() ? absl::StrCat("running ", Short(old)) : std::string(back.message())));
     }
     context.drained.clear();
     absl::Status rejoined = rewire();
-    Audit("fleet.deploy.failed", fleet.file.name, absl::StrCat(Short(target), ": ", failure.message()));
-    return absl::AbortedError(absl::StrCat("deploy of ", Short(target), " stopped: ", failure.message(), "; ",
-                                           Short(old), " keeps serving",
-                                           rejoined.ok() ? "" : absl::StrCat(" (rewiring failed: ", rejoined.message(), ")")));
+    Audit("fleet.deploy.failed", fleet.file.name,
+          absl::StrCat(Short(target), ": ", failure.message()));
+    return absl::AbortedError(absl::StrCat(
+        "deploy of ", Short(target), " stopped: ", failure.message(), "; ", Short(old),
+        " keeps serving",
+        rejoined.ok() ? "" : absl::StrCat(" (rewiring failed: ", rejoined.message(), ")")));
   }
   fleet.record.previous_commit = old;
   fleet.record.commit = target;
@@ -138,10 +153,12 @@ absl::Status FleetReconciler::Deploy(const dm::v1::DeployFleetRequest& request, 
   // they lacked came from the app nodes).
   context.app_commit = target;
   if (absl::Status statics = rewire(); !statics.ok()) {
-    return absl::AbortedError(absl::StrCat(Short(target), " serves, but the load balancers' static files stay at ",
-                                           Short(old), ": ", statics.message(), " (dmctl up retries)"));
+    return absl::AbortedError(
+        absl::StrCat(Short(target), " serves, but the load balancers' static files stay at ",
+                     Short(old), ": ", statics.message(), " (dmctl up retries)"));
   }
-  emit(FleetEventOf("", "deploy", "changed", absl::StrCat(Short(target), " serves on ", apps.size(), " app nodes")));
+  emit(FleetEventOf("", "deploy", "changed",
+                    absl::StrCat(Short(target), " serves on ", apps.size(), " app nodes")));
   return absl::OkStatus();
 }
 

@@ -27,8 +27,8 @@ inline FleetEventFn Serialized(const FleetEventFn& sink) {
   };
 }
 
-inline dm::v1::FleetEvent FleetEventOf(const std::string& host, const std::string& phase, const std::string& status,
-                                       const std::string& message) {
+inline dm::v1::FleetEvent FleetEventOf(const std::string& host, const std::string& phase,
+                                       const std::string& status, const std::string& message) {
   dm::v1::FleetEvent event;
   event.set_host(host);
   event.set_phase(phase);

@@ -28,9 +28,11 @@ constexpr int kMaxServersPerRole = 50;
 bool IsDnsName(const std::string& name) {
   if (name.empty() || name.size() > 253) return false;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
     for (char c : label) {
-      if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
+      if (!std::islower(static_cast<unsigned char>(c)) &&
+          !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
         return false;
       }
     }
@@ -48,8 +50,8 @@ std::string Directory(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldReader& fields, ValidationErrors* errors,
-               FleetFile* fleet) {
+void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldReader& fields,
+               ValidationErrors* errors, FleetFile* fleet) {
   if (roles == nullptr || !roles->IsMap() || roles->entries().empty()) {
     fields.Error("roles", "must map role names to server counts, such as 'appnode: 2'");
     return;
@@ -62,7 +64,8 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
     std::string where = absl::StrCat("fleet: roles: ", role.role);
     if (!value.IsScalar() || !absl::SimpleAtoi(value.scalar(), &role.count) || role.count < 0 ||
         role.count > kMaxServersPerRole) {
-      errors->Add(value.mark(), absl::StrCat(where, ": the count must be a number from 0 to ", kMaxServersPerRole));
+      errors->Add(value.mark(), absl::StrCat(where, ": the count must be a number from 0 to ",
+                                             kMaxServersPerRole));
       continue;
     }
     absl::StatusOr<std::vector<Service>> provides = ReadRoleServices(deploy_dir, role.role);
@@ -75,7 +78,8 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
   }
 }
 
-void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* errors, FleetFile* fleet) {
+void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* errors,
+             FleetFile* fleet) {
   if (app == nullptr || app->IsNull()) return;
   FieldReader fields(*app, "fleet: app", cookbook::Attributes::object(), errors);
   if (!app->IsMap()) {
@@ -86,10 +90,12 @@ void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* e
   fleet->app.path = fields.String("path").value_or(".");
   fleet->app.revision = fields.String("revision").value_or("HEAD");
   fields.RejectUnknown();
-  if (!fleet->app.repository.empty() && !IsUrl(fleet->app.repository) && fleet->app.repository.front() != '/') {
+  if (!fleet->app.repository.empty() && !IsUrl(fleet->app.repository) &&
+      fleet->app.repository.front() != '/') {
     fleet->app.repository = absl::StrCat(Directory(path), "/", fleet->app.repository);
   }
-  if (fleet->app.path.empty() || fleet->app.path.front() == '/' || absl::StrContains(fleet->app.path, "..")) {
+  if (fleet->app.path.empty() || fleet->app.path.front() == '/' ||
+      absl::StrContains(fleet->app.path, "..")) {
     fields.Error("path", "must be a folder inside the repository, such as 'src/app' or '.'");
   }
   if (fleet->app.revision.empty() || fleet->app.revision.front() == '-') {
@@ -100,7 +106,8 @@ void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* e
 void ReadSecrets(const yaml::Node* secrets, ValidationErrors* errors, FleetFile* fleet) {
   if (secrets == nullptr || secrets->IsNull()) return;
   if (!secrets->IsMap()) {
-    errors->Add(secrets->mark(), "fleet: secrets: must map attributes to where their value comes from");
+    errors->Add(secrets->mark(),
+                "fleet: secrets: must map attributes to where their value comes from");
     return;
   }
   for (const auto& [key, value] : secrets->entries()) {
@@ -109,13 +116,16 @@ void ReadSecrets(const yaml::Node* secrets, ValidationErrors* errors, FleetFile*
     secret.attribute = key.scalar();
     const yaml::Node* generate = value.IsMap() ? value.Find("generate") : nullptr;
     if (generate == nullptr || value.entries().size() != 1) {
-      errors->Add(value.mark(), absl::StrCat(where, ": must be {generate: LENGTH} (the controller generates the "
-                                                    "value once and keeps it)"));
+      errors->Add(value.mark(),
+                  absl::StrCat(where,
+                               ": must be {generate: LENGTH} (the controller generates the "
+                               "value once and keeps it)"));
       continue;
     }
-    if (!generate->IsScalar() || !absl::SimpleAtoi(generate->scalar(), &secret.generate) || secret.generate < 16 ||
-        secret.generate > 128) {
-      errors->Add(generate->mark(), absl::StrCat(where, ": generate: the length must be a number from 16 to 128"));
+    if (!generate->IsScalar() || !absl::SimpleAtoi(generate->scalar(), &secret.generate) ||
+        secret.generate < 16 || secret.generate > 128) {
+      errors->Add(generate->mark(),
+                  absl::StrCat(where, ": generate: the length must be a number from 16 to 128"));
       continue;
     }
     fleet->secrets.push_back(std::move(secret));
@@ -130,8 +140,11 @@ void ReadBackups(const yaml::Node* backups, ValidationErrors* errors, FleetFile*
     return;
   }
   if (std::optional<std::string> every = fields.String("every")) {
-    if (!absl::ParseDuration(*every, &fleet->backups.every) || fleet->backups.every < absl::Minutes(1)) {
-      fields.Error("every", absl::StrCat("must be a duration of a minute or more, such as 6h or 30m, not '", *every, "'"));
+    if (!absl::ParseDuration(*every, &fleet->backups.every) ||
+        fleet->backups.every < absl::Minutes(1)) {
+      fields.Error("every",
+                   absl::StrCat("must be a duration of a minute or more, such as 6h or 30m, not '",
+                                *every, "'"));
     }
   }
   fleet->backups.keep = static_cast<int>(fields.Integer("keep", 1, 1000).value_or(0));
@@ -148,19 +161,25 @@ void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFil
   const yaml::Node* roles = root.Find("roles");
   yaml::Mark at = roles ? roles->mark() : root.mark();
   if (count(Service::kDatabase) > 1) {
-    errors->Add(at, "fleet: roles: at most one server may provide the database (it is not replicated)");
+    errors->Add(at,
+                "fleet: roles: at most one server may provide the database (it is not replicated)");
   }
-  if (count(Service::kCache) > 1) errors->Add(at, "fleet: roles: at most one server may provide the cache");
+  if (count(Service::kCache) > 1)
+    errors->Add(at, "fleet: roles: at most one server may provide the cache");
   if (count(Service::kApp) > 0 && count(Service::kDatabase) == 0) {
-    errors->Add(at, "fleet: roles: the app needs a database: add a role that provides it (dbserver)");
+    errors->Add(at,
+                "fleet: roles: the app needs a database: add a role that provides it (dbserver)");
   }
   if (count(Service::kApp) > 0 && fleet.app.repository.empty()) {
-    errors->Add(root.mark(), "fleet: the app nodes need app: repository: (the application's git repository)");
+    errors->Add(root.mark(),
+                "fleet: the app nodes need app: repository: (the application's git repository)");
   }
   for (const FleetRole& role : fleet.roles) {
     if (FleetServerName(fleet.name, role.role, role.count).size() > 32) {
-      errors->Add(at, absl::StrCat("fleet: roles: ", role.role, ": server names (", FleetServerName(fleet.name, role.role, role.count),
-                                   ") would be longer than 32 characters: shorten the fleet's name"));
+      errors->Add(at,
+                  absl::StrCat("fleet: roles: ", role.role, ": server names (",
+                               FleetServerName(fleet.name, role.role, role.count),
+                               ") would be longer than 32 characters: shorten the fleet's name"));
     }
   }
 }
@@ -182,22 +201,25 @@ const FleetRole* FleetFile::Find(const std::string& role) const {
 }
 
 absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
-                                            const std::string& old_value, const std::string& new_value) {
+                                            const std::string& old_value,
+                                            const std::string& new_value) {
   size_t at = 0;
   for (int line = 1; line < mark.line && at != std::string::npos; ++line) {
     at = text.find('\n', at);
     if (at != std::string::npos) ++at;
   }
-  if (at == std::string::npos || mark.column < 1) return absl::InvalidArgumentError("the position is past the text");
+  if (at == std::string::npos || mark.column < 1)
+    return absl::InvalidArgumentError("the position is past the text");
   at += static_cast<size_t>(mark.column - 1);
   if (text.compare(at, old_value.size(), old_value) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(mark.ToString(), ": '", old_value, "' is not written there"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(mark.ToString(), ": '", old_value, "' is not written there"));
   }
   return absl::StrCat(text.substr(0, at), new_value, text.substr(at + old_value.size()));
 }
 
-absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role, const std::string& renamed,
-                                      const std::string& added) {
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role,
+                                      const std::string& renamed, const std::string& added) {
   DM_ASSIGN_OR_RETURN(std::string out, ReplaceScalarAt(text, role.key_mark, role.role, renamed));
   // The line the role is on, and how it is indented.
   size_t line_start = 0;
@@ -209,16 +231,21 @@ absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& 
   if (line.find('{') != std::string::npos && line.find('{') < key_at) {
     // Flow style: roles: {dbappbalancer: 1} -> roles: {appbalancer: 1, dbserver: 1}
     size_t value_end = line.find_first_of(",}", key_at);
-    if (value_end == std::string::npos) return absl::InvalidArgumentError("cannot find the end of the role's entry");
-    return absl::StrCat(out.substr(0, line_start + value_end), ", ", added, ": 1", out.substr(line_start + value_end));
+    if (value_end == std::string::npos)
+      return absl::InvalidArgumentError("cannot find the end of the role's entry");
+    return absl::StrCat(out.substr(0, line_start + value_end), ", ", added, ": 1",
+                        out.substr(line_start + value_end));
   }
-  return absl::StrCat(out.substr(0, line_end), "\n", std::string(key_at, ' '), added, ": 1", out.substr(line_end));
+  return absl::StrCat(out.substr(0, line_end), "\n", std::string(key_at, ' '), added, ": 1",
+                      out.substr(line_end));
 }
 
 bool IsFleetName(const std::string& name) {
-  if (name.empty() || name.size() > 15 || !std::islower(static_cast<unsigned char>(name[0]))) return false;
+  if (name.empty() || name.size() > 15 || !std::islower(static_cast<unsigned char>(name[0])))
+    return false;
   for (char c : name) {
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
       return false;
     }
   }
@@ -237,34 +264,45 @@ std::string KnownRoles(const std::string& deploy_dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(deploy_dir + "/roles", ec)) {
     std::string name = entry.path().filename().string();
-    if (absl::EndsWith(name, ".yaml") && name.front() != '.') roles.insert(name.substr(0, name.size() - 5));
+    if (absl::EndsWith(name, ".yaml") && name.front() != '.')
+      roles.insert(name.substr(0, name.size() - 5));
   }
   return absl::StrJoin(roles, ", ");
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir, const std::string& role) {
+absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir,
+                                                      const std::string& role) {
   std::string path = absl::StrCat(deploy_dir, "/roles/", role, ".yaml");
-  if (role.empty() || absl::StrContains(role, "/") || role.front() == '.' || ::access(path.c_str(), R_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("no role '", role, "' (roles: ", KnownRoles(deploy_dir), "; in ",
-                                            deploy_dir, "/roles)"));
+  if (role.empty() || absl::StrContains(role, "/") || role.front() == '.' ||
+      ::access(path.c_str(), R_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("no role '", role, "' (roles: ", KnownRoles(deploy_dir),
+                                            "; in ", deploy_dir, "/roles)"));
   }
   absl::StatusOr<yaml::Node> root = yaml::ParseFile(path);
   if (!root.ok()) return root.status();
   std::vector<Service> services;
   const yaml::Node* provides = root->IsMap() ? root->Find("provides") : nullptr;
   if (provides == nullptr || !provides->IsSequence()) {
-    return absl::FailedPreconditionError(absl::StrCat(path, " says nothing about what the role provides (provides: "
-                                                            "[database, cache, app, loadbalancer])"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     " says nothing about what the role provides (provides: "
+                     "[database, cache, app, loadbalancer])"));
   }
   for (const yaml::Node& item : provides->items()) {
     const std::string& s = item.scalar();
-    if (s == "database") services.push_back(Service::kDatabase);
-    else if (s == "cache") services.push_back(Service::kCache);
-    else if (s == "app") services.push_back(Service::kApp);
-    else if (s == "loadbalancer") services.push_back(Service::kLoadBalancer);
-    else return absl::FailedPreconditionError(absl::StrCat(path, ": provides: unknown service '", s, "'"));
+    if (s == "database")
+      services.push_back(Service::kDatabase);
+    else if (s == "cache")
+      services.push_back(Service::kCache);
+    else if (s == "app")
+      services.push_back(Service::kApp);
+    else if (s == "loadbalancer")
+      services.push_back(Service::kLoadBalancer);
+    else
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": provides: unknown service '", s, "'"));
   }
   return services;
 }
@@ -282,7 +320,8 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   FieldReader fields(*root, "fleet", cookbook::Attributes::object(), &errors);
   fleet.name = fields.RequiredString("name");
   if (!fleet.name.empty() && !IsFleetName(fleet.name)) {
-    fields.Error("name", "must be 1 to 15 lower-case letters, digits and '-', starting with a letter");
+    fields.Error("name",
+                 "must be 1 to 15 lower-case letters, digits and '-', starting with a letter");
   }
   fleet.domain = fields.RequiredString("domain");
   if (!fleet.domain.empty() && !IsDnsName(fleet.domain)) {
@@ -291,9 +330,12 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   fleet.provider = fields.Choice("provider", {"local"}, "local");
   ReadRoles(fields.Raw("roles"), deploy_dir, fields, &errors, &fleet);
   ReadApp(fields.Raw("app"), path, &errors, &fleet);
-  if (const yaml::Node* attributes = fields.Raw("attributes"); attributes && !attributes->IsNull()) {
-    if (attributes->IsMap()) fleet.attributes = cookbook::AttributesFromYaml(*attributes);
-    else fields.Error("attributes", "must be a map");
+  if (const yaml::Node* attributes = fields.Raw("attributes");
+      attributes && !attributes->IsNull()) {
+    if (attributes->IsMap())
+      fleet.attributes = cookbook::AttributesFromYaml(*attributes);
+    else
+      fields.Error("attributes", "must be a map");
   }
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
   ReadBackups(fields.Raw("backups"), &errors, &fleet);

@@ -57,8 +57,8 @@ struct FleetBackups {
 };
 
 struct FleetSecret {
-  std::string attribute;   // "database.password"
-  int generate = 0;        // characters to generate
+  std::string attribute;  // "database.password"
+  int generate = 0;       // characters to generate
 };
 
 struct FleetFile {
@@ -81,17 +81,19 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
                                          const std::string& deploy_dir);
 
 // The roles' `provides:` as read from DEPLOY_DIR/roles/ROLE.yaml. NotFound without that file.
-absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir, const std::string& role);
+absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir,
+                                                      const std::string& role);
 
 // `text` with the scalar written at `mark` (as `old_value`) replaced by `new_value`; the rest,
 // comments included, as it was. InvalidArgument if `old_value` is not there.
 absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
-                                            const std::string& old_value, const std::string& new_value);
+                                            const std::string& old_value,
+                                            const std::string& new_value);
 
 // `text` with `role` (written once, count 1) renamed `renamed` and a role `added: 1` written
 // after it, in block or flow style: "dbappbalancer: 1" -> "appbalancer: 1" + "dbserver: 1".
-absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role, const std::string& renamed,
-                                      const std::string& added);
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role,
+                                      const std::string& renamed, const std::string& added);
 
 // "shop-appnode-2"
 std::string FleetServerName(const std::string& fleet, const std::string& role, int index);

@@ -51,16 +51,26 @@ std::vector<std::string> Others(const std::vector<const FleetHost*>& hosts, cons
 
 }  // namespace
 
-bool FleetHost::Provides(Service s) const { return std::find(provides.begin(), provides.end(), s) != provides.end(); }
+bool FleetHost::Provides(Service s) const {
+  return std::find(provides.begin(), provides.end(), s) != provides.end();
+}
 
 int FleetHost::stage() const {
   int stage = 0;
   for (Service s : provides) {
     switch (s) {
-      case Service::kDatabase: stage = std::max(stage, 0); break;
-      case Service::kCache: stage = std::max(stage, 1); break;
-      case Service::kApp: stage = std::max(stage, 2); break;
-      case Service::kLoadBalancer: stage = std::max(stage, 3); break;
+      case Service::kDatabase:
+        stage = std::max(stage, 0);
+        break;
+      case Service::kCache:
+        stage = std::max(stage, 1);
+        break;
+      case Service::kApp:
+        stage = std::max(stage, 2);
+        break;
+      case Service::kLoadBalancer:
+        stage = std::max(stage, 3);
+        break;
     }
   }
   return stage;
@@ -81,8 +91,8 @@ std::vector<FleetHost> DesiredHosts(const FleetFile& fleet) {
   return hosts;
 }
 
-nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts, const FleetHost& host,
-                              const FleetContext& context) {
+nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
+                              const FleetHost& host, const FleetContext& context) {
   nlohmann::json a = fleet.attributes.is_object() ? fleet.attributes : nlohmann::json::object();
   for (const auto& [attribute, value] : context.secrets) Set(a, attribute, value);
 
@@ -98,7 +108,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   if (host.Provides(Service::kDatabase)) {
     std::vector<std::string> clients = Others(apps, host);
     // Listen on the private address only when another host needs it.
-    Set(a, "postgresql.listen", clients.empty() ? "localhost" : absl::StrCat("localhost,", host.address));
+    Set(a, "postgresql.listen",
+        clients.empty() ? "localhost" : absl::StrCat("localhost,", host.address));
     std::vector<std::string> cidrs = {"127.0.0.1/32"};
     for (const std::string& c : clients) cidrs.push_back(c + "/32");
     Set(a, "postgresql.clients", cidrs);
@@ -107,7 +118,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     // helps); unless the file says.
     auto memory = context.memory_bytes.find(host.name);
     if (memory != context.memory_bytes.end() && memory->second > 0 &&
-        !(fleet.attributes.contains("postgresql") && fleet.attributes["postgresql"].contains("shared_buffers"))) {
+        !(fleet.attributes.contains("postgresql") &&
+          fleet.attributes["postgresql"].contains("shared_buffers"))) {
       uint64_t share = host.Provides(Service::kApp) ? 8 : 4;
       uint64_t megabytes = std::clamp<uint64_t>(memory->second / share >> 20, 32, 8192);
       Set(a, "postgresql.shared_buffers", absl::StrCat(megabytes, "MB"));
@@ -115,14 +127,16 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   }
   if (host.Provides(Service::kCache)) {
     std::vector<std::string> clients = Others(apps, host);
-    Set(a, "memcached.listen", clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", host.address));
+    Set(a, "memcached.listen",
+        clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", host.address));
   }
   if (host.Provides(Service::kApp)) {
     Set(a, "guestbook.cache",
         caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
     Set(a, "guestbook.repository", context.app_repository);
     auto own = context.host_commits.find(host.name);
-    Set(a, "guestbook.revision", own != context.host_commits.end() ? own->second : context.app_commit);
+    Set(a, "guestbook.revision",
+        own != context.host_commits.end() ? own->second : context.app_commit);
     Set(a, "guestbook.path", fleet.app.path);
     // One app node runs the migrations of a deploy: the first.
     Set(a, "guestbook.migrate", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
@@ -130,7 +144,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   if (host.Provides(Service::kLoadBalancer)) {
     std::vector<std::string> upstreams;
     for (const FleetHost* app : apps) {
-      if (!context.drained.count(app->name)) upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+      if (!context.drained.count(app->name))
+        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
     }
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
@@ -140,7 +155,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     if (!context.app_repository.empty()) {
       auto own = context.host_commits.find(host.name);
       Set(a, "nginx.static_repository", context.app_repository);
-      Set(a, "nginx.static_revision", own != context.host_commits.end() ? own->second : context.app_commit);
+      Set(a, "nginx.static_revision",
+          own != context.host_commits.end() ? own->second : context.app_commit);
       Set(a, "nginx.static_root", absl::StrCat(kStaticCheckout, "/", fleet.app.path));
     }
   }
@@ -148,7 +164,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   // everything else serves only the hosts of this fleet that use it.
   if (!host.Provides(Service::kLoadBalancer)) {
     std::vector<std::string> allowed;
-    if (host.Provides(Service::kDatabase) || host.Provides(Service::kCache)) allowed = Others(apps, host);
+    if (host.Provides(Service::kDatabase) || host.Provides(Service::kCache))
+      allowed = Others(apps, host);
     if (host.Provides(Service::kApp)) {
       for (const std::string& lb : Others(balancers, host)) allowed.push_back(lb);
       if (!context.controller_address.empty()) allowed.push_back(context.controller_address);

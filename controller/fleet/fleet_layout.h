@@ -16,9 +16,9 @@
 namespace dm {
 
 struct FleetHost {
-  std::string name;     // "shop-appnode-2"
+  std::string name;  // "shop-appnode-2"
   std::string role;
-  int index = 0;        // 1-based within the role
+  int index = 0;  // 1-based within the role
   std::vector<Service> provides;
   std::string address;  // "" until booted
 
@@ -34,14 +34,14 @@ std::vector<FleetHost> DesiredHosts(const FleetFile& fleet);
 // What the controller adds to the file: the app's source as servers reach it, the secrets'
 // values, and where the controller itself is (its health checks reach app nodes).
 struct FleetContext {
-  std::string app_repository;  // the mirror's URL as servers reach it
-  std::string app_commit;      // the commit to run
+  std::string app_repository;                  // the mirror's URL as servers reach it
+  std::string app_commit;                      // the commit to run
   std::map<std::string, std::string> secrets;  // attribute -> value
   std::string controller_address;              // "" if unknown
   // A rolling deploy: app nodes taken out of the load balancers, and nodes that run another
   // commit than app_commit for now.
   std::set<std::string> drained;
-  bool maintenance = false;  // the load balancers serve the maintenance page
+  bool maintenance = false;                      // the load balancers serve the maintenance page
   std::map<std::string, uint64_t> memory_bytes;  // each host's memory (its agent's facts)
   std::map<std::string, std::string> host_commits;
 };
@@ -49,8 +49,8 @@ struct FleetContext {
 // The fleet attributes for `host` (a JSON object): the file's attributes and secrets, then the
 // wiring (database.host, postgresql.listen/clients, memcached.listen, guestbook.cache,
 // guestbook.repository/revision/path/migrate, nginx.upstreams/server_name, firewall.allow_from).
-nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts, const FleetHost& host,
-                              const FleetContext& context);
+nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
+                              const FleetHost& host, const FleetContext& context);
 
 }  // namespace dm
 

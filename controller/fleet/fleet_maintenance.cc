@@ -16,7 +16,8 @@ absl::Status FleetReconciler::SetMaintenance(Loaded& fleet, const Inventory& inv
   DM_RETURN_IF_ERROR(s_.store->SaveFleet(fleet.record));
   std::vector<std::string> balancers;
   for (const FleetHost& host : inventory.hosts) {
-    if (host.Provides(Service::kLoadBalancer) && inventory.servers.count(host.name)) balancers.push_back(host.name);
+    if (host.Provides(Service::kLoadBalancer) && inventory.servers.count(host.name))
+      balancers.push_back(host.name);
   }
   if (balancers.empty()) return absl::OkStatus();
   DM_ASSIGN_OR_RETURN(FleetContext context, Context(fleet, fleet.record.commit));
@@ -34,16 +35,19 @@ absl::Status FleetReconciler::SetMaintenance(Loaded& fleet, const Inventory& inv
       if ((on && status == 503) || (!on && status != 503 && status != 0)) break;
       absl::SleepFor(absl::Milliseconds(100));
     }
-    emit(FleetEventOf(host.name, "maintenance", on == (status == 503) ? "changed" : "failed",
-                      absl::StrCat(on ? "maintenance page on" : "serving the site", " (HTTP ", status, ")")));
+    emit(FleetEventOf(
+        host.name, "maintenance", on == (status == 503) ? "changed" : "failed",
+        absl::StrCat(on ? "maintenance page on" : "serving the site", " (HTTP ", status, ")")));
   }
   return absl::OkStatus();
 }
 
-absl::Status FleetReconciler::Maintenance(const dm::v1::MaintenanceRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Maintenance(const dm::v1::MaintenanceRequest& request,
+                                          const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request.fleet()));
-  if (!fleet.known) return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " was never up"));
+  if (!fleet.known)
+    return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " was never up"));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
   DM_RETURN_IF_ERROR(SetMaintenance(fleet, inventory, request.on(), emit));

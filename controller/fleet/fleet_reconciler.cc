@@ -18,36 +18,44 @@ FleetReconciler::Busy::~Busy() {
   owner_->busy_.erase(fleet_);
 }
 
-absl::StatusOr<std::unique_ptr<FleetReconciler::Busy>> FleetReconciler::Claim(const std::string& fleet) {
+absl::StatusOr<std::unique_ptr<FleetReconciler::Busy>> FleetReconciler::Claim(
+    const std::string& fleet) {
   std::lock_guard<std::mutex> lock(busy_mu_);
   if (!busy_.insert(fleet).second) {
     return absl::FailedPreconditionError(
-        absl::StrCat("fleet '", fleet, "' is busy: another up, down or deploy is running; try again when it ends"));
+        absl::StrCat("fleet '", fleet,
+                     "' is busy: another up, down or deploy is running; try again when it ends"));
   }
   return std::make_unique<Busy>(this, fleet);
 }
 
-void FleetReconciler::Audit(const std::string& kind, const std::string& subject, const std::string& message) {
+void FleetReconciler::Audit(const std::string& kind, const std::string& subject,
+                            const std::string& message) {
   absl::Status status = s_.store->AppendEvent(EventRecord{absl::Now(), kind, subject, message});
-  if (!status.ok()) spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
+  if (!status.ok())
+    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
 }
 
 std::string FleetReconciler::AgentUpgrade(const dm::v1::Server& server) {
   absl::StatusOr<const AgentPackage*> package = s_.servers->Package();
-  if (!package.ok() || server.bootstrap() != "done" || server.agent_package() == (*package)->version) return "";
-  return absl::StrCat(server.agent_package().empty() ? "an older agent" : server.agent_package(), " -> ",
-                      (*package)->version);
+  if (!package.ok() || server.bootstrap() != "done" ||
+      server.agent_package() == (*package)->version)
+    return "";
+  return absl::StrCat(server.agent_package().empty() ? "an older agent" : server.agent_package(),
+                      " -> ", (*package)->version);
 }
 
 absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::Load(const dm::v1::FleetRequest& request) {
   if (!s_.converger->has_cookbooks()) {
     return absl::FailedPreconditionError(
-        "this controller has no cookbooks: start it with --deploy-dir DIR (a folder with cookbooks/ and roles/)");
+        "this controller has no cookbooks: start it with --deploy-dir DIR (a folder with "
+        "cookbooks/ and roles/)");
   }
   Loaded fleet;
   if (!request.file_text().empty()) {
     std::string path = request.file_path().empty() ? "fleet.yaml" : request.file_path();
-    DM_ASSIGN_OR_RETURN(fleet.file, ParseFleetFile(request.file_text(), path, s_.converger->deploy_dir()));
+    DM_ASSIGN_OR_RETURN(fleet.file,
+                        ParseFleetFile(request.file_text(), path, s_.converger->deploy_dir()));
     absl::StatusOr<FleetRecord> record = s_.store->GetFleet(fleet.file.name);
     if (record.ok()) {
       fleet.record = std::move(*record);
@@ -65,13 +73,14 @@ absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::Load(const dm::v1::Flee
   if (request.name().empty()) return absl::InvalidArgumentError("name a fleet, or give its file");
   absl::StatusOr<FleetRecord> record = s_.store->GetFleet(request.name());
   if (absl::IsNotFound(record.status())) {
-    return absl::NotFoundError(absl::StrCat("no fleet '", request.name(), "' (dmctl up FILE creates one)"));
+    return absl::NotFoundError(
+        absl::StrCat("no fleet '", request.name(), "' (dmctl up FILE creates one)"));
   }
   if (!record.ok()) return record.status();
   fleet.record = std::move(*record);
   fleet.known = true;
-  DM_ASSIGN_OR_RETURN(fleet.file,
-                      ParseFleetFile(fleet.record.file_text, fleet.record.file_path, s_.converger->deploy_dir()));
+  DM_ASSIGN_OR_RETURN(fleet.file, ParseFleetFile(fleet.record.file_text, fleet.record.file_path,
+                                                 s_.converger->deploy_dir()));
   return fleet;
 }
 
@@ -97,34 +106,42 @@ absl::StatusOr<FleetReconciler::Inventory> FleetReconciler::Take(const FleetFile
   return inventory;
 }
 
-absl::StatusOr<FleetContext> FleetReconciler::Context(const Loaded& fleet, const std::string& commit) {
+absl::StatusOr<FleetContext> FleetReconciler::Context(const Loaded& fleet,
+                                                      const std::string& commit) {
   FleetContext context;
   context.app_repository = s_.apps->Url(fleet.file.name);
   context.app_commit = commit;
   context.controller_address = s_.servers->local_network_address();
   context.maintenance = fleet.record.maintenance;
   for (const AgentView& view : s_.directory->List()) {
-    if (view.record.facts.memory_bytes() > 0) context.memory_bytes[view.record.name] = view.record.facts.memory_bytes();
+    if (view.record.facts.memory_bytes() > 0)
+      context.memory_bytes[view.record.name] = view.record.facts.memory_bytes();
   }
   nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
-  if (!secrets.is_object()) return absl::DataLossError(absl::StrCat("fleet ", fleet.file.name, ": stored secrets are unreadable"));
+  if (!secrets.is_object())
+    return absl::DataLossError(
+        absl::StrCat("fleet ", fleet.file.name, ": stored secrets are unreadable"));
   for (const auto& [attribute, value] : secrets.items()) {
     if (value.is_string()) context.secrets[attribute] = value.get<std::string>();
   }
   return context;
 }
 
-std::vector<DnsRecord> FleetReconciler::WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) const {
+std::vector<DnsRecord> FleetReconciler::WantedRecords(const FleetFile& file,
+                                                      const std::vector<FleetHost>& hosts) const {
   std::vector<std::string> addresses;
   for (const FleetHost& host : hosts) {
-    if (host.Provides(Service::kLoadBalancer) && !host.address.empty()) addresses.push_back(host.address);
+    if (host.Provides(Service::kLoadBalancer) && !host.address.empty())
+      addresses.push_back(host.address);
   }
   if (addresses.empty()) return {};
   std::sort(addresses.begin(), addresses.end());
-  return {DnsRecord{file.domain, "A", 60, addresses}, DnsRecord{"www." + file.domain, "A", 60, addresses}};
+  return {DnsRecord{file.domain, "A", 60, addresses},
+          DnsRecord{"www." + file.domain, "A", 60, addresses}};
 }
 
-absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(const dm::v1::FleetRequest& request) {
+absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(
+    const dm::v1::FleetRequest& request) {
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
   dm::v1::FleetStatusResponse response;
@@ -138,7 +155,8 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(const dm::v1
     for (const FleetHost& host : inventory.hosts) {
       if (host.name != name) continue;
       for (Service s : host.provides) {
-        out->add_provides(s == Service::kDatabase ? "database" : s == Service::kCache ? "cache"
+        out->add_provides(s == Service::kDatabase ? "database"
+                          : s == Service::kCache  ? "cache"
                           : s == Service::kApp    ? "app"
                                                   : "loadbalancer");
       }
@@ -187,18 +205,21 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetReconciler::Status(const dm::v1
   return response;
 }
 
-absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request,
+                                   const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(Inventory inventory, Take(fleet.file));
 
   std::string commit = fleet.record.commit;
   if (!fleet.file.app.repository.empty()) {
-    DM_ASSIGN_OR_RETURN(std::string wanted, s_.apps->Sync(fleet.file.name, fleet.file.app.repository,
-                                                          fleet.file.app.revision));
+    DM_ASSIGN_OR_RETURN(
+        std::string wanted,
+        s_.apps->Sync(fleet.file.name, fleet.file.app.repository, fleet.file.app.revision));
     if (commit.empty() || RevisionChanged(fleet)) {
-      emit(FleetEventOf("", "app", "planned",
-                        absl::StrCat("deploy ", wanted.substr(0, 12), " (", fleet.file.app.revision, ")")));
+      emit(FleetEventOf(
+          "", "app", "planned",
+          absl::StrCat("deploy ", wanted.substr(0, 12), " (", fleet.file.app.revision, ")")));
       commit = wanted;
     } else {
       emit(FleetEventOf("", "app", "ok", absl::StrCat("keep ", commit.substr(0, 12))));
@@ -211,7 +232,9 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
     auto it = inventory.servers.find(host.name);
     if (it == inventory.servers.end()) {
       all_exist = false;
-      emit(FleetEventOf(host.name, "boot", "planned", absl::StrCat("boot a ", fleet.file.provider, " server for role ", host.role)));
+      emit(FleetEventOf(
+          host.name, "boot", "planned",
+          absl::StrCat("boot a ", fleet.file.provider, " server for role ", host.role)));
       emit(FleetEventOf(host.name, "bootstrap", "planned", "harden it and install its agent"));
       continue;
     }
@@ -221,44 +244,57 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
       emit(FleetEventOf(host.name, "bootstrap", "planned",
                         "again, unless its agent reconnects first: it is not connected now"));
     } else if (std::string upgrade = AgentUpgrade(it->second); !upgrade.empty()) {
-      emit(FleetEventOf(host.name, "bootstrap", "planned", absl::StrCat("upgrade its agent: ", upgrade)));
+      emit(FleetEventOf(host.name, "bootstrap", "planned",
+                        absl::StrCat("upgrade its agent: ", upgrade)));
     }
-    targets.push_back({host.name, host.role, HostAttributes(fleet.file, inventory.hosts, host, context).dump()});
+    targets.push_back(
+        {host.name, host.role, HostAttributes(fleet.file, inventory.hosts, host, context).dump()});
   }
   for (const auto& [name, server] : inventory.servers) {
     if (!fleet.file.Find(server.role()) ||
-        std::none_of(inventory.hosts.begin(), inventory.hosts.end(), [&](const FleetHost& h) { return h.name == name; })) {
-      emit(FleetEventOf(name, "surplus", "ok", "not in the fleet file; up leaves it (dmctl scale ROLE=N removes extra servers)"));
+        std::none_of(inventory.hosts.begin(), inventory.hosts.end(),
+                     [&](const FleetHost& h) { return h.name == name; })) {
+      emit(FleetEventOf(
+          name, "surplus", "ok",
+          "not in the fleet file; up leaves it (dmctl scale ROLE=N removes extra servers)"));
     }
   }
   if (!all_exist) {
     for (const FleetHost& host : inventory.hosts) {
-      emit(FleetEventOf(host.name, "converge", "planned", absl::StrCat("converge role ", host.role, " (stage ",
-                                                                       host.stage() + 1, " of 4)")));
+      emit(FleetEventOf(
+          host.name, "converge", "planned",
+          absl::StrCat("converge role ", host.role, " (stage ", host.stage() + 1, " of 4)")));
     }
   } else {
     // Dry runs on the hosts themselves: exactly what would change, with diffs in dmctl runs show.
-    DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes, s_.converger->Run(targets, /*dry_run=*/true, {}));
+    DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
+                        s_.converger->Run(targets, /*dry_run=*/true, {}));
     for (const ConvergeOutcome& o : outcomes) {
       if (!o.refused.empty()) {
-        emit(FleetEventOf(o.agent, "converge", "planned", absl::StrCat("converge (cannot look now: ", o.refused, ")")));
-      } else if (o.run.status != "converged") {
-        emit(FleetEventOf(o.agent, "converge", "failed", absl::StrCat("dry run ", o.run.status, ": ", o.run.message)));
-      } else if (o.run.changed > 0) {
         emit(FleetEventOf(o.agent, "converge", "planned",
-                          absl::StrCat(o.run.changed, " of ", o.run.resources, " resources would change (dmctl runs show ",
-                                       o.run.id, ")")));
+                          absl::StrCat("converge (cannot look now: ", o.refused, ")")));
+      } else if (o.run.status != "converged") {
+        emit(FleetEventOf(o.agent, "converge", "failed",
+                          absl::StrCat("dry run ", o.run.status, ": ", o.run.message)));
+      } else if (o.run.changed > 0) {
+        emit(
+            FleetEventOf(o.agent, "converge", "planned",
+                         absl::StrCat(o.run.changed, " of ", o.run.resources,
+                                      " resources would change (dmctl runs show ", o.run.id, ")")));
       } else {
-        emit(FleetEventOf(o.agent, "converge", "ok", absl::StrCat("no change (", o.run.resources, " resources)")));
+        emit(FleetEventOf(o.agent, "converge", "ok",
+                          absl::StrCat("no change (", o.run.resources, " resources)")));
       }
     }
   }
-  bool balanced = std::any_of(inventory.hosts.begin(), inventory.hosts.end(),
-                              [](const FleetHost& h) { return h.Provides(Service::kLoadBalancer); });
+  bool balanced =
+      std::any_of(inventory.hosts.begin(), inventory.hosts.end(),
+                  [](const FleetHost& h) { return h.Provides(Service::kLoadBalancer); });
   if (s_.dns != nullptr && balanced) {
     if (!all_exist) {
       emit(FleetEventOf("", "dns", "planned",
-                        absl::StrCat("point ", fleet.file.domain, " and www.", fleet.file.domain, " at the load balancers")));
+                        absl::StrCat("point ", fleet.file.domain, " and www.", fleet.file.domain,
+                                     " at the load balancers")));
     } else {
       absl::StatusOr<std::vector<DnsRecord>> current = s_.dns->ListRecords(fleet.file.domain);
       std::vector<DnsRecord> have = current.ok() ? *current : std::vector<DnsRecord>{};
@@ -276,13 +312,14 @@ absl::Status FleetReconciler::Plan(const dm::v1::FleetRequest& request, const Fl
 bool FleetReconciler::RevisionChanged(const Loaded& fleet) const {
   if (!fleet.known) return true;
   // The revision the stored file asked for, against the one asked for now.
-  absl::StatusOr<FleetFile> before = ParseFleetFile(fleet.record.file_text, fleet.record.file_path,
-                                                    s_.converger->deploy_dir());
+  absl::StatusOr<FleetFile> before =
+      ParseFleetFile(fleet.record.file_text, fleet.record.file_path, s_.converger->deploy_dir());
   return !before.ok() || before->app.revision != fleet.file.app.revision ||
          before->app.repository != fleet.file.app.repository;
 }
 
-absl::Status FleetReconciler::Down(const dm::v1::FleetRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Down(const dm::v1::FleetRequest& request,
+                                   const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded fleet, Load(request));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(fleet.file.name));
@@ -292,7 +329,8 @@ absl::Status FleetReconciler::Down(const dm::v1::FleetRequest& request, const Fl
   absl::Status destroyed = ForEachInParallel(names.size(), [&](size_t i) -> absl::Status {
     emit(FleetEventOf(names[i], "destroy", "running", "destroying the server and its agent"));
     absl::Status s = s_.servers->Destroy(names[i]);
-    emit(FleetEventOf(names[i], "destroy", s.ok() ? "changed" : "failed", s.ok() ? "destroyed" : std::string(s.message())));
+    emit(FleetEventOf(names[i], "destroy", s.ok() ? "changed" : "failed",
+                      s.ok() ? "destroyed" : std::string(s.message())));
     return s;
   });
   if (!destroyed.ok()) return destroyed;

@@ -15,10 +15,10 @@
 
 #include <condition_variable>
 #include <functional>
-#include <thread>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,9 +47,9 @@ struct FleetServices {
   CommandTracker* tracker = nullptr;  // commands on hosts (database dumps and restores)
   ObjectStore* backups = nullptr;     // where database backups go
   AppMirror* apps = nullptr;
-  DnsProvider* dns = nullptr;   // nullptr: DNS is off
-  std::string dns_server;       // where to ask it ("127.0.0.1:5300"), for status
-  HttpClient* http = nullptr;   // the site check
+  DnsProvider* dns = nullptr;  // nullptr: DNS is off
+  std::string dns_server;      // where to ask it ("127.0.0.1:5300"), for status
+  HttpClient* http = nullptr;  // the site check
 };
 
 // FleetEventFn (fleet_events.h) may be called from several threads at once: operations
@@ -87,7 +87,7 @@ class FleetReconciler {
   struct Loaded {
     FleetFile file;
     FleetRecord record;
-    bool known = false;   // the controller has a record of it
+    bool known = false;  // the controller has a record of it
   };
   absl::StatusOr<Loaded> Load(const dm::v1::FleetRequest& request);
 
@@ -110,25 +110,29 @@ class FleetReconciler {
   // True when the file asks for another revision or repository than the one applied last.
   bool RevisionChanged(const Loaded& fleet) const;
   // The DNS records the fleet should have.
-  std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) const;
+  std::vector<DnsRecord> WantedRecords(const FleetFile& file,
+                                       const std::vector<FleetHost>& hosts) const;
 
   // Up once the fleet is loaded and claimed (scale applies its new file through it).
   // `restore`: a backup to restore once the hosts are converged ("" none, "latest").
   absl::Status Apply(Loaded& fleet, const FleetEventFn& emit, const std::string& restore = "");
   // Converges `hosts` (names) in parallel with the fleet's wiring under `context`.
-  absl::Status ConvergeHosts(const Loaded& fleet, const Inventory& inventory, const FleetContext& context,
-                             const std::vector<std::string>& hosts, const FleetEventFn& emit);
+  absl::Status ConvergeHosts(const Loaded& fleet, const Inventory& inventory,
+                             const FleetContext& context, const std::vector<std::string>& hosts,
+                             const FleetEventFn& emit);
   // Waits until the app on `host` answers /health with `commit` at /version.
   absl::Status CheckApp(const FleetHost& host, const std::string& commit, const FleetEventFn& emit);
 
   // Turns the maintenance page on or off on the fleet's load balancers (and remembers it).
-  absl::Status SetMaintenance(Loaded& fleet, const Inventory& inventory, bool on, const FleetEventFn& emit);
+  absl::Status SetMaintenance(Loaded& fleet, const Inventory& inventory, bool on,
+                              const FleetEventFn& emit);
   // The fleet's database on `host` (names from the fleet's and the postgresql cookbook's
   // attributes).
   HostDatabase DatabaseOn(const FleetFile& file, const std::string& host);
   // The host serving the fleet's database; FailedPrecondition if it has none or it is not up.
   absl::StatusOr<const FleetHost*> DatabaseHost(const Inventory& inventory);
-  absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory, const FleetEventFn& emit);
+  absl::StatusOr<dm::v1::Backup> TakeBackup(const Loaded& fleet, const Inventory& inventory,
+                                            const FleetEventFn& emit);
   absl::Status RestoreBackup(Loaded& fleet, const Inventory& inventory, const std::string& id,
                              const FleetEventFn& emit);
   // Boots the servers `fleet` lacks and bootstraps those not enrolled; the inventory then, with
@@ -137,14 +141,16 @@ class FleetReconciler {
   // Split's shared steps (fleet_split.cc): the one server of `role`, up; the fleet with `role`
   // renamed `renamed` and `added: 1` beside it (reported with the new file text); how long the
   // old server stays after DNS moved.
-  absl::StatusOr<FleetHost> ServerToSplit(const Loaded& fleet, const Inventory& inventory, const std::string& role);
-  absl::StatusOr<Loaded> SplitLayout(const Loaded& old, const FleetRole& role, const std::string& renamed,
-                                     const std::string& added, const FleetEventFn& emit);
+  absl::StatusOr<FleetHost> ServerToSplit(const Loaded& fleet, const Inventory& inventory,
+                                          const std::string& role);
+  absl::StatusOr<Loaded> SplitLayout(const Loaded& old, const FleetRole& role,
+                                     const std::string& renamed, const std::string& added,
+                                     const FleetEventFn& emit);
   static absl::Duration KeepOld(const dm::v1::SplitRequest& request);
   // Split's second step (fleet_split_balancer.cc): an appbalancer into a loadbalancer and an
   // appnode; the fleet is claimed, `role` is the appbalancer's.
-  absl::Status SplitBalancer(Loaded& old, const FleetRole& role, const dm::v1::SplitRequest& request,
-                             const FleetEventFn& emit);
+  absl::Status SplitBalancer(Loaded& old, const FleetRole& role,
+                             const dm::v1::SplitRequest& request, const FleetEventFn& emit);
   // Deletes the fleet's backups beyond its file's `keep`.
   void PruneBackups(const FleetFile& file);
   // The fleet's backups and when each was stored, from the store's listing alone.
@@ -154,10 +160,12 @@ class FleetReconciler {
   absl::StatusOr<std::string> SyncApp(const Loaded& fleet, const FleetEventFn& emit);
   absl::Status BootMissing(const Loaded& fleet, Inventory& inventory, const FleetEventFn& emit);
   absl::Status BootstrapPending(Inventory& inventory, const FleetEventFn& emit);
-  absl::Status ConvergeInOrder(const Loaded& fleet, const Inventory& inventory, const FleetContext& context,
-                               const FleetEventFn& emit);
-  absl::Status PointDns(const FleetFile& file, const std::vector<FleetHost>& hosts, const FleetEventFn& emit);
-  absl::Status CheckSite(const FleetFile& file, const std::vector<FleetHost>& hosts, const FleetEventFn& emit);
+  absl::Status ConvergeInOrder(const Loaded& fleet, const Inventory& inventory,
+                               const FleetContext& context, const FleetEventFn& emit);
+  absl::Status PointDns(const FleetFile& file, const std::vector<FleetHost>& hosts,
+                        const FleetEventFn& emit);
+  absl::Status CheckSite(const FleetFile& file, const std::vector<FleetHost>& hosts,
+                         const FleetEventFn& emit);
 
   // Marks the fleet busy for the caller's scope; FailedPrecondition if it is already.
   class Busy {

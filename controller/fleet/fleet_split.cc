@@ -24,25 +24,33 @@ constexpr uint32_t kDefaultKeepOldSeconds = 60;  // the records' TTL
 }  // namespace
 
 absl::Duration FleetReconciler::KeepOld(const dm::v1::SplitRequest& request) {
-  return absl::Seconds(request.has_keep_old_seconds() ? request.keep_old_seconds() : kDefaultKeepOldSeconds);
+  return absl::Seconds(request.has_keep_old_seconds() ? request.keep_old_seconds()
+                                                      : kDefaultKeepOldSeconds);
 }
 
-absl::StatusOr<FleetHost> FleetReconciler::ServerToSplit(const Loaded& fleet, const Inventory& inventory,
+absl::StatusOr<FleetHost> FleetReconciler::ServerToSplit(const Loaded& fleet,
+                                                         const Inventory& inventory,
                                                          const std::string& role) {
   for (const FleetHost& h : inventory.hosts) {
-    if (h.role == role && inventory.servers.count(h.name) && WaitForAgent(h.name, absl::Seconds(30))) return h;
+    if (h.role == role && inventory.servers.count(h.name) &&
+        WaitForAgent(h.name, absl::Seconds(30)))
+      return h;
   }
-  return absl::FailedPreconditionError(absl::StrCat("fleet ", fleet.file.name, " is not up (dmctl up first)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("fleet ", fleet.file.name, " is not up (dmctl up first)"));
 }
 
-absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::SplitLayout(const Loaded& old, const FleetRole& role,
+absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::SplitLayout(const Loaded& old,
+                                                                     const FleetRole& role,
                                                                      const std::string& renamed,
                                                                      const std::string& added,
                                                                      const FleetEventFn& emit) {
   // Valid before anything changes.
   Loaded split = old;
-  DM_ASSIGN_OR_RETURN(split.record.file_text, SplitRole(old.record.file_text, role, renamed, added));
-  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path, s_.converger->deploy_dir()));
+  DM_ASSIGN_OR_RETURN(split.record.file_text,
+                      SplitRole(old.record.file_text, role, renamed, added));
+  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path,
+                                                 s_.converger->deploy_dir()));
   dm::v1::FleetEvent file =
       FleetEventOf("", "file", "changed", absl::StrCat(role.role, " -> ", renamed, " + ", added));
   file.set_file_text(split.record.file_text);
@@ -50,7 +58,8 @@ absl::StatusOr<FleetReconciler::Loaded> FleetReconciler::SplitLayout(const Loade
   return split;
 }
 
-absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event) {
+absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request,
+                                    const FleetEventFn& on_event) {
   FleetEventFn emit = Serialized(on_event);
   DM_ASSIGN_OR_RETURN(Loaded old, Load(request.fleet()));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Busy> busy, Claim(old.file.name));
@@ -58,7 +67,8 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   const FleetRole* balancing = nullptr;
   for (const FleetRole& r : old.file.roles) {
     if (r.count > 0 && r.Provides(Service::kDatabase) && r.Provides(Service::kApp)) combined = &r;
-    if (r.count > 0 && r.Provides(Service::kApp) && r.Provides(Service::kLoadBalancer)) balancing = &r;
+    if (r.count > 0 && r.Provides(Service::kApp) && r.Provides(Service::kLoadBalancer))
+      balancing = &r;
   }
   // The second step: the app and the load balancer on servers of their own.
   if (combined == nullptr && balancing != nullptr && balancing->count == 1) {
@@ -66,7 +76,8 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   }
   if (combined == nullptr || combined->count != 1) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "fleet ", old.file.name, " has no single server holding its database and app (a dbappbalancer) or its app "
+        "fleet ", old.file.name,
+        " has no single server holding its database and app (a dbappbalancer) or its app "
         "and load balancer (an appbalancer): there is nothing to split"));
   }
   DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
@@ -86,9 +97,11 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   auto give_back = [&](const absl::Status& why) {
     absl::Status back = SetMaintenance(old, before, false, emit);
     emit(FleetEventOf(old_host->name, "split", "failed", std::string(why.message())));
-    return absl::Status(why.code(), absl::StrCat("split stopped: ", why.message(), "; ", old_host->name,
-                                                 back.ok() ? " serves the site again as before"
-                                                           : absl::StrCat(" is still in maintenance: ", back.message())));
+    return absl::Status(
+        why.code(),
+        absl::StrCat("split stopped: ", why.message(), "; ", old_host->name,
+                     back.ok() ? " serves the site again as before"
+                               : absl::StrCat(" is still in maintenance: ", back.message())));
   };
 
   // 3. The database moves; every table's rows are counted on both sides.
@@ -96,18 +109,23 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   HostDatabase to = DatabaseOn(split.file, new_db->name);
   absl::StatusOr<std::map<std::string, int64_t>> rows_before = from.CountRows();
   if (!rows_before.ok()) return give_back(rows_before.status());
-  emit(FleetEventOf(old_host->name, "split", "running", absl::StrCat("dumping (", DescribeRows(*rows_before), ")")));
+  emit(FleetEventOf(old_host->name, "split", "running",
+                    absl::StrCat("dumping (", DescribeRows(*rows_before), ")")));
   absl::StatusOr<std::string> dump = from.Dump();
   if (!dump.ok()) return give_back(dump.status());
-  emit(FleetEventOf(new_db->name, "split", "running", absl::StrCat("restoring ", dump->size(), " bytes")));
-  if (absl::Status restored = to.Restore(std::move(*dump)); !restored.ok()) return give_back(restored);
+  emit(FleetEventOf(new_db->name, "split", "running",
+                    absl::StrCat("restoring ", dump->size(), " bytes")));
+  if (absl::Status restored = to.Restore(std::move(*dump)); !restored.ok())
+    return give_back(restored);
   absl::StatusOr<std::map<std::string, int64_t>> rows_after = to.CountRows();
   if (!rows_after.ok()) return give_back(rows_after.status());
   if (*rows_after != *rows_before) {
-    return give_back(absl::DataLossError(absl::StrCat("rows differ after the move: ", DescribeRows(*rows_before),
-                                                      " before, ", DescribeRows(*rows_after), " after")));
+    return give_back(
+        absl::DataLossError(absl::StrCat("rows differ after the move: ", DescribeRows(*rows_before),
+                                         " before, ", DescribeRows(*rows_after), " after")));
   }
-  emit(FleetEventOf(new_db->name, "split", "changed", absl::StrCat("rows ", DescribeRows(*rows_after), " (as before)")));
+  emit(FleetEventOf(new_db->name, "split", "changed",
+                    absl::StrCat("rows ", DescribeRows(*rows_after), " (as before)")));
 
   // 4. DNS to the new load balancer, which must serve the site.
   if (absl::Status s = PointDns(split.file, after.hosts, emit); !s.ok()) return give_back(s);
@@ -125,8 +143,9 @@ absl::Status FleetReconciler::Split(const dm::v1::SplitRequest& request, const F
   absl::SleepFor(keep);
   DM_RETURN_IF_ERROR(s_.servers->Destroy(old_host->name));
   emit(FleetEventOf(old_host->name, "destroy", "changed", "destroyed"));
-  std::string summary = absl::StrCat("downtime ", absl::FormatDuration(absl::Trunc(downtime, absl::Milliseconds(10))),
-                                     "; rows ", DescribeRows(*rows_before), " before and after");
+  std::string summary =
+      absl::StrCat("downtime ", absl::FormatDuration(absl::Trunc(downtime, absl::Milliseconds(10))),
+                   "; rows ", DescribeRows(*rows_before), " before and after");
   emit(FleetEventOf("", "split", "changed", summary));
   Audit("fleet.split", old.file.name, summary);
   return absl::OkStatus();

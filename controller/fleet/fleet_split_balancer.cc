@@ -14,11 +14,13 @@
 
 namespace dm {
 
-absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role, const dm::v1::SplitRequest& request,
+absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role,
+                                            const dm::v1::SplitRequest& request,
                                             const FleetEventFn& emit) {
   if (old.file.Find("loadbalancer") != nullptr || old.file.Find("appnode") != nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("fleet ", old.file.name, " has ", role.role,
-                                                      " beside loadbalancer or appnode servers: split it by hand"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("fleet ", old.file.name, " has ", role.role,
+                     " beside loadbalancer or appnode servers: split it by hand"));
   }
   DM_ASSIGN_OR_RETURN(Inventory before, Take(old.file));
   // Until it goes, the old server is one more app client of the database, and nothing else (its
@@ -62,7 +64,8 @@ absl::Status FleetReconciler::SplitBalancer(Loaded& old, const FleetRole& role, 
     if (h.Provides(Service::kDatabase)) databases.push_back(h.name);
   }
   if (!databases.empty()) DM_RETURN_IF_ERROR(ConvergeHosts(split, after, context, databases, emit));
-  std::string summary = absl::StrCat(role.role, " -> loadbalancer + appnode; no downtime (no data moved)");
+  std::string summary =
+      absl::StrCat(role.role, " -> loadbalancer + appnode; no downtime (no data moved)");
   emit(FleetEventOf("", "split", "changed", summary));
   Audit("fleet.split", old.file.name, summary);
   return absl::OkStatus();

@@ -17,9 +17,8 @@ namespace dm {
 
 class HostDatabase {
  public:
-
-  HostDatabase(AgentDirectory* directory, CommandTracker* tracker, std::string agent, std::string database,
-               std::string owner)
+  HostDatabase(AgentDirectory* directory, CommandTracker* tracker, std::string agent,
+               std::string database, std::string owner)
       : directory_(directory),
         tracker_(tracker),
         agent_(std::move(agent)),

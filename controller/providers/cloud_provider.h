@@ -14,16 +14,16 @@
 namespace dm {
 
 struct ServerSpec {
-  std::string name;             // [a-z0-9-], at most 32
-  std::string ssh_public_key;   // installed for root, as clouds do with a key pair
+  std::string name;            // [a-z0-9-], at most 32
+  std::string ssh_public_key;  // installed for root, as clouds do with a key pair
 };
 
 struct ServerInfo {
   std::string name;
   std::string provider;
-  std::string state;            // "running", "stopped", "error"
-  std::string address;          // where SSH and the fleet reach it
-  std::string ssh_host_key;     // the server's host public key ("ssh-ed25519 AAAA...")
+  std::string state;                     // "running", "stopped", "error"
+  std::string address;                   // where SSH and the fleet reach it
+  std::string ssh_host_key;              // the server's host public key ("ssh-ed25519 AAAA...")
   std::string ssh_host_key_fingerprint;  // "SHA256:..." as ssh-keygen -l prints it
   absl::Time created;
 };

@@ -14,17 +14,20 @@ grpc::Status AdminHandler::Authorize(const grpc::ServerContext* context) const {
 void AdminHandler::Audit(const std::string& kind, const std::string& subject,
                          const std::string& message) {
   absl::Status status = store_->AppendEvent(EventRecord{clock_->Now(), kind, subject, message});
-  if (!status.ok()) spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
+  if (!status.ok())
+    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
 }
 
-grpc::Status AdminHandler::ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest*,
+grpc::Status AdminHandler::ListAgents(grpc::ServerContext* context,
+                                      const dm::v1::ListAgentsRequest*,
                                       dm::v1::ListAgentsResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   for (const AgentView& view : directory_->List()) *response->add_agents() = ToProto(view);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::GetAgent(grpc::ServerContext* context, const dm::v1::GetAgentRequest* request,
+grpc::Status AdminHandler::GetAgent(grpc::ServerContext* context,
+                                    const dm::v1::GetAgentRequest* request,
                                     dm::v1::Agent* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<AgentView> view = directory_->Get(request->name());

@@ -20,7 +20,8 @@ constexpr absl::Duration kDefaultPingTimeout = absl::Seconds(10);
 grpc::Status AdminHandler::Exec(grpc::ServerContext* context, const dm::v1::ExecRequest* request,
                                 grpc::ServerWriter<dm::v1::ExecEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
-  Audit("command.exec", request->agent(), request->command().argv_size() ? request->command().argv(0) : "");
+  Audit("command.exec", request->agent(),
+        request->command().argv_size() ? request->command().argv(0) : "");
   absl::StatusOr<dm::v1::CommandResult> result = RunOnAgent(
       directory_, tracker_, request->agent(), request->command(),
       [&](const dm::v1::CommandOutput& output) {
@@ -81,7 +82,8 @@ grpc::Status AdminHandler::Ping(grpc::ServerContext* context, const dm::v1::Ping
 
   absl::Time deadline = clock_->Now() + timeout;
   while (!pending.empty() && clock_->Now() < deadline && !context->IsCancelled()) {
-    std::optional<CommandEvent> event = sink->Pop(std::min(kPollInterval, deadline - clock_->Now()));
+    std::optional<CommandEvent> event =
+        sink->Pop(std::min(kPollInterval, deadline - clock_->Now()));
     dm::v1::PingReplies batch;
     // Drain whatever else has arrived, so that ten thousand answers go out in a few writes.
     for (; event; event = sink->Pop(absl::ZeroDuration())) {

@@ -6,17 +6,20 @@
 
 namespace dm {
 
-grpc::Status AdminHandler::Converge(grpc::ServerContext* context, const dm::v1::ConvergeRequest* request,
+grpc::Status AdminHandler::Converge(grpc::ServerContext* context,
+                                    const dm::v1::ConvergeRequest* request,
                                     grpc::ServerWriter<dm::v1::ConvergeEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   int ways = (request->agents_size() > 0) + !request->role().empty() + request->all();
   if (ways != 1) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "name agents, or a role, or all (exactly one)");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "name agents, or a role, or all (exactly one)");
   }
   std::vector<ConvergeTarget> targets;
   if (request->agents_size() > 0) {
     for (const std::string& name : request->agents()) {
-      if (absl::StatusOr<AgentView> view = directory_->Get(name); !view.ok()) return ToGrpcStatus(view.status());
+      if (absl::StatusOr<AgentView> view = directory_->Get(name); !view.ok())
+        return ToGrpcStatus(view.status());
       targets.push_back({name, "", request->attributes_json()});
     }
   } else {
@@ -27,7 +30,9 @@ grpc::Status AdminHandler::Converge(grpc::ServerContext* context, const dm::v1::
     }
     if (targets.empty()) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          request->all() ? "no agents are enrolled" : absl::StrCat("no agent has role '", request->role(), "'"));
+                          request->all()
+                              ? "no agents are enrolled"
+                              : absl::StrCat("no agent has role '", request->role(), "'"));
     }
   }
   size_t started = 0;
@@ -37,9 +42,13 @@ grpc::Status AdminHandler::Converge(grpc::ServerContext* context, const dm::v1::
     // The runs go on without a listener; their results are stored either way.
     client_gone = client_gone || context->IsCancelled() || !writer->Write(event);
   };
-  absl::StatusOr<std::vector<ConvergeOutcome>> outcomes = converger_->Run(targets, request->dry_run(), forward);
+  absl::StatusOr<std::vector<ConvergeOutcome>> outcomes =
+      converger_->Run(targets, request->dry_run(), forward);
   if (!outcomes.ok()) return ToGrpcStatus(outcomes.status());
-  Audit("converge", request->all() ? "all" : request->role().empty() ? "agents" : request->role(),
+  Audit("converge",
+        request->all()            ? "all"
+        : request->role().empty() ? "agents"
+                                  : request->role(),
         absl::StrCat(request->dry_run() ? "dry run on " : "", started, " agents"));
   return grpc::Status::OK;
 }

@@ -29,7 +29,8 @@ std::string FleetName(const dm::v1::FleetRequest& request) {
 
 }  // namespace
 
-grpc::Status AdminHandler::FleetStatus(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::FleetStatus(grpc::ServerContext* context,
+                                       const dm::v1::FleetRequest* request,
                                        dm::v1::FleetStatusResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<dm::v1::FleetStatusResponse> status = fleets_->Status(*request);
@@ -38,14 +39,16 @@ grpc::Status AdminHandler::FleetStatus(grpc::ServerContext* context, const dm::v
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::PlanFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::PlanFleet(grpc::ServerContext* context,
+                                     const dm::v1::FleetRequest* request,
                                      grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Plan(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::UpFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::UpFleet(grpc::ServerContext* context,
+                                   const dm::v1::FleetRequest* request,
                                    grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
@@ -54,44 +57,51 @@ grpc::Status AdminHandler::UpFleet(grpc::ServerContext* context, const dm::v1::F
   return ToGrpcStatus(done);
 }
 
-grpc::Status AdminHandler::DownFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::DownFleet(grpc::ServerContext* context,
+                                     const dm::v1::FleetRequest* request,
                                      grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Down(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::ScaleFleet(grpc::ServerContext* context, const dm::v1::ScaleFleetRequest* request,
+grpc::Status AdminHandler::ScaleFleet(grpc::ServerContext* context,
+                                      const dm::v1::ScaleFleetRequest* request,
                                       grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   absl::Status done = fleets_->Scale(*request, std::ref(forward));
-  if (!done.ok()) Audit("fleet.scale.failed", FleetName(request->fleet()), std::string(done.message()));
+  if (!done.ok())
+    Audit("fleet.scale.failed", FleetName(request->fleet()), std::string(done.message()));
   return ToGrpcStatus(done);
 }
 
-grpc::Status AdminHandler::DeployFleet(grpc::ServerContext* context, const dm::v1::DeployFleetRequest* request,
+grpc::Status AdminHandler::DeployFleet(grpc::ServerContext* context,
+                                       const dm::v1::DeployFleetRequest* request,
                                        grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Deploy(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::MaintenanceFleet(grpc::ServerContext* context, const dm::v1::MaintenanceRequest* request,
+grpc::Status AdminHandler::MaintenanceFleet(grpc::ServerContext* context,
+                                            const dm::v1::MaintenanceRequest* request,
                                             grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Maintenance(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::BackupFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::BackupFleet(grpc::ServerContext* context,
+                                       const dm::v1::FleetRequest* request,
                                        grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Backup(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::ListBackups(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+grpc::Status AdminHandler::ListBackups(grpc::ServerContext* context,
+                                       const dm::v1::FleetRequest* request,
                                        dm::v1::ListBackupsResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<std::vector<dm::v1::Backup>> backups = fleets_->ListBackups(*request);
@@ -100,19 +110,22 @@ grpc::Status AdminHandler::ListBackups(grpc::ServerContext* context, const dm::v
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::RestoreFleet(grpc::ServerContext* context, const dm::v1::RestoreRequest* request,
+grpc::Status AdminHandler::RestoreFleet(grpc::ServerContext* context,
+                                        const dm::v1::RestoreRequest* request,
                                         grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   return ToGrpcStatus(fleets_->Restore(*request, std::ref(forward)));
 }
 
-grpc::Status AdminHandler::SplitFleet(grpc::ServerContext* context, const dm::v1::SplitRequest* request,
+grpc::Status AdminHandler::SplitFleet(grpc::ServerContext* context,
+                                      const dm::v1::SplitRequest* request,
                                       grpc::ServerWriter<dm::v1::FleetEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   EventForwarder forward(context, writer);
   absl::Status done = fleets_->Split(*request, std::ref(forward));
-  if (!done.ok()) Audit("fleet.split.failed", FleetName(request->fleet()), std::string(done.message()));
+  if (!done.ok())
+    Audit("fleet.split.failed", FleetName(request->fleet()), std::string(done.message()));
   return ToGrpcStatus(done);
 }
 

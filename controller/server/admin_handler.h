@@ -8,11 +8,11 @@
 #define DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
 
 #include "common/clock.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converger.h"
-#include "controller/fleet/fleet_reconciler.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/agents/agent_directory.h"
+#include "controller/fleet/fleet_reconciler.h"
 #include "controller/servers/server_manager.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.grpc.pb.h"
@@ -22,7 +22,8 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, Converger* converger, ServerManager* servers, FleetReconciler* fleets)
+               Store* store, Clock* clock, Converger* converger, ServerManager* servers,
+               FleetReconciler* fleets)
       : directory_(directory),
         tokens_(tokens),
         tracker_(tracker),
@@ -65,7 +66,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
                           grpc::ServerWriter<dm::v1::ServerEvent>* writer) override;
   grpc::Status ListServers(grpc::ServerContext* context, const dm::v1::ListServersRequest* request,
                            dm::v1::ListServersResponse* response) override;
-  grpc::Status DestroyServer(grpc::ServerContext* context, const dm::v1::DestroyServerRequest* request,
+  grpc::Status DestroyServer(grpc::ServerContext* context,
+                             const dm::v1::DestroyServerRequest* request,
                              dm::v1::DestroyServerResponse* response) override;
   grpc::Status Bootstrap(grpc::ServerContext* context, const dm::v1::BootstrapRequest* request,
                          grpc::ServerWriter<dm::v1::ServerEvent>* writer) override;
@@ -82,7 +84,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status DeployFleet(grpc::ServerContext* context, const dm::v1::DeployFleetRequest* request,
                            grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
-  grpc::Status MaintenanceFleet(grpc::ServerContext* context, const dm::v1::MaintenanceRequest* request,
+  grpc::Status MaintenanceFleet(grpc::ServerContext* context,
+                                const dm::v1::MaintenanceRequest* request,
                                 grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status BackupFleet(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
                            grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;

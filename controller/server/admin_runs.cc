@@ -6,7 +6,8 @@
 
 namespace dm {
 
-grpc::Status AdminHandler::ListRuns(grpc::ServerContext* context, const dm::v1::ListRunsRequest* request,
+grpc::Status AdminHandler::ListRuns(grpc::ServerContext* context,
+                                    const dm::v1::ListRunsRequest* request,
                                     dm::v1::ListRunsResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   size_t limit = request->limit() == 0 ? 50 : request->limit();
@@ -16,8 +17,8 @@ grpc::Status AdminHandler::ListRuns(grpc::ServerContext* context, const dm::v1::
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::GetRun(grpc::ServerContext* context, const dm::v1::GetRunRequest* request,
-                                  dm::v1::Run* response) {
+grpc::Status AdminHandler::GetRun(grpc::ServerContext* context,
+                                  const dm::v1::GetRunRequest* request, dm::v1::Run* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<RunRecord> run = store_->GetRun(request->id());
   if (!run.ok()) return ToGrpcStatus(run.status());

@@ -10,7 +10,8 @@
 
 namespace dm {
 
-grpc::Status AdminHandler::BootServer(grpc::ServerContext* context, const dm::v1::BootServerRequest* request,
+grpc::Status AdminHandler::BootServer(grpc::ServerContext* context,
+                                      const dm::v1::BootServerRequest* request,
                                       grpc::ServerWriter<dm::v1::ServerEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   auto progress = [&](const std::string& message) {
@@ -19,9 +20,11 @@ grpc::Status AdminHandler::BootServer(grpc::ServerContext* context, const dm::v1
     event.set_progress(message);
     writer->Write(event);
   };
-  absl::StatusOr<dm::v1::Server> server = servers_->Boot(request->name(), request->provider(), request->role(), progress);
+  absl::StatusOr<dm::v1::Server> server =
+      servers_->Boot(request->name(), request->provider(), request->role(), progress);
   if (!server.ok()) return ToGrpcStatus(server.status());
-  Audit("server.booted", request->name(), absl::StrCat("provider ", server->provider(), ", address ", server->address()));
+  Audit("server.booted", request->name(),
+        absl::StrCat("provider ", server->provider(), ", address ", server->address()));
   dm::v1::ServerEvent done;
   done.set_server(request->name());
   *done.mutable_done() = *server;
@@ -29,7 +32,8 @@ grpc::Status AdminHandler::BootServer(grpc::ServerContext* context, const dm::v1
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::ListServers(grpc::ServerContext* context, const dm::v1::ListServersRequest*,
+grpc::Status AdminHandler::ListServers(grpc::ServerContext* context,
+                                       const dm::v1::ListServersRequest*,
                                        dm::v1::ListServersResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<std::vector<dm::v1::Server>> servers = servers_->List();
@@ -38,7 +42,8 @@ grpc::Status AdminHandler::ListServers(grpc::ServerContext* context, const dm::v
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::DestroyServer(grpc::ServerContext* context, const dm::v1::DestroyServerRequest* request,
+grpc::Status AdminHandler::DestroyServer(grpc::ServerContext* context,
+                                         const dm::v1::DestroyServerRequest* request,
                                          dm::v1::DestroyServerResponse*) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   if (absl::Status s = servers_->Destroy(request->name()); !s.ok()) return ToGrpcStatus(s);
@@ -46,10 +51,12 @@ grpc::Status AdminHandler::DestroyServer(grpc::ServerContext* context, const dm:
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1::BootstrapRequest* request,
+grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context,
+                                     const dm::v1::BootstrapRequest* request,
                                      grpc::ServerWriter<dm::v1::ServerEvent>* writer) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
-  if (request->servers_size() == 0) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "name the servers");
+  if (request->servers_size() == 0)
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "name the servers");
   std::mutex write_mu;  // the bootstraps run in parallel; the stream takes one write at a time
   auto write = [&](const dm::v1::ServerEvent& event) {
     std::lock_guard<std::mutex> lock(write_mu);
@@ -58,8 +65,8 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1:
   std::vector<std::thread> workers;
   for (const std::string& name : request->servers()) {
     workers.emplace_back([&, name] {
-      absl::StatusOr<BootstrapReport> report =
-          servers_->Bootstrap(name, [&](const std::string& step, const std::string& status, const std::string& detail) {
+      absl::StatusOr<BootstrapReport> report = servers_->Bootstrap(
+          name, [&](const std::string& step, const std::string& status, const std::string& detail) {
             dm::v1::ServerEvent event;
             event.set_server(name);
             event.mutable_step()->set_step(step);
@@ -73,7 +80,8 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1:
         end.set_error(std::string(report.status().message()));
         spdlog::warn("bootstrap of {} failed: {}", name, std::string(report.status().message()));
       } else {
-        if (absl::StatusOr<dm::v1::Server> server = servers_->Get(name); server.ok()) *end.mutable_done() = *server;
+        if (absl::StatusOr<dm::v1::Server> server = servers_->Get(name); server.ok())
+          *end.mutable_done() = *server;
         dm::v1::ServerEvent summary;
         summary.set_server(name);
         summary.mutable_step()->set_step("done");
@@ -82,8 +90,9 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context, const dm::v1:
         write(summary);
       }
       write(end);
-      Audit("server.bootstrapped", name, report.ok() ? absl::StrCat(report->changed_steps, " steps changed")
-                                                     : std::string(report.status().message()));
+      Audit("server.bootstrapped", name,
+            report.ok() ? absl::StrCat(report->changed_steps, " steps changed")
+                        : std::string(report.status().message()));
     });
   }
   for (auto& w : workers) w.join();

@@ -21,7 +21,8 @@ grpc::Status AdminHandler::CreateToken(grpc::ServerContext* context,
 
   // Only the id is logged and audited: the secret leaves the controller once, in this response.
   spdlog::info("created join token {} (role '{}', {} uses, expires in {})", created->record.id,
-               created->record.role, created->record.uses_allowed, absl::FormatDuration(options.ttl));
+               created->record.role, created->record.uses_allowed,
+               absl::FormatDuration(options.ttl));
   Audit("token.created", created->record.id,
         absl::StrCat("role '", created->record.role, "', ", created->record.uses_allowed, " uses"));
   response->set_token(created->token.ToString());
@@ -29,7 +30,8 @@ grpc::Status AdminHandler::CreateToken(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminHandler::ListTokens(grpc::ServerContext* context, const dm::v1::ListTokensRequest*,
+grpc::Status AdminHandler::ListTokens(grpc::ServerContext* context,
+                                      const dm::v1::ListTokensRequest*,
                                       dm::v1::ListTokensResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<std::vector<TokenRecord>> tokens = tokens_->List();

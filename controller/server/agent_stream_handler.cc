@@ -24,13 +24,15 @@ class StreamConnection : public AgentConnection {
   // An agent that stops reading its stream must not make the controller buffer without bound.
   static constexpr size_t kMaxQueued = 4096;
 
-  StreamConnection(Reactor* reactor, std::string peer) : reactor_(reactor), peer_(std::move(peer)) {}
+  StreamConnection(Reactor* reactor, std::string peer)
+      : reactor_(reactor), peer_(std::move(peer)) {}
 
   bool Send(const ControllerMessage& message) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (reactor_ == nullptr || finish_requested_) return false;
     if (queue_.size() >= kMaxQueued) {
-      FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "agent is not reading its stream"));
+      FinishLocked(
+          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "agent is not reading its stream"));
       return false;
     }
     queue_.push_back(message);
@@ -89,7 +91,7 @@ class StreamConnection : public AgentConnection {
   }
 
   std::mutex mu_;
-  Reactor* reactor_;                    // guarded by mu_; null once the reactor is done
+  Reactor* reactor_;  // guarded by mu_; null once the reactor is done
   const std::string peer_;
   std::deque<ControllerMessage> queue_;  // guarded by mu_; front() is being written if writing_
   bool writing_ = false;
@@ -102,13 +104,17 @@ class AgentStream : public Reactor {
  public:
   AgentStream(grpc::CallbackServerContext* context, AgentDirectory* directory,
               CommandTracker* tracker, BundleCache* bundles, absl::Duration heartbeat_interval)
-      : directory_(directory), tracker_(tracker), bundles_(bundles), heartbeat_interval_(heartbeat_interval) {
+      : directory_(directory),
+        tracker_(tracker),
+        bundles_(bundles),
+        heartbeat_interval_(heartbeat_interval) {
     connection_ = std::make_shared<StreamConnection>(this, context->peer());
     absl::StatusOr<PeerIdentity> peer = RequirePeer(*context, PeerKind::kAgent);
     absl::Status admitted = peer.status();
     if (peer.ok()) admitted = directory_->Authenticate(peer->id, peer->cert_serial).status();
     if (!admitted.ok()) {
-      spdlog::warn("refused agent stream from {}: {}", context->peer(), std::string(admitted.message()));
+      spdlog::warn("refused agent stream from {}: {}", context->peer(),
+                   std::string(admitted.message()));
       connection_->Close(ToGrpcStatus(admitted));
       return;
     }
@@ -168,7 +174,8 @@ class AgentStream : public Reactor {
 
     // Commands the agent no longer knows (it restarted while they ran) will never be answered.
     std::set<std::string> active(hello.active_commands().begin(), hello.active_commands().end());
-    size_t lost = tracker_->FailCommandsOf(agent_id_, "the agent restarted and lost this command", active);
+    size_t lost =
+        tracker_->FailCommandsOf(agent_id_, "the agent restarted and lost this command", active);
     spdlog::info("agent {} connected from {} (version {}, resuming after seq {}{})", name_,
                  connection_->peer(), hello.facts().agent_version(), resume.acked_seq,
                  lost ? ", " + std::to_string(lost) + " commands lost" : "");
@@ -202,20 +209,23 @@ class AgentStream : public Reactor {
   // command in flight (a converge's bundle, or an exec's input parts), in messages of at most
   // about 1 MB.
   void SendBlobs(const dm::v1::BlobRequest& request) {
-    if (std::shared_ptr<const CommandTracker::InputParts> input = tracker_->InputOf(agent_id_, request.command_id())) {
+    if (std::shared_ptr<const CommandTracker::InputParts> input =
+            tracker_->InputOf(agent_id_, request.command_id())) {
       SendBlobsFrom(*input, request);
       return;
     }
     std::string hash = tracker_->BundleOf(agent_id_, request.command_id());
     std::shared_ptr<const Bundle> bundle = hash.empty() ? nullptr : bundles_->Find(hash);
     if (bundle == nullptr) {
-      spdlog::warn("agent {} asked for blobs of command {}, which has no bundle here", name_, request.command_id());
+      spdlog::warn("agent {} asked for blobs of command {}, which has no bundle here", name_,
+                   request.command_id());
       return;
     }
     SendBlobsFrom(bundle->blobs, request);
   }
 
-  void SendBlobsFrom(const std::map<std::string, std::string>& blobs, const dm::v1::BlobRequest& request) {
+  void SendBlobsFrom(const std::map<std::string, std::string>& blobs,
+                     const dm::v1::BlobRequest& request) {
     constexpr size_t kMessageBytes = 1 << 20;
     ControllerMessage out;
     size_t bytes = 0;

@@ -8,9 +8,9 @@
 #define DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
 
 #include "absl/time/time.h"
+#include "controller/agents/agent_directory.h"
 #include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
-#include "controller/agents/agent_directory.h"
 #include "dm/v1/agent.grpc.pb.h"
 
 namespace dm {
@@ -19,7 +19,10 @@ class AgentStreamHandler final : public dm::v1::AgentService::CallbackService {
  public:
   AgentStreamHandler(AgentDirectory* directory, CommandTracker* tracker, BundleCache* bundles,
                      absl::Duration heartbeat_interval)
-      : directory_(directory), tracker_(tracker), bundles_(bundles), heartbeat_interval_(heartbeat_interval) {}
+      : directory_(directory),
+        tracker_(tracker),
+        bundles_(bundles),
+        heartbeat_interval_(heartbeat_interval) {}
 
   grpc::ServerBidiReactor<dm::v1::AgentMessage, dm::v1::ControllerMessage>* Connect(
       grpc::CallbackServerContext* context) override;

@@ -53,15 +53,19 @@ absl::Status ControllerServer::StartFleetServices() {
   // Backups off the fleets' servers: in a directory of this machine unless told otherwise.
   if (!options_.backup_store.empty()) {
     if (!options_.backup_dir.empty()) {
-      return absl::InvalidArgumentError("--backup-dir and --backup-store: choose one (a store file can say type: directory)");
+      return absl::InvalidArgumentError(
+          "--backup-dir and --backup-store: choose one (a store file can say type: directory)");
     }
-    absl::StatusOr<std::unique_ptr<ObjectStore>> store = OpenBackupStore(options_.backup_store, http_.get());
+    absl::StatusOr<std::unique_ptr<ObjectStore>> store =
+        OpenBackupStore(options_.backup_store, http_.get());
     if (!store.ok()) {
-      return absl::Status(store.status().code(), absl::StrCat("--backup-store: ", store.status().message()));
+      return absl::Status(store.status().code(),
+                          absl::StrCat("--backup-store: ", store.status().message()));
     }
     backups_ = std::move(*store);
   } else {
-    backups_ = std::make_unique<LocalDirectoryStore>(options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
+    backups_ = std::make_unique<LocalDirectoryStore>(
+        options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
   }
   spdlog::info("backups go to {}", backups_->name());
   FleetServices services;
@@ -75,11 +79,12 @@ absl::Status ControllerServer::StartFleetServices() {
   services.http = http_.get();
   if (options_.dns_listen != "off") {
     DM_ASSIGN_OR_RETURN(HostPort at, HostPort::Parse(options_.dns_listen));
-    absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns = EmbeddedPowerDns::Start({dir + "/dns", at.host, at.port});
+    absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns =
+        EmbeddedPowerDns::Start({dir + "/dns", at.host, at.port});
     if (!dns.ok()) {
       return absl::Status(dns.status().code(),
-                          absl::StrCat("the embedded DNS server (--dns-listen ", options_.dns_listen,
-                                       ", or off): ", dns.status().message()));
+                          absl::StrCat("the embedded DNS server (--dns-listen ",
+                                       options_.dns_listen, ", or off): ", dns.status().message()));
     }
     dns_ = std::move(*dns);
     services.dns = dns_->provider();
@@ -91,7 +96,8 @@ absl::Status ControllerServer::StartFleetServices() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const ControllerOptions& options) {
+absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
+    const ControllerOptions& options) {
   DM_ASSIGN_OR_RETURN(HostPort listen, HostPort::Parse(options.listen, /*allow_port_zero=*/true));
   std::unique_ptr<ControllerServer> c(new ControllerServer());
   c->options_ = options;
@@ -108,27 +114,32 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
   DM_RETURN_IF_ERROR(c->directory_->Load());
   c->tracker_ = std::make_unique<CommandTracker>(c->clock_);
   c->bundles_ = std::make_unique<BundleCache>();
-  if (!c->options_.deploy_dir.empty()) c->options_.deploy_dir = AbsolutePath(c->options_.deploy_dir);
+  if (!c->options_.deploy_dir.empty())
+    c->options_.deploy_dir = AbsolutePath(c->options_.deploy_dir);
   // Runs that were going when the controller stopped will never report here.
   DM_ASSIGN_OR_RETURN(int64_t interrupted, c->store_->InterruptRunningRuns(c->clock_->Now()));
-  if (interrupted > 0) spdlog::warn("{} converge runs were interrupted by the last shutdown", interrupted);
+  if (interrupted > 0)
+    spdlog::warn("{} converge runs were interrupted by the last shutdown", interrupted);
   c->tokens_ = std::make_unique<TokenService>(c->store_.get(), c->clock_,
                                               c->pki_.ca->certificate().Fingerprint());
-  c->enrollment_ = std::make_unique<EnrollmentService>(c->store_.get(), c->tokens_.get(), c->pki_.ca.get(),
-                                                       c->directory_.get(), c->clock_);
-  c->enrollment_handler_ = std::make_unique<EnrollmentHandler>(c->enrollment_.get(), c->pki_.ca.get());
+  c->enrollment_ = std::make_unique<EnrollmentService>(
+      c->store_.get(), c->tokens_.get(), c->pki_.ca.get(), c->directory_.get(), c->clock_);
+  c->enrollment_handler_ =
+      std::make_unique<EnrollmentHandler>(c->enrollment_.get(), c->pki_.ca.get());
   ServerManagerOptions servers = c->options_.servers;
   servers.data_dir = dir;
-  c->servers_ = std::make_unique<ServerManager>(servers, c->store_.get(), c->tokens_.get(), c->directory_.get());
+  c->servers_ = std::make_unique<ServerManager>(servers, c->store_.get(), c->tokens_.get(),
+                                                c->directory_.get());
   DM_RETURN_IF_ERROR(c->servers_->Init());
-  c->converger_ = std::make_unique<Converger>(c->directory_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
-                                              c->bundles_.get(), c->options_.deploy_dir);
+  c->converger_ =
+      std::make_unique<Converger>(c->directory_.get(), c->tracker_.get(), c->store_.get(),
+                                  c->clock_, c->bundles_.get(), c->options_.deploy_dir);
   DM_RETURN_IF_ERROR(c->StartFleetServices());
-  c->admin_handler_ = std::make_unique<AdminHandler>(c->directory_.get(), c->tokens_.get(), c->tracker_.get(),
-                                                     c->store_.get(), c->clock_, c->converger_.get(),
-                                                     c->servers_.get(), c->fleets_.get());
-  c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
-                                                           c->bundles_.get(), options.heartbeat_interval);
+  c->admin_handler_ = std::make_unique<AdminHandler>(
+      c->directory_.get(), c->tokens_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
+      c->converger_.get(), c->servers_.get(), c->fleets_.get());
+  c->agent_handler_ = std::make_unique<AgentStreamHandler>(
+      c->directory_.get(), c->tracker_.get(), c->bundles_.get(), options.heartbeat_interval);
 
   // Client certificates are requested and, when presented, verified against our CA during the
   // handshake. They are not required at that level because enrollment comes before a
@@ -172,8 +183,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(const 
     spdlog::info("local servers reach the controller at {}:{}", local_host, local_port);
   }
 
-  DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}), c->pki_.ca_path,
-                    c->pki_.admin_cert_path, c->pki_.admin_key_path};
+  DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}),
+                    c->pki_.ca_path, c->pki_.admin_cert_path, c->pki_.admin_key_path};
   DM_RETURN_IF_ERROR(dmctl.Write(dir + "/dmctl.yaml"));
 
   MaintenanceOptions maintenance;
@@ -190,7 +201,8 @@ void ControllerServer::Shutdown() {
   shut_down_ = true;
   if (fleets_) fleets_->StopBackupScheduler();
   if (server_) {
-    directory_->CloseAll(grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));
+    directory_->CloseAll(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(3));
     server_->Wait();
   }

@@ -32,9 +32,9 @@ absl::StatusOr<PeerIdentity> RequirePeer(const grpc::ServerContextBase& context,
   std::string cn = FirstProperty(*auth, GRPC_X509_CN_PROPERTY_NAME);
   const char* prefix = kind == PeerKind::kAgent ? kAgentPrefix : kAdminPrefix;
   if (!absl::StartsWith(cn, prefix) || cn.size() == std::string(prefix).size()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "certificate '", cn, "' may not call the ", kind == PeerKind::kAgent ? "agent" : "admin",
-        " service"));
+    return absl::PermissionDeniedError(absl::StrCat("certificate '", cn, "' may not call the ",
+                                                    kind == PeerKind::kAgent ? "agent" : "admin",
+                                                    " service"));
   }
   auto cert = Certificate::FromPem(FirstProperty(*auth, GRPC_X509_PEM_CERT_PROPERTY_NAME));
   if (!cert.ok()) return absl::UnauthenticatedError("client certificate could not be read");

@@ -21,47 +21,60 @@ ServerManager::ServerManager(ServerManagerOptions options, Store* store, TokenSe
   if (options_.local.state_dir.empty()) options_.local.state_dir = options_.data_dir + "/local";
   if (options_.agent_binary.empty()) {
     std::error_code ec;
-    options_.agent_binary = (std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "dm-agent").string();
+    options_.agent_binary =
+        (std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "dm-agent").string();
   }
   operator_key_path_ = options_.data_dir + "/ssh/operator_ed25519";
 }
 
 absl::Status ServerManager::Init() {
   DM_RETURN_IF_ERROR(MakeDirectories(options_.data_dir + "/ssh", 0700));
-  DM_ASSIGN_OR_RETURN(operator_public_key_, EnsureSshKeyPair(operator_key_path_, "dm-controller-operator"));
+  DM_ASSIGN_OR_RETURN(operator_public_key_,
+                      EnsureSshKeyPair(operator_key_path_, "dm-controller-operator"));
   if (!options_.local_provider) return absl::OkStatus();
   // Servers of a deleted controller folder can never be managed again: clean them up.
-  int swept = LocalProvider::SweepLeftovers([](const LocalLeftover& l) { return !PathExists(l.state_dir); });
-  if (swept > 0) spdlog::warn("cleaned up {} local servers left behind by a deleted controller", swept);
+  int swept = LocalProvider::SweepLeftovers(
+      [](const LocalLeftover& l) { return !PathExists(l.state_dir); });
+  if (swept > 0)
+    spdlog::warn("cleaned up {} local servers left behind by a deleted controller", swept);
   local_ = std::make_unique<LocalProvider>(options_.local);
   return local_->EnsureNetwork();
 }
 
-std::string ServerManager::local_network_address() const { return local_ ? local_->bridge_address() : ""; }
+std::string ServerManager::local_network_address() const {
+  return local_ ? local_->bridge_address() : "";
+}
 
 uint16_t ServerManager::AgentPort(uint16_t fallback) const {
   int port = 0;
-  std::string text(absl::StripAsciiWhitespace(ReadFile(options_.local.state_dir + "/agent-port").value_or("")));
-  return absl::SimpleAtoi(text, &port) && port > 0 && port < 65536 ? static_cast<uint16_t>(port) : fallback;
+  std::string text(
+      absl::StripAsciiWhitespace(ReadFile(options_.local.state_dir + "/agent-port").value_or("")));
+  return absl::SimpleAtoi(text, &port) && port > 0 && port < 65536 ? static_cast<uint16_t>(port)
+                                                                   : fallback;
 }
 
 void ServerManager::set_agent_endpoint(const std::string& host, uint16_t port) {
   agent_endpoint_ = absl::StrCat(host, ":", port);
-  absl::Status saved = WriteFileAtomic(options_.local.state_dir + "/agent-port", absl::StrCat(port, "\n"), 0600);
-  if (!saved.ok()) spdlog::warn("could not remember the agents' port: {}", std::string(saved.message()));
+  absl::Status saved =
+      WriteFileAtomic(options_.local.state_dir + "/agent-port", absl::StrCat(port, "\n"), 0600);
+  if (!saved.ok())
+    spdlog::warn("could not remember the agents' port: {}", std::string(saved.message()));
 }
 
 absl::StatusOr<CloudProvider*> ServerManager::Provider(const std::string& name) {
   if (name.empty() || name == "local") {
     if (!local_) {
-      return absl::FailedPreconditionError("the local provider is off (it needs root; see dm-controller --local-provider)");
+      return absl::FailedPreconditionError(
+          "the local provider is off (it needs root; see dm-controller --local-provider)");
     }
     return local_.get();
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown provider '", name, "' (available: local)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown provider '", name, "' (available: local)"));
 }
 
-dm::v1::Server ServerManager::Describe(const ServerRecord& record, const absl::StatusOr<ServerInfo>& info) {
+dm::v1::Server ServerManager::Describe(const ServerRecord& record,
+                                       const absl::StatusOr<ServerInfo>& info) {
   dm::v1::Server s;
   s.set_name(record.name);
   s.set_provider(record.provider);
@@ -85,14 +98,18 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record, const absl::S
 
 dm::v1::Server ServerManager::Describe(const ServerRecord& record) {
   absl::StatusOr<CloudProvider*> provider = Provider(record.provider);
-  return Describe(record, provider.ok() ? (*provider)->Get(record.name) : absl::StatusOr<ServerInfo>(provider.status()));
+  return Describe(record, provider.ok() ? (*provider)->Get(record.name)
+                                        : absl::StatusOr<ServerInfo>(provider.status()));
 }
 
-absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name, const std::string& provider_name,
-                                                   const std::string& role, const ProgressFn& progress,
+absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name,
+                                                   const std::string& provider_name,
+                                                   const std::string& role,
+                                                   const ProgressFn& progress,
                                                    const std::string& fleet) {
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
-  if (store_->GetServer(name).ok()) return absl::AlreadyExistsError(absl::StrCat("server '", name, "' exists"));
+  if (store_->GetServer(name).ok())
+    return absl::AlreadyExistsError(absl::StrCat("server '", name, "' exists"));
   if (!role.empty() && !IsValidRoleName(role)) {
     return absl::InvalidArgumentError(absl::StrCat("'", role, "' is not a role name"));
   }
@@ -134,20 +151,24 @@ absl::StatusOr<const AgentPackage*> ServerManager::Package() {
   std::lock_guard<std::mutex> lock(package_mu_);
   if (!package_) {
     DM_RETURN_IF_ERROR(MakeDirectories(options_.data_dir + "/packages", 0700));
-    DM_ASSIGN_OR_RETURN(AgentPackage built, BuildAgentPackage(options_.agent_binary, options_.data_dir + "/packages"));
+    DM_ASSIGN_OR_RETURN(AgentPackage built,
+                        BuildAgentPackage(options_.agent_binary, options_.data_dir + "/packages"));
     package_ = std::move(built);
   }
   return &*package_;
 }
 
-absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name, const StepReport& report) {
+absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name,
+                                                         const StepReport& report) {
   DM_ASSIGN_OR_RETURN(ServerRecord record, store_->GetServer(name));
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(record.provider));
   DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Get(name));
   if (info.state != "running") {
-    return absl::FailedPreconditionError(absl::StrCat("server ", name, " is ", info.state, ", not running"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("server ", name, " is ", info.state, ", not running"));
   }
-  if (agent_endpoint_.empty()) return absl::FailedPreconditionError("the controller does not listen on the servers' network");
+  if (agent_endpoint_.empty())
+    return absl::FailedPreconditionError("the controller does not listen on the servers' network");
   DM_ASSIGN_OR_RETURN(const AgentPackage* package, Package());
 
   record.bootstrap = "running";
@@ -178,12 +199,14 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
       absl::SleepFor(absl::Milliseconds(100));
     }
   };
-  absl::StatusOr<BootstrapReport> result = dm::Bootstrap({name, info.address, info.ssh_host_key}, env, report);
+  absl::StatusOr<BootstrapReport> result =
+      dm::Bootstrap({name, info.address, info.ssh_host_key}, env, report);
   record.bootstrap = result.ok() ? "done" : "failed";
   record.bootstrap_message = result.ok() ? "" : std::string(result.status().message());
   if (result.ok()) record.agent_package = package->version;
   absl::Status saved = store_->SaveServer(record);
-  if (!saved.ok()) spdlog::error("could not save server {}: {}", name, std::string(saved.message()));
+  if (!saved.ok())
+    spdlog::error("could not save server {}: {}", name, std::string(saved.message()));
   return result;
 }
 

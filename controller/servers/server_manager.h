@@ -14,8 +14,8 @@
 
 #include "bootstrap/agent_package.h"
 #include "bootstrap/bootstrapper.h"
-#include "controller/enrollment/token_service.h"
 #include "controller/agents/agent_directory.h"
+#include "controller/enrollment/token_service.h"
 #include "controller/providers/local/local_provider.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.pb.h"
@@ -25,13 +25,14 @@ namespace dm {
 struct ServerManagerOptions {
   std::string data_dir;
   bool local_provider = true;
-  LocalProviderOptions local;     // state_dir defaults to DATA_DIR/local
-  std::string agent_binary;       // default: dm-agent beside this program
+  LocalProviderOptions local;  // state_dir defaults to DATA_DIR/local
+  std::string agent_binary;    // default: dm-agent beside this program
 };
 
 class ServerManager {
  public:
-  ServerManager(ServerManagerOptions options, Store* store, TokenService* tokens, AgentDirectory* directory);
+  ServerManager(ServerManagerOptions options, Store* store, TokenService* tokens,
+                AgentDirectory* directory);
 
   // The operator key, the local network (so that the controller can listen on it), and the
   // sweep of servers whose provider state was deleted.
@@ -46,8 +47,9 @@ class ServerManager {
   void set_agent_endpoint(const std::string& host, uint16_t port);
 
   // `fleet`: the fleet it belongs to, if any.
-  absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider, const std::string& role,
-                                      const ProgressFn& progress, const std::string& fleet = "");
+  absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider,
+                                      const std::string& role, const ProgressFn& progress,
+                                      const std::string& fleet = "");
   absl::StatusOr<std::vector<dm::v1::Server>> List();
   // NotFound if there is no such server.
   absl::StatusOr<dm::v1::Server> Get(const std::string& name);

@@ -23,12 +23,12 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> LoadOrCreateCa(const std::
     DM_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(key_path));
     absl::StatusOr<CertificateAuthority> ca = CertificateAuthority::Load(cert_pem, key_pem);
     if (!ca.ok()) {
-      return absl::Status(ca.status().code(),
-                          absl::StrCat(cert_path, ": ", ca.status().message()));
+      return absl::Status(ca.status().code(), absl::StrCat(cert_path, ": ", ca.status().message()));
     }
     return std::make_unique<CertificateAuthority>(std::move(*ca));
   }
-  DM_ASSIGN_OR_RETURN(CertificateAuthority ca, CertificateAuthority::Create("DeployMachine controller CA", now));
+  DM_ASSIGN_OR_RETURN(CertificateAuthority ca,
+                      CertificateAuthority::Create("DeployMachine controller CA", now));
   DM_ASSIGN_OR_RETURN(std::string key_pem, ca.KeyPem());
   // Key first: a crash in between leaves a key without a certificate, which the next start
   // reports rather than silently replacing a CA that agents may already pin.
@@ -40,9 +40,11 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> LoadOrCreateCa(const std::
 
 // Loads a leaf issued by `ca`, or issues a new one when it is missing, from another CA, or
 // close to expiry. Returns the certificate PEM and key PEM.
-absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(
-    const CertificateAuthority& ca, const std::string& cert_path, const std::string& key_path,
-    const CertificateSpec& spec, absl::Time now) {
+absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(const CertificateAuthority& ca,
+                                                                    const std::string& cert_path,
+                                                                    const std::string& key_path,
+                                                                    const CertificateSpec& spec,
+                                                                    absl::Time now) {
   if (PathExists(cert_path) && PathExists(key_path)) {
     DM_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(cert_path));
     DM_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(key_path));

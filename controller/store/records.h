@@ -80,12 +80,12 @@ struct RunRecord {
 // A server the controller booted through a provider, and how far bootstrap got.
 struct ServerRecord {
   std::string name;
-  std::string provider;   // "local", ...
+  std::string provider;  // "local", ...
   std::string role;
-  std::string bootstrap;  // "", "running", "done", "failed"
+  std::string bootstrap;          // "", "running", "done", "failed"
   std::string bootstrap_message;  // the failed step and why
   absl::Time created;
-  std::string fleet;      // the fleet it belongs to ("" for a server booted by hand)
+  std::string fleet;  // the fleet it belongs to ("" for a server booted by hand)
   // The dm-agent package version bootstrap installed: a controller with a newer agent
   // bootstraps the server again, which upgrades it ("" for servers from before this was kept).
   std::string agent_package;
@@ -94,15 +94,15 @@ struct ServerRecord {
 // A fleet as last applied by dmctl up (FleetFile is its parsed form).
 struct FleetRecord {
   std::string name;
-  std::string file_path;      // where dmctl read it, for messages
-  std::string file_text;      // the fleet file's text
+  std::string file_path;  // where dmctl read it, for messages
+  std::string file_text;  // the fleet file's text
   // The values of the file's generated secrets, a JSON object by attribute. Generated once and
   // kept: a changed database password would lock the application out.
   std::string secrets_json = "{}";
   std::string commit;           // the app commit deployed; "" before the first deploy
   std::string previous_commit;  // what dmctl rollback returns to
   absl::Time created, updated;
-  bool maintenance = false;     // the load balancers serve the maintenance page
+  bool maintenance = false;  // the load balancers serve the maintenance page
 };
 
 }  // namespace dm

@@ -146,7 +146,8 @@ AgentRecord ReadAgent(const Statement& row) {
 }
 
 constexpr char kRunColumns[] =
-    "id, agent_id, agent_name, role, status, dry_run, started_ms, finished_ms, bundle_hash, resources, changed, "
+    "id, agent_id, agent_name, role, status, dry_run, started_ms, finished_ms, bundle_hash, "
+    "resources, changed, "
     "failed, message";
 
 RunRecord ReadRun(const Statement& row) {
@@ -212,8 +213,8 @@ absl::Status SqliteStore::InsertToken(const TokenRecord& t) {
 
 absl::StatusOr<TokenRecord> SqliteStore::GetToken(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
-                                           "SELECT ", kTokenColumns, " FROM tokens WHERE id = ?")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kTokenColumns,
+                                                                 " FROM tokens WHERE id = ?")));
   query.Bind(1, id);
   DM_ASSIGN_OR_RETURN(bool found, query.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("no join token with id ", id));
@@ -222,8 +223,9 @@ absl::StatusOr<TokenRecord> SqliteStore::GetToken(const std::string& id) {
 
 absl::StatusOr<std::vector<TokenRecord>> SqliteStore::ListTokens() {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
-                                           "SELECT ", kTokenColumns, " FROM tokens ORDER BY created_ms, id")));
+  DM_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare(absl::StrCat("SELECT ", kTokenColumns, " FROM tokens ORDER BY created_ms, id")));
   std::vector<TokenRecord> tokens;
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());
@@ -248,9 +250,8 @@ absl::Status SqliteStore::CommitEnrollment(const TokenRecord& token, const Agent
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
 
-  DM_ASSIGN_OR_RETURN(Statement use,
-                      db_->Prepare("UPDATE tokens SET uses = uses + 1 "
-                                   "WHERE id = ? AND uses = ? AND revoked_ms = 0"));
+  DM_ASSIGN_OR_RETURN(Statement use, db_->Prepare("UPDATE tokens SET uses = uses + 1 "
+                                                  "WHERE id = ? AND uses = ? AND revoked_ms = 0"));
   use.Bind(1, token.id).Bind(2, int64_t{token.uses});
   DM_RETURN_IF_ERROR(use.Run());
   if (db_->Changes() != 1) {
@@ -267,7 +268,8 @@ absl::Status SqliteStore::CommitEnrollment(const TokenRecord& token, const Agent
   insert.BindBlob(11, agent.facts.SerializeAsString());
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
-    return absl::AlreadyExistsError(absl::StrCat("an agent named '", agent.name, "' is already enrolled"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("an agent named '", agent.name, "' is already enrolled"));
   }
   DM_RETURN_IF_ERROR(inserted);
   return tx.Commit();
@@ -275,8 +277,8 @@ absl::Status SqliteStore::CommitEnrollment(const TokenRecord& token, const Agent
 
 absl::StatusOr<std::vector<AgentRecord>> SqliteStore::ListAgents() {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat(
-                                           "SELECT ", kAgentColumns, " FROM agents ORDER BY name")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kAgentColumns,
+                                                                 " FROM agents ORDER BY name")));
   std::vector<AgentRecord> agents;
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());
@@ -341,9 +343,8 @@ absl::Status SqliteStore::AppendEvent(const EventRecord& e) {
                                    "VALUES (?, ?, ?, ?)"));
   insert.Bind(1, ToMs(e.time)).Bind(2, e.kind).Bind(3, e.subject).Bind(4, e.message);
   DM_RETURN_IF_ERROR(insert.Run());
-  DM_ASSIGN_OR_RETURN(Statement prune,
-                      db_->Prepare("DELETE FROM events WHERE seq <= "
-                                   "(SELECT MAX(seq) FROM events) - ?"));
+  DM_ASSIGN_OR_RETURN(Statement prune, db_->Prepare("DELETE FROM events WHERE seq <= "
+                                                    "(SELECT MAX(seq) FROM events) - ?"));
   prune.Bind(1, event_retention_);
   return prune.Run();
 }
@@ -367,19 +368,25 @@ absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(size_t limit) {
 absl::Status SqliteStore::SaveRun(const RunRecord& r) {
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Statement upsert,
-                      db_->Prepare(absl::StrCat("INSERT OR REPLACE INTO runs (", kRunColumns,
-                                                ", report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+                      db_->Prepare(absl::StrCat(
+                          "INSERT OR REPLACE INTO runs (", kRunColumns,
+                          ", report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   upsert.Bind(1, r.id).Bind(2, r.agent_id).Bind(3, r.agent_name).Bind(4, r.role).Bind(5, r.status);
-  upsert.Bind(6, static_cast<int64_t>(r.dry_run)).Bind(7, ToMs(r.started)).Bind(8, ToMs(r.finished));
-  upsert.Bind(9, r.bundle_hash).Bind(10, static_cast<int64_t>(r.resources)).Bind(11, static_cast<int64_t>(r.changed));
+  upsert.Bind(6, static_cast<int64_t>(r.dry_run))
+      .Bind(7, ToMs(r.started))
+      .Bind(8, ToMs(r.finished));
+  upsert.Bind(9, r.bundle_hash)
+      .Bind(10, static_cast<int64_t>(r.resources))
+      .Bind(11, static_cast<int64_t>(r.changed));
   upsert.Bind(12, static_cast<int64_t>(r.failed)).Bind(13, r.message).Bind(14, r.report_json);
   return upsert.Run();
 }
 
 absl::StatusOr<RunRecord> SqliteStore::GetRun(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare(absl::StrCat("SELECT ", kRunColumns, ", report_json FROM runs WHERE id = ?")));
+  DM_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare(absl::StrCat("SELECT ", kRunColumns, ", report_json FROM runs WHERE id = ?")));
   query.Bind(1, id);
   DM_ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no run '", id, "'"));
@@ -388,7 +395,8 @@ absl::StatusOr<RunRecord> SqliteStore::GetRun(const std::string& id) {
   return run;
 }
 
-absl::StatusOr<std::vector<RunRecord>> SqliteStore::ListRuns(const std::string& agent_name, size_t limit) {
+absl::StatusOr<std::vector<RunRecord>> SqliteStore::ListRuns(const std::string& agent_name,
+                                                             size_t limit) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string sql = absl::StrCat("SELECT ", kRunColumns, " FROM runs ",
                                  agent_name.empty() ? "" : "WHERE agent_name = ? ",
@@ -419,11 +427,16 @@ absl::StatusOr<int64_t> SqliteStore::InterruptRunningRuns(absl::Time at) {
 
 absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement upsert,
-                      db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
-                                   "bootstrap_message, created_ms, fleet, agent_package) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  upsert.Bind(1, s.name).Bind(2, s.provider).Bind(3, s.role).Bind(4, s.bootstrap).Bind(5, s.bootstrap_message);
+  DM_ASSIGN_OR_RETURN(
+      Statement upsert,
+      db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
+                   "bootstrap_message, created_ms, fleet, agent_package) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  upsert.Bind(1, s.name)
+      .Bind(2, s.provider)
+      .Bind(3, s.role)
+      .Bind(4, s.bootstrap)
+      .Bind(5, s.bootstrap_message);
   upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet).Bind(8, s.agent_package);
   return upsert.Run();
 }
@@ -432,15 +445,16 @@ namespace {
 constexpr char kServerColumns[] =
     "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet, agent_package";
 ServerRecord ReadServer(const Statement& row) {
-  return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3), row.ColumnText(4),
-                      FromMs(row.ColumnInt(5)), row.ColumnText(6), row.ColumnText(7)};
+  return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
+                      row.ColumnText(3), row.ColumnText(4), FromMs(row.ColumnInt(5)),
+                      row.ColumnText(6), row.ColumnText(7)};
 }
 }  // namespace
 
 absl::StatusOr<ServerRecord> SqliteStore::GetServer(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare(absl::StrCat("SELECT ", kServerColumns, " FROM servers WHERE name = ?")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kServerColumns,
+                                                                 " FROM servers WHERE name = ?")));
   query.Bind(1, name);
   DM_ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no server '", name, "'"));
@@ -449,8 +463,8 @@ absl::StatusOr<ServerRecord> SqliteStore::GetServer(const std::string& name) {
 
 absl::StatusOr<std::vector<ServerRecord>> SqliteStore::ListServers() {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare(absl::StrCat("SELECT ", kServerColumns, " FROM servers ORDER BY name")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kServerColumns,
+                                                                 " FROM servers ORDER BY name")));
   std::vector<ServerRecord> servers;
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());
@@ -471,11 +485,16 @@ absl::Status SqliteStore::DeleteServer(const std::string& name) {
 
 absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement upsert,
-                      db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
-                                   "revision_commit, previous_commit, created_ms, updated_ms, maintenance) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  upsert.Bind(1, f.name).Bind(2, f.file_path).Bind(3, f.file_text).Bind(4, f.secrets_json).Bind(5, f.commit);
+  DM_ASSIGN_OR_RETURN(
+      Statement upsert,
+      db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
+                   "revision_commit, previous_commit, created_ms, updated_ms, maintenance) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  upsert.Bind(1, f.name)
+      .Bind(2, f.file_path)
+      .Bind(3, f.file_text)
+      .Bind(4, f.secrets_json)
+      .Bind(5, f.commit);
   upsert.Bind(6, f.previous_commit).Bind(7, ToMs(f.created)).Bind(8, ToMs(f.updated));
   upsert.Bind(9, static_cast<int64_t>(f.maintenance));
   return upsert.Run();
@@ -483,18 +502,19 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
 
 namespace {
 constexpr char kFleetColumns[] =
-    "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, updated_ms, maintenance";
+    "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, "
+    "updated_ms, maintenance";
 FleetRecord ReadFleet(const Statement& row) {
-  return FleetRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnText(3),
-                     row.ColumnText(4), row.ColumnText(5), FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7)),
-                     row.ColumnInt(8) != 0};
+  return FleetRecord{row.ColumnText(0),        row.ColumnText(1),        row.ColumnText(2),
+                     row.ColumnText(3),        row.ColumnText(4),        row.ColumnText(5),
+                     FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7)), row.ColumnInt(8) != 0};
 }
 }  // namespace
 
 absl::StatusOr<FleetRecord> SqliteStore::GetFleet(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare(absl::StrCat("SELECT ", kFleetColumns, " FROM fleets WHERE name = ?")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kFleetColumns,
+                                                                 " FROM fleets WHERE name = ?")));
   query.Bind(1, name);
   DM_ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no fleet '", name, "'"));
@@ -503,8 +523,8 @@ absl::StatusOr<FleetRecord> SqliteStore::GetFleet(const std::string& name) {
 
 absl::StatusOr<std::vector<FleetRecord>> SqliteStore::ListFleets() {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare(absl::StrCat("SELECT ", kFleetColumns, " FROM fleets ORDER BY name")));
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(absl::StrCat("SELECT ", kFleetColumns,
+                                                                 " FROM fleets ORDER BY name")));
   std::vector<FleetRecord> fleets;
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());

@@ -36,7 +36,8 @@ class SqliteStore : public Store {
 
   absl::Status SaveRun(const RunRecord& run) override;
   absl::StatusOr<RunRecord> GetRun(const std::string& id) override;
-  absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name, size_t limit) override;
+  absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name,
+                                                  size_t limit) override;
   absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) override;
 
   absl::Status SaveServer(const ServerRecord& server) override;

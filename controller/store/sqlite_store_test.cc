@@ -99,7 +99,8 @@ TEST_F(SqliteStoreTest, EnrollmentWithAStaleTokenReadIsAbortedAndAddsNothing) {
   TokenRecord stale = *store_->GetToken("t");
   ASSERT_TRUE(store_->CommitEnrollment(stale, Agent("id1", "web-1")).ok());
   // `stale` still says 0 uses: a second commit from the same read must lose the race.
-  EXPECT_EQ(store_->CommitEnrollment(stale, Agent("id2", "web-2")).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->CommitEnrollment(stale, Agent("id2", "web-2")).code(),
+            absl::StatusCode::kAborted);
   EXPECT_EQ(store_->ListAgents()->size(), 1u);
 }
 
@@ -107,7 +108,8 @@ TEST_F(SqliteStoreTest, EnrollmentWithARevokedTokenIsAborted) {
   ASSERT_TRUE(store_->InsertToken(Token("t")).ok());
   TokenRecord read = *store_->GetToken("t");
   ASSERT_TRUE(store_->RevokeToken("t", kT0).ok());
-  EXPECT_EQ(store_->CommitEnrollment(read, Agent("id1", "web-1")).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->CommitEnrollment(read, Agent("id1", "web-1")).code(),
+            absl::StatusCode::kAborted);
   EXPECT_TRUE(store_->ListAgents()->empty());
 }
 
@@ -127,7 +129,8 @@ TEST_F(SqliteStoreTest, ConcurrentEnrollmentsCannotOverspendAToken) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      if (store_->CommitEnrollment(read, Agent("id" + std::to_string(i), "n" + std::to_string(i))).ok()) {
+      if (store_->CommitEnrollment(read, Agent("id" + std::to_string(i), "n" + std::to_string(i)))
+              .ok()) {
         ++winners;
       }
     });
@@ -174,7 +177,8 @@ TEST_F(SqliteStoreTest, AgentStatusIsRecordedInBatchesAndSkipsUnknownAgents) {
 TEST_F(SqliteStoreTest, EventsComeNewestFirstAndOldOnesAreDropped) {
   Reopen(/*retention=*/3);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->AppendEvent({kT0 + absl::Seconds(i), "k", "s" + std::to_string(i), "m"}).ok());
+    ASSERT_TRUE(
+        store_->AppendEvent({kT0 + absl::Seconds(i), "k", "s" + std::to_string(i), "m"}).ok());
   }
   auto events = store_->ListEvents(10);
   ASSERT_TRUE(events.ok());
@@ -243,7 +247,8 @@ TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
   EXPECT_EQ(got->bootstrap_message, "step sshd: auth refused");
   EXPECT_EQ(got->created, kT0);
   EXPECT_EQ(got->fleet, "shop");
-  EXPECT_EQ(got->agent_package, "0.1.0+1a2b3c4d5e6f") << "what bootstrap installed, to upgrade it later";
+  EXPECT_EQ(got->agent_package, "0.1.0+1a2b3c4d5e6f")
+      << "what bootstrap installed, to upgrade it later";
   auto all = store_->ListServers();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "db-1");
@@ -253,8 +258,14 @@ TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
 }
 
 TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
-  FleetRecord shop{"shop", "/srv/fleets/shop.yaml", "name: shop\n", R"({"database.password":"s3cret"})",
-                   "abc123", "", kT0, kT0};
+  FleetRecord shop{"shop",
+                   "/srv/fleets/shop.yaml",
+                   "name: shop\n",
+                   R"({"database.password":"s3cret"})",
+                   "abc123",
+                   "",
+                   kT0,
+                   kT0};
   ASSERT_TRUE(store_->SaveFleet(shop).ok());
   shop.previous_commit = shop.commit;
   shop.commit = "def456";

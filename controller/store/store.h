@@ -1,6 +1,6 @@
 // The controller's state (agents, join tokens, revoked certificates, events, converge runs,
-// servers, fleets) behind one interface, so that callers do not know whether it lives in SQLite (SqliteStore, the default)
-// or, later, in etcd for a highly available controller.
+// servers, fleets) behind one interface, so that callers do not know whether it lives in SQLite
+// (SqliteStore, the default) or, later, in etcd for a highly available controller.
 //
 // Implementations are thread-safe. Every method that returns OK has made its change durable.
 #ifndef DM_CONTROLLER_STORE_STORE_H_
@@ -57,7 +57,8 @@ class Store {
   // NotFound if there is no such run.
   virtual absl::StatusOr<RunRecord> GetRun(const std::string& id) = 0;
   // Newest first, without report_json; only `agent_name`'s when it is not empty.
-  virtual absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name, size_t limit) = 0;
+  virtual absl::StatusOr<std::vector<RunRecord>> ListRuns(const std::string& agent_name,
+                                                          size_t limit) = 0;
   // Marks every run still "running" as "interrupted" (the controller restarted under it).
   // Returns how many.
   virtual absl::StatusOr<int64_t> InterruptRunningRuns(absl::Time at) = 0;

@@ -11,9 +11,12 @@ namespace {
 class AgentsList : public Command {
  public:
   std::vector<std::string> Path() const override { return {"agents", "list"}; }
-  std::string Synopsis() const override { return "List enrolled agents and whether they are connected"; }
+  std::string Synopsis() const override {
+    return "List enrolled agents and whether they are connected";
+  }
   void AddFlags(CLI::App* app) override {
-    app->add_flag("--json", json_, "Print a JSON array (fields: name, id, state, address, version, last_seen, ...)");
+    app->add_flag("--json", json_,
+                  "Print a JSON array (fields: name, id, state, address, version, last_seen, ...)");
   }
 
   int Run(Context& context) override {

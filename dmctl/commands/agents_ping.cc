@@ -22,7 +22,8 @@ class AgentsPing : public Command {
   }
   void AddFlags(CLI::App* app) override {
     app->add_option("names", names_, "Agent names (default: every connected agent)");
-    app->add_option("--timeout", timeout_seconds_, "Seconds to wait for answers")->capture_default_str();
+    app->add_option("--timeout", timeout_seconds_, "Seconds to wait for answers")
+        ->capture_default_str();
     app->add_flag("--json", json_, "Print a JSON array: agent, round_trip_us, error");
   }
 
@@ -56,8 +57,10 @@ class AgentsPing : public Command {
     } else {
       Table table({"AGENT", "ROUND TRIP", "ERROR"});
       for (const auto& r : replies) {
-        table.AddRow({r.agent(), r.error().empty() ? absl::StrFormat("%.2f ms", r.round_trip_us() / 1000.0) : "-",
-                      r.error()});
+        table.AddRow(
+            {r.agent(),
+             r.error().empty() ? absl::StrFormat("%.2f ms", r.round_trip_us() / 1000.0) : "-",
+             r.error()});
       }
       table.Print(context.out());
     }

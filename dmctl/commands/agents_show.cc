@@ -12,7 +12,9 @@ namespace {
 class AgentsShow : public Command {
  public:
   std::vector<std::string> Path() const override { return {"agents", "show"}; }
-  std::string Synopsis() const override { return "Show one agent: state, certificate and host facts"; }
+  std::string Synopsis() const override {
+    return "Show one agent: state, certificate and host facts";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("name", name_, "Agent name")->required();
     app->add_flag("--json", json_, "Print a JSON object");
@@ -26,21 +28,25 @@ class AgentsShow : public Command {
     dm::v1::GetAgentRequest request;
     request.set_name(name_);
     dm::v1::Agent a;
-    if (grpc::Status s = admin->GetAgent(&call, request, &a); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->GetAgent(&call, request, &a); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       context.out() << AgentToJson(a).dump(2) << "\n";
       return kOk;
     }
     absl::Time now = absl::Now();
     const dm::v1::Facts& f = a.facts();
-    auto when = [](int64_t ms) { return JsonTime(ms).is_null() ? std::string("never") : JsonTime(ms).get<std::string>(); };
+    auto when = [](int64_t ms) {
+      return JsonTime(ms).is_null() ? std::string("never") : JsonTime(ms).get<std::string>();
+    };
     Table table({"FIELD", "VALUE"});
     table.AddRow({"name", a.name()});
     table.AddRow({"id", a.id()});
     table.AddRow({"role", a.role().empty() ? "-" : a.role()});
     table.AddRow({"state", StateName(a.state())});
     table.AddRow({"address", a.address()});
-    table.AddRow({"last seen", when(a.last_seen_unix_ms()) + " (" + Ago(a.last_seen_unix_ms(), now) + ")"});
+    table.AddRow(
+        {"last seen", when(a.last_seen_unix_ms()) + " (" + Ago(a.last_seen_unix_ms(), now) + ")"});
     table.AddRow({"enrolled", when(a.enrolled_unix_ms())});
     table.AddRow({"agent version", a.version()});
     table.AddRow({"certificate", a.cert_serial() + ", expires " + when(a.cert_expires_unix_ms())});

@@ -27,7 +27,9 @@ exec systemd-run --quiet --pipe --wait --collect --service-type=exec -p User="$u
 class App : public Command {
  public:
   std::vector<std::string> Path() const override { return {"app"}; }
-  std::string Synopsis() const override { return "Run a command in the app's environment on one app node"; }
+  std::string Synopsis() const override {
+    return "Run a command in the app's environment on one app node";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_option("--service", service_, "The app's systemd service")->capture_default_str();
@@ -48,20 +50,24 @@ class App : public Command {
       }
     }
     if (host.empty()) {
-      context.err() << "dmctl app: fleet " << status->fleet() << " has no app node with a connected agent\n";
+      context.err() << "dmctl app: fleet " << status->fleet()
+                    << " has no app node with a connected agent\n";
       return kFailed;
     }
     dm::v1::ExecCommand command;
-    for (const std::string& a : {std::string("sh"), std::string("-c"), std::string(kInServiceEnvironment), service_}) {
+    for (const std::string& a :
+         {std::string("sh"), std::string("-c"), std::string(kInServiceEnvironment), service_}) {
       command.add_argv(a);
     }
     for (const std::string& a : argv_) command.add_argv(a);
-    absl::StatusOr<dm::v1::CommandResult> result =
-        RunRemote(admin, host, command, [&](dm::v1::CommandOutput::Stream stream, const std::string& data) {
-          (stream == dm::v1::CommandOutput::STDERR ? context.err() : context.out()) << data << std::flush;
+    absl::StatusOr<dm::v1::CommandResult> result = RunRemote(
+        admin, host, command, [&](dm::v1::CommandOutput::Stream stream, const std::string& data) {
+          (stream == dm::v1::CommandOutput::STDERR ? context.err() : context.out())
+              << data << std::flush;
         });
     if (!result.ok()) return context.Fail(result.status());
-    if (!result->error().empty()) context.err() << "dmctl app: " << host << ": " << result->error() << "\n";
+    if (!result->error().empty())
+      context.err() << "dmctl app: " << host << ": " << result->error() << "\n";
     return result->exit_code() < 0 ? kFailed : result->exit_code();
   }
 

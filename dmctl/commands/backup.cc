@@ -23,14 +23,18 @@ class BackupCreate : public Command {
  public:
   std::vector<std::string> Path() const override { return {"backup", "create"}; }
   std::string Synopsis() const override { return "Back the fleet's database up now"; }
-  void AddFlags(CLI::App* app) override { app->add_option("fleet", fleet_, "The fleet's name or file")->required(); }
+  void AddFlags(CLI::App* app) override {
+    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
+  }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
     if (!fleet.ok()) return context.Fail(fleet.status());
     FleetProgress progress(context.out(), /*tty=*/false);
     return FollowFleetCall(
         context, "backup", *fleet,
-        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) { return a->BackupFleet(rpc, r); },
+        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
+          return a->BackupFleet(rpc, r);
+        },
         progress);
   }
 
@@ -41,7 +45,9 @@ class BackupCreate : public Command {
 class BackupList : public Command {
  public:
   std::vector<std::string> Path() const override { return {"backup", "list"}; }
-  std::string Synopsis() const override { return "List the fleet's database backups, oldest first"; }
+  std::string Synopsis() const override {
+    return "List the fleet's database backups, oldest first";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_flag("--json", json_, "Print them as a JSON array");
@@ -54,12 +60,17 @@ class BackupList : public Command {
     grpc::ClientContext call;
     SetCallDeadline(&call);
     dm::v1::ListBackupsResponse response;
-    if (grpc::Status s = admin->ListBackups(&call, *fleet, &response); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->ListBackups(&call, *fleet, &response); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const dm::v1::Backup& b : response.backups()) {
-        list.push_back({{"id", b.id()}, {"created", JsonTime(b.created_unix_ms())}, {"size", b.size()},
-                        {"rows", b.rows()}, {"commit", b.commit()}, {"store", b.store()}});
+        list.push_back({{"id", b.id()},
+                        {"created", JsonTime(b.created_unix_ms())},
+                        {"size", b.size()},
+                        {"rows", b.rows()},
+                        {"commit", b.commit()},
+                        {"store", b.store()}});
       }
       context.out() << list.dump(2) << "\n";
       return kOk;
@@ -67,7 +78,8 @@ class BackupList : public Command {
     Table table({"BACKUP", "TAKEN", "SIZE", "ROWS", "APP"});
     absl::Time now = absl::Now();
     for (const dm::v1::Backup& b : response.backups()) {
-      table.AddRow({b.id(), Ago(b.created_unix_ms(), now), Bytes(b.size()), b.rows(), b.commit().substr(0, 12)});
+      table.AddRow({b.id(), Ago(b.created_unix_ms(), now), Bytes(b.size()), b.rows(),
+                    b.commit().substr(0, 12)});
     }
     table.Print(context.out());
     return kOk;
@@ -81,7 +93,9 @@ class BackupList : public Command {
 class BackupRestore : public Command {
  public:
   std::vector<std::string> Path() const override { return {"backup", "restore"}; }
-  std::string Synopsis() const override { return "Replace the fleet's database with a backup (the newest by default)"; }
+  std::string Synopsis() const override {
+    return "Replace the fleet's database with a backup (the newest by default)";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_option("backup", backup_, "A backup id from dmctl backup list (default: the newest)");

@@ -40,7 +40,8 @@ class Bootstrap : public Command {
           results[server]["bytes_sent"] = st.bytes_sent();
           results[server]["changed"] = st.status() == "changed";
         } else if (!json_ && st.status() != "running") {
-          context.out() << absl::StrFormat("%-16s %-12s %-8s %s\n", server, st.step(), st.status(), st.detail());
+          context.out() << absl::StrFormat("%-16s %-12s %-8s %s\n", server, st.step(), st.status(),
+                                           st.detail());
           context.out().flush();
         }
       } else if (event.has_done()) {
@@ -49,7 +50,8 @@ class Bootstrap : public Command {
       } else if (!event.error().empty()) {
         results[server]["ok"] = false;
         results[server]["error"] = event.error();
-        if (!json_) context.err() << "dmctl: bootstrap of " << server << " failed: " << event.error() << "\n";
+        if (!json_)
+          context.err() << "dmctl: bootstrap of " << server << " failed: " << event.error() << "\n";
       }
     }
     if (grpc::Status s = reader->Finish(); !s.ok()) return context.Fail(FromGrpcStatus(s));

@@ -12,12 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "yaml-cpp/yaml.h"
 #include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/live_lines.h"
 #include "dmctl/output/run_json.h"
 #include "dmctl/output/table.h"
+#include "yaml-cpp/yaml.h"
 
 namespace dm::dmctl {
 namespace {
@@ -31,7 +31,8 @@ void CancelOnSignal(int) {
 nlohmann::json ParseAttributeValue(const std::string& text) {
   try {
     YAML::Node node = YAML::Load(text);
-    std::function<nlohmann::json(const YAML::Node&)> convert = [&](const YAML::Node& n) -> nlohmann::json {
+    std::function<nlohmann::json(const YAML::Node&)> convert =
+        [&](const YAML::Node& n) -> nlohmann::json {
       if (n.IsSequence()) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& item : n) list.push_back(convert(item));
@@ -65,10 +66,12 @@ class Converge : public Command {
     app->add_flag("--all", all_, "Every agent");
     app->add_flag("--dry-run", dry_run_, "Change nothing; report what would change");
     app->add_flag("--json", json_, "Print the runs as a JSON array at the end (no live lines)");
-    app->add_option("--attr", attrs_, "Fleet attribute KEY=VALUE for this run (dotted keys; the value is YAML)")
+    app->add_option("--attr", attrs_,
+                    "Fleet attribute KEY=VALUE for this run (dotted keys; the value is YAML)")
         ->take_all();
-    app->footer("Examples: dmctl converge web-1 web-2\n          dmctl converge --role appnode --dry-run\n"
-                "Then: dmctl runs show RUN");
+    app->footer(
+        "Examples: dmctl converge web-1 web-2\n          dmctl converge --role appnode --dry-run\n"
+        "Then: dmctl runs show RUN");
   }
 
   int Run(Context& context) override {
@@ -93,7 +96,8 @@ class Converge : public Command {
       }
       // "a.b=c" -> {"a": {"b": "c"}}; lists and maps as YAML flow ("[x, y]") are kept whole.
       nlohmann::json* at = &attributes;
-      for (absl::string_view part : absl::StrSplit(kv.substr(0, eq), '.')) at = &(*at)[std::string(part)];
+      for (absl::string_view part : absl::StrSplit(kv.substr(0, eq), '.'))
+        at = &(*at)[std::string(part)];
       *at = ParseAttributeValue(kv.substr(eq + 1));
     }
     request.set_attributes_json(attributes.dump());
@@ -110,11 +114,16 @@ class Converge : public Command {
       const std::string& agent = event.agent();
       switch (event.body_case()) {
         case dm::v1::ConvergeEvent::kStarted:
-          if (!json_) live.Set(agent, absl::StrCat("started (run ", event.started().id(), ")"), false);
+          if (!json_)
+            live.Set(agent, absl::StrCat("started (run ", event.started().id(), ")"), false);
           break;
         case dm::v1::ConvergeEvent::kProgress: {
           const auto& p = event.progress();
-          if (!json_) live.Set(agent, absl::StrFormat("[%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource()), false);
+          if (!json_)
+            live.Set(
+                agent,
+                absl::StrFormat("[%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource()),
+                false);
           break;
         }
         case dm::v1::ConvergeEvent::kFinished: {
@@ -141,11 +150,13 @@ class Converge : public Command {
     if (!status.ok()) return context.Fail(FromGrpcStatus(status));
 
     bool all_converged = refused.empty();
-    for (const auto& [agent, run] : finished) all_converged = all_converged && run.status() == "converged";
+    for (const auto& [agent, run] : finished)
+      all_converged = all_converged && run.status() == "converged";
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& [agent, run] : finished) list.push_back(RunToJson(run));
-      for (const auto& [agent, why] : refused) list.push_back({{"agent", agent}, {"status", "not_run"}, {"message", why}});
+      for (const auto& [agent, why] : refused)
+        list.push_back({{"agent", agent}, {"status", "not_run"}, {"message", why}});
       context.out() << list.dump(2) << "\n";
     } else {
       context.out() << "\n";
@@ -154,7 +165,8 @@ class Converge : public Command {
         table.AddRow({agent, run.role(), run.status(), std::to_string(run.resources()),
                       std::to_string(run.changed()), std::to_string(run.failed()), run.id()});
       }
-      for (const auto& [agent, why] : refused) table.AddRow({agent, "-", "not run", "-", "-", "-", "-"});
+      for (const auto& [agent, why] : refused)
+        table.AddRow({agent, "-", "not run", "-", "-", "-", "-"});
       table.Print(context.out());
     }
     return all_converged ? kOk : kFailed;
@@ -162,8 +174,9 @@ class Converge : public Command {
 
  private:
   std::string Summary(const dm::v1::Run& run) const {
-    std::string line = absl::StrCat(run.status(), ": ", run.resources(), " resources, ", run.changed(),
-                                    run.dry_run() ? " would change, " : " changed, ", run.failed(), " failed");
+    std::string line =
+        absl::StrCat(run.status(), ": ", run.resources(), " resources, ", run.changed(),
+                     run.dry_run() ? " would change, " : " changed, ", run.failed(), " failed");
     if (!run.message().empty()) {
       std::string first_line = run.message().substr(0, run.message().find('\n'));
       absl::StrAppend(&line, " (", first_line, ")");

@@ -24,7 +24,9 @@ class Deploy : public Command {
   }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    if (!rollback_) app->add_option("--rev", revision_, "Branch, tag or commit (default: the fleet file's revision)");
+    if (!rollback_)
+      app->add_option("--rev", revision_,
+                      "Branch, tag or commit (default: the fleet file's revision)");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);

@@ -18,7 +18,9 @@ namespace {
 class Down : public Command {
  public:
   std::vector<std::string> Path() const override { return {"down"}; }
-  std::string Synopsis() const override { return "Destroy a fleet's servers and DNS records (asks first)"; }
+  std::string Synopsis() const override {
+    return "Destroy a fleet's servers and DNS records (asks first)";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_flag("--yes", yes_, "Do not ask");
@@ -36,11 +38,13 @@ class Down : public Command {
     }
     if (!yes_) {
       if (!::isatty(STDIN_FILENO)) {
-        context.err() << "dmctl down: destroying fleet '" << status.fleet() << "' needs --yes when not asked on a terminal\n";
+        context.err() << "dmctl down: destroying fleet '" << status.fleet()
+                      << "' needs --yes when not asked on a terminal\n";
         return kUsage;
       }
-      context.err() << "This destroys " << status.servers_size() << " servers of fleet '" << status.fleet()
-                    << "' and its DNS records; data on them is lost.\nType the fleet's name to go on: ";
+      context.err()
+          << "This destroys " << status.servers_size() << " servers of fleet '" << status.fleet()
+          << "' and its DNS records; data on them is lost.\nType the fleet's name to go on: ";
       std::string answer;
       std::getline(std::cin, answer);
       if (answer != status.fleet()) {
@@ -53,7 +57,9 @@ class Down : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
         context, "down", by_name,
-        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) { return a->DownFleet(rpc, r); },
+        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
+          return a->DownFleet(rpc, r);
+        },
         progress);
     if (code == kOk) context.out() << "\ndown: fleet '" << status.fleet() << "' is gone\n";
     return code;

@@ -42,7 +42,8 @@ class EventsList : public Command {
     }
     Table table({"TIME", "KIND", "SUBJECT", "MESSAGE"});
     for (const auto& e : response.events()) {
-      table.AddRow({JsonTime(e.time_unix_ms()).get<std::string>(), e.kind(), e.subject(), e.message()});
+      table.AddRow(
+          {JsonTime(e.time_unix_ms()).get<std::string>(), e.kind(), e.subject(), e.message()});
     }
     table.Print(context.out());
     return kOk;

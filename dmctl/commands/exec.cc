@@ -42,13 +42,16 @@ class Exec : public Command {
   void AddFlags(CLI::App* app) override {
     app->add_option("agent", agent_, "Agent name")->required();
     app->add_option("command", argv_, "Program and arguments, after --")->required();
-    app->add_option("--timeout", timeout_seconds_, "Stop the program after this many seconds (0: never)")
+    app->add_option("--timeout", timeout_seconds_,
+                    "Stop the program after this many seconds (0: never)")
         ->capture_default_str();
     app->add_option("--cwd", cwd_, "Working directory on the agent");
     app->add_option("--env", env_, "KEY=VALUE added to the program's environment (repeatable)");
-    app->add_option("--input", input_, "A file (- : standard input) for the program's standard input, up to 64 MB");
-    app->footer("Example: dmctl exec web-1 -- systemctl status nginx\n"
-                "         dmctl exec db-1 --input schema.sql -- runuser -u postgres -- psql -d shop");
+    app->add_option("--input", input_,
+                    "A file (- : standard input) for the program's standard input, up to 64 MB");
+    app->footer(
+        "Example: dmctl exec web-1 -- systemctl status nginx\n"
+        "         dmctl exec db-1 --input schema.sql -- runuser -u postgres -- psql -d shop");
   }
 
   int Run(Context& context) override {
@@ -72,8 +75,8 @@ class Exec : public Command {
         return kUsage;
       }
       if (data->size() > kMaxInputBytes) {
-        context.err() << "dmctl: --input " << input_ << ": " << (data->size() >> 20) << " MB; at most "
-                      << (kMaxInputBytes >> 20) << " MB\n";
+        context.err() << "dmctl: --input " << input_ << ": " << (data->size() >> 20)
+                      << " MB; at most " << (kMaxInputBytes >> 20) << " MB\n";
         return kUsage;
       }
       request.mutable_command()->set_stdin_data(std::move(*data));
@@ -91,7 +94,8 @@ class Exec : public Command {
     while (reader->Read(&event)) {
       if (event.has_output()) {
         const auto& o = event.output();
-        std::ostream& sink = o.stream() == dm::v1::CommandOutput::STDERR ? context.err() : context.out();
+        std::ostream& sink =
+            o.stream() == dm::v1::CommandOutput::STDERR ? context.err() : context.out();
         sink.write(o.data().data(), static_cast<std::streamsize>(o.data().size()));
         sink.flush();
       } else if (event.has_result()) {
@@ -108,7 +112,8 @@ class Exec : public Command {
       context.err() << "dmctl: the controller ended the call without a result\n";
       return kExecFailed;
     }
-    if (!result->error().empty()) context.err() << "dmctl: " << agent_ << ": " << result->error() << "\n";
+    if (!result->error().empty())
+      context.err() << "dmctl: " << agent_ << ": " << result->error() << "\n";
     if (result->signal() != 0) return 128 + result->signal();
     if (result->exit_code() < 0) return kExecFailed;
     return result->exit_code();

@@ -28,7 +28,9 @@ constexpr char kCursorMark[] = "-- cursor: ";
 class Logs : public Command {
  public:
   std::vector<std::string> Path() const override { return {"logs"}; }
-  std::string Synopsis() const override { return "Show (or follow) the fleet's site and service logs"; }
+  std::string Synopsis() const override {
+    return "Show (or follow) the fleet's site and service logs";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_option("--role", role_, "Only the servers of this role");
@@ -42,17 +44,22 @@ class Logs : public Command {
     if (!status.ok()) return context.Fail(status.status());
     std::vector<const dm::v1::FleetServer*> hosts;
     for (const dm::v1::FleetServer& s : status->servers()) {
-      if ((role_.empty() || s.role() == role_) && s.agent() == dm::v1::CONNECTED) hosts.push_back(&s);
+      if ((role_.empty() || s.role() == role_) && s.agent() == dm::v1::CONNECTED)
+        hosts.push_back(&s);
     }
     if (hosts.empty()) {
-      context.err() << "dmctl logs: no connected server" << (role_.empty() ? "" : " with role " + role_) << " in fleet "
+      context.err() << "dmctl logs: no connected server"
+                    << (role_.empty() ? "" : " with role " + role_) << " in fleet "
                     << status->fleet() << "\n";
       return kFailed;
     }
     std::map<std::string, std::string> cursors;
     for (const dm::v1::FleetServer* s : hosts) {
-      bool balancer = std::find(s->provides().begin(), s->provides().end(), "loadbalancer") != s->provides().end();
-      if (balancer) Print(context, admin, s->name(), {"tail", "-n", std::to_string(lines_), "/var/log/nginx/access.log"});
+      bool balancer = std::find(s->provides().begin(), s->provides().end(), "loadbalancer") !=
+                      s->provides().end();
+      if (balancer)
+        Print(context, admin, s->name(),
+              {"tail", "-n", std::to_string(lines_), "/var/log/nginx/access.log"});
       cursors[s->name()] = Journal(context, admin, s->name(), "");
     }
     if (!follow_) return kOk;
@@ -71,24 +78,28 @@ class Logs : public Command {
  private:
   // Prints the host's journal lines for the fleet's services (after `cursor`, or the last
   // --lines); returns the cursor to continue from.
-  std::string Journal(Context& context, dm::v1::Admin::Stub* admin, const std::string& host, const std::string& cursor) {
-    std::vector<std::string> argv = {"journalctl", "--no-pager", "--quiet", "-o", "short-iso", "--show-cursor"};
+  std::string Journal(Context& context, dm::v1::Admin::Stub* admin, const std::string& host,
+                      const std::string& cursor) {
+    std::vector<std::string> argv = {"journalctl", "--no-pager", "--quiet",
+                                     "-o",         "short-iso",  "--show-cursor"};
     for (const char* unit : kUnits) argv.insert(argv.end(), {"-u", unit});
-    if (cursor.empty()) argv.insert(argv.end(), {"-n", std::to_string(lines_)});
-    else argv.push_back("--after-cursor=" + cursor);
+    if (cursor.empty())
+      argv.insert(argv.end(), {"-n", std::to_string(lines_)});
+    else
+      argv.push_back("--after-cursor=" + cursor);
     std::string next = cursor;
     Print(context, admin, host, argv, &next);
     return next;
   }
 
-  void Print(Context& context, dm::v1::Admin::Stub* admin, const std::string& host, const std::vector<std::string>& argv,
-             std::string* cursor = nullptr) {
+  void Print(Context& context, dm::v1::Admin::Stub* admin, const std::string& host,
+             const std::vector<std::string>& argv, std::string* cursor = nullptr) {
     dm::v1::ExecCommand command;
     for (const std::string& a : argv) command.add_argv(a);
     command.set_timeout_ms(30000);
     std::string text;
-    absl::StatusOr<dm::v1::CommandResult> result =
-        RunRemote(admin, host, command, [&](dm::v1::CommandOutput::Stream stream, const std::string& data) {
+    absl::StatusOr<dm::v1::CommandResult> result = RunRemote(
+        admin, host, command, [&](dm::v1::CommandOutput::Stream stream, const std::string& data) {
           if (stream == dm::v1::CommandOutput::STDOUT) text += data;
         });
     if (!result.ok()) {

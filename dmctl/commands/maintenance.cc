@@ -14,7 +14,9 @@ namespace {
 class Maintenance : public Command {
  public:
   std::vector<std::string> Path() const override { return {"maintenance"}; }
-  std::string Synopsis() const override { return "Show the maintenance page instead of the site, or stop"; }
+  std::string Synopsis() const override {
+    return "Show the maintenance page instead of the site, or stop";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_option("state", state_, "on or off")->required()->check(CLI::IsMember({"on", "off"}));

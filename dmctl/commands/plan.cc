@@ -14,9 +14,12 @@ namespace {
 class Plan : public Command {
  public:
   std::vector<std::string> Path() const override { return {"plan"}; }
-  std::string Synopsis() const override { return "Show what dmctl up would change, changing nothing"; }
+  std::string Synopsis() const override {
+    return "Show what dmctl up would change, changing nothing";
+  }
   void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")->required();
+    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")
+        ->required();
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
@@ -31,8 +34,10 @@ class Plan : public Command {
         progress);
     if (code != kOk) return code;
     context.out() << "\n"
-                  << (progress.changed() == 0 ? "plan: nothing to do"
-                                              : absl::StrFormat("plan: %d changes (dmctl up applies them)", progress.changed()))
+                  << (progress.changed() == 0
+                          ? "plan: nothing to do"
+                          : absl::StrFormat("plan: %d changes (dmctl up applies them)",
+                                            progress.changed()))
                   << "\n";
     return progress.failures().empty() ? kOk : kFailed;
   }

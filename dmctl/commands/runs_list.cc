@@ -27,7 +27,8 @@ class RunsList : public Command {
     request.set_agent(agent_);
     request.set_limit(limit_);
     dm::v1::ListRunsResponse response;
-    if (grpc::Status s = admin->ListRuns(&call, request, &response); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->ListRuns(&call, request, &response); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& run : response.runs()) list.push_back(RunToJson(run));
@@ -37,8 +38,10 @@ class RunsList : public Command {
     Table table({"RUN", "AGENT", "ROLE", "STATUS", "CHANGED", "FAILED", "STARTED"});
     absl::Time now = absl::Now();
     for (const auto& run : response.runs()) {
-      table.AddRow({run.id(), run.agent(), run.role(), run.status() + (run.dry_run() ? " (dry run)" : ""),
-                    std::to_string(run.changed()), std::to_string(run.failed()), Ago(run.started_unix_ms(), now)});
+      table.AddRow({run.id(), run.agent(), run.role(),
+                    run.status() + (run.dry_run() ? " (dry run)" : ""),
+                    std::to_string(run.changed()), std::to_string(run.failed()),
+                    Ago(run.started_unix_ms(), now)});
     }
     table.Print(context.out());
     return kOk;

@@ -16,7 +16,8 @@ class RunsShow : public Command {
   void AddFlags(CLI::App* app) override {
     app->add_option("run", id_, "Run id (from dmctl converge or runs list)")->required();
     app->add_flag("--json", json_, "Print the run with its full report as JSON");
-    app->add_flag("-v,--verbose", verbose_, "List every resource, not only those that changed or failed");
+    app->add_flag("-v,--verbose", verbose_,
+                  "List every resource, not only those that changed or failed");
   }
 
   int Run(Context& context) override {
@@ -27,18 +28,20 @@ class RunsShow : public Command {
     dm::v1::GetRunRequest request;
     request.set_id(id_);
     dm::v1::Run run;
-    if (grpc::Status s = admin->GetRun(&call, request, &run); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->GetRun(&call, request, &run); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       context.out() << RunToJson(run, /*with_report=*/true).dump(2) << "\n";
       return kOk;
     }
-    context.out() << "run " << run.id() << ": " << run.agent() << " (role " << run.role() << "), " << run.status()
-                  << (run.dry_run() ? " (dry run)" : "") << ", started "
+    context.out() << "run " << run.id() << ": " << run.agent() << " (role " << run.role() << "), "
+                  << run.status() << (run.dry_run() ? " (dry run)" : "") << ", started "
                   << JsonTime(run.started_unix_ms()).get<std::string>() << "\n";
     if (!run.message().empty()) context.out() << run.message() << "\n";
     if (!run.report_json().empty()) {
       nlohmann::json report = nlohmann::json::parse(run.report_json(), nullptr, false);
-      if (!report.is_discarded()) context.out() << cookbook::RunReport::FromJson(report).ToText(verbose_);
+      if (!report.is_discarded())
+        context.out() << cookbook::RunReport::FromJson(report).ToText(verbose_);
     }
     return kOk;
   }

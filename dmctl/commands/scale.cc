@@ -19,9 +19,12 @@ namespace {
 class Scale : public Command {
  public:
   std::vector<std::string> Path() const override { return {"scale"}; }
-  std::string Synopsis() const override { return "Set a role's server count (appnode=3) and apply it"; }
+  std::string Synopsis() const override {
+    return "Set a role's server count (appnode=3) and apply it";
+  }
   void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")->required();
+    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")
+        ->required();
     app->add_option("count", count_, "ROLE=N, such as appnode=3")->required();
     app->footer("Example: dmctl scale deploy/examples/local.yaml appnode=3");
   }
@@ -49,8 +52,10 @@ class Scale : public Command {
         progress);
     // The controller applied the new count (or part of it): the file says so either way.
     if (!new_text.empty() && !fleet->file_path().empty()) {
-      if (absl::Status written = WriteFileAtomic(fleet->file_path(), new_text, 0644); !written.ok()) {
-        context.err() << "dmctl scale: could not update " << fleet->file_path() << ": " << written.message() << "\n";
+      if (absl::Status written = WriteFileAtomic(fleet->file_path(), new_text, 0644);
+          !written.ok()) {
+        context.err() << "dmctl scale: could not update " << fleet->file_path() << ": "
+                      << written.message() << "\n";
         return kFailed;
       }
       context.out() << "scale: " << fleet->file_path() << " now says " << count_ << "\n";

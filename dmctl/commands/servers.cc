@@ -14,10 +14,13 @@ namespace {
 class ServersBoot : public Command {
  public:
   std::vector<std::string> Path() const override { return {"servers", "boot"}; }
-  std::string Synopsis() const override { return "Boot a server from a provider (the first local one builds the base image)"; }
+  std::string Synopsis() const override {
+    return "Boot a server from a provider (the first local one builds the base image)";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("name", name_, "Server name: lower-case letters, digits and '-'")->required();
-    app->add_option("--provider", provider_, "Where: local (real servers on this machine)")->capture_default_str();
+    app->add_option("--provider", provider_, "Where: local (real servers on this machine)")
+        ->capture_default_str();
     app->add_option("--role", role_, "The role its agent will have");
     app->add_flag("--json", json_, "Print the server as JSON");
   }
@@ -33,15 +36,17 @@ class ServersBoot : public Command {
     dm::v1::ServerEvent event;
     dm::v1::Server server;
     while (reader->Read(&event)) {
-      if (event.has_progress() && !json_) context.err() << name_ << ": " << event.progress() << "\n";
+      if (event.has_progress() && !json_)
+        context.err() << name_ << ": " << event.progress() << "\n";
       if (event.has_done()) server = event.done();
     }
     if (grpc::Status s = reader->Finish(); !s.ok()) return context.Fail(FromGrpcStatus(s));
     if (json_) {
       context.out() << ServerToJson(server).dump(2) << "\n";
     } else {
-      context.out() << "server " << server.name() << " is " << server.state() << " at " << server.address()
-                    << " (host key " << server.ssh_host_key_fingerprint() << ")\n";
+      context.out() << "server " << server.name() << " is " << server.state() << " at "
+                    << server.address() << " (host key " << server.ssh_host_key_fingerprint()
+                    << ")\n";
     }
     return kOk;
   }
@@ -54,15 +59,20 @@ class ServersBoot : public Command {
 class ServersList : public Command {
  public:
   std::vector<std::string> Path() const override { return {"servers", "list"}; }
-  std::string Synopsis() const override { return "Servers, their providers, addresses, roles and agents"; }
-  void AddFlags(CLI::App* app) override { app->add_flag("--json", json_, "Print a JSON array of servers"); }
+  std::string Synopsis() const override {
+    return "Servers, their providers, addresses, roles and agents";
+  }
+  void AddFlags(CLI::App* app) override {
+    app->add_flag("--json", json_, "Print a JSON array of servers");
+  }
   int Run(Context& context) override {
     dm::v1::Admin::Stub* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     grpc::ClientContext call;
     SetCallDeadline(&call);
     dm::v1::ListServersResponse response;
-    if (grpc::Status s = admin->ListServers(&call, {}, &response); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->ListServers(&call, {}, &response); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& s : response.servers()) list.push_back(ServerToJson(s));
@@ -72,8 +82,9 @@ class ServersList : public Command {
     Table table({"NAME", "PROVIDER", "STATE", "ADDRESS", "ROLE", "BOOTSTRAP", "AGENT"});
     for (const auto& s : response.servers()) {
       nlohmann::json j = ServerToJson(s);
-      table.AddRow({s.name(), s.provider(), s.state(), s.address(), s.role().empty() ? "-" : s.role(),
-                    s.bootstrap().empty() ? "-" : s.bootstrap(), j["agent"].is_null() ? "-" : j["agent"].get<std::string>()});
+      table.AddRow({s.name(), s.provider(), s.state(), s.address(),
+                    s.role().empty() ? "-" : s.role(), s.bootstrap().empty() ? "-" : s.bootstrap(),
+                    j["agent"].is_null() ? "-" : j["agent"].get<std::string>()});
     }
     table.Print(context.out());
     return kOk;
@@ -87,7 +98,9 @@ class ServersDestroy : public Command {
  public:
   std::vector<std::string> Path() const override { return {"servers", "destroy"}; }
   std::string Synopsis() const override { return "Destroy a server and remove its agent"; }
-  void AddFlags(CLI::App* app) override { app->add_option("name", name_, "Server name")->required(); }
+  void AddFlags(CLI::App* app) override {
+    app->add_option("name", name_, "Server name")->required();
+  }
   int Run(Context& context) override {
     dm::v1::Admin::Stub* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
@@ -96,7 +109,8 @@ class ServersDestroy : public Command {
     dm::v1::DestroyServerRequest request;
     request.set_name(name_);
     dm::v1::DestroyServerResponse response;
-    if (grpc::Status s = admin->DestroyServer(&call, request, &response); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->DestroyServer(&call, request, &response); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     context.out() << "server " << name_ << " destroyed\n";
     return kOk;
   }

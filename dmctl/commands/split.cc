@@ -20,9 +20,11 @@ class Split : public Command {
     return "Move the database of a dbappbalancer to a server of its own (appbalancer + dbserver)";
   }
   void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")->required();
+    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")
+        ->required();
     app->add_option("--keep-old", keep_old_,
-                    "Seconds the old server stays in maintenance after DNS moved (default 60: the records' TTL)");
+                    "Seconds the old server stays in maintenance after DNS moved (default 60: the "
+                    "records' TTL)");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -41,8 +43,10 @@ class Split : public Command {
         progress);
     // Only a split that went through changes the file: a stopped one left the fleet as it was.
     if (code == kOk && !new_text.empty() && !fleet->file_path().empty()) {
-      if (absl::Status written = WriteFileAtomic(fleet->file_path(), new_text, 0644); !written.ok()) {
-        context.err() << "dmctl split: could not update " << fleet->file_path() << ": " << written.message() << "\n";
+      if (absl::Status written = WriteFileAtomic(fleet->file_path(), new_text, 0644);
+          !written.ok()) {
+        context.err() << "dmctl split: could not update " << fleet->file_path() << ": "
+                      << written.message() << "\n";
         return kFailed;
       }
       context.out() << "split: " << fleet->file_path() << " now says appbalancer + dbserver\n";

@@ -18,14 +18,16 @@ namespace dm::dmctl {
 namespace {
 
 nlohmann::json ServerJson(const dm::v1::FleetServer& s) {
-  return {{"name", s.name()},
-          {"role", s.role()},
-          {"address", s.address()},
-          {"state", s.state()},
-          {"bootstrap", s.bootstrap()},
-          {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(StateName(s.agent()))},
-          {"last_run", s.last_run().id().empty() ? nlohmann::json(nullptr) : RunToJson(s.last_run())}};
+  return {
+      {"name", s.name()},
+      {"role", s.role()},
+      {"address", s.address()},
+      {"state", s.state()},
+      {"bootstrap", s.bootstrap()},
+      {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED
+                    ? nlohmann::json(nullptr)
+                    : nlohmann::json(StateName(s.agent()))},
+      {"last_run", s.last_run().id().empty() ? nlohmann::json(nullptr) : RunToJson(s.last_run())}};
 }
 
 std::string LastRun(const dm::v1::Run& run, absl::Time now) {
@@ -37,7 +39,9 @@ std::string LastRun(const dm::v1::Run& run, absl::Time now) {
 class Status : public Command {
  public:
   std::vector<std::string> Path() const override { return {"status"}; }
-  std::string Synopsis() const override { return "Show a fleet's servers, agents, last converges and DNS"; }
+  std::string Synopsis() const override {
+    return "Show a fleet's servers, agents, last converges and DNS";
+  }
   void AddFlags(CLI::App* app) override {
     app->add_option("fleet", fleet_, "The fleet's name or file")->required();
     app->add_flag("--json", json_, "Print the servers as a JSON array");
@@ -50,7 +54,8 @@ class Status : public Command {
     grpc::ClientContext call;
     SetCallDeadline(&call);
     dm::v1::FleetStatusResponse status;
-    if (grpc::Status s = admin->FleetStatus(&call, *request, &status); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->FleetStatus(&call, *request, &status); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     if (json_) {
       nlohmann::json servers = nlohmann::json::array();
       for (const dm::v1::FleetServer& s : status.servers()) servers.push_back(ServerJson(s));
@@ -59,7 +64,10 @@ class Status : public Command {
     }
     absl::Time now = absl::Now();
     context.out() << "fleet " << status.fleet() << " (" << status.domain() << ")"
-                  << (status.commit().empty() ? "" : absl::StrCat(", app ", status.commit().substr(0, 12))) << "\n\n";
+                  << (status.commit().empty()
+                          ? ""
+                          : absl::StrCat(", app ", status.commit().substr(0, 12)))
+                  << "\n\n";
     Table table({"NAME", "ROLE", "ADDRESS", "STATE", "AGENT", "LAST RUN"});
     for (const dm::v1::FleetServer& s : status.servers()) {
       std::string agent = s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? "-" : StateName(s.agent());
@@ -68,9 +76,11 @@ class Status : public Command {
     }
     table.Print(context.out());
     if (!status.dns_server().empty()) {
-      context.out() << "\nDNS (" << status.dns_server() << "):" << (status.dns_size() == 0 ? " no records" : "") << "\n";
+      context.out() << "\nDNS (" << status.dns_server()
+                    << "):" << (status.dns_size() == 0 ? " no records" : "") << "\n";
       for (const dm::v1::DnsRecordView& r : status.dns()) {
-        context.out() << "  " << r.name() << " " << r.type() << " " << absl::StrJoin(r.values(), " ") << "\n";
+        context.out() << "  " << r.name() << " " << r.type() << " "
+                      << absl::StrJoin(r.values(), " ") << "\n";
       }
     }
     return kOk;

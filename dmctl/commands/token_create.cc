@@ -14,8 +14,11 @@ class TokenCreate : public Command {
     return "Create a join token for new agents (printed once; the controller keeps only its hash)";
   }
   void AddFlags(CLI::App* app) override {
-    app->add_option("--ttl", ttl_, "How long the token stays valid: 90s, 30m, 1h, 7d")->capture_default_str();
-    app->add_option("--uses", uses_, "How many agents may enroll with it")->capture_default_str()->check(CLI::Range(1, 100000));
+    app->add_option("--ttl", ttl_, "How long the token stays valid: 90s, 30m, 1h, 7d")
+        ->capture_default_str();
+    app->add_option("--uses", uses_, "How many agents may enroll with it")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     app->add_option("--role", role_, "Role given to agents that enroll with it");
     app->add_option("--description", description_, "A note shown by 'token list'");
     app->add_flag("--json", json_, "Print a JSON object: token, id, role, uses, expires");

@@ -17,7 +17,9 @@ std::string TokenState(const dm::v1::Token& t, absl::Time now) {
 class TokenList : public Command {
  public:
   std::vector<std::string> Path() const override { return {"token", "list"}; }
-  std::string Synopsis() const override { return "List join tokens (ids only: secrets are never stored)"; }
+  std::string Synopsis() const override {
+    return "List join tokens (ids only: secrets are never stored)";
+  }
   void AddFlags(CLI::App* app) override { app->add_flag("--json", json_, "Print a JSON array"); }
 
   int Run(Context& context) override {
@@ -26,7 +28,8 @@ class TokenList : public Command {
     grpc::ClientContext call;
     SetCallDeadline(&call);
     dm::v1::ListTokensResponse response;
-    if (grpc::Status s = admin->ListTokens(&call, {}, &response); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    if (grpc::Status s = admin->ListTokens(&call, {}, &response); !s.ok())
+      return context.Fail(FromGrpcStatus(s));
     absl::Time now = absl::Now();
     if (json_) {
       nlohmann::json list = nlohmann::json::array();

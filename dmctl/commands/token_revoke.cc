@@ -12,7 +12,9 @@ class TokenRevoke : public Command {
     return "Revoke a join token; agents already enrolled with it are not affected";
   }
   void AddFlags(CLI::App* app) override {
-    app->add_option("id", id_, "Token id (the part after the CA fingerprint, as 'token list' shows)")->required();
+    app->add_option("id", id_,
+                    "Token id (the part after the CA fingerprint, as 'token list' shows)")
+        ->required();
   }
 
   int Run(Context& context) override {

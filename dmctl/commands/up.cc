@@ -22,8 +22,10 @@ class Up : public Command {
     return "Boot, bootstrap and converge a fleet from its file, point DNS at it and check the site";
   }
   void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")->required();
-    app->add_option("--restore", restore_, "Then restore this backup into the database (\"latest\": the newest)");
+    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")
+        ->required();
+    app->add_option("--restore", restore_,
+                    "Then restore this backup into the database (\"latest\": the newest)");
     app->footer("Example: dmctl up deploy/examples/local.yaml\nThen: dmctl status shop");
   }
   int Run(Context& context) override {
@@ -39,8 +41,11 @@ class Up : public Command {
         },
         progress);
     if (code != kOk) return code;
-    context.out() << "\nup: done in " << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(100)))
-                  << (progress.changed() == 0 ? "; nothing changed" : absl::StrCat("; ", progress.changed(), " steps changed"))
+    context.out() << "\nup: done in "
+                  << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(100)))
+                  << (progress.changed() == 0
+                          ? "; nothing changed"
+                          : absl::StrCat("; ", progress.changed(), " steps changed"))
                   << "\n";
     return kOk;
   }

@@ -11,14 +11,16 @@ void FleetProgress::Show(const dm::v1::FleetEvent& event) {
   const std::string& status = event.status();
   if (!event.file_text().empty() && file_listener_) file_listener_(event.file_text());
   if (status == "changed" || status == "planned") ++changed_;
-  if (status == "failed") failures_.push_back(absl::StrCat(host, ": ", event.phase(), ": ", event.message()));
+  if (status == "failed")
+    failures_.push_back(absl::StrCat(host, ": ", event.phase(), ": ", event.message()));
   std::string line;
   bool final = status != "running";
   if (event.has_converge()) {
     const dm::v1::ConvergeEvent& c = event.converge();
     if (c.has_progress()) {
       const auto& p = c.progress();
-      line = absl::StrFormat("converge [%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource());
+      line =
+          absl::StrFormat("converge [%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource());
     } else if (c.has_started()) {
       line = absl::StrCat("converge: started (run ", c.started().id(), ")");
     } else {
@@ -26,7 +28,8 @@ void FleetProgress::Show(const dm::v1::FleetEvent& event) {
     }
     final = false;
   } else {
-    line = absl::StrCat(event.phase(), ": ", status == "running" ? "" : status + ": ", event.message());
+    line = absl::StrCat(event.phase(), ": ", status == "running" ? "" : status + ": ",
+                        event.message());
   }
   // Fleet-wide steps (app, dns) are few and each worth a line of its own.
   if (event.host().empty() && !tty_) {

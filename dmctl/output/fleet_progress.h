@@ -19,7 +19,9 @@ class FleetProgress {
 
   void Show(const dm::v1::FleetEvent& event);
   // Called with the fleet file's new text when the controller changed it (scale).
-  void set_file_listener(std::function<void(const std::string&)> listener) { file_listener_ = std::move(listener); }
+  void set_file_listener(std::function<void(const std::string&)> listener) {
+    file_listener_ = std::move(listener);
+  }
 
   int changed() const { return changed_; }
   bool shown_any() const { return shown_ > 0; }

@@ -32,7 +32,8 @@ std::string Until(int64_t unix_ms, absl::Time now) {
 
 nlohmann::json JsonTime(int64_t unix_ms) {
   if (unix_ms == 0) return nullptr;
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms),
+                          absl::UTCTimeZone());
 }
 
 std::string Bytes(uint64_t n) {

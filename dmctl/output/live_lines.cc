@@ -17,7 +17,8 @@ void LiveLines::Set(const std::string& host, const std::string& line, bool final
 
 void LiveLines::Redraw() {
   if (drawn_ > 0) out_ << "\033[" << drawn_ << "A";  // back to the first line
-  for (const std::string& host : order_) out_ << "\r\033[K" << absl::StrFormat("%-26s %s", host, lines_[host]) << "\n";
+  for (const std::string& host : order_)
+    out_ << "\r\033[K" << absl::StrFormat("%-26s %s", host, lines_[host]) << "\n";
   drawn_ = order_.size();
   out_ << std::flush;
 }

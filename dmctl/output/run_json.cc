@@ -18,7 +18,9 @@ nlohmann::json RunToJson(const dm::v1::Run& run, bool with_report) {
                       {"failed", run.failed()},
                       {"message", run.message()}};
   if (with_report) {
-    j["report"] = run.report_json().empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(run.report_json(), nullptr, false);
+    j["report"] = run.report_json().empty()
+                      ? nlohmann::json(nullptr)
+                      : nlohmann::json::parse(run.report_json(), nullptr, false);
   }
   return j;
 }

@@ -16,8 +16,9 @@ nlohmann::json ServerToJson(const dm::v1::Server& s) {
           {"created", JsonTime(s.created_unix_ms())},
           {"bootstrap", s.bootstrap()},
           {"bootstrap_message", s.bootstrap_message()},
-          {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(StateName(s.agent()))}};
+          {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED
+                        ? nlohmann::json(nullptr)
+                        : nlohmann::json(StateName(s.agent()))}};
 }
 
 }  // namespace dm::dmctl

@@ -28,13 +28,19 @@ void FleetTest::TearDown() {
   }
 }
 
-Process* FleetTest::StartController(const std::string& data_dir, std::vector<std::string> extra_args) {
+Process* FleetTest::StartController(const std::string& data_dir,
+                                    std::vector<std::string> extra_args) {
   if (controller_) retired_.push_back(std::move(controller_));
   std::string listen = address_.empty() ? "127.0.0.1:0" : address_;
   static int starts = 0;
   std::string log = Path("controller-" + std::to_string(++starts) + ".log");
-  std::vector<std::string> argv = {BinaryPath("dm-controller"), "--data-dir", Path(data_dir), "--listen", listen,
-                                   "--heartbeat-interval", std::to_string(kHeartbeatSeconds)};
+  std::vector<std::string> argv = {BinaryPath("dm-controller"),
+                                   "--data-dir",
+                                   Path(data_dir),
+                                   "--listen",
+                                   listen,
+                                   "--heartbeat-interval",
+                                   std::to_string(kHeartbeatSeconds)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Tests run side by side: DNS only for those that ask for it, on a port of their own.
   if (std::find(extra_args.begin(), extra_args.end(), "--dns-listen") == extra_args.end()) {
@@ -44,7 +50,8 @@ Process* FleetTest::StartController(const std::string& data_dir, std::vector<std
   EXPECT_TRUE(controller_->WaitForLog(" listening on ", absl::Seconds(20))) << controller_->Log();
   std::smatch match;
   std::string text = controller_->Log();
-  if (std::regex_search(text, match, std::regex("listening on ([0-9.]+:[0-9]+)"))) address_ = match[1];
+  if (std::regex_search(text, match, std::regex("listening on ([0-9.]+:[0-9]+)")))
+    address_ = match[1];
   return controller_.get();
 }
 
@@ -53,8 +60,10 @@ int FleetTest::StopController(int signal) {
   return controller_->Wait(absl::Seconds(20));
 }
 
-CommandResult FleetTest::Dmctl(std::vector<std::string> args, const std::string& config, absl::Duration timeout) {
-  args.insert(args.begin(), {BinaryPath("dmctl"), "--config", config.empty() ? Path("ctl/dmctl.yaml") : config});
+CommandResult FleetTest::Dmctl(std::vector<std::string> args, const std::string& config,
+                               absl::Duration timeout) {
+  args.insert(args.begin(),
+              {BinaryPath("dmctl"), "--config", config.empty() ? Path("ctl/dmctl.yaml") : config});
   return RunCommand(args, timeout);
 }
 
@@ -70,7 +79,8 @@ std::string FleetTest::CreateToken(std::vector<std::string> args) {
 Process* FleetTest::StartAgent(const std::string& name, const std::string& token,
                                std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {BinaryPath("dm-agent"), "--data-dir", AgentDir(name)};
-  if (!token.empty()) argv.insert(argv.end(), {"--controller", address_, "--token", token, "--name", name});
+  if (!token.empty())
+    argv.insert(argv.end(), {"--controller", address_, "--token", token, "--name", name});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   if (agents_[name]) retired_.push_back(std::move(agents_[name]));
   int n = 0;
@@ -95,7 +105,8 @@ std::string FleetTest::AgentState(const std::string& name) {
   return "";
 }
 
-bool FleetTest::WaitForAgentState(const std::string& name, const std::string& state, absl::Duration timeout) {
+bool FleetTest::WaitForAgentState(const std::string& name, const std::string& state,
+                                  absl::Duration timeout) {
   return Eventually([&] { return AgentState(name) == state; }, timeout);
 }
 

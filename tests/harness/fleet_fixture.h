@@ -27,7 +27,8 @@ class FleetTest : public ::testing::Test {
 
   // Starts the controller with data directory `ctl/` (or `data_dir`). The first start picks a
   // free port; later starts reuse it, as a restarted controller must for its agents.
-  Process* StartController(const std::string& data_dir = "ctl", std::vector<std::string> extra_args = {});
+  Process* StartController(const std::string& data_dir = "ctl",
+                           std::vector<std::string> extra_args = {});
   // SIGTERM (clean) or SIGKILL (crash); waits for the exit.
   int StopController(int signal = SIGTERM);
 

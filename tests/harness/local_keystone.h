@@ -29,14 +29,16 @@ class LocalKeystone {
   std::string url() const;
 
   // A project with a user who is a member of it.
-  absl::Status AddProjectUser(const std::string& project, const std::string& user, const std::string& password);
+  absl::Status AddProjectUser(const std::string& project, const std::string& user,
+                              const std::string& password);
   // An object-store service whose public endpoint in RegionOne is `url_template`
   // ("http://127.0.0.1:8080/v1/AUTH_$(project_id)s").
   absl::Status AddObjectStore(const std::string& url_template);
 
  private:
   // Sends an admin request; the parsed JSON answer.
-  absl::StatusOr<std::string> Admin(const std::string& method, const std::string& path, const std::string& body);
+  absl::StatusOr<std::string> Admin(const std::string& method, const std::string& path,
+                                    const std::string& body);
 
   TempDir dir_;
   uint16_t port_ = 0;

@@ -21,8 +21,9 @@ void LocalServersTest::SetUpWith(const std::vector<std::string>& extra_args) {
   int octet = std::random_device{}() % 200 + 20;
   bridge_ = absl::StrCat("dmt", octet);
   subnet_ = absl::StrCat("10.231.", octet);
-  std::vector<std::string> args = {"--local-bridge", bridge_, "--local-subnet", subnet_, "--deploy-dir",
-                                   std::string(DM_SOURCE_DIR) + "/deploy"};
+  std::vector<std::string> args = {"--local-bridge", bridge_,
+                                   "--local-subnet", subnet_,
+                                   "--deploy-dir",   std::string(DM_SOURCE_DIR) + "/deploy"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   controller_args_ = args;
   StartController("ctl", args);
@@ -38,7 +39,8 @@ void LocalServersTest::RestartController(const std::vector<std::string>& more_ar
 void LocalServersTest::TearDown() {
   if (!bridge_.empty()) {
     // Whatever a failed test left running.
-    LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
+    LocalProvider::SweepLeftovers(
+        [&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
     Sh("ip link del " + bridge_ + " 2>/dev/null; true");
   }
   FleetTest::TearDown();
@@ -57,11 +59,14 @@ nlohmann::json LocalServersTest::Servers() {
   return nlohmann::json::parse(r.out, nullptr, false);
 }
 
-ProcessResult LocalServersTest::Ssh(const std::string& user_at_host, const std::vector<std::string>& extra) {
+ProcessResult LocalServersTest::Ssh(const std::string& user_at_host,
+                                    const std::vector<std::string>& extra) {
   std::string opts;
   for (const std::string& e : extra) opts += " -o " + e;
-  return Sh("ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5" +
-            opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
+  return Sh(
+      "ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o "
+      "ConnectTimeout=5" +
+      opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
 }
 
 }  // namespace dm::testing

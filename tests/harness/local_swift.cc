@@ -21,8 +21,9 @@ namespace {
 // listen, so each is asked).
 bool Answers(uint16_t port) {
   for (int i = 0; i < 150; ++i) {
-    absl::StatusOr<std::string> code = RunChecked({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2",
-                                                   "--noproxy", "*", absl::StrCat("http://127.0.0.1:", port, "/info")});
+    absl::StatusOr<std::string> code =
+        RunChecked({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2", "--noproxy",
+                    "*", absl::StrCat("http://127.0.0.1:", port, "/info")});
     if (code.ok() && *code != "000") return true;
     ::usleep(100 * 1000);
   }
@@ -32,31 +33,44 @@ bool Answers(uint16_t port) {
 }  // namespace
 
 bool LocalSwift::Installed() {
-  return RunChecked({"sh", "-c", "command -v swift-proxy-server && command -v swift-ring-builder && command -v memcached"})
+  return RunChecked({"sh", "-c",
+                     "command -v swift-proxy-server && command -v swift-ring-builder && command -v "
+                     "memcached"})
       .ok();
 }
 
 std::string LocalSwift::endpoint() const { return absl::StrCat("http://127.0.0.1:", proxy_); }
 
-std::string LocalSwift::keystone_endpoint() const { return absl::StrCat("http://127.0.0.1:", keystone_proxy_); }
+std::string LocalSwift::keystone_endpoint() const {
+  return absl::StrCat("http://127.0.0.1:", keystone_proxy_);
+}
 
-absl::Status LocalSwift::StartKeystoneProxy(const std::string& keystone_url, const std::string& admin,
+absl::Status LocalSwift::StartKeystoneProxy(const std::string& keystone_url,
+                                            const std::string& admin,
                                             const std::string& admin_password) {
   DM_ASSIGN_OR_RETURN(keystone_proxy_, FreeTcpPort("127.0.0.1"));
   DM_RETURN_IF_ERROR(StartServer(
       "keystone-proxy", keystone_proxy_,
-      absl::StrCat("[pipeline:main]\npipeline = catch_errors proxy-logging cache authtoken keystoneauth proxy-logging "
-                   "proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n\n",
-                   "[filter:authtoken]\npaste.filter_factory = keystonemiddleware.auth_token:filter_factory\n",
-                   "www_authenticate_uri = ", keystone_url, "\nauth_url = ", keystone_url, "\nauth_type = password\n",
-                   "interface = public\nproject_domain_id = default\nuser_domain_id = default\nproject_name = ", admin, "\nusername = ",
-                   admin, "\npassword = ", admin_password, "\ndelay_auth_decision = true\n\n",
-                   "[filter:keystoneauth]\nuse = egg:swift#keystoneauth\noperator_roles = admin, member\n\n",
-                   "[filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:", memcached_, "\n\n",
-                   "[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n[filter:proxy-logging]\n",
-                   "use = egg:swift#proxy_logging\n")));
+      absl::StrCat(
+          "[pipeline:main]\npipeline = catch_errors proxy-logging cache authtoken keystoneauth "
+          "proxy-logging "
+          "proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = "
+          "true\n\n",
+          "[filter:authtoken]\npaste.filter_factory = "
+          "keystonemiddleware.auth_token:filter_factory\n",
+          "www_authenticate_uri = ", keystone_url, "\nauth_url = ", keystone_url,
+          "\nauth_type = password\n",
+          "interface = public\nproject_domain_id = default\nuser_domain_id = default\nproject_name "
+          "= ",
+          admin, "\nusername = ", admin, "\npassword = ", admin_password,
+          "\ndelay_auth_decision = true\n\n",
+          "[filter:keystoneauth]\nuse = egg:swift#keystoneauth\noperator_roles = admin, member\n\n",
+          "[filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:", memcached_,
+          "\n\n", "[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n[filter:proxy-logging]\n",
+          "use = egg:swift#proxy_logging\n")));
   if (!Answers(keystone_proxy_)) {
-    return absl::DeadlineExceededError(absl::StrCat("the Keystone proxy did not answer; logs in ", root_));
+    return absl::DeadlineExceededError(
+        absl::StrCat("the Keystone proxy did not answer; logs in ", root_));
   }
   return absl::OkStatus();
 }
@@ -75,17 +89,20 @@ absl::Status LocalSwift::Start() {
   for (const auto& [ring, port] : std::vector<std::pair<std::string, uint16_t>>{
            {"account", account_}, {"container", container_}, {"object", object_}}) {
     std::string builder = absl::StrCat(root_, "/", ring, ".builder");
-    DM_RETURN_IF_ERROR(RunChecked({"swift-ring-builder", builder, "create", "6", "1", "1"}).status());
     DM_RETURN_IF_ERROR(
-        RunChecked({"swift-ring-builder", builder, "add", absl::StrCat("r1z1-127.0.0.1:", port, "/d1"), "100"}).status());
+        RunChecked({"swift-ring-builder", builder, "create", "6", "1", "1"}).status());
+    DM_RETURN_IF_ERROR(RunChecked({"swift-ring-builder", builder, "add",
+                                   absl::StrCat("r1z1-127.0.0.1:", port, "/d1"), "100"})
+                           .status());
     DM_RETURN_IF_ERROR(RunChecked({"swift-ring-builder", builder, "rebalance"}).status());
-    DM_RETURN_IF_ERROR(StartServer(
-        ring, port, absl::StrCat("[pipeline:main]\npipeline = ", ring, "-server\n\n[app:", ring,
+    DM_RETURN_IF_ERROR(
+        StartServer(ring, port,
+                    absl::StrCat("[pipeline:main]\npipeline = ", ring, "-server\n\n[app:", ring,
                                  "-server]\nuse = egg:swift#", ring, "\n")));
   }
   DM_ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> memcached,
-                      ChildProcess::Start({"memcached", "-l", "127.0.0.1", "-p", absl::StrCat(memcached_), "-U", "0",
-                                           "-u", "nobody"},
+                      ChildProcess::Start({"memcached", "-l", "127.0.0.1", "-p",
+                                           absl::StrCat(memcached_), "-U", "0", "-u", "nobody"},
                                           root_ + "/memcached.log"));
   children_.push_back(std::move(memcached));
   // TempAuth's user line: user_ACCOUNT_USER = KEY .admin
@@ -93,32 +110,40 @@ absl::Status LocalSwift::Start() {
   user[user.find(':')] = '_';
   DM_RETURN_IF_ERROR(StartServer(
       "proxy", proxy_,
-      absl::StrCat("[pipeline:main]\npipeline = catch_errors proxy-logging cache s3api tempauth proxy-logging "
-                   "proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n\n"
-                   "[filter:tempauth]\nuse = egg:swift#tempauth\nuser_", user, " = ", kKey, " .admin\n\n",
-                   "[filter:s3api]\nuse = egg:swift#s3api\n\n[filter:cache]\nuse = egg:swift#memcache\n",
-                   "memcache_servers = 127.0.0.1:", memcached_, "\n\n[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n",
-                   "[filter:proxy-logging]\nuse = egg:swift#proxy_logging\n")));
+      absl::StrCat(
+          "[pipeline:main]\npipeline = catch_errors proxy-logging cache s3api tempauth "
+          "proxy-logging "
+          "proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n\n"
+          "[filter:tempauth]\nuse = egg:swift#tempauth\nuser_",
+          user, " = ", kKey, " .admin\n\n",
+          "[filter:s3api]\nuse = egg:swift#s3api\n\n[filter:cache]\nuse = egg:swift#memcache\n",
+          "memcache_servers = 127.0.0.1:", memcached_,
+          "\n\n[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n",
+          "[filter:proxy-logging]\nuse = egg:swift#proxy_logging\n")));
   for (uint16_t port : {account_, container_, object_, proxy_}) {
     if (!Answers(port)) {
-      return absl::DeadlineExceededError(absl::StrCat("Swift on port ", port, " did not answer; logs in ", root_));
+      return absl::DeadlineExceededError(
+          absl::StrCat("Swift on port ", port, " did not answer; logs in ", root_));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status LocalSwift::StartServer(const std::string& name, uint16_t port, const std::string& pipeline) {
+absl::Status LocalSwift::StartServer(const std::string& name, uint16_t port,
+                                     const std::string& pipeline) {
   // Both proxies are swift-proxy-server.
   const std::string server = name == "keystone-proxy" ? "proxy" : name;
   // The servers drop to `user`: the test's own.
   const passwd* me = ::getpwuid(::geteuid());
-  std::string conf = absl::StrCat("[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ", port, "\ndevices = ", root_,
-                                  "/srv\nmount_check = false\nswift_dir = ", root_, "\nworkers = 0\nuser = ",
-                                  me ? me->pw_name : "root", "\nlog_name = ", name, "\n\n", pipeline);
+  std::string conf = absl::StrCat(
+      "[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ", port, "\ndevices = ", root_,
+      "/srv\nmount_check = false\nswift_dir = ", root_,
+      "\nworkers = 0\nuser = ", me ? me->pw_name : "root", "\nlog_name = ", name, "\n\n", pipeline);
   std::string path = absl::StrCat(root_, "/", name, "-server.conf");
   DM_RETURN_IF_ERROR(WriteFileAtomic(path, conf, 0644));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> child,
-                      ChildProcess::Start({absl::StrCat("swift-", server, "-server"), path}, root_ + "/" + name + ".log"));
+                      ChildProcess::Start({absl::StrCat("swift-", server, "-server"), path},
+                                          root_ + "/" + name + ".log"));
   children_.push_back(std::move(child));
   return absl::OkStatus();
 }

@@ -46,7 +46,8 @@ class LocalSwift {
 
   TempDir dir_;
   std::string root_;
-  uint16_t proxy_ = 0, account_ = 0, container_ = 0, object_ = 0, memcached_ = 0, keystone_proxy_ = 0;
+  uint16_t proxy_ = 0, account_ = 0, container_ = 0, object_ = 0, memcached_ = 0,
+           keystone_proxy_ = 0;
   std::vector<std::unique_ptr<ChildProcess>> children_;
 };
 

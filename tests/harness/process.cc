@@ -24,13 +24,15 @@ int DecodeStatus(int status) {
   return -1;
 }
 
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path,
-            const std::vector<std::string>& extra_env) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
+            const std::string& err_path, const std::vector<std::string>& extra_env) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t empty;
@@ -58,13 +60,15 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path, c
 }  // namespace
 
 std::string BinaryPath(const std::string& name) {
-  if (const char* dir = std::getenv("DM_BIN_DIR"); dir != nullptr && *dir) return std::string(dir) + "/" + name;
+  if (const char* dir = std::getenv("DM_BIN_DIR"); dir != nullptr && *dir)
+    return std::string(dir) + "/" + name;
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   return (self.parent_path() / ".." / "bin" / name).lexically_normal().string();
 }
 
-Process::Process(std::vector<std::string> argv, std::string log_path) : log_path_(std::move(log_path)) {
+Process::Process(std::vector<std::string> argv, std::string log_path)
+    : log_path_(std::move(log_path)) {
   pid_ = Spawn(argv, log_path_, log_path_, {});
 }
 

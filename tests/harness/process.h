@@ -56,7 +56,8 @@ struct CommandResult {
 };
 
 // Runs `argv` to completion (killed after `timeout`) with extra environment `env` (KEY=VALUE).
-CommandResult RunCommand(const std::vector<std::string>& argv, absl::Duration timeout = absl::Seconds(60),
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         absl::Duration timeout = absl::Seconds(60),
                          const std::vector<std::string>& env = {});
 
 // Polls `condition` every 50 ms until it holds or `timeout` passes.

@@ -22,7 +22,10 @@ namespace {
 class DirectoryResource : public Resource {
  public:
   DirectoryResource(ResourceHeader header, std::string path, Ownership ownership, bool recursive)
-      : Resource(std::move(header)), path_(std::move(path)), ownership_(std::move(ownership)), recursive_(recursive) {}
+      : Resource(std::move(header)),
+        path_(std::move(path)),
+        ownership_(std::move(ownership)),
+        recursive_(recursive) {}
 
   absl::StatusOr<Outcome> Perform(const std::string& action, RunContext& context) override {
     return action == "delete" ? Delete(context) : Create(context);
@@ -35,10 +38,12 @@ class DirectoryResource : public Resource {
     uid_t uid;
     gid_t gid;
     bool unresolved;
-    if (absl::Status s = ownership_.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok()) return s;
+    if (absl::Status s = ownership_.Resolve(context.dry_run, &uid, &gid, &unresolved); !s.ok())
+      return s;
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(path_, " exists and is not a directory"));
+      if (!S_ISDIR(st.st_mode))
+        return absl::FailedPreconditionError(absl::StrCat(path_, " exists and is not a directory"));
       Outcome out;
       ownership_.Compare(st, uid, gid, unresolved, &out.changes);
       out.changed = !out.changes.empty();
@@ -51,8 +56,8 @@ class DirectoryResource : public Resource {
     std::string parent = std::filesystem::path(path_).parent_path().string();
     bool parent_missing = !parent.empty() && ::access(parent.c_str(), F_OK) != 0;
     if (parent_missing && !recursive_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("parent directory ", parent, " does not exist (set recursive: true to create it)"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "parent directory ", parent, " does not exist (set recursive: true to create it)"));
     }
     Outcome out = Outcome::Changed({"created"});
     if (context.dry_run) return out;
@@ -61,7 +66,8 @@ class DirectoryResource : public Resource {
     }
     mode_t mode = ownership_.mode.value_or(0755);
     // Something else (another converge, a package) may create it between the check and now.
-    if (::mkdir(path_.c_str(), mode) != 0 && !(errno == EEXIST && ::lstat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    if (::mkdir(path_.c_str(), mode) != 0 &&
+        !(errno == EEXIST && ::lstat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
       return ErrnoStatus("create directory", path_, errno);
     }
     // mkdir applied the umask; settle owner, group and exact mode.
@@ -78,7 +84,8 @@ class DirectoryResource : public Resource {
       if (errno == ENOENT) return Outcome::Unchanged();
       return ErrnoStatus("stat", path_, errno);
     }
-    if (!S_ISDIR(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(path_, " is not a directory"));
+    if (!S_ISDIR(st.st_mode))
+      return absl::FailedPreconditionError(absl::StrCat(path_, " is not a directory"));
     Outcome out = Outcome::Changed({"deleted"});
     if (context.dry_run) return out;
     if (recursive_) {
@@ -86,7 +93,8 @@ class DirectoryResource : public Resource {
       std::filesystem::remove_all(path_, ec);
       if (ec) return absl::InternalError(absl::StrCat("delete ", path_, ": ", ec.message()));
     } else if (::rmdir(path_.c_str()) != 0) {
-      return ErrnoStatus(errno == ENOTEMPTY ? "delete (not empty; set recursive: true)" : "delete", path_, errno);
+      return ErrnoStatus(errno == ENOTEMPTY ? "delete (not empty; set recursive: true)" : "delete",
+                         path_, errno);
     }
     return out;
   }
@@ -102,8 +110,11 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   bool recursive = fields.Bool("recursive", false);
   if (path.empty() || path[0] != '/') fields.Error("path", "must be an absolute path");
   std::string normal = std::filesystem::path(path).lexically_normal().string();
-  if (normal == "/" && std::find(header.actions.begin(), header.actions.end(), "delete") != header.actions.end()) fields.Error("", "refusing to delete /");
-  return std::make_unique<DirectoryResource>(std::move(header), std::move(path), std::move(ownership), recursive);
+  if (normal == "/" &&
+      std::find(header.actions.begin(), header.actions.end(), "delete") != header.actions.end())
+    fields.Error("", "refusing to delete /");
+  return std::make_unique<DirectoryResource>(std::move(header), std::move(path),
+                                             std::move(ownership), recursive);
 }
 
 }  // namespace

@@ -16,8 +16,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
+#include "common/process.h"
 
 namespace dm::cookbook {
 namespace {
@@ -37,8 +37,12 @@ class ExecuteResource : public Resource {
     if (!result.ok()) return result.status();
     if (!header_.sensitive) out.output = result->output;
     if (result->timed_out || result->signal != 0 || returns_.count(result->exit_code) == 0) {
-      std::string tail = header_.sensitive ? "" : result->output.substr(result->output.size() > 2000 ? result->output.size() - 2000 : 0);
-      return absl::AbortedError(absl::StrCat(Describe(), ": ", result->Describe(), tail.empty() ? "" : "\n", tail));
+      std::string tail = header_.sensitive
+                             ? ""
+                             : result->output.substr(
+                                   result->output.size() > 2000 ? result->output.size() - 2000 : 0);
+      return absl::AbortedError(
+          absl::StrCat(Describe(), ": ", result->Describe(), tail.empty() ? "" : "\n", tail));
     }
     return out;
   }
@@ -46,7 +50,8 @@ class ExecuteResource : public Resource {
  private:
   std::string Describe() const {
     if (header_.sensitive) return "(sensitive command)";
-    if (spec_.argv.size() == 3 && spec_.argv[0] == "/bin/sh" && spec_.argv[1] == "-c") return spec_.argv[2];
+    if (spec_.argv.size() == 3 && spec_.argv[0] == "/bin/sh" && spec_.argv[1] == "-c")
+      return spec_.argv[2];
     return absl::StrJoin(spec_.argv, " ");
   }
 

@@ -12,7 +12,8 @@
 namespace dm::cookbook {
 namespace {
 
-std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, const CookbookFiles& cookbook) {
+std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields,
+                                const CookbookFiles& cookbook) {
   ManagedFile file = ReadManagedFile(header, fields);
   std::optional<std::string> content = fields.String("content");
   std::optional<std::string> source = fields.String("source");

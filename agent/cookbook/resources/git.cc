@@ -16,9 +16,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm::cookbook {
@@ -34,8 +34,8 @@ bool IsCommitId(const std::string& s) {
 
 class GitResource : public Resource {
  public:
-  GitResource(ResourceHeader header, std::string path, std::string repository, std::string revision, std::string user,
-              absl::Duration timeout)
+  GitResource(ResourceHeader header, std::string path, std::string repository, std::string revision,
+              std::string user, absl::Duration timeout)
       : Resource(std::move(header)),
         path_(std::move(path)),
         repository_(std::move(repository)),
@@ -48,7 +48,8 @@ class GitResource : public Resource {
     if (!cloned && PathExists(path_)) {
       struct stat st {};
       ::stat(path_.c_str(), &st);
-      if (!S_ISDIR(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(path_, " exists and is not a directory"));
+      if (!S_ISDIR(st.st_mode))
+        return absl::FailedPreconditionError(absl::StrCat(path_, " exists and is not a directory"));
     }
     DM_ASSIGN_OR_RETURN(std::string wanted, RemoteCommit());
     std::string head;
@@ -57,22 +58,30 @@ class GitResource : public Resource {
       if (h.ok()) head = std::string(absl::StripAsciiWhitespace(*h));
       if (head == wanted) return Outcome::Unchanged();
     }
-    Outcome out = Outcome::Changed({cloned ? absl::StrCat("checked out ", ShortId(wanted), " (was ", ShortId(head), ")")
-                                           : absl::StrCat("cloned at ", ShortId(wanted))});
+    Outcome out = Outcome::Changed(
+        {cloned ? absl::StrCat("checked out ", ShortId(wanted), " (was ", ShortId(head), ")")
+                : absl::StrCat("cloned at ", ShortId(wanted))});
     if (context.dry_run) return out;
     if (!cloned) {
-      DM_RETURN_IF_ERROR(Git({"clone", "--no-checkout", "--quiet", "--", repository_, path_}).status());
+      DM_RETURN_IF_ERROR(
+          Git({"clone", "--no-checkout", "--quiet", "--", repository_, path_}).status());
     }
     if (!HasCommit(wanted)) {
-      DM_RETURN_IF_ERROR(Git({"-C", path_, "fetch", "--quiet", "--tags", "origin", "+refs/heads/*:refs/remotes/origin/*"}).status());
-      if (!HasCommit(wanted)) DM_RETURN_IF_ERROR(Git({"-C", path_, "fetch", "--quiet", "origin", wanted}).status());
+      DM_RETURN_IF_ERROR(Git({"-C", path_, "fetch", "--quiet", "--tags", "origin",
+                              "+refs/heads/*:refs/remotes/origin/*"})
+                             .status());
+      if (!HasCommit(wanted))
+        DM_RETURN_IF_ERROR(Git({"-C", path_, "fetch", "--quiet", "origin", wanted}).status());
     }
-    DM_RETURN_IF_ERROR(Git({"-C", path_, "checkout", "--quiet", "--force", "--detach", wanted}).status());
+    DM_RETURN_IF_ERROR(
+        Git({"-C", path_, "checkout", "--quiet", "--force", "--detach", wanted}).status());
     return out;
   }
 
  private:
-  static std::string ShortId(const std::string& id) { return id.empty() ? "nothing" : id.substr(0, 12); }
+  static std::string ShortId(const std::string& id) {
+    return id.empty() ? "nothing" : id.substr(0, 12);
+  }
 
   // The commit `revision` names: itself if it is a commit id, else what the remote says.
   absl::StatusOr<std::string> RemoteCommit() {
@@ -87,7 +96,8 @@ class GitResource : public Resource {
       if (first.empty()) first = parts[0];
     }
     if (first.empty()) {
-      return absl::NotFoundError(absl::StrCat(repository_, " has no branch or tag '", revision_, "'"));
+      return absl::NotFoundError(
+          absl::StrCat(repository_, " has no branch or tag '", revision_, "'"));
     }
     return first;
   }
@@ -106,8 +116,8 @@ class GitResource : public Resource {
     spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"GIT_ASKPASS", "/bin/false"}, {"LC_ALL", "C"}};
     DM_ASSIGN_OR_RETURN(ProcessResult result, RunProcess(spec));
     if (!result.ok()) {
-      return absl::AbortedError(absl::StrCat("git ", args[0] == "-C" ? args[2] : args[0], ": ", result.Describe(), ": ",
-                                             result.output));
+      return absl::AbortedError(absl::StrCat("git ", args[0] == "-C" ? args[2] : args[0], ": ",
+                                             result.Describe(), ": ", result.output));
     }
     return result.output;
   }
@@ -123,10 +133,11 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   std::string user = fields.String("user").value_or("");
   absl::Duration timeout = fields.Seconds("timeout").value_or(absl::Minutes(10));
   if (path.empty() || path[0] != '/') fields.Error("path", "must be an absolute path");
-  if (!repository.empty() && repository[0] == '-') fields.Error("repository", "must not start with '-'");
+  if (!repository.empty() && repository[0] == '-')
+    fields.Error("repository", "must not start with '-'");
   if (!revision.empty() && revision[0] == '-') fields.Error("revision", "must not start with '-'");
-  return std::make_unique<GitResource>(std::move(header), std::move(path), std::move(repository), std::move(revision),
-                                       std::move(user), timeout);
+  return std::make_unique<GitResource>(std::move(header), std::move(path), std::move(repository),
+                                       std::move(revision), std::move(user), timeout);
 }
 
 }  // namespace

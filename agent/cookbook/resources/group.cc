@@ -10,7 +10,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/cookbook/resources/user_database.h"
 #include "common/process.h"
@@ -21,7 +20,8 @@ namespace {
 
 class GroupResource : public Resource {
  public:
-  GroupResource(ResourceHeader header, std::optional<int64_t> gid, std::vector<std::string> members, bool system)
+  GroupResource(ResourceHeader header, std::optional<int64_t> gid, std::vector<std::string> members,
+                bool system)
       : Resource(std::move(header)), gid_(gid), members_(std::move(members)), system_(system) {}
 
   absl::StatusOr<Outcome> Perform(const std::string& action, RunContext& context) override {
@@ -45,13 +45,17 @@ class GroupResource : public Resource {
       }
     } else if (gid_ && group->gid != static_cast<gid_t>(*gid_)) {
       out.changes.push_back(absl::StrCat("gid ", group->gid, " -> ", *gid_));
-      if (!context.dry_run) DM_RETURN_IF_ERROR(RunChecked({"groupmod", "-g", std::to_string(*gid_), header_.name}).status());
+      if (!context.dry_run)
+        DM_RETURN_IF_ERROR(
+            RunChecked({"groupmod", "-g", std::to_string(*gid_), header_.name}).status());
     }
     for (const std::string& member : members_) {
-      bool present = group && std::find(group->members.begin(), group->members.end(), member) != group->members.end();
+      bool present = group && std::find(group->members.begin(), group->members.end(), member) !=
+                                  group->members.end();
       if (present) continue;
       out.changes.push_back(absl::StrCat("member ", member, " added"));
-      if (!context.dry_run) DM_RETURN_IF_ERROR(RunChecked({"gpasswd", "-a", member, header_.name}).status());
+      if (!context.dry_run)
+        DM_RETURN_IF_ERROR(RunChecked({"gpasswd", "-a", member, header_.name}).status());
     }
     out.changed = !out.changes.empty();
     return out;
@@ -69,7 +73,8 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   bool system = fields.Bool("system", false);
   if (!ValidAccountName(header.name)) fields.Error("", "is not a valid group name");
   for (const std::string& m : members) {
-    if (!ValidAccountName(m)) fields.Error("members", absl::StrCat("'", m, "' is not a valid user name"));
+    if (!ValidAccountName(m))
+      fields.Error("members", absl::StrCat("'", m, "' is not a valid user name"));
   }
   return std::make_unique<GroupResource>(std::move(header), gid, std::move(members), system);
 }

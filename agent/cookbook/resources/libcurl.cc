@@ -18,8 +18,9 @@ bool Resolve(void* library, const char* name, F* out) {
 absl::StatusOr<const Libcurl*> Load() {
   void* library = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
   if (library == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "downloads need libcurl (", ::dlerror(), "): install the libcurl4 package first, e.g. with a package resource"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("downloads need libcurl (", ::dlerror(),
+                     "): install the libcurl4 package first, e.g. with a package resource"));
   }
   static Libcurl curl;
   bool ok = Resolve(library, "curl_global_init", &curl.global_init) &&
@@ -29,7 +30,8 @@ absl::StatusOr<const Libcurl*> Load() {
             Resolve(library, "curl_easy_cleanup", &curl.easy_cleanup) &&
             Resolve(library, "curl_easy_strerror", &curl.easy_strerror);
   if (!ok) return absl::FailedPreconditionError("libcurl.so.4 lacks the easy interface");
-  if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return absl::InternalError("libcurl could not be initialised");
+  if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    return absl::InternalError("libcurl could not be initialised");
   return &curl;
 }
 

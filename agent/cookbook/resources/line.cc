@@ -30,8 +30,8 @@ namespace {
 
 class LineResource : public Resource {
  public:
-  LineResource(ResourceHeader header, std::string path, std::string text, std::optional<std::regex> match,
-               std::string match_text, bool create)
+  LineResource(ResourceHeader header, std::string path, std::string text,
+               std::optional<std::regex> match, std::string match_text, bool create)
       : Resource(std::move(header)),
         path_(std::move(path)),
         text_(std::move(text)),
@@ -43,12 +43,15 @@ class LineResource : public Resource {
     struct stat st {};
     bool exists = ::lstat(path_.c_str(), &st) == 0;
     if (!exists && errno != ENOENT) return ErrnoStatus("stat", path_, errno);
-    if (exists && !S_ISREG(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(path_, " is not a regular file"));
+    if (exists && !S_ISREG(st.st_mode))
+      return absl::FailedPreconditionError(absl::StrCat(path_, " is not a regular file"));
     if (!exists && action == "absent") return Outcome::Unchanged();
     if (!exists && !create_) {
       // In a dry run an earlier resource (a package) may be what would create it.
-      if (context.dry_run) return Outcome::Changed({absl::StrCat("would edit ", path_, " (not there yet)")});
-      return absl::FailedPreconditionError(absl::StrCat(path_, " does not exist (set create: true to create it)"));
+      if (context.dry_run)
+        return Outcome::Changed({absl::StrCat("would edit ", path_, " (not there yet)")});
+      return absl::FailedPreconditionError(
+          absl::StrCat(path_, " does not exist (set create: true to create it)"));
     }
     std::string before;
     if (exists) {
@@ -58,8 +61,10 @@ class LineResource : public Resource {
     }
     std::string after = action == "absent" ? Remove(before) : Ensure(before);
     if (after == before) return Outcome::Unchanged();
-    Outcome out = Outcome::Changed({exists ? (action == "absent" ? "line removed" : "line set") : "created"});
-    if (!header_.sensitive) out.diff = UnifiedDiff(before, after, exists ? path_ : "/dev/null", path_);
+    Outcome out =
+        Outcome::Changed({exists ? (action == "absent" ? "line removed" : "line set") : "created"});
+    if (!header_.sensitive)
+      out.diff = UnifiedDiff(before, after, exists ? path_ : "/dev/null", path_);
     if (context.dry_run) return out;
     mode_t mode = exists ? (st.st_mode & 07777) : 0644;
     uid_t uid = exists ? st.st_uid : static_cast<uid_t>(-1);
@@ -126,8 +131,8 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
       fields.Error("match", absl::StrCat("is not a valid regular expression: ", e.what()));
     }
   }
-  return std::make_unique<LineResource>(std::move(header), std::move(path), std::move(text), std::move(match),
-                                        match_text.value_or(""), create);
+  return std::make_unique<LineResource>(std::move(header), std::move(path), std::move(text),
+                                        std::move(match), match_text.value_or(""), create);
 }
 
 }  // namespace

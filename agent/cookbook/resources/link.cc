@@ -25,8 +25,10 @@ class LinkResource : public Resource {
     if (!exists && errno != ENOENT) return ErrnoStatus("stat", path_, errno);
     if (action == "delete") {
       if (!exists) return Outcome::Unchanged();
-      if (!S_ISLNK(st.st_mode) && !hard_) return absl::FailedPreconditionError(absl::StrCat(path_, " is not a link"));
-      if (!context.dry_run && ::unlink(path_.c_str()) != 0) return ErrnoStatus("delete", path_, errno);
+      if (!S_ISLNK(st.st_mode) && !hard_)
+        return absl::FailedPreconditionError(absl::StrCat(path_, " is not a link"));
+      if (!context.dry_run && ::unlink(path_.c_str()) != 0)
+        return ErrnoStatus("delete", path_, errno);
       return Outcome::Changed({"deleted"});
     }
     std::string change = exists ? "retargeted" : "created";
@@ -42,7 +44,8 @@ class LinkResource : public Resource {
       ssize_t n = ::readlink(path_.c_str(), buf, sizeof(buf));
       if (n >= 0 && std::string(buf, static_cast<size_t>(n)) == to_) return Outcome::Unchanged();
     } else if (exists) {
-      return absl::FailedPreconditionError(absl::StrCat(path_, " exists and is not a link; delete it first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(path_, " exists and is not a link; delete it first"));
     }
     Outcome out = Outcome::Changed({absl::StrCat(change, " -> ", to_)});
     if (context.dry_run) return out;

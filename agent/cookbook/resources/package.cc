@@ -12,14 +12,14 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
+#include "common/process.h"
 
 namespace dm::cookbook {
 namespace {
@@ -31,8 +31,8 @@ struct PackageState {
 
 class PackageResource : public Resource {
  public:
-  PackageResource(ResourceHeader header, std::vector<std::string> packages, std::string version, bool recommends,
-                  absl::Duration lock_timeout)
+  PackageResource(ResourceHeader header, std::vector<std::string> packages, std::string version,
+                  bool recommends, absl::Duration lock_timeout)
       : Resource(std::move(header)),
         packages_(std::move(packages)),
         version_(std::move(version)),
@@ -47,7 +47,8 @@ class PackageResource : public Resource {
     for (const std::string& p : packages_) {
       const PackageState& s = (*state)[p];
       if (action == "remove" || action == "purge") {
-        if (s.installed) todo.push_back(p), changes.push_back(absl::StrCat(action, " ", p, " ", s.version));
+        if (s.installed)
+          todo.push_back(p), changes.push_back(absl::StrCat(action, " ", p, " ", s.version));
       } else if (!s.installed) {
         todo.push_back(Spec(p));
         changes.push_back(absl::StrCat("install ", Spec(p)));
@@ -66,10 +67,12 @@ class PackageResource : public Resource {
     if (todo.empty()) return Outcome::Unchanged();
     Outcome out = Outcome::Changed(changes);
     if (context.dry_run) return out;
-    std::vector<std::string> argv = AptGet(action == "remove" || action == "purge" ? action : "install");
+    std::vector<std::string> argv =
+        AptGet(action == "remove" || action == "purge" ? action : "install");
     argv.insert(argv.end(), todo.begin(), todo.end());
     absl::StatusOr<ProcessResult> result = Apt(argv);
-    if (result.ok() && !result->ok() && absl::StrContains(result->output, "Unable to locate package")) {
+    if (result.ok() && !result->ok() &&
+        absl::StrContains(result->output, "Unable to locate package")) {
       // A fresh host, or a package newer than the lists: refresh them once and try again.
       absl::StatusOr<ProcessResult> update = Apt(AptGet("update"));
       if (update.ok() && update->ok()) result = Apt(argv);
@@ -77,23 +80,29 @@ class PackageResource : public Resource {
     if (!result.ok()) return result.status();
     out.output = result->output;
     if (!result->ok()) {
-      return absl::AbortedError(absl::StrCat("apt-get ", action, " ", absl::StrJoin(todo, " "), ": ",
-                                             result->Describe(), "\n", Tail(result->output)));
+      return absl::AbortedError(absl::StrCat("apt-get ", action, " ", absl::StrJoin(todo, " "),
+                                             ": ", result->Describe(), "\n", Tail(result->output)));
     }
     return out;
   }
 
  private:
-  std::string Spec(const std::string& p) const { return version_.empty() ? p : absl::StrCat(p, "=", version_); }
+  std::string Spec(const std::string& p) const {
+    return version_.empty() ? p : absl::StrCat(p, "=", version_);
+  }
 
   static std::string Tail(const std::string& text) {
     return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
   }
 
   std::vector<std::string> AptGet(const std::string& verb) const {
-    std::vector<std::string> argv = {"apt-get", "-q", "-y",
-                                     absl::StrCat("-oDPkg::Lock::Timeout=", absl::ToInt64Seconds(lock_timeout_)),
-                                     "-oDpkg::Options::=--force-confold", "-oDpkg::Options::=--force-confdef"};
+    std::vector<std::string> argv = {
+        "apt-get",
+        "-q",
+        "-y",
+        absl::StrCat("-oDPkg::Lock::Timeout=", absl::ToInt64Seconds(lock_timeout_)),
+        "-oDpkg::Options::=--force-confold",
+        "-oDpkg::Options::=--force-confdef"};
     if (verb == "install" && !recommends_) argv.push_back("--no-install-recommends");
     if (verb == "install" && !version_.empty()) argv.push_back("--allow-downgrades");
     argv.push_back(verb);
@@ -151,7 +160,8 @@ class PackageResource : public Resource {
 bool ValidPackageName(const std::string& name) {
   if (name.empty() || name[0] == '-') return false;
   for (char c : name) {
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-' || c == ':')) return false;
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-' || c == ':'))
+      return false;
   }
   return true;
 }
@@ -161,18 +171,23 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   if (packages.empty()) packages.push_back(header.name);
   for (const std::string& p : packages) {
     // Names become apt arguments: nothing that apt could read as an option.
-    if (!ValidPackageName(p)) fields.Error(fields.Raw("packages") ? "packages" : "", absl::StrCat("'", p, "' is not a Debian package name"));
+    if (!ValidPackageName(p))
+      fields.Error(fields.Raw("packages") ? "packages" : "",
+                   absl::StrCat("'", p, "' is not a Debian package name"));
   }
   std::string version = fields.String("version").value_or("");
-  if (!version.empty() && packages.size() > 1) fields.Error("version", "pins one package; list pinned packages separately");
+  if (!version.empty() && packages.size() > 1)
+    fields.Error("version", "pins one package; list pinned packages separately");
   bool recommends = fields.Bool("recommends", false);
   absl::Duration lock_timeout = fields.Seconds("lock_timeout").value_or(absl::Minutes(5));
-  return std::make_unique<PackageResource>(std::move(header), std::move(packages), std::move(version), recommends,
-                                           lock_timeout);
+  return std::make_unique<PackageResource>(std::move(header), std::move(packages),
+                                           std::move(version), recommends, lock_timeout);
 }
 
 }  // namespace
 
-ResourceType PackageType() { return {"package", {"install", "upgrade", "remove", "purge"}, &Parse}; }
+ResourceType PackageType() {
+  return {"package", {"install", "upgrade", "remove", "purge"}, &Parse};
+}
 
 }  // namespace dm::cookbook

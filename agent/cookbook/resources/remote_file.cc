@@ -1,5 +1,5 @@
-// remote_file: a file downloaded over HTTP(S) (libcurl, loaded on first use), accepted only if its SHA-256 is the
-// one the recipe names: a changed or tampered download never reaches the host.
+// remote_file: a file downloaded over HTTP(S) (libcurl, loaded on first use), accepted only if its
+// SHA-256 is the one the recipe names: a changed or tampered download never reaches the host.
 //
 //   - remote_file: /opt/app/release.tar.gz
 //     source: https://releases.example.com/app-1.4.tar.gz
@@ -63,15 +63,21 @@ absl::StatusOr<std::string> Download(const std::string& url, absl::Duration time
   CURLcode rc = c.easy_perform(curl);
   c.easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat("download ", url, ": ", error[0] ? error : c.easy_strerror(rc)));
+    return absl::UnavailableError(
+        absl::StrCat("download ", url, ": ", error[0] ? error : c.easy_strerror(rc)));
   }
   return body;
 }
 
 class RemoteFileResource : public Resource {
  public:
-  RemoteFileResource(ResourceHeader header, ManagedFile file, std::string url, std::string sha256, absl::Duration timeout)
-      : Resource(std::move(header)), file_(std::move(file)), url_(std::move(url)), sha256_(std::move(sha256)), timeout_(timeout) {}
+  RemoteFileResource(ResourceHeader header, ManagedFile file, std::string url, std::string sha256,
+                     absl::Duration timeout)
+      : Resource(std::move(header)),
+        file_(std::move(file)),
+        url_(std::move(url)),
+        sha256_(std::move(sha256)),
+        timeout_(timeout) {}
 
   absl::StatusOr<Outcome> Perform(const std::string& action, RunContext& context) override {
     if (action == "delete") return EnsureFileAbsent(file_, context);
@@ -87,7 +93,8 @@ class RemoteFileResource : public Resource {
     if (!body.ok()) return body.status();
     std::string got = Sha256Hex(*body);
     if (got != sha256_) {
-      return absl::DataLossError(absl::StrCat("download ", url_, " has sha256 ", got, ", not the expected ", sha256_,
+      return absl::DataLossError(absl::StrCat("download ", url_, " has sha256 ", got,
+                                              ", not the expected ", sha256_,
                                               "; the file was not changed"));
     }
     ManagedFile file = file_;
@@ -118,7 +125,8 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   bool hex = sha256.size() == 64;
   for (char c : sha256) hex = hex && std::isxdigit(static_cast<unsigned char>(c));
   if (!sha256.empty() && !hex) fields.Error("sha256", "must be 64 hexadecimal digits");
-  return std::make_unique<RemoteFileResource>(std::move(header), std::move(file), std::move(url), std::move(sha256), timeout);
+  return std::make_unique<RemoteFileResource>(std::move(header), std::move(file), std::move(url),
+                                              std::move(sha256), timeout);
 }
 
 }  // namespace

@@ -17,10 +17,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/process.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/supervise/supervised_service.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm::cookbook {
@@ -37,7 +37,8 @@ class ServiceResource : public Resource {
     if (HostRunsSystemd()) return Systemd(action, context);
     if (spec_.argv.empty()) {
       return absl::FailedPreconditionError(
-          "this host does not run systemd, and the service has no `command` for dm-agent's supervisor");
+          "this host does not run systemd, and the service has no `command` for dm-agent's "
+          "supervisor");
     }
     return Supervised(action, context);
   }
@@ -55,7 +56,8 @@ class ServiceResource : public Resource {
       Outcome out = Outcome::Changed({change});
       if (context.dry_run) return out;
       // A unit file written earlier in the run must be read before systemd acts on it.
-      DM_ASSIGN_OR_RETURN(ProcessResult show, systemctl({"show", "--property=NeedDaemonReload", unit_}));
+      DM_ASSIGN_OR_RETURN(ProcessResult show,
+                          systemctl({"show", "--property=NeedDaemonReload", unit_}));
       if (absl::StrContains(show.output, "NeedDaemonReload=yes")) {
         DM_ASSIGN_OR_RETURN(ProcessResult reload, systemctl({"daemon-reload"}));
         (void)reload;
@@ -63,11 +65,13 @@ class ServiceResource : public Resource {
       DM_ASSIGN_OR_RETURN(ProcessResult result, systemctl({verb, unit_}));
       if (!result.ok()) {
         std::string journal;
-        if (absl::StatusOr<ProcessResult> status = systemctl({"status", "--no-pager", "--lines=20", unit_}); status.ok()) {
+        if (absl::StatusOr<ProcessResult> status =
+                systemctl({"status", "--no-pager", "--lines=20", unit_});
+            status.ok()) {
           journal = status->output;
         }
-        return absl::AbortedError(absl::StrCat("systemctl ", verb, " ", unit_, ": ", result.Describe(), "\n",
-                                               result.output, journal));
+        return absl::AbortedError(absl::StrCat("systemctl ", verb, " ", unit_, ": ",
+                                               result.Describe(), "\n", result.output, journal));
       }
       return out;
     };
@@ -81,7 +85,8 @@ class ServiceResource : public Resource {
       if (enabled.ok() == (action == "enable")) return Outcome::Unchanged();
       return act(action, action == "enable" ? "enabled" : "disabled");
     }
-    return act(action == "reload" ? "reload-or-restart" : "restart", action == "reload" ? "reloaded" : "restarted");
+    return act(action == "reload" ? "reload-or-restart" : "restart",
+               action == "reload" ? "reloaded" : "restarted");
   }
 
   absl::StatusOr<Outcome> Supervised(const std::string& action, RunContext& context) {
@@ -95,7 +100,8 @@ class ServiceResource : public Resource {
       if (context.dry_run) return out;
       if (running) DM_RETURN_IF_ERROR(service.Stop());
       DM_RETURN_IF_ERROR(service.Start(spec_));
-      if (service.Enabled()) DM_RETURN_IF_ERROR(service.Enable(spec_));  // keep the stored spec current
+      if (service.Enabled())
+        DM_RETURN_IF_ERROR(service.Enable(spec_));  // keep the stored spec current
       return out;
     }
     if (action == "stop") {
@@ -133,14 +139,20 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   std::string unit = fields.String("unit").value_or(header.name);
   ServiceSpec spec;
   const yaml::Node* command = fields.Raw("command");
-  if (command && command->IsScalar()) spec.argv = ShellCommand(fields.String("command").value_or(""));
-  else if (command) spec.argv = fields.StringList("command");
+  if (command && command->IsScalar())
+    spec.argv = ShellCommand(fields.String("command").value_or(""));
+  else if (command)
+    spec.argv = fields.StringList("command");
   spec.user = fields.String("user").value_or("");
   spec.cwd = fields.String("cwd").value_or("");
   spec.env = fields.StringMap("env");
   std::string reload = fields.Choice("reload_signal", {"HUP", "USR1", "USR2", "TERM"}, "HUP");
-  spec.reload_signal = reload == "USR1" ? SIGUSR1 : reload == "USR2" ? SIGUSR2 : reload == "TERM" ? SIGTERM : SIGHUP;
-  if (header.name.find('/') != std::string::npos || header.name[0] == '.' || header.name[0] == '-') {
+  spec.reload_signal = reload == "USR1"   ? SIGUSR1
+                       : reload == "USR2" ? SIGUSR2
+                       : reload == "TERM" ? SIGTERM
+                                          : SIGHUP;
+  if (header.name.find('/') != std::string::npos || header.name[0] == '.' ||
+      header.name[0] == '-') {
     fields.Error("", "a service name may not contain '/' or start with '.' or '-'");
   }
   if (unit[0] == '-') fields.Error("unit", "must not start with '-'");
@@ -150,7 +162,10 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
 }  // namespace
 
 ResourceType ServiceType() {
-  return {"service", {"start", "stop", "restart", "reload", "enable", "disable"}, &Parse, {"enable", "start"}};
+  return {"service",
+          {"start", "stop", "restart", "reload", "enable", "disable"},
+          &Parse,
+          {"enable", "start"}};
 }
 
 }  // namespace dm::cookbook

@@ -15,7 +15,8 @@
 namespace dm::cookbook {
 namespace {
 
-std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, const CookbookFiles& cookbook) {
+std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields,
+                                const CookbookFiles& cookbook) {
   ManagedFile file = ReadManagedFile(header, fields);
   std::string source = fields.RequiredString("source");
   const yaml::Node* variables = fields.Raw("variables");
@@ -25,7 +26,8 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   }
   if (source.empty()) return nullptr;
   absl::StatusOr<std::string> template_path = cookbook.PathIn("templates", source);
-  absl::StatusOr<std::string> text = template_path.ok() ? ReadFile(*template_path) : template_path.status();
+  absl::StatusOr<std::string> text =
+      template_path.ok() ? ReadFile(*template_path) : template_path.status();
   if (!text.ok()) {
     fields.Error("source", std::string(text.status().message()));
     return nullptr;
@@ -37,14 +39,17 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
     MergeAttributes(merged, AttributesFromYaml(*variables));
     data = &merged;
   }
-  std::optional<std::string> rendered =
-      RenderTemplate(*text, *template_path, *data, absl::StrCat(header.id(), ": "), fields.errors());
+  std::optional<std::string> rendered = RenderTemplate(
+      *text, *template_path, *data, absl::StrCat(header.id(), ": "), fields.errors());
   if (!rendered) return nullptr;
-  return std::make_unique<FileContentResource>(std::move(header), std::move(file), std::move(*rendered));
+  return std::make_unique<FileContentResource>(std::move(header), std::move(file),
+                                               std::move(*rendered));
 }
 
 }  // namespace
 
-ResourceType TemplateType() { return {"template", {"create", "create_if_missing", "delete"}, &Parse}; }
+ResourceType TemplateType() {
+  return {"template", {"create", "create_if_missing", "delete"}, &Parse};
+}
 
 }  // namespace dm::cookbook

@@ -19,8 +19,8 @@
 #include "agent/cookbook/managed_file.h"
 #include "agent/cookbook/resources/resource_types.h"
 #include "agent/cookbook/resources/user_database.h"
-#include "common/process.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status_macros.h"
 
 namespace dm::cookbook {
@@ -36,7 +36,8 @@ struct UserSpec {
 
 class UserResource : public Resource {
  public:
-  UserResource(ResourceHeader header, UserSpec spec) : Resource(std::move(header)), spec_(std::move(spec)) {}
+  UserResource(ResourceHeader header, UserSpec spec)
+      : Resource(std::move(header)), spec_(std::move(spec)) {}
 
   absl::StatusOr<Outcome> Perform(const std::string& action, RunContext& context) override {
     const std::string& name = header_.name;
@@ -53,7 +54,8 @@ class UserResource : public Resource {
         std::vector<std::string> argv = {"useradd", "--create-home"};
         if (spec_.uid) argv.insert(argv.end(), {"--uid", std::to_string(*spec_.uid)});
         if (spec_.group) argv.insert(argv.end(), {"--gid", *spec_.group});
-        if (!spec_.groups.empty()) argv.insert(argv.end(), {"--groups", absl::StrJoin(spec_.groups, ",")});
+        if (!spec_.groups.empty())
+          argv.insert(argv.end(), {"--groups", absl::StrJoin(spec_.groups, ",")});
         if (spec_.home) argv.insert(argv.end(), {"--home-dir", *spec_.home});
         if (spec_.shell) argv.insert(argv.end(), {"--shell", *spec_.shell});
         if (spec_.system) argv.push_back("--system");
@@ -81,7 +83,8 @@ class UserResource : public Resource {
       }
       std::vector<std::string> missing;
       for (const std::string& g : spec_.groups) {
-        if (std::find(user->groups.begin(), user->groups.end(), g) == user->groups.end()) missing.push_back(g);
+        if (std::find(user->groups.begin(), user->groups.end(), g) == user->groups.end())
+          missing.push_back(g);
       }
       if (!missing.empty()) {
         out.changes.push_back(absl::StrCat("added to ", absl::StrJoin(missing, ", ")));
@@ -113,7 +116,8 @@ class UserResource : public Resource {
       out.changes.push_back("~/.ssh created");
       if (!context.dry_run) {
         DM_RETURN_IF_ERROR(MakeDirectories(ssh_dir, 0700));
-        if (::chown(ssh_dir.c_str(), user->uid, user->gid) != 0) return ErrnoStatus("chown", ssh_dir, errno);
+        if (::chown(ssh_dir.c_str(), user->uid, user->gid) != 0)
+          return ErrnoStatus("chown", ssh_dir, errno);
       }
     }
     ManagedFile file;
@@ -122,7 +126,8 @@ class UserResource : public Resource {
     file.ownership.group = std::to_string(user->gid);
     file.ownership.mode = 0600;
     file.backup = false;
-    std::string content = spec_.authorized_keys->empty() ? "" : absl::StrJoin(*spec_.authorized_keys, "\n") + "\n";
+    std::string content =
+        spec_.authorized_keys->empty() ? "" : absl::StrJoin(*spec_.authorized_keys, "\n") + "\n";
     if (!PathExists(ssh_dir)) return Outcome::Changed({"authorized_keys written"});  // dry run
     absl::StatusOr<Outcome> keys = EnsureFileContent(file, content, context);
     if (!keys.ok()) return keys.status();
@@ -144,14 +149,17 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   spec.shell = fields.String("shell");
   spec.system = fields.Bool("system", false);
   if (fields.Raw("authorized_keys")) spec.authorized_keys = fields.StringList("authorized_keys");
-  if (!ValidAccountName(header.name)) fields.Error("", "is not a valid user name (lower case, digits, _ - .)");
+  if (!ValidAccountName(header.name))
+    fields.Error("", "is not a valid user name (lower case, digits, _ - .)");
   for (const std::string& g : spec.groups) {
-    if (!ValidAccountName(g)) fields.Error("groups", absl::StrCat("'", g, "' is not a valid group name"));
+    if (!ValidAccountName(g))
+      fields.Error("groups", absl::StrCat("'", g, "' is not a valid group name"));
   }
   if (spec.home && (*spec.home)[0] != '/') fields.Error("home", "must be an absolute path");
   if (spec.authorized_keys) {
     for (const std::string& key : *spec.authorized_keys) {
-      if (key.find('\n') != std::string::npos) fields.Error("authorized_keys", "one key per list item");
+      if (key.find('\n') != std::string::npos)
+        fields.Error("authorized_keys", "one key per list item");
     }
   }
   return std::make_unique<UserResource>(std::move(header), std::move(spec));

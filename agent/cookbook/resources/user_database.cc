@@ -5,13 +5,13 @@
 
 #include <cctype>
 
-
 namespace dm::cookbook {
 
 std::optional<UserEntry> LookupUserEntry(const std::string& name) {
   struct passwd pw, *found = nullptr;
   std::vector<char> buf(16384);
-  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return std::nullopt;
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return std::nullopt;
   UserEntry user{pw.pw_uid, pw.pw_gid, pw.pw_dir, pw.pw_shell, {}};
   int n = 64;
   std::vector<gid_t> gids(static_cast<size_t>(n));
@@ -30,7 +30,8 @@ std::optional<UserEntry> LookupUserEntry(const std::string& name) {
 std::optional<GroupEntry> LookupGroupEntry(const std::string& name) {
   struct group gr, *found = nullptr;
   std::vector<char> buf(65536);
-  if (getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr) return std::nullopt;
+  if (getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return std::nullopt;
   GroupEntry group{gr.gr_gid, {}};
   for (char** m = gr.gr_mem; *m; ++m) group.members.push_back(*m);
   return group;
@@ -39,15 +40,16 @@ std::optional<GroupEntry> LookupGroupEntry(const std::string& name) {
 std::optional<std::string> GroupName(gid_t gid) {
   struct group gr, *found = nullptr;
   std::vector<char> buf(65536);
-  if (getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr) return std::nullopt;
+  if (getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return std::nullopt;
   return std::string(gr.gr_name);
 }
 
 bool ValidAccountName(const std::string& name) {
   if (name.empty() || name.size() > 32 || name[0] == '-') return false;
   for (char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
-          c == '-' || c == '.')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) {
       return false;
     }
   }

@@ -22,8 +22,10 @@ void CookbookTest::SetUp() {
 }
 
 void CookbookTest::TearDown() {
-  if (!HasFailure()) std::filesystem::remove_all(base_);
-  else std::fprintf(stderr, "kept %s for inspection\n", base_.c_str());
+  if (!HasFailure())
+    std::filesystem::remove_all(base_);
+  else
+    std::fprintf(stderr, "kept %s for inspection\n", base_.c_str());
 }
 
 void CookbookTest::WriteCookbookFile(const std::string& relative, const std::string& text) {

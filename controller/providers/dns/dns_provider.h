@@ -13,10 +13,10 @@
 namespace dm {
 
 struct DnsRecord {
-  std::string name;                  // fully qualified, no trailing dot: "www.shop.test"
-  std::string type;                  // "A", "AAAA", "CNAME", ...
+  std::string name;  // fully qualified, no trailing dot: "www.shop.test"
+  std::string type;  // "A", "AAAA", "CNAME", ...
   int ttl = 60;
-  std::vector<std::string> values;   // sorted
+  std::vector<std::string> values;  // sorted
 
   bool operator==(const DnsRecord& other) const {
     return name == other.name && type == other.type && ttl == other.ttl && values == other.values;
@@ -35,7 +35,8 @@ class DnsProvider {
   // Replaces every record of the record's name and type with it.
   virtual absl::Status SetRecord(const std::string& zone, const DnsRecord& record) = 0;
   // Removes every record of `name` and `type`; OK if there is none.
-  virtual absl::Status DeleteRecord(const std::string& zone, const std::string& name, const std::string& type) = 0;
+  virtual absl::Status DeleteRecord(const std::string& zone, const std::string& name,
+                                    const std::string& type) = 0;
   // Removes the zone and its records; OK if there is none.
   virtual absl::Status DeleteZone(const std::string& zone) = 0;
 };

@@ -21,20 +21,25 @@ constexpr char kBackend[] = "/usr/lib/x86_64-linux-gnu/pdns/libgsqlite3backend.s
 
 absl::Status CreateDatabase(const std::string& path) {
   absl::StatusOr<std::string> schema = ReadFile(kSchema);
-  if (!schema.ok()) return absl::FailedPreconditionError(absl::StrCat(kSchema, " is missing: install pdns-backend-sqlite3"));
+  if (!schema.ok())
+    return absl::FailedPreconditionError(
+        absl::StrCat(kSchema, " is missing: install pdns-backend-sqlite3"));
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path + ".new"));
   DM_RETURN_IF_ERROR(db->Exec(*schema));
   db.reset();
-  if (::rename((path + ".new").c_str(), path.c_str()) != 0) return ErrnoStatus("rename", path, errno);
+  if (::rename((path + ".new").c_str(), path.c_str()) != 0)
+    return ErrnoStatus("rename", path, errno);
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(const EmbeddedPowerDnsOptions& options) {
+absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(
+    const EmbeddedPowerDnsOptions& options) {
   if (::access(kServer, X_OK) != 0 || ::access(kBackend, R_OK) != 0) {
     return absl::FailedPreconditionError(
-        "PowerDNS is not installed (pdns-server, pdns-backend-sqlite3): run scripts/install-deps, or start the "
+        "PowerDNS is not installed (pdns-server, pdns-backend-sqlite3): run scripts/install-deps, "
+        "or start the "
         "controller with --dns-listen off");
   }
   std::unique_ptr<EmbeddedPowerDns> dns(new EmbeddedPowerDns());
@@ -52,20 +57,23 @@ absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(const 
   const passwd* pdns_user = ::geteuid() == 0 ? ::getpwnam("pdns") : nullptr;
   const std::string inside = pdns_user ? "" : dir;
   std::string conf = absl::StrCat(
-      "launch=gsqlite3\n", "gsqlite3-database=", inside, "/pdns.sqlite3\n", "local-address=", options.listen_host,
-      "\n", "local-port=", options.port, "\n", "webserver=yes\n", "webserver-address=127.0.0.1\n",
-      "webserver-port=", api_port, "\n", "webserver-allow-from=127.0.0.1/32\n", "api=yes\n", "api-key=", api_key,
-      "\n", "guardian=no\n", "daemon=no\n", "disable-syslog=yes\n", "socket-dir=", inside.empty() ? "/" : inside,
-      "\n", "write-pid=no\n", "loglevel=4\n",
+      "launch=gsqlite3\n", "gsqlite3-database=", inside, "/pdns.sqlite3\n",
+      "local-address=", options.listen_host, "\n", "local-port=", options.port, "\n",
+      "webserver=yes\n", "webserver-address=127.0.0.1\n", "webserver-port=", api_port, "\n",
+      "webserver-allow-from=127.0.0.1/32\n", "api=yes\n", "api-key=", api_key, "\n",
+      "guardian=no\n", "daemon=no\n", "disable-syslog=yes\n",
+      "socket-dir=", inside.empty() ? "/" : inside, "\n", "write-pid=no\n", "loglevel=4\n",
       // Never ask the Internet (secpoll.powerdns.com) whether this version is secure.
       "security-poll-suffix=\n",
       "default-soa-content=ns1.@ hostmaster.@ 0 10800 3600 604800 3600\n",
       // Answers come from the database at once after a change.
-      "query-cache-ttl=0\n", "negquery-cache-ttl=0\n", "cache-ttl=0\n", "zone-cache-refresh-interval=0\n");
+      "query-cache-ttl=0\n", "negquery-cache-ttl=0\n", "cache-ttl=0\n",
+      "zone-cache-refresh-interval=0\n");
   if (pdns_user) {
     absl::StrAppend(&conf, "chroot=", dir, "\nsetuid=pdns\nsetgid=pdns\n");
     for (const std::string& path : {dir, database}) {
-      if (::chown(path.c_str(), pdns_user->pw_uid, pdns_user->pw_gid) != 0) return ErrnoStatus("chown", path, errno);
+      if (::chown(path.c_str(), pdns_user->pw_uid, pdns_user->pw_gid) != 0)
+        return ErrnoStatus("chown", path, errno);
     }
   }
   DM_RETURN_IF_ERROR(WriteFileAtomic(dir + "/pdns.conf", conf, 0600));
@@ -87,8 +95,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(const 
   }
   std::string tail = ReadFile(log).value_or("");
   if (tail.size() > 2000) tail = tail.substr(tail.size() - 2000);
-  return absl::UnavailableError(absl::StrCat("PowerDNS did not start on ", options.listen_host, ":", options.port,
-                                             " (in use?); ", log, ":\n", absl::StripTrailingAsciiWhitespace(tail)));
+  return absl::UnavailableError(absl::StrCat("PowerDNS did not start on ", options.listen_host, ":",
+                                             options.port, " (in use?); ", log, ":\n",
+                                             absl::StripTrailingAsciiWhitespace(tail)));
 }
 
 }  // namespace dm

@@ -16,16 +16,17 @@
 namespace dm {
 
 struct EmbeddedPowerDnsOptions {
-  std::string dir;                      // DATA_DIR/dns
+  std::string dir;  // DATA_DIR/dns
   std::string listen_host = "127.0.0.1";
-  uint16_t port = 5300;                 // DNS, UDP and TCP
+  uint16_t port = 5300;  // DNS, UDP and TCP
 };
 
 class EmbeddedPowerDns {
  public:
   // Creates the database and configuration on first use, starts pdns_server and waits until its
   // API answers. FailedPrecondition when PowerDNS is not installed.
-  static absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> Start(const EmbeddedPowerDnsOptions& options);
+  static absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> Start(
+      const EmbeddedPowerDnsOptions& options);
 
   DnsProvider* provider() { return provider_.get(); }
   uint16_t dns_port() const { return options_.port; }

@@ -16,9 +16,10 @@ namespace {
 uint16_t TestPort() { return static_cast<uint16_t>(23000 + ::getpid() % 2000); }
 
 std::string Dig(uint16_t port, const std::string& name) {
-  absl::StatusOr<std::string> out =
-      RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port), name, "A"});
-  return out.ok() ? std::string(absl::StripAsciiWhitespace(*out)) : "dig failed: " + std::string(out.status().message());
+  absl::StatusOr<std::string> out = RunChecked(
+      {"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port), name, "A"});
+  return out.ok() ? std::string(absl::StripAsciiWhitespace(*out))
+                  : "dig failed: " + std::string(out.status().message());
 }
 
 TEST(EmbeddedPowerDnsTest, RecordsAnswerAndSurviveARestart) {
@@ -33,7 +34,8 @@ TEST(EmbeddedPowerDnsTest, RecordsAnswerAndSurviveARestart) {
     ASSERT_TRUE(provider->EnsureZone("shop.test").ok());
     ASSERT_TRUE(provider->EnsureZone("shop.test").ok()) << "a second EnsureZone is a no-op";
     ASSERT_TRUE(provider->SetRecord("shop.test", {"www.shop.test", "A", 60, {"10.9.8.7"}}).ok());
-    ASSERT_TRUE(provider->SetRecord("shop.test", {"shop.test", "A", 60, {"10.9.8.6", "10.9.8.7"}}).ok());
+    ASSERT_TRUE(
+        provider->SetRecord("shop.test", {"shop.test", "A", 60, {"10.9.8.6", "10.9.8.7"}}).ok());
     EXPECT_EQ(Dig(options.port, "www.shop.test"), "10.9.8.7");
 
     absl::StatusOr<std::vector<DnsRecord>> records = provider->ListRecords("shop.test");
@@ -49,7 +51,8 @@ TEST(EmbeddedPowerDnsTest, RecordsAnswerAndSurviveARestart) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(Dig(options.port, "www.shop.test"), "10.9.8.7");
   // Replacing a record moves the name at once (no cache in front of the database).
-  ASSERT_TRUE((*again)->provider()->SetRecord("shop.test", {"www.shop.test", "A", 60, {"10.9.8.5"}}).ok());
+  ASSERT_TRUE(
+      (*again)->provider()->SetRecord("shop.test", {"www.shop.test", "A", 60, {"10.9.8.5"}}).ok());
   EXPECT_EQ(Dig(options.port, "www.shop.test"), "10.9.8.5");
   ASSERT_TRUE((*again)->provider()->DeleteRecord("shop.test", "www.shop.test", "A").ok());
   EXPECT_EQ(Dig(options.port, "www.shop.test"), "");

@@ -16,18 +16,24 @@ namespace dm {
 class PowerDnsProvider : public DnsProvider {
  public:
   // `base_url`: "http://127.0.0.1:8081"; `server_id`: "localhost" for a single server.
-  PowerDnsProvider(HttpClient* http, std::string base_url, std::string api_key, std::string server_id = "localhost")
-      : http_(http), base_url_(std::move(base_url)), api_key_(std::move(api_key)), server_id_(std::move(server_id)) {}
+  PowerDnsProvider(HttpClient* http, std::string base_url, std::string api_key,
+                   std::string server_id = "localhost")
+      : http_(http),
+        base_url_(std::move(base_url)),
+        api_key_(std::move(api_key)),
+        server_id_(std::move(server_id)) {}
 
   std::string name() const override { return "powerdns"; }
   absl::Status EnsureZone(const std::string& zone) override;
   absl::StatusOr<std::vector<DnsRecord>> ListRecords(const std::string& zone) override;
   absl::Status SetRecord(const std::string& zone, const DnsRecord& record) override;
-  absl::Status DeleteRecord(const std::string& zone, const std::string& name, const std::string& type) override;
+  absl::Status DeleteRecord(const std::string& zone, const std::string& name,
+                            const std::string& type) override;
   absl::Status DeleteZone(const std::string& zone) override;
 
  private:
-  absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& path, const std::string& body = "");
+  absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& path,
+                                    const std::string& body = "");
   std::string ZoneUrl(const std::string& zone) const;
   absl::Status Patch(const std::string& zone, const std::string& rrsets_json);
 

@@ -19,7 +19,9 @@ namespace {
 
 pid_t RunningProxy(const std::string& dir) {
   int pid = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(dir + "/pid").value_or("")), &pid) || pid <= 0) return 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(dir + "/pid").value_or("")), &pid) ||
+      pid <= 0)
+    return 0;
   std::string cmdline = ReadFile(absl::StrCat("/proc/", pid, "/cmdline")).value_or("");
   return absl::StrContains(cmdline, "apt-cacher-ng") && absl::StrContains(cmdline, dir) ? pid : 0;
 }
@@ -37,14 +39,16 @@ std::string HostAndPath(const std::string& uri) {
 // fetched once first, they are in its cache when the servers ask. Failures are the servers'
 // business later.
 void WarmUp(const std::string& listen_address, const DebianMirrors& mirrors) {
-  std::vector<std::string> urls = {absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "/InRelease"),
-                                   absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "-updates/InRelease")};
+  std::vector<std::string> urls = {
+      absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "/InRelease"),
+      absl::StrCat(mirrors.archive, "/dists/", kDebianSuite, "-updates/InRelease")};
   if (!mirrors.security.empty()) {
     urls.push_back(absl::StrCat(mirrors.security, "/dists/", kDebianSuite, "-security/InRelease"));
   }
   for (const std::string& url : urls) {
     absl::Status fetched =
-        RunChecked({"curl", "-sf", "-o", "/dev/null", "-m", "60", "--retry", "3", "--retry-connrefused", "--proxy",
+        RunChecked({"curl", "-sf", "-o", "/dev/null", "-m", "60", "--retry", "3",
+                    "--retry-connrefused", "--proxy",
                     absl::StrCat("http://", listen_address, ":", kAptProxyPort), url})
             .status();
     if (!fetched.ok()) return;
@@ -53,19 +57,21 @@ void WarmUp(const std::string& listen_address, const DebianMirrors& mirrors) {
 
 }  // namespace
 
-absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address, const DebianMirrors& mirrors) {
+absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address,
+                            const DebianMirrors& mirrors) {
   if (RunningProxy(dir)) return absl::OkStatus();
   DM_RETURN_IF_ERROR(MakeDirectories(dir + "/cache", 0755));
   DM_RETURN_IF_ERROR(MakeDirectories(dir + "/log", 0755));
-  std::string conf = absl::StrCat("CacheDir: ", dir, "/cache\nLogDir: ", dir, "/log\n",
-                                  "SupportDir: /usr/lib/apt-cacher-ng\n", "Port: ", kAptProxyPort, "\n",
-                                  "BindAddress: ", listen_address, "\n", "PidFile: ", dir, "/pid\n",
-                                  "SocketPath: ", dir, "/socket\n", "ForeGround: 1\nExThreshold: 4\n",
-                                  // Only the host's own mirrors, nothing else.
-                                  "ForceManaged: 1\n", "Remap-debrep: ", HostAndPath(mirrors.archive), " ; ",
-                                  mirrors.archive, "/\n");
+  std::string conf = absl::StrCat(
+      "CacheDir: ", dir, "/cache\nLogDir: ", dir, "/log\n", "SupportDir: /usr/lib/apt-cacher-ng\n",
+      "Port: ", kAptProxyPort, "\n", "BindAddress: ", listen_address, "\n", "PidFile: ", dir,
+      "/pid\n", "SocketPath: ", dir, "/socket\n", "ForeGround: 1\nExThreshold: 4\n",
+      // Only the host's own mirrors, nothing else.
+      "ForceManaged: 1\n", "Remap-debrep: ", HostAndPath(mirrors.archive), " ; ", mirrors.archive,
+      "/\n");
   if (!mirrors.security.empty()) {
-    absl::StrAppend(&conf, "Remap-secdeb: ", HostAndPath(mirrors.security), " ; ", mirrors.security, "/\n");
+    absl::StrAppend(&conf, "Remap-secdeb: ", HostAndPath(mirrors.security), " ; ", mirrors.security,
+                    "/\n");
   }
   DM_RETURN_IF_ERROR(MakeDirectories(dir + "/conf", 0755));
   DM_RETURN_IF_ERROR(WriteFileAtomic(dir + "/conf/acng.conf", conf, 0644));
@@ -79,8 +85,8 @@ absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_ad
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
-  return absl::UnavailableError(absl::StrCat("apt-cacher-ng did not start; see ", log, ": ",
-                                             ReadFile(log).value_or("")));
+  return absl::UnavailableError(
+      absl::StrCat("apt-cacher-ng did not start; see ", log, ": ", ReadFile(log).value_or("")));
 }
 
 void StopAptProxy(const std::string& dir) {

@@ -16,7 +16,8 @@ namespace dm::local {
 inline constexpr int kAptProxyPort = 3143;
 
 // Starts the proxy for `listen_address` with its files under `dir`, unless it runs already.
-absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address, const DebianMirrors& mirrors);
+absl::Status EnsureAptProxy(const std::string& dir, const std::string& listen_address,
+                            const DebianMirrors& mirrors);
 // Stops it (when the last server is gone).
 void StopAptProxy(const std::string& dir);
 

@@ -26,7 +26,8 @@ absl::StatusOr<DebianMirrors> HostDebianMirrors();
 
 // The image's root folder under `cache_dir`, built first if needed (about a minute). Safe to call
 // from several processes at once: one builds, the others wait.
-absl::StatusOr<std::string> EnsureBaseImage(const std::string& cache_dir, const DebianMirrors& mirrors,
+absl::StatusOr<std::string> EnsureBaseImage(const std::string& cache_dir,
+                                            const DebianMirrors& mirrors,
                                             const ProgressFn& progress);
 
 }  // namespace dm::local

@@ -10,14 +10,17 @@ namespace dm::local {
 
 absl::Status BridgeNetwork::EnsureBridge() {
   if (!PathExists("/sys/class/net/" + bridge_)) {
-    absl::StatusOr<std::string> added = RunChecked({"ip", "link", "add", bridge_, "type", "bridge"});
+    absl::StatusOr<std::string> added =
+        RunChecked({"ip", "link", "add", bridge_, "type", "bridge"});
     // Another controller (a parallel test) may have added it a moment ago.
     if (!added.ok() && !PathExists("/sys/class/net/" + bridge_)) return added.status();
   }
-  absl::StatusOr<std::string> addresses = RunChecked({"ip", "-o", "-4", "addr", "show", "dev", bridge_});
+  absl::StatusOr<std::string> addresses =
+      RunChecked({"ip", "-o", "-4", "addr", "show", "dev", bridge_});
   if (!addresses.ok()) return addresses.status();
   if (addresses->find(" " + HostAddress() + "/") == std::string::npos) {
-    DM_RETURN_IF_ERROR(RunChecked({"ip", "addr", "add", HostAddress() + "/24", "dev", bridge_}).status());
+    DM_RETURN_IF_ERROR(
+        RunChecked({"ip", "addr", "add", HostAddress() + "/24", "dev", bridge_}).status());
   }
   return RunChecked({"ip", "link", "set", bridge_, "up"}).status();
 }
@@ -25,11 +28,14 @@ absl::Status BridgeNetwork::EnsureBridge() {
 absl::Status BridgeNetwork::Attach(const std::string& netns, const std::string& veth, int index) {
   const std::string peer = veth + "p";
   DM_RETURN_IF_ERROR(RunChecked({"ip", "netns", "add", netns}).status());
-  DM_RETURN_IF_ERROR(RunChecked({"ip", "link", "add", veth, "type", "veth", "peer", "name", peer}).status());
+  DM_RETURN_IF_ERROR(
+      RunChecked({"ip", "link", "add", veth, "type", "veth", "peer", "name", peer}).status());
   DM_RETURN_IF_ERROR(RunChecked({"ip", "link", "set", peer, "netns", netns}).status());
   DM_RETURN_IF_ERROR(RunChecked({"ip", "-n", netns, "link", "set", peer, "name", "eth0"}).status());
   DM_RETURN_IF_ERROR(RunChecked({"ip", "link", "set", veth, "master", bridge_, "up"}).status());
-  DM_RETURN_IF_ERROR(RunChecked({"ip", "-n", netns, "addr", "add", AddressOf(index) + "/24", "dev", "eth0"}).status());
+  DM_RETURN_IF_ERROR(
+      RunChecked({"ip", "-n", netns, "addr", "add", AddressOf(index) + "/24", "dev", "eth0"})
+          .status());
   DM_RETURN_IF_ERROR(RunChecked({"ip", "-n", netns, "link", "set", "eth0", "up"}).status());
   DM_RETURN_IF_ERROR(RunChecked({"ip", "-n", netns, "link", "set", "lo", "up"}).status());
   return RunChecked({"ip", "-n", netns, "route", "add", "default", "via", HostAddress()}).status();

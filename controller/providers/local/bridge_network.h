@@ -14,7 +14,8 @@ namespace dm::local {
 class BridgeNetwork {
  public:
   // `subnet` is the first three octets of the /24 ("10.231.0").
-  BridgeNetwork(std::string bridge, std::string subnet) : bridge_(std::move(bridge)), subnet_(std::move(subnet)) {}
+  BridgeNetwork(std::string bridge, std::string subnet)
+      : bridge_(std::move(bridge)), subnet_(std::move(subnet)) {}
 
   const std::string& bridge() const { return bridge_; }
   std::string HostAddress() const { return subnet_ + ".1"; }

@@ -37,7 +37,8 @@ constexpr char kRecordDir[] = "/run/deploymachine/local";
 bool ValidServerName(const std::string& name) {
   if (name.empty() || name.size() > 32 || name[0] == '-' || name.back() == '-') return false;
   for (char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
       return false;
     }
   }
@@ -78,8 +79,13 @@ absl::StatusOr<LocalLeftover> ReadRecord(const std::string& file) {
   if (!text.ok()) return text.status();
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded()) return absl::DataLossError(absl::StrCat(file, " is not JSON"));
-  return LocalLeftover{file, j.value("state_dir", ""), j.value("name", ""), j.value("netns", ""),
-                       j.value("veth", ""), j.value("root", ""), j.value("nspawn_pid", 0)};
+  return LocalLeftover{file,
+                       j.value("state_dir", ""),
+                       j.value("name", ""),
+                       j.value("netns", ""),
+                       j.value("veth", ""),
+                       j.value("root", ""),
+                       j.value("nspawn_pid", 0)};
 }
 
 absl::Status WriteRecord(const LocalLeftover& r) {
@@ -96,9 +102,12 @@ struct LocalProvider::Paths {
 };
 
 LocalProvider::LocalProvider(LocalProviderOptions options)
-    : options_(std::move(options)), network_(options_.bridge, options_.subnet), host_address_(network_.HostAddress()) {
+    : options_(std::move(options)),
+      network_(options_.bridge, options_.subnet),
+      host_address_(network_.HostAddress()) {
   if (MakeDirectories(options_.state_dir, 0700).ok()) {
-    lock_fd_ = ::open((options_.state_dir + "/provider.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    lock_fd_ =
+        ::open((options_.state_dir + "/provider.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     // Held by the first provider on this folder; a second one in the same process does not need it.
     if (lock_fd_ >= 0 && ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(lock_fd_);
@@ -141,7 +150,8 @@ absl::StatusOr<ServerInfo> LocalProvider::Read(const std::string& name) const {
   Paths p = PathsOf(name);
   absl::StatusOr<std::string> text = ReadFile(p.info);
   if (!text.ok()) {
-    if (absl::IsNotFound(text.status())) return absl::NotFoundError(absl::StrCat("no local server '", name, "'"));
+    if (absl::IsNotFound(text.status()))
+      return absl::NotFoundError(absl::StrCat("no local server '", name, "'"));
     return text.status();
   }
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
@@ -167,18 +177,21 @@ absl::StatusOr<std::vector<ServerInfo>> LocalProvider::List() {
     absl::StatusOr<ServerInfo> info = Read(e.path().filename().string());
     if (info.ok()) out.push_back(std::move(*info));
   }
-  std::sort(out.begin(), out.end(), [](const ServerInfo& a, const ServerInfo& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const ServerInfo& a, const ServerInfo& b) { return a.name < b.name; });
   return out;
 }
 
 absl::StatusOr<ServerInfo> LocalProvider::Get(const std::string& name) { return Read(name); }
 
-absl::StatusOr<ServerInfo> LocalProvider::Create(const ServerSpec& spec, const ProgressFn& progress) {
+absl::StatusOr<ServerInfo> LocalProvider::Create(const ServerSpec& spec,
+                                                 const ProgressFn& progress) {
   if (!ValidServerName(spec.name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", spec.name, "' is not a server name: lower-case letters, digits and '-', at most 32"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", spec.name, "' is not a server name: lower-case letters, digits and '-', at most 32"));
   }
-  if (::geteuid() != 0) return absl::PermissionDeniedError("the local provider needs root (namespaces, mounts)");
+  if (::geteuid() != 0)
+    return absl::PermissionDeniedError("the local provider needs root (namespaces, mounts)");
   std::lock_guard<std::mutex> lock(mu_);
   if (PathExists(PathsOf(spec.name).dir)) {
     return absl::AlreadyExistsError(absl::StrCat("local server '", spec.name, "' exists"));
@@ -188,7 +201,8 @@ absl::StatusOr<ServerInfo> LocalProvider::Create(const ServerSpec& spec, const P
   for (const ServerInfo& s : List().value_or(std::vector<ServerInfo>{})) taken.insert(s.address);
   int index = 2;
   while (index < 255 && taken.count(network_.AddressOf(index))) ++index;
-  if (index == 255) return absl::ResourceExhaustedError("the local network has no free address left");
+  if (index == 255)
+    return absl::ResourceExhaustedError("the local network has no free address left");
 
   absl::Status booted = Boot(spec, index, progress);
   if (!booted.ok()) {
@@ -204,31 +218,43 @@ absl::StatusOr<ServerInfo> LocalProvider::Create(const ServerSpec& spec, const P
 
 absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const ProgressFn& progress) {
   DM_ASSIGN_OR_RETURN(local::DebianMirrors mirrors, local::HostDebianMirrors());
-  DM_ASSIGN_OR_RETURN(std::string image, local::EnsureBaseImage(options_.image_cache, mirrors, progress));
+  DM_ASSIGN_OR_RETURN(std::string image,
+                      local::EnsureBaseImage(options_.image_cache, mirrors, progress));
   DM_RETURN_IF_ERROR(network_.EnsureBridge());
-  DM_RETURN_IF_ERROR(local::EnsureAptProxy(options_.state_dir + "/apt-proxy", host_address_, mirrors));
+  DM_RETURN_IF_ERROR(
+      local::EnsureAptProxy(options_.state_dir + "/apt-proxy", host_address_, mirrors));
 
   Paths p = PathsOf(spec.name);
   const std::string address = network_.AddressOf(index);
   LocalLeftover record{p.record, options_.state_dir, spec.name, p.netns, p.veth, p.root, 0};
   DM_RETURN_IF_ERROR(WriteRecord(record));  // first, so that a crash from here on is found later
-  for (const std::string& d : {p.upper, p.work, p.root}) DM_RETURN_IF_ERROR(MakeDirectories(d, 0755));
-  nlohmann::json info = {{"name", spec.name},          {"index", index},           {"address", address},
-                         {"state", "creating"},        {"netns", p.netns},         {"veth", p.veth},
+  for (const std::string& d : {p.upper, p.work, p.root})
+    DM_RETURN_IF_ERROR(MakeDirectories(d, 0755));
+  nlohmann::json info = {{"name", spec.name},
+                         {"index", index},
+                         {"address", address},
+                         {"state", "creating"},
+                         {"netns", p.netns},
+                         {"veth", p.veth},
                          {"created_ms", absl::ToUnixMillis(absl::Now())}};
   DM_RETURN_IF_ERROR(WriteFileAtomic(p.info, info.dump(2), 0600));
 
   progress(absl::StrCat("preparing ", spec.name, " at ", address));
-  DM_RETURN_IF_ERROR(RunChecked({"mount", "-t", "overlay", "overlay", "-o",
-                                  absl::StrCat("lowerdir=", image, ",upperdir=", p.upper, ",workdir=", p.work), p.root})
-                         .status());
+  DM_RETURN_IF_ERROR(
+      RunChecked({"mount", "-t", "overlay", "overlay", "-o",
+                  absl::StrCat("lowerdir=", image, ",upperdir=", p.upper, ",workdir=", p.work),
+                  p.root})
+          .status());
   // What a cloud does at first boot: name, host keys, the operator's key for root, and here the
   // way to packages (the apt proxy).
   DM_RETURN_IF_ERROR(WriteFileAtomic(p.root + "/etc/hostname", spec.name + "\n", 0644));
-  DM_RETURN_IF_ERROR(WriteFileAtomic(p.root + "/etc/hosts", absl::StrCat("127.0.0.1 localhost\n127.0.1.1 ", spec.name, "\n"), 0644));
+  DM_RETURN_IF_ERROR(
+      WriteFileAtomic(p.root + "/etc/hosts",
+                      absl::StrCat("127.0.0.1 localhost\n127.0.1.1 ", spec.name, "\n"), 0644));
   DM_RETURN_IF_ERROR(WriteFileAtomic(
       p.root + "/etc/apt/apt.conf.d/01proxy",
-      absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort, "\";\n",
+      absl::StrCat("Acquire::http::Proxy \"http://", host_address_, ":", local::kAptProxyPort,
+                   "\";\n",
                    // A mirror that fails a request now and then must not fail a converge; a
                    // connection that sends nothing for 30 s is given up and the request retried
                    // (apt's default waits 120 s). It did not end the one hang seen here (apt sat
@@ -236,13 +262,17 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
                    "Acquire::Retries \"5\";\n", "Acquire::http::Timeout \"30\";\n"),
       0644));
   const std::string host_key = p.root + "/etc/ssh/ssh_host_ed25519_key";
-  DM_RETURN_IF_ERROR(RunChecked({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + spec.name, "-f", host_key}).status());
+  DM_RETURN_IF_ERROR(RunChecked({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                                 "root@" + spec.name, "-f", host_key})
+                         .status());
   DM_ASSIGN_OR_RETURN(std::string public_key, ReadFile(host_key + ".pub"));
-  DM_ASSIGN_OR_RETURN(std::string fingerprint_line, RunChecked({"ssh-keygen", "-l", "-E", "sha256", "-f", host_key + ".pub"}));
+  DM_ASSIGN_OR_RETURN(std::string fingerprint_line,
+                      RunChecked({"ssh-keygen", "-l", "-E", "sha256", "-f", host_key + ".pub"}));
   std::vector<std::string> words = absl::StrSplit(fingerprint_line, ' ');
   if (words.size() < 2) return absl::InternalError("ssh-keygen -l printed no fingerprint");
   DM_RETURN_IF_ERROR(MakeDirectories(p.root + "/root/.ssh", 0700));
-  DM_RETURN_IF_ERROR(WriteFileAtomic(p.root + "/root/.ssh/authorized_keys", spec.ssh_public_key + "\n", 0600));
+  DM_RETURN_IF_ERROR(
+      WriteFileAtomic(p.root + "/root/.ssh/authorized_keys", spec.ssh_public_key + "\n", 0600));
 
   DM_RETURN_IF_ERROR(network_.Attach(p.netns, p.veth, index));
   ForgetAddress(address, spec.name);
@@ -250,20 +280,22 @@ absl::Status LocalProvider::Boot(const ServerSpec& spec, int index, const Progre
   progress(absl::StrCat("booting ", spec.name));
   // Detached: the server outlives a controller restart.
   const std::string pid_file = p.pid, console = p.console;
-  DM_RETURN_IF_ERROR(SpawnDetached({"systemd-nspawn", "-q", "-b", "-D", p.root, "--machine=" + p.netns,
-                                    "--register=no", "--keep-unit", "--console=read-only",
-                                    // Its own firewall, like any server; the namespace is its own.
-                                    "--capability=CAP_NET_ADMIN",
-                                    "--network-namespace-path=/run/netns/" + p.netns},
-                                   console, pid_file));
+  DM_RETURN_IF_ERROR(SpawnDetached(
+      {"systemd-nspawn", "-q", "-b", "-D", p.root, "--machine=" + p.netns, "--register=no",
+       "--keep-unit", "--console=read-only",
+       // Its own firewall, like any server; the namespace is its own.
+       "--capability=CAP_NET_ADMIN", "--network-namespace-path=/run/netns/" + p.netns},
+      console, pid_file));
   // The daemon writes its pid before it execs: wait for the pid, then for the exec (until then
   // its command line is still this program's, and it would read as "stopped while booting").
   // On a busy machine either can take a while.
   int pid = 0;
   for (absl::Time until = absl::Now() + absl::Seconds(20);
-       !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid) || pid <= 0 || !NspawnRunning(pid, p.root);) {
+       !absl::SimpleAtoi(ReadFile(pid_file).value_or(""), &pid) || pid <= 0 ||
+       !NspawnRunning(pid, p.root);) {
     if (absl::Now() > until || (pid > 0 && ::kill(pid, 0) != 0)) {
-      return absl::InternalError(absl::StrCat(spec.name, ": systemd-nspawn did not start; its output:\n",
+      return absl::InternalError(absl::StrCat(spec.name,
+                                              ": systemd-nspawn did not start; its output:\n",
                                               ReadFile(console).value_or("")));
     }
     absl::SleepFor(absl::Milliseconds(10));
@@ -295,13 +327,17 @@ absl::Status LocalProvider::Delete(const std::string& name) {
   if (!PathExists(p.dir)) return absl::NotFoundError(absl::StrCat("no local server '", name, "'"));
   absl::StatusOr<LocalLeftover> record = ReadRecord(p.record);
   absl::StatusOr<ServerInfo> info = Read(name);
-  TearDown(record.ok() ? *record : LocalLeftover{p.record, options_.state_dir, name, p.netns, p.veth, p.root, 0});
+  TearDown(record.ok()
+               ? *record
+               : LocalLeftover{p.record, options_.state_dir, name, p.netns, p.veth, p.root, 0});
   if (info.ok() && !info->address.empty()) ForgetAddress(info->address, name);
-  if (Mounted(p.root)) return absl::InternalError(absl::StrCat(p.root, " is still mounted; not deleting its files"));
+  if (Mounted(p.root))
+    return absl::InternalError(absl::StrCat(p.root, " is still mounted; not deleting its files"));
   std::error_code ec;
   std::filesystem::remove_all(p.dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("removing ", p.dir, ": ", ec.message()));
-  if (List().value_or(std::vector<ServerInfo>{}).empty()) local::StopAptProxy(options_.state_dir + "/apt-proxy");
+  if (List().value_or(std::vector<ServerInfo>{}).empty())
+    local::StopAptProxy(options_.state_dir + "/apt-proxy");
   return absl::OkStatus();
 }
 
@@ -311,7 +347,8 @@ void LocalProvider::ForgetAddress(const std::string& address, const std::string&
   // would not answer, and load balancers would miss it.
   local::TryTool({"ip", "neigh", "flush", "to", address, "dev", network_.bridge()});
   for (const ServerInfo& other : List().value_or(std::vector<ServerInfo>{})) {
-    if (other.name != except) local::TryTool({"ip", "-n", PathsOf(other.name).netns, "neigh", "flush", "to", address});
+    if (other.name != except)
+      local::TryTool({"ip", "-n", PathsOf(other.name).netns, "neigh", "flush", "to", address});
   }
 }
 
@@ -320,7 +357,8 @@ void LocalProvider::TearDown(const LocalLeftover& s) {
   if (NspawnRunning(s.nspawn_pid, s.root)) {
     ::kill(s.nspawn_pid, SIGTERM);
     absl::Time deadline = absl::Now() + absl::Seconds(15);
-    while (NspawnRunning(s.nspawn_pid, s.root) && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+    while (NspawnRunning(s.nspawn_pid, s.root) && absl::Now() < deadline)
+      absl::SleepFor(absl::Milliseconds(20));
     if (NspawnRunning(s.nspawn_pid, s.root)) ::kill(s.nspawn_pid, SIGKILL);
   }
   // Anything else still in the namespace (a container from an older record).
@@ -358,7 +396,8 @@ int LocalProvider::SweepLeftovers(const std::function<bool(const LocalLeftover&)
     LocalLeftover proxy;
     proxy.state_dir = args[2].substr(0, args[2].size() - std::string("/apt-proxy/conf").size());
     int pid = 0;
-    if (is_leftover(proxy) && absl::SimpleAtoi(e.path().filename().string(), &pid)) ::kill(pid, SIGTERM);
+    if (is_leftover(proxy) && absl::SimpleAtoi(e.path().filename().string(), &pid))
+      ::kill(pid, SIGTERM);
   }
   for (const auto& e : std::filesystem::directory_iterator(kRecordDir, ec)) {
     absl::StatusOr<LocalLeftover> record = ReadRecord(e.path().string());

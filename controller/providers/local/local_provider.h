@@ -21,16 +21,16 @@
 namespace dm {
 
 struct LocalProviderOptions {
-  std::string state_dir;                                     // the provider's own files
-  std::string image_cache = "/var/cache/deploymachine";      // shared base images, outside any repo
+  std::string state_dir;                                 // the provider's own files
+  std::string image_cache = "/var/cache/deploymachine";  // shared base images, outside any repo
   std::string bridge = "dmbr0";
-  std::string subnet = "10.231.0";                           // the /24's first three octets
+  std::string subnet = "10.231.0";  // the /24's first three octets
   absl::Duration boot_timeout = absl::Seconds(60);
 };
 
 // What /run/deploymachine/local/ records of a server's host resources.
 struct LocalLeftover {
-  std::string record;   // the record file
+  std::string record;  // the record file
   std::string state_dir, name, netns, veth, root;
   int nspawn_pid = 0;
 };

@@ -44,7 +44,8 @@ class LocalProviderTest : public ::testing::Test {
   }
   void TearDown() override {
     if (dir_.empty()) return;
-    LocalProvider::SweepLeftovers([&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
+    LocalProvider::SweepLeftovers(
+        [&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
     Run({"ip", "link", "del", options_.bridge}, /*check=*/false);
     if (HasFailure()) {
       std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
@@ -59,7 +60,8 @@ class LocalProviderTest : public ::testing::Test {
     spec.timeout = absl::Seconds(60);
     absl::StatusOr<ProcessResult> r = RunProcess(spec);
     if (check) {
-      EXPECT_TRUE(r.ok() && r->ok()) << spec.argv[0] << ": " << (r.ok() ? r->output : r.status().ToString());
+      EXPECT_TRUE(r.ok() && r->ok())
+          << spec.argv[0] << ": " << (r.ok() ? r->output : r.status().ToString());
     }
     return r.ok() ? r->output : "";
   }
@@ -68,9 +70,19 @@ class LocalProviderTest : public ::testing::Test {
   ProcessResult Ssh(const ServerInfo& server, const std::string& command) {
     std::ofstream(dir_ + "/known_hosts") << server.address << " " << server.ssh_host_key << "\n";
     ProcessSpec spec;
-    spec.argv = {"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
-                 "UserKnownHostsFile=" + dir_ + "/known_hosts", "-o", "ConnectTimeout=5", "-i", dir_ + "/operator",
-                 "root@" + server.address, command};
+    spec.argv = {"ssh",
+                 "-o",
+                 "BatchMode=yes",
+                 "-o",
+                 "StrictHostKeyChecking=yes",
+                 "-o",
+                 "UserKnownHostsFile=" + dir_ + "/known_hosts",
+                 "-o",
+                 "ConnectTimeout=5",
+                 "-i",
+                 dir_ + "/operator",
+                 "root@" + server.address,
+                 command};
     spec.timeout = absl::Seconds(120);
     return RunProcess(spec).value_or(ProcessResult{});
   }
@@ -89,19 +101,28 @@ TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   EXPECT_EQ(a->state, "running");
   EXPECT_EQ(a->address, options_.subnet + ".2");
   EXPECT_EQ(b->address, options_.subnet + ".3");
-  EXPECT_TRUE(absl::StartsWith(a->ssh_host_key_fingerprint, "SHA256:")) << a->ssh_host_key_fingerprint;
-  EXPECT_TRUE(absl::IsAlreadyExists(provider_->Create({"alpha", key_}, [](const std::string&) {}).status()));
+  EXPECT_TRUE(absl::StartsWith(a->ssh_host_key_fingerprint, "SHA256:"))
+      << a->ssh_host_key_fingerprint;
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      provider_->Create({"alpha", key_}, [](const std::string&) {}).status()));
 
-  ProcessResult who = Ssh(*a, "hostname; systemctl is-system-running --wait; ip -4 -o addr show eth0");
+  ProcessResult who =
+      Ssh(*a, "hostname; systemctl is-system-running --wait; ip -4 -o addr show eth0");
   ASSERT_EQ(who.exit_code, 0) << who.output;
   EXPECT_THAT(who.output, HasSubstr("alpha\nrunning\n"));
-  EXPECT_EQ(Ssh(*a, "ping -c1 -W2 " + b->address + " >/dev/null 2>&1 || (exec 3<>/dev/tcp/" + b->address + "/22)").exit_code, 0);
+  EXPECT_EQ(Ssh(*a, "ping -c1 -W2 " + b->address + " >/dev/null 2>&1 || (exec 3<>/dev/tcp/" +
+                        b->address + "/22)")
+                .exit_code,
+            0);
 
   // Packages come through the proxy, and only from the Debian mirror.
-  ProcessResult apt = Ssh(*a, "apt-get -q update >/dev/null && apt-get -q -y install hello >/dev/null 2>&1 && hello");
+  ProcessResult apt = Ssh(
+      *a, "apt-get -q update >/dev/null && apt-get -q -y install hello >/dev/null 2>&1 && hello");
   EXPECT_EQ(apt.output, "Hello, world!\n") << apt.output;
-  std::string refused = Run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-x",
-                             "http://" + provider_->bridge_address() + ":3143", "http://example.com/"}, false);
+  std::string refused =
+      Run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-x",
+           "http://" + provider_->bridge_address() + ":3143", "http://example.com/"},
+          false);
   EXPECT_EQ(refused, "403");
 
   // Another controller on the same state finds the servers (a restart).
@@ -115,8 +136,10 @@ TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   ASSERT_TRUE(provider_->Delete("beta").ok());
   EXPECT_TRUE(absl::IsNotFound(provider_->Get("alpha").status()));
   // Nothing left: no process, mount, namespace, veth or folder.
-  EXPECT_EQ(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + options_.state_dir + "' || true"}), "");
-  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""), ::testing::Not(HasSubstr(options_.state_dir)));
+  EXPECT_EQ(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + options_.state_dir + "' || true"}),
+            "");
+  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""),
+              ::testing::Not(HasSubstr(options_.state_dir)));
   EXPECT_THAT(Run({"ip", "netns", "list"}), ::testing::Not(HasSubstr("dm-alpha-")));
   EXPECT_EQ(Run({"sh", "-c", "ip -o link show master " + options_.bridge + " | wc -l"}), "0\n");
   EXPECT_FALSE(PathExists(options_.state_dir + "/servers/alpha"));
@@ -140,18 +163,22 @@ TEST_F(LocalProviderTest, LeftoversOfAKilledRunAreSweptByTheNextRun) {
   EXPECT_TRUE(LocalProvider::InUse(options_.state_dir));  // this test's own provider is alive
 
   // The next run sweeps what no living provider owns.
-  int swept = LocalProvider::SweepLeftovers(
-      [](const LocalLeftover& l) { return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir); });
+  int swept = LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
+    return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
+  });
   EXPECT_GE(swept, 1);
   EXPECT_EQ(Run({"sh", "-c", "pgrep -f '[s]ystemd-nspawn.*" + killed.state_dir + "' || true"}), "");
-  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""), ::testing::Not(HasSubstr(killed.state_dir)));
+  EXPECT_THAT(ReadFile("/proc/self/mounts").value_or(""),
+              ::testing::Not(HasSubstr(killed.state_dir)));
   EXPECT_THAT(Run({"ip", "netns", "list"}), ::testing::Not(HasSubstr("dm-crashed-")));
   EXPECT_FALSE(PathExists(killed.state_dir + "/servers/crashed"));
 }
 
 TEST_F(LocalProviderTest, RefusesBadNames) {
-  EXPECT_TRUE(absl::IsInvalidArgument(provider_->Create({"Bad_Name", key_}, [](const std::string&) {}).status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(provider_->Create({"../x", key_}, [](const std::string&) {}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      provider_->Create({"Bad_Name", key_}, [](const std::string&) {}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      provider_->Create({"../x", key_}, [](const std::string&) {}).status()));
 }
 
 }  // namespace

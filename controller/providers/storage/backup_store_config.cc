@@ -4,8 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/validation_errors.h"
 #include "common/files.h"
@@ -51,12 +51,14 @@ std::string Secret(FieldReader& fields, const std::string& key) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text, const std::string& path,
+absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,
+                                                              const std::string& path,
                                                               HttpClient* http) {
   DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
   ValidationErrors errors;
   if (!root.IsMap()) {
-    errors.Add(root.mark(), "backup store: a map with type: (swift, s3 or directory) and its settings");
+    errors.Add(root.mark(),
+               "backup store: a map with type: (swift, s3 or directory) and its settings");
     return errors.ToStatus();
   }
   FieldReader fields(root, "backup store", cookbook::Attributes::object(), &errors);
@@ -69,13 +71,16 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
     o.key = Secret(fields, "key");
     o.container = fields.String("container").value_or("dm-backups");
     // Keystone's URLs end in /v3; anything else is a v1 endpoint unless the file says.
-    const std::string inferred = absl::EndsWith(absl::StripSuffix(o.auth_url, "/"), "/v3") ? "3" : "1";
+    const std::string inferred =
+        absl::EndsWith(absl::StripSuffix(o.auth_url, "/"), "/v3") ? "3" : "1";
     o.auth_version = fields.Choice("auth_version", {"1", "3"}, inferred) == "3" ? 3 : 1;
     o.project = fields.String("project").value_or("");
     o.domain = fields.String("domain").value_or("Default");
     o.region = fields.String("region").value_or("");
-    if (!o.auth_url.empty() && !IsHttpUrl(o.auth_url)) fields.Error("auth_url", "must be an http:// or https:// URL");
-    if (o.auth_version == 3 && o.project.empty()) fields.Error("", "Keystone (v3) needs project: (the user's project)");
+    if (!o.auth_url.empty() && !IsHttpUrl(o.auth_url))
+      fields.Error("auth_url", "must be an http:// or https:// URL");
+    if (o.auth_version == 3 && o.project.empty())
+      fields.Error("", "Keystone (v3) needs project: (the user's project)");
     if (o.auth_version == 1 && fields.Raw("project")) {
       fields.Error("project", "only for Keystone (auth_version: 3 or an auth_url ending in /v3)");
     }
@@ -89,8 +94,10 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
     o.access_key = fields.RequiredString("access_key");
     o.secret_key = Secret(fields, "secret_key");
     o.virtual_hosted = fields.Choice("addressing", {"path", "virtual"}, "path") == "virtual";
-    if (!o.endpoint.empty() && !IsHttpUrl(o.endpoint)) fields.Error("endpoint", "must be an http:// or https:// URL");
-    if (!o.bucket.empty() && !IsStoreName(o.bucket)) fields.Error("bucket", "3 to 63 of a-z, 0-9, '-' and '.'");
+    if (!o.endpoint.empty() && !IsHttpUrl(o.endpoint))
+      fields.Error("endpoint", "must be an http:// or https:// URL");
+    if (!o.bucket.empty() && !IsStoreName(o.bucket))
+      fields.Error("bucket", "3 to 63 of a-z, 0-9, '-' and '.'");
     store = std::make_unique<S3ObjectStore>(http, std::move(o));
   } else if (type == "directory") {
     std::string dir = fields.RequiredString("path");
@@ -104,12 +111,15 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
   return store;
 }
 
-absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path, HttpClient* http) {
+absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path,
+                                                             HttpClient* http) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (::stat(path.c_str(), &st) != 0)
+    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
   if (st.st_mode & 077) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(path, ": holds the store's credentials, but group or others may read it (chmod 600 ", path, ")"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": holds the store's credentials, but group or others may read it (chmod 600 ", path,
+        ")"));
   }
   DM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   return ParseBackupStore(text, path, http);

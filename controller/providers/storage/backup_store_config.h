@@ -41,10 +41,12 @@
 namespace dm {
 
 // The store that `text` (the content of the file at `path`) describes; `http` must outlive it.
-absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text, const std::string& path,
+absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,
+                                                              const std::string& path,
                                                               HttpClient* http);
 // Reads the file (refusing one that others can read) and parses it.
-absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path, HttpClient* http);
+absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path,
+                                                             HttpClient* http);
 
 }  // namespace dm
 

@@ -28,7 +28,8 @@ struct KeystoneToken {
 
 // A token scoped to the project, and the public endpoint of the catalog's service of
 // `service_type` ("object-store").
-absl::StatusOr<KeystoneToken> KeystoneAuthenticate(HttpClient* http, const KeystoneCredentials& credentials,
+absl::StatusOr<KeystoneToken> KeystoneAuthenticate(HttpClient* http,
+                                                   const KeystoneCredentials& credentials,
                                                    const std::string& service_type);
 
 }  // namespace dm

@@ -13,7 +13,8 @@
 namespace dm {
 
 absl::StatusOr<std::string> LocalDirectoryStore::PathOf(const std::string& key) const {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   return absl::StrCat(dir_, "/", key);
 }
 
@@ -25,7 +26,8 @@ absl::Status LocalDirectoryStore::Put(const std::string& key, const std::string&
 
 absl::StatusOr<std::string> LocalDirectoryStore::Get(const std::string& key) {
   DM_ASSIGN_OR_RETURN(std::string path, PathOf(key));
-  if (!PathExists(path)) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
+  if (!PathExists(path))
+    return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
   return ReadFile(path);
 }
 
@@ -36,12 +38,14 @@ absl::StatusOr<std::vector<ObjectInfo>> LocalDirectoryStore::List(const std::str
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     std::string key = std::filesystem::relative(it->path(), dir_).string();
-    if (!IsObjectKey(key) || key.compare(0, prefix.size(), prefix) != 0) continue;  // temporary files
+    if (!IsObjectKey(key) || key.compare(0, prefix.size(), prefix) != 0)
+      continue;  // temporary files
     struct stat st {};
     if (::stat(it->path().c_str(), &st) != 0) continue;
     out.push_back({key, static_cast<uint64_t>(st.st_size), absl::FromTimeT(st.st_mtime)});
   }
-  std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
 }
 

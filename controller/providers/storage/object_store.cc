@@ -17,8 +17,8 @@ bool IsObjectKey(const std::string& key) {
   for (absl::string_view part : absl::StrSplit(key, '/')) {
     if (part.empty() || part.front() == '.') return false;
     for (char c : part) {
-      if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '.' &&
-          c != '_' && c != '-') {
+      if (!std::islower(static_cast<unsigned char>(c)) &&
+          !std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
         return false;
       }
     }
@@ -28,16 +28,20 @@ bool IsObjectKey(const std::string& key) {
 
 std::string EncodeObjectKey(const std::string& key) {
   std::vector<std::string> parts;
-  for (absl::string_view part : absl::StrSplit(key, '/')) parts.push_back(UrlEncode(std::string(part)));
+  for (absl::string_view part : absl::StrSplit(key, '/'))
+    parts.push_back(UrlEncode(std::string(part)));
   return absl::StrJoin(parts, "/");
 }
 
-absl::Status CheckDownload(const std::string& store, const std::string& key, std::string etag, const std::string& body) {
+absl::Status CheckDownload(const std::string& store, const std::string& key, std::string etag,
+                           const std::string& body) {
   etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
   // A single upload's ETag is its MD5; a multipart or segmented one's is not (it has a suffix).
-  if (etag.size() != 32 || !std::all_of(etag.begin(), etag.end(), absl::ascii_isxdigit)) return absl::OkStatus();
+  if (etag.size() != 32 || !std::all_of(etag.begin(), etag.end(), absl::ascii_isxdigit))
+    return absl::OkStatus();
   if (absl::AsciiStrToLower(etag) == Md5Hex(body)) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(store, ": ", key, " arrived damaged (MD5 differs from its ETag)"));
+  return absl::DataLossError(
+      absl::StrCat(store, ": ", key, " arrived damaged (MD5 differs from its ETag)"));
 }
 
 }  // namespace dm

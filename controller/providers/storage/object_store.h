@@ -42,7 +42,8 @@ bool IsObjectKey(const std::string& key);
 std::string EncodeObjectKey(const std::string& key);
 // DataLoss when a downloaded `body` does not match the MD5 its ETag carries (Swift and S3 give
 // a single upload's MD5); `store` names the API in the message.
-absl::Status CheckDownload(const std::string& store, const std::string& key, std::string etag, const std::string& body);
+absl::Status CheckDownload(const std::string& store, const std::string& key, std::string etag,
+                           const std::string& body);
 
 }  // namespace dm
 

@@ -28,7 +28,8 @@ TEST(CheckDownloadTest, ABodyMustMatchTheMd5ItsEtagCarries) {
   const std::string md5 = "5d41402abc4b2a76b9719d911017c592";  // MD5("hello")
   EXPECT_TRUE(CheckDownload("s3", "k", "\"" + md5 + "\"", "hello").ok());
   EXPECT_TRUE(absl::IsDataLoss(CheckDownload("swift", "k", md5, "hellO")));
-  EXPECT_TRUE(CheckDownload("s3", "k", "\"" + md5.substr(0, 30) + "-2\"", "x").ok()) << "multipart: no MD5 to check";
+  EXPECT_TRUE(CheckDownload("s3", "k", "\"" + md5.substr(0, 30) + "-2\"", "x").ok())
+      << "multipart: no MD5 to check";
   EXPECT_TRUE(CheckDownload("s3", "k", "", "x").ok());
   EXPECT_EQ(EncodeObjectKey("shop/20261125t1.dump"), "shop/20261125t1.dump");
 }
@@ -45,7 +46,8 @@ TEST(S3SignatureTest, MatchesAwsPublishedExample) {
   input.host = "examplebucket.s3.amazonaws.com";
   input.path = "/";
   input.query = {{"max-keys", "2"}, {"prefix", "J"}};
-  input.payload_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";  // empty body
+  input.payload_sha256 =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";  // empty body
   input.now = absl::FromCivil(absl::CivilSecond(2013, 5, 24, 0, 0, 0), absl::UTCTimeZone());
   S3Signature signature = SignS3Request(input, options);
   EXPECT_EQ(signature.amz_date, "20130524T000000Z");
@@ -80,15 +82,20 @@ class BackupStoreConfigTest : public ::testing::Test {
 };
 
 TEST_F(BackupStoreConfigTest, EachTypeOpensItsStore) {
-  auto swift = Parse("type: swift\nauth_url: http://127.0.0.1:8080/auth/v1.0\nuser: dm:backup\nkey: k\n");
+  auto swift =
+      Parse("type: swift\nauth_url: http://127.0.0.1:8080/auth/v1.0\nuser: dm:backup\nkey: k\n");
   ASSERT_TRUE(swift.ok()) << swift.status();
-  EXPECT_EQ((*swift)->name(), "swift:http://127.0.0.1:8080/auth/v1.0 dm-backups") << "the default container";
-  auto s3 = Parse("type: s3\nendpoint: https://s3.eu-west-1.amazonaws.com\nregion: eu-west-1\nbucket: shop-backups\n"
-                  "access_key: AK\nsecret_key: SK\naddressing: virtual\n");
+  EXPECT_EQ((*swift)->name(), "swift:http://127.0.0.1:8080/auth/v1.0 dm-backups")
+      << "the default container";
+  auto s3 = Parse(
+      "type: s3\nendpoint: https://s3.eu-west-1.amazonaws.com\nregion: eu-west-1\nbucket: "
+      "shop-backups\n"
+      "access_key: AK\nsecret_key: SK\naddressing: virtual\n");
   ASSERT_TRUE(s3.ok()) << s3.status();
   EXPECT_EQ((*s3)->name(), "s3:https://s3.eu-west-1.amazonaws.com shop-backups");
-  auto keystone = Parse("type: swift\nauth_url: https://keystone.example.com:5000/v3\nuser: backup\nkey: k\n"
-                        "project: shop\nregion: RegionOne\n");
+  auto keystone = Parse(
+      "type: swift\nauth_url: https://keystone.example.com:5000/v3\nuser: backup\nkey: k\n"
+      "project: shop\nregion: RegionOne\n");
   ASSERT_TRUE(keystone.ok()) << keystone.status();
   auto directory = Parse("type: directory\npath: /var/backups/dm\n");
   ASSERT_TRUE(directory.ok()) << directory.status();
@@ -96,7 +103,8 @@ TEST_F(BackupStoreConfigTest, EachTypeOpensItsStore) {
 }
 
 TEST_F(BackupStoreConfigTest, EveryMistakeIsNamedWithItsPosition) {
-  auto bad = Parse("type: s3\nendpoint: s3.example.com\nbucket: Shop_Backups\naccess_key: AK\nregoin: x\n");
+  auto bad = Parse(
+      "type: s3\nendpoint: s3.example.com\nbucket: Shop_Backups\naccess_key: AK\nregoin: x\n");
   ASSERT_FALSE(bad.ok());
   std::string message(bad.status().message());
   EXPECT_THAT(message, HasSubstr("store.yaml:2:"));
@@ -106,17 +114,21 @@ TEST_F(BackupStoreConfigTest, EveryMistakeIsNamedWithItsPosition) {
   EXPECT_THAT(message, HasSubstr("store.yaml:5:"));
   EXPECT_THAT(message, HasSubstr("regoin"));
 
-  auto braces = Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: '{{not.an.attribute}}'\n");
+  auto braces =
+      Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: '{{not.an.attribute}}'\n");
   EXPECT_TRUE(braces.ok()) << "a secret is taken as written: " << braces.status();
-  auto listed = Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: [hidden-value]\n");
+  auto listed =
+      Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: [hidden-value]\n");
   ASSERT_FALSE(listed.ok());
   EXPECT_THAT(listed.status().message(), HasSubstr("store.yaml:4:"));
   EXPECT_THAT(listed.status().message(), ::testing::Not(HasSubstr("hidden-value")));
 
-  auto no_project = Parse("type: swift\nauth_url: https://keystone.example.com:5000/v3/\nuser: u\nkey: k\n");
+  auto no_project =
+      Parse("type: swift\nauth_url: https://keystone.example.com:5000/v3/\nuser: u\nkey: k\n");
   ASSERT_FALSE(no_project.ok()) << "an auth_url in /v3 is Keystone, which needs a project";
   EXPECT_THAT(no_project.status().message(), HasSubstr("needs project:"));
-  EXPECT_FALSE(Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: k\nproject: p\n").ok())
+  EXPECT_FALSE(
+      Parse("type: swift\nauth_url: http://x/auth/v1.0\nuser: a:b\nkey: k\nproject: p\n").ok())
       << "v1 has no projects";
 
   auto unknown = Parse("type: ftp\n");

@@ -49,7 +49,8 @@ std::string First(absl::string_view xml, const std::string& tag) {
 
 absl::Status S3Error(const std::string& what, const HttpResponse& r) {
   std::string code = First(r.body, "Code"), message = First(r.body, "Message");
-  std::string detail = code.empty() ? "" : absl::StrCat(": ", code, message.empty() ? "" : " (" + message + ")");
+  std::string detail =
+      code.empty() ? "" : absl::StrCat(": ", code, message.empty() ? "" : " (" + message + ")");
   std::string text = absl::StrCat("s3: ", what, ": HTTP ", r.status, detail);
   return absl::Status(r.ErrorCode(), text);
 }
@@ -78,10 +79,10 @@ S3Signature SignS3Request(const S3SigningInput& input, const S3Options& options)
   for (const auto& [k, v] : query) pairs.push_back(absl::StrCat(k, "=", v));
 
   const std::string signed_headers = "host;x-amz-content-sha256;x-amz-date";
-  const std::string canonical = absl::StrCat(
-      input.method, "\n", input.path, "\n", absl::StrJoin(pairs, "&"), "\n",
-      "host:", input.host, "\n", "x-amz-content-sha256:", input.payload_sha256, "\n", "x-amz-date:", out.amz_date,
-      "\n\n", signed_headers, "\n", input.payload_sha256);
+  const std::string canonical =
+      absl::StrCat(input.method, "\n", input.path, "\n", absl::StrJoin(pairs, "&"), "\n",
+                   "host:", input.host, "\n", "x-amz-content-sha256:", input.payload_sha256, "\n",
+                   "x-amz-date:", out.amz_date, "\n\n", signed_headers, "\n", input.payload_sha256);
   const std::string to_sign =
       absl::StrCat("AWS4-HMAC-SHA256\n", out.amz_date, "\n", scope, "\n", Sha256Hex(canonical));
 
@@ -95,12 +96,14 @@ S3Signature SignS3Request(const S3SigningInput& input, const S3Options& options)
   return out;
 }
 
-std::string S3ObjectStore::name() const { return absl::StrCat("s3:", options_.endpoint, " ", options_.bucket); }
+std::string S3ObjectStore::name() const {
+  return absl::StrCat("s3:", options_.endpoint, " ", options_.bucket);
+}
 
-absl::StatusOr<HttpResponse> S3ObjectStore::Call(const std::string& method, const std::string& key,
-                                                 std::vector<std::pair<std::string, std::string>> query,
-                                                 const std::string& body,
-                                                 std::vector<std::pair<std::string, std::string>> headers) {
+absl::StatusOr<HttpResponse> S3ObjectStore::Call(
+    const std::string& method, const std::string& key,
+    std::vector<std::pair<std::string, std::string>> query, const std::string& body,
+    std::vector<std::pair<std::string, std::string>> headers) {
   auto [scheme, endpoint_host] = SplitEndpoint(options_.endpoint);
   S3SigningInput input;
   input.method = method;
@@ -109,7 +112,8 @@ absl::StatusOr<HttpResponse> S3ObjectStore::Call(const std::string& method, cons
     input.path = absl::StrCat("/", EncodeObjectKey(key));
   } else {
     input.host = endpoint_host;
-    input.path = absl::StrCat("/", UrlEncode(options_.bucket), key.empty() ? "" : "/", EncodeObjectKey(key));
+    input.path =
+        absl::StrCat("/", UrlEncode(options_.bucket), key.empty() ? "" : "/", EncodeObjectKey(key));
   }
   input.query = std::move(query);
   input.payload_sha256 = Sha256Hex(body);
@@ -119,8 +123,10 @@ absl::StatusOr<HttpResponse> S3ObjectStore::Call(const std::string& method, cons
   HttpRequest request;
   request.method = method;
   std::vector<std::string> pairs;
-  for (const auto& [k, v] : input.query) pairs.push_back(absl::StrCat(UrlEncode(k), "=", UrlEncode(v)));
-  request.url = absl::StrCat(scheme, "://", input.host, input.path, pairs.empty() ? "" : "?", absl::StrJoin(pairs, "&"));
+  for (const auto& [k, v] : input.query)
+    pairs.push_back(absl::StrCat(UrlEncode(k), "=", UrlEncode(v)));
+  request.url = absl::StrCat(scheme, "://", input.host, input.path, pairs.empty() ? "" : "?",
+                             absl::StrJoin(pairs, "&"));
   request.body = body;
   request.timeout = absl::Minutes(30);
   request.headers = std::move(headers);
@@ -138,20 +144,25 @@ absl::Status S3ObjectStore::EnsureBucket() {
   DM_ASSIGN_OR_RETURN(HttpResponse head, Call("HEAD", "", {}, ""));
   if (head.status == 404) {
     // Outside us-east-1 a new bucket names its region.
-    std::string body = options_.region == "us-east-1"
-                           ? ""
-                           : absl::StrCat("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                                          "<LocationConstraint>", options_.region,
-                                          "</LocationConstraint></CreateBucketConfiguration>");
-    DM_ASSIGN_OR_RETURN(HttpResponse made, Call("PUT", "", {}, body, {{"Content-Type", "application/xml"}}));
+    std::string body =
+        options_.region == "us-east-1"
+            ? ""
+            : absl::StrCat(
+                  "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                  "<LocationConstraint>",
+                  options_.region, "</LocationConstraint></CreateBucketConfiguration>");
+    DM_ASSIGN_OR_RETURN(HttpResponse made,
+                        Call("PUT", "", {}, body, {{"Content-Type", "application/xml"}}));
     if (!made.success() && First(made.body, "Code") != "BucketAlreadyOwnedByYou") {
       return S3Error(absl::StrCat("creating bucket ", options_.bucket), made);
     }
   } else if (!head.success()) {
     // HEAD answers carry no error document: say what a 403 usually means.
-    return S3Error(absl::StrCat("bucket ", options_.bucket,
-                                head.status == 403 ? " (access denied: check access_key, secret_key and region)" : ""),
-                   head);
+    return S3Error(
+        absl::StrCat(
+            "bucket ", options_.bucket,
+            head.status == 403 ? " (access denied: check access_key, secret_key and region)" : ""),
+        head);
   }
   absl::MutexLock lock(&mu_);
   bucket_ready_ = true;
@@ -159,7 +170,8 @@ absl::Status S3ObjectStore::EnsureBucket() {
 }
 
 absl::Status S3ObjectStore::Put(const std::string& key, const std::string& data) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_RETURN_IF_ERROR(EnsureBucket());
   // The store checks the body against Content-MD5 and the signed SHA-256, and replaces an
   // object whole.
@@ -171,9 +183,11 @@ absl::Status S3ObjectStore::Put(const std::string& key, const std::string& data)
 }
 
 absl::StatusOr<std::string> S3ObjectStore::Get(const std::string& key) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", key, {}, ""));
-  if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
+  if (r.status == 404)
+    return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
   if (!r.success()) return S3Error(absl::StrCat("reading ", key), r);
   DM_RETURN_IF_ERROR(CheckDownload("s3", key, r.Header("etag"), r.body));
   return std::move(r.body);
@@ -187,7 +201,8 @@ absl::StatusOr<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& p
         {"list-type", "2"}, {"max-keys", absl::StrCat(options_.list_page)}, {"prefix", prefix}};
     if (!token.empty()) query.push_back({"continuation-token", token});
     DM_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", "", query, ""));
-    if (r.status == 404 && First(r.body, "Code") == "NoSuchBucket") return out;  // nothing stored yet
+    if (r.status == 404 && First(r.body, "Code") == "NoSuchBucket")
+      return out;  // nothing stored yet
     if (!r.success()) return S3Error(absl::StrCat("listing ", options_.bucket), r);
     for (const std::string& contents : Elements(r.body, "Contents")) {
       ObjectInfo info;
@@ -195,8 +210,8 @@ absl::StatusOr<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& p
       if (!absl::SimpleAtoi(First(contents, "Size"), &info.size)) info.size = 0;
       std::string error;
       // ISO 8601 in UTC: 2026-11-25T22:46:35.641Z.
-      if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ", First(contents, "LastModified"), absl::UTCTimeZone(),
-                           &info.modified, &error)) {
+      if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ", First(contents, "LastModified"),
+                           absl::UTCTimeZone(), &info.modified, &error)) {
         info.modified = absl::UnixEpoch();
       }
       if (IsObjectKey(info.key)) out.push_back(std::move(info));
@@ -204,12 +219,14 @@ absl::StatusOr<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& p
     token = First(r.body, "NextContinuationToken");
     if (First(r.body, "IsTruncated") != "true" || token.empty()) break;
   }
-  std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
 }
 
 absl::Status S3ObjectStore::Delete(const std::string& key) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call("DELETE", key, {}, ""));
   if (r.status == 404 || r.success()) return absl::OkStatus();
   return S3Error(absl::StrCat("deleting ", key), r);

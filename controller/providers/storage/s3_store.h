@@ -31,10 +31,10 @@ struct S3Options {
 // published examples).
 struct S3SigningInput {
   std::string method;
-  std::string host;                                          // the Host header's value
-  std::string path;                                          // already URI-encoded
-  std::vector<std::pair<std::string, std::string>> query;   // decoded; encoded while signing
-  std::string payload_sha256;                                // hex
+  std::string host;                                        // the Host header's value
+  std::string path;                                        // already URI-encoded
+  std::vector<std::pair<std::string, std::string>> query;  // decoded; encoded while signing
+  std::string payload_sha256;                              // hex
   absl::Time now;
 };
 
@@ -60,7 +60,8 @@ class S3ObjectStore : public ObjectStore {
  private:
   // Signs and sends; `key` "" addresses the bucket itself.
   absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& key,
-                                    std::vector<std::pair<std::string, std::string>> query, const std::string& body,
+                                    std::vector<std::pair<std::string, std::string>> query,
+                                    const std::string& body,
                                     std::vector<std::pair<std::string, std::string>> headers = {});
   absl::Status EnsureBucket();
 

@@ -16,13 +16,16 @@ namespace {
 absl::Status SwiftError(const std::string& what, const HttpResponse& r) {
   std::string body = r.body.substr(0, 200);
   std::replace(body.begin(), body.end(), '\n', ' ');
-  std::string message = absl::StrCat("swift: ", what, ": HTTP ", r.status, body.empty() ? "" : ": ", body);
+  std::string message =
+      absl::StrCat("swift: ", what, ": HTTP ", r.status, body.empty() ? "" : ": ", body);
   return absl::Status(r.ErrorCode(), message);
 }
 
 }  // namespace
 
-std::string SwiftObjectStore::name() const { return absl::StrCat("swift:", options_.auth_url, " ", options_.container); }
+std::string SwiftObjectStore::name() const {
+  return absl::StrCat("swift:", options_.auth_url, " ", options_.container);
+}
 
 std::string SwiftObjectStore::ObjectPath(const std::string& key) const {
   return absl::StrCat("/", UrlEncode(options_.container), "/", EncodeObjectKey(key));
@@ -33,8 +36,9 @@ absl::StatusOr<SwiftObjectStore::Session> SwiftObjectStore::CurrentSession(bool 
   if (!renew && !session_.token.empty()) return session_;
   if (options_.auth_version == 3) {
     DM_ASSIGN_OR_RETURN(KeystoneToken keystone,
-                        KeystoneAuthenticate(http_, {options_.auth_url, options_.user, options_.key, options_.project,
-                                                     options_.domain, options_.region},
+                        KeystoneAuthenticate(http_,
+                                             {options_.auth_url, options_.user, options_.key,
+                                              options_.project, options_.domain, options_.region},
                                              "object-store"));
     session_ = {keystone.endpoint, keystone.token};
     return session_;
@@ -46,8 +50,8 @@ absl::StatusOr<SwiftObjectStore::Session> SwiftObjectStore::CurrentSession(bool 
   if (!r.success()) return SwiftError(absl::StrCat("authenticating as ", options_.user), r);
   Session fresh{r.Header("x-storage-url"), r.Header("x-auth-token")};
   if (fresh.storage_url.empty() || fresh.token.empty()) {
-    return absl::UnavailableError(
-        absl::StrCat("swift: ", options_.auth_url, " answered without X-Storage-Url and X-Auth-Token"));
+    return absl::UnavailableError(absl::StrCat("swift: ", options_.auth_url,
+                                               " answered without X-Storage-Url and X-Auth-Token"));
   }
   session_ = fresh;
   return session_;
@@ -81,7 +85,8 @@ absl::Status SwiftObjectStore::EnsureContainer() {
 }
 
 absl::Status SwiftObjectStore::Put(const std::string& key, const std::string& data) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   DM_RETURN_IF_ERROR(EnsureContainer());
   HttpRequest put;
   put.method = "PUT";
@@ -96,11 +101,13 @@ absl::Status SwiftObjectStore::Put(const std::string& key, const std::string& da
 }
 
 absl::StatusOr<std::string> SwiftObjectStore::Get(const std::string& key) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   HttpRequest get;
   get.timeout = absl::Minutes(30);
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(get, ObjectPath(key)));
-  if (r.status == 404) return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
+  if (r.status == 404)
+    return absl::NotFoundError(absl::StrCat("no object '", key, "' in ", name()));
   if (!r.success()) return SwiftError(absl::StrCat("reading ", key), r);
   DM_RETURN_IF_ERROR(CheckDownload("swift", key, r.Header("etag"), r.body));
   return std::move(r.body);
@@ -111,14 +118,16 @@ absl::StatusOr<std::vector<ObjectInfo>> SwiftObjectStore::List(const std::string
   std::string marker;
   while (true) {
     HttpRequest list;
-    std::string path = absl::StrCat("/", UrlEncode(options_.container), "?format=json&limit=", options_.list_page,
-                                    "&prefix=", UrlEncode(prefix), "&marker=", UrlEncode(marker));
+    std::string path =
+        absl::StrCat("/", UrlEncode(options_.container), "?format=json&limit=", options_.list_page,
+                     "&prefix=", UrlEncode(prefix), "&marker=", UrlEncode(marker));
     DM_ASSIGN_OR_RETURN(HttpResponse r, Call(list, path));
     if (r.status == 404) return out;  // no container yet: nothing stored
     if (!r.success()) return SwiftError(absl::StrCat("listing ", options_.container), r);
     if (r.status == 204 || r.body.empty()) break;
     nlohmann::json page = nlohmann::json::parse(r.body, nullptr, false);
-    if (!page.is_array()) return absl::UnavailableError("swift: a container listing that is not a JSON array");
+    if (!page.is_array())
+      return absl::UnavailableError("swift: a container listing that is not a JSON array");
     for (const nlohmann::json& entry : page) {
       ObjectInfo info;
       info.key = entry.value("name", "");
@@ -126,7 +135,8 @@ absl::StatusOr<std::vector<ObjectInfo>> SwiftObjectStore::List(const std::string
       std::string modified = entry.value("last_modified", "");
       std::string error;
       // Swift writes UTC without a zone: 2026-11-25T22:46:35.641600.
-      if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*S", modified, absl::UTCTimeZone(), &info.modified, &error)) {
+      if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*S", modified, absl::UTCTimeZone(), &info.modified,
+                           &error)) {
         info.modified = absl::UnixEpoch();
       }
       if (IsObjectKey(info.key)) out.push_back(std::move(info));
@@ -134,12 +144,14 @@ absl::StatusOr<std::vector<ObjectInfo>> SwiftObjectStore::List(const std::string
     }
     if (page.size() < static_cast<size_t>(options_.list_page)) break;
   }
-  std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
 }
 
 absl::Status SwiftObjectStore::Delete(const std::string& key) {
-  if (!IsObjectKey(key)) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
+  if (!IsObjectKey(key))
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not an object key"));
   HttpRequest del;
   del.method = "DELETE";
   DM_ASSIGN_OR_RETURN(HttpResponse r, Call(del, ObjectPath(key)));

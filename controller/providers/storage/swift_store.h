@@ -1,8 +1,9 @@
 // ObjectStore in an OpenStack Swift container, over Swift's object storage API (v1): the
 // account's storage URL and a token from Keystone v3 (OpenStack clouds: keystone_auth.h) or from
 // the v1 authentication endpoint (TempAuth, SwAuth: GET AUTH_URL with X-Auth-User/X-Auth-Key),
-// one object per key in one container (created on the first write). Uploads carry their MD5 as ETag, so Swift refuses a
-// body that arrived damaged; listings page with `marker`; an expired token is renewed once.
+// one object per key in one container (created on the first write). Uploads carry their MD5 as
+// ETag, so Swift refuses a body that arrived damaged; listings page with `marker`; an expired token
+// is renewed once.
 #ifndef DM_CONTROLLER_PROVIDERS_STORAGE_SWIFT_STORE_H_
 #define DM_CONTROLLER_PROVIDERS_STORAGE_SWIFT_STORE_H_
 
@@ -30,7 +31,8 @@ struct SwiftOptions {
 class SwiftObjectStore : public ObjectStore {
  public:
   // `http` must outlive the store.
-  SwiftObjectStore(HttpClient* http, SwiftOptions options) : http_(http), options_(std::move(options)) {}
+  SwiftObjectStore(HttpClient* http, SwiftOptions options)
+      : http_(http), options_(std::move(options)) {}
 
   std::string name() const override;
   absl::Status Put(const std::string& key, const std::string& data) override;

@@ -17,9 +17,9 @@ namespace dm {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::LocalKeystone;
 using testing::LocalSwift;
+using ::testing::Not;
 
 // One cluster for all the tests of a process (it takes seconds to start); each test uses a
 // container (or bucket) of its own.
@@ -36,7 +36,8 @@ class SwiftStoreTest : public ::testing::Test {
   }
   void SetUp() override {
     if (swift_ == nullptr) {
-      GTEST_SKIP() << "Debian's swift-proxy, swift-account, swift-container, swift-object and memcached are not "
+      GTEST_SKIP() << "Debian's swift-proxy, swift-account, swift-container, swift-object and "
+                      "memcached are not "
                       "installed (scripts/install-deps installs them)";
     }
     ASSERT_TRUE(started_.ok()) << started_;
@@ -124,9 +125,11 @@ class KeystoneSwiftStoreTest : public SwiftStoreTest {
                                                      LocalKeystone::kAdminPassword);
     }
     if (keystone_started_.ok()) {
-      keystone_started_ = keystone_->AddObjectStore(swift_->keystone_endpoint() + "/v1/AUTH_$(project_id)s");
+      keystone_started_ =
+          keystone_->AddObjectStore(swift_->keystone_endpoint() + "/v1/AUTH_$(project_id)s");
     }
-    if (keystone_started_.ok()) keystone_started_ = keystone_->AddProjectUser(kProject, kUser, kPassword);
+    if (keystone_started_.ok())
+      keystone_started_ = keystone_->AddProjectUser(kProject, kUser, kPassword);
   }
   static void TearDownTestSuite() {
     delete keystone_;
@@ -136,11 +139,13 @@ class KeystoneSwiftStoreTest : public SwiftStoreTest {
   void SetUp() override {
     SwiftStoreTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    if (keystone_ == nullptr) GTEST_SKIP() << "Debian's keystone and keystonemiddleware are not installed";
+    if (keystone_ == nullptr)
+      GTEST_SKIP() << "Debian's keystone and keystonemiddleware are not installed";
     ASSERT_TRUE(keystone_started_.ok()) << keystone_started_;
   }
 
-  SwiftOptions Keystone(const std::string& password = kPassword, const std::string& region = "RegionOne") {
+  SwiftOptions Keystone(const std::string& password = kPassword,
+                        const std::string& region = "RegionOne") {
     SwiftOptions o = Swift(password);
     o.auth_url = keystone_->url();
     o.user = kUser;

@@ -23,8 +23,9 @@ inline void CheckObjectStoreContract(ObjectStore& store) {
   std::string dump(300 * 1024, '\0');
   for (size_t i = 0; i < dump.size(); ++i) dump[i] = static_cast<char>(i * 7 % 251);
   absl::Time before = absl::Now() - absl::Seconds(5);
-  for (const std::string key : {"shop/20261125t100000z.dump", "shop/20261125t110000z.dump",
-                                 "shop/20261125t120000z.dump", "shop/20261125t120000z.json", "solo/a.dump"}) {
+  for (const std::string key :
+       {"shop/20261125t100000z.dump", "shop/20261125t110000z.dump", "shop/20261125t120000z.dump",
+        "shop/20261125t120000z.json", "solo/a.dump"}) {
     absl::Status put = store.Put(key, key == "shop/20261125t100000z.dump" ? dump : key);
     ASSERT_TRUE(put.ok()) << key << ": " << put;
   }
