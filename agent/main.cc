@@ -8,13 +8,16 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "agent/apply/apply_command.h"
+#include "agent/config/agent_config_file.h"
 #include "agent/enroll/enroll.h"
 #include "agent/facts/facts.h"
 #include "agent/identity/agent_identity.h"
@@ -22,10 +25,10 @@
 #include "agent/supervise/supervised_service.h"
 #include "common/files.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "common/termination_signals.h"
 #include "common/version.h"
 #include "spdlog/spdlog.h"
-#include "yaml-cpp/yaml.h"
 
 namespace {
 
@@ -86,30 +89,15 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
 
 // Fills what the command line did not give from the YAML config file.
 absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags* flags) {
-  YAML::Node config;
-  try {
-    config = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
-  }
-  if (!config.IsMap()) return absl::InvalidArgumentError(absl::StrCat(path, ": expected a map"));
-  // Each key, the flag that overrides it, and where it goes.
-  struct Field {
-    const char* key;
-    const char* flag;
-    std::string* value;
-  };
-  const Field fields[] = {{"controller", "--controller", &flags->controller},
-                          {"name", "--name", &flags->name},
-                          {"token", "--token", &flags->token},
-                          {"data_dir", "--data-dir", &flags->data_dir}};
-  for (const auto& entry : config) {
-    std::string key = entry.first.as<std::string>();
-    const Field* field = nullptr;
-    for (const Field& f : fields) field = key == f.key ? &f : field;
-    if (field == nullptr)
-      return absl::InvalidArgumentError(absl::StrCat(path, ": unknown key '", key, "'"));
-    if (app.count(field->flag) == 0) *field->value = entry.second.as<std::string>();
+  DM_ASSIGN_OR_RETURN(dm::AgentConfigFile file, dm::ReadAgentConfigFile(path));
+  // Each value, the flag that overrides it, and where it goes.
+  const std::tuple<const std::optional<std::string>*, const char*, std::string*> fields[] = {
+      {&file.controller, "--controller", &flags->controller},
+      {&file.name, "--name", &flags->name},
+      {&file.token, "--token", &flags->token},
+      {&file.data_dir, "--data-dir", &flags->data_dir}};
+  for (const auto& [value, flag, target] : fields) {
+    if (value->has_value() && app.count(flag) == 0) *target = **value;
   }
   return absl::OkStatus();
 }

@@ -51,11 +51,21 @@ TEST_F(DmctlConfigTest, ErrorsNameFileLineAndField) {
       << unknown;
 
   absl::Status missing = LoadText("controller: h:1\nca: a\ncert: b\n");
-  EXPECT_NE(missing.message().find("missing field 'key'"), std::string::npos) << missing;
+  EXPECT_NE(missing.message().find("field 'key' is required"), std::string::npos) << missing;
 
   absl::Status bad_address = LoadText("controller: nohost\nca: a\ncert: b\nkey: c\n");
   EXPECT_NE(bad_address.message().find(path_ + ":1:13: field 'controller'"), std::string::npos)
       << bad_address;
+
+  absl::Status map_value = LoadText("controller: {host: h}\nca: [a]\ncert: b\nkey: c\n");
+  EXPECT_NE(map_value.message().find(
+                path_ + ":1:13: field 'controller': must be a single value, not a map"),
+            std::string::npos)
+      << map_value;
+  EXPECT_NE(
+      map_value.message().find(path_ + ":2:5: field 'ca': must be a single value, not a list"),
+      std::string::npos)
+      << map_value;
 
   absl::Status syntax = LoadText("controller: [unclosed\n");
   EXPECT_NE(syntax.message().find(path_ + ":"), std::string::npos) << syntax;

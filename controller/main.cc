@@ -11,7 +11,7 @@
 #include "common/log.h"
 #include "common/termination_signals.h"
 #include "common/version.h"
-#include "controller/server/controller_server.h"
+#include "controller/rpc/controller_server.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {

@@ -57,13 +57,13 @@ int RunApplyCommand(int argc, char** argv) {
   cookbook::LoadOptions load;
   load.path = flags.path;
   load.role = flags.role;
-  load.host_attributes = cookbook::Attributes::object();
+  load.host_attributes = Attributes::object();
   for (const std::string& kv : flags.attrs) {
     size_t eq = kv.find('=');
     absl::Status s =
         eq == std::string::npos
             ? absl::InvalidArgumentError(absl::StrCat("--attr ", kv, ": expected KEY=VALUE"))
-            : cookbook::SetAttribute(load.host_attributes, kv.substr(0, eq), kv.substr(eq + 1));
+            : SetAttribute(load.host_attributes, kv.substr(0, eq), kv.substr(eq + 1));
     if (!s.ok()) {
       std::fprintf(stderr, "dm-agent apply: %s\n", std::string(s.message()).c_str());
       return kApplyInvalid;

@@ -13,7 +13,7 @@ std::string ScalarText(const Attributes& value) {
 
 std::optional<std::string> Interpolate(const std::string& text, const Attributes& attributes,
                                        const yaml::Mark& mark, const std::string& context,
-                                       ValidationErrors* errors) {
+                                       yaml::ValidationErrors* errors) {
   size_t open = text.find("{{");
   if (open == std::string::npos) return text;  // the common case: nothing to do
   std::string out;

@@ -8,8 +8,8 @@
 
 #include <optional>
 
-#include "agent/cookbook/attributes.h"
-#include "agent/cookbook/validation_errors.h"
+#include "common/attributes.h"
+#include "common/yaml/validation_errors.h"
 #include "common/yaml/yaml_tree.h"
 
 namespace dm::cookbook {
@@ -18,7 +18,7 @@ namespace dm::cookbook {
 // pointing at its `{{` when the value is on one line, and returns nullopt.
 std::optional<std::string> Interpolate(const std::string& text, const Attributes& attributes,
                                        const yaml::Mark& mark, const std::string& context,
-                                       ValidationErrors* errors);
+                                       yaml::ValidationErrors* errors);
 
 // Text of a scalar attribute (strings as they are, booleans and numbers written out).
 std::string ScalarText(const Attributes& value);

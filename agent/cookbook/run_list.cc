@@ -10,15 +10,15 @@
 #include "agent/cookbook/field_reader.h"
 #include "agent/cookbook/interpolate.h"
 #include "agent/cookbook/resource_type.h"
-#include "agent/cookbook/validation_errors.h"
 #include "common/files.h"
+#include "common/yaml/validation_errors.h"
 
 namespace dm::cookbook {
 namespace {
 
 // Reads a file's YAML, recording a parse error (which carries its own position).
 std::optional<yaml::Node> ReadYaml(const std::string& path, bool optional,
-                                   ValidationErrors* errors) {
+                                   yaml::ValidationErrors* errors) {
   if (optional && ::access(path.c_str(), F_OK) != 0) return std::nullopt;
   absl::StatusOr<yaml::Node> node = yaml::ParseFile(path);
   if (!node.ok()) {
@@ -39,7 +39,7 @@ std::vector<Guard> ReadGuard(FieldReader& fields, const std::string& key) {
 }
 
 std::vector<Notification> ReadNotifications(FieldReader& fields, const std::string& what,
-                                            ValidationErrors* errors) {
+                                            yaml::ValidationErrors* errors) {
   std::vector<Notification> out;
   const yaml::Node* node = fields.Raw("notifies");
   if (node == nullptr || node->IsNull()) return out;
@@ -283,7 +283,7 @@ class Loader {
   }
 
   const LoadOptions& options_;
-  ValidationErrors errors_;
+  yaml::ValidationErrors errors_;
   std::map<std::string, yaml::Mark> declared_;
 };
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "agent/cookbook/attributes.h"
 #include "agent/cookbook/resource.h"
+#include "common/attributes.h"
 
 namespace dm::cookbook {
 

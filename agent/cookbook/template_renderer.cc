@@ -46,7 +46,7 @@ const Attributes* Lookup(const std::vector<Scope>& stack, const std::string& nam
 }
 
 void Check(const std::string& text, const std::string& file, const Attributes& data,
-           const std::string& context, ValidationErrors* errors) {
+           const std::string& context, yaml::ValidationErrors* errors) {
   const std::string* interned = yaml::InternFileName(file);
   std::vector<Scope> stack{{&data, ""}};
   int line = 1;
@@ -132,7 +132,7 @@ mustache::data ToMustache(const Attributes& value) {
 
 std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file,
                                           const Attributes& data, const std::string& context,
-                                          ValidationErrors* errors) {
+                                          yaml::ValidationErrors* errors) {
   size_t before = errors->errors().size();
   Check(text, file, data, context, errors);
   if (errors->errors().size() != before) return std::nullopt;

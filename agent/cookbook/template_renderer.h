@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "agent/cookbook/attributes.h"
-#include "agent/cookbook/validation_errors.h"
+#include "common/attributes.h"
+#include "common/yaml/validation_errors.h"
 
 namespace dm::cookbook {
 
@@ -20,7 +20,7 @@ namespace dm::cookbook {
 // with `context`) and returns nullopt if there is any.
 std::optional<std::string> RenderTemplate(const std::string& text, const std::string& file,
                                           const Attributes& data, const std::string& context,
-                                          ValidationErrors* errors);
+                                          yaml::ValidationErrors* errors);
 
 }  // namespace dm::cookbook
 

@@ -69,7 +69,7 @@ TEST_F(AgentIdentityTest, DamagedFilesAreNamed) {
   ASSERT_TRUE(WriteFileAtomic(dir_ + "/agent.yaml", "name: x\n", 0600).ok());
   loaded = AgentIdentity::Load(dir_);
   ASSERT_FALSE(loaded.ok());
-  EXPECT_NE(loaded.status().message().find("missing field 'id'"), std::string::npos)
+  EXPECT_NE(loaded.status().message().find("field 'id' is required"), std::string::npos)
       << loaded.status();
 }
 

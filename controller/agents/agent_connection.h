@@ -1,5 +1,5 @@
 // A live stream to one agent, as the rest of the controller sees it. Implemented by the gRPC
-// stream handler (server/agent_stream_handler.cc) and by fakes in tests.
+// stream handler (rpc/agent_stream_handler.cc) and by fakes in tests.
 #ifndef DM_CONTROLLER_AGENTS_AGENT_CONNECTION_H_
 #define DM_CONTROLLER_AGENTS_AGENT_CONNECTION_H_
 

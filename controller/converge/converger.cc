@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/run_report.h"
 #include "common/status_macros.h"
-#include "controller/server/proto_convert.h"
+#include "controller/store/record_protos.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "agent/cookbook/attributes.h"
+#include "common/attributes.h"
 #include "common/status_macros.h"
 #include "common/yaml/yaml_tree.h"
 #include "controller/fleet/backup_schedule.h"
@@ -45,8 +45,8 @@ HostDatabase FleetReconciler::DatabaseOn(const FleetFile& file, const std::strin
   nlohmann::json attributes = nlohmann::json::object();
   absl::StatusOr<yaml::Node> defaults =
       yaml::ParseFile(s_.converger->deploy_dir() + "/cookbooks/postgresql/attributes.yaml");
-  if (defaults.ok() && defaults->IsMap()) attributes = cookbook::AttributesFromYaml(*defaults);
-  cookbook::MergeAttributes(attributes, file.attributes);
+  if (defaults.ok() && defaults->IsMap()) attributes = AttributesFromYaml(*defaults);
+  MergeAttributes(attributes, file.attributes);
   std::string name = Lookup(attributes, "database.name"),
               user = Lookup(attributes, "database.user");
   return HostDatabase(s_.directory, s_.tracker, host, name.empty() ? "guestbook" : name,

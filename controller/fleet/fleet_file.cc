@@ -11,16 +11,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "agent/cookbook/field_reader.h"
-#include "agent/cookbook/validation_errors.h"
+#include "common/attributes.h"
 #include "common/status_macros.h"
+#include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
 
 namespace dm {
 namespace {
 
-using cookbook::FieldReader;
-using cookbook::ValidationErrors;
+using yaml::FieldReader;
+using yaml::ValidationErrors;
 
 // Fleets stay small enough to read in a table; the provider's own limits come on top.
 constexpr int kMaxServersPerRole = 50;
@@ -81,7 +81,7 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
 void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* errors,
              FleetFile* fleet) {
   if (app == nullptr || app->IsNull()) return;
-  FieldReader fields(*app, "fleet: app", cookbook::Attributes::object(), errors);
+  FieldReader fields(*app, "fleet: app", errors);
   if (!app->IsMap()) {
     fields.Error("", "must be a map with repository:, path: and revision:");
     return;
@@ -134,7 +134,7 @@ void ReadSecrets(const yaml::Node* secrets, ValidationErrors* errors, FleetFile*
 
 void ReadBackups(const yaml::Node* backups, ValidationErrors* errors, FleetFile* fleet) {
   if (backups == nullptr || backups->IsNull()) return;
-  FieldReader fields(*backups, "fleet: backups", cookbook::Attributes::object(), errors);
+  FieldReader fields(*backups, "fleet: backups", errors);
   if (!backups->IsMap()) {
     fields.Error("", "must be a map such as {every: 24h, keep: 7}");
     return;
@@ -317,7 +317,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
     errors.Add(root->mark(), "fleet: a fleet file is a map with name:, domain:, roles: ...");
     return errors.ToStatus();
   }
-  FieldReader fields(*root, "fleet", cookbook::Attributes::object(), &errors);
+  FieldReader fields(*root, "fleet", &errors);
   fleet.name = fields.RequiredString("name");
   if (!fleet.name.empty() && !IsFleetName(fleet.name)) {
     fields.Error("name",
@@ -333,7 +333,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   if (const yaml::Node* attributes = fields.Raw("attributes");
       attributes && !attributes->IsNull()) {
     if (attributes->IsMap())
-      fleet.attributes = cookbook::AttributesFromYaml(*attributes);
+      fleet.attributes = AttributesFromYaml(*attributes);
     else
       fields.Error("attributes", "must be a map");
   }

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "agent/cookbook/attributes.h"
+#include "common/attributes.h"
 
 namespace dm {
 namespace {

@@ -8,7 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "controller/fleet/fleet_events.h"
-#include "controller/server/proto_convert.h"
+#include "controller/store/record_protos.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

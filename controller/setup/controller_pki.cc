@@ -5,7 +5,7 @@
 #include "common/status_macros.h"
 #include "common/tls/key.h"
 #include "common/tls/server_name.h"
-#include "controller/server/peer_identity.h"
+#include "controller/rpc/peer_identity.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

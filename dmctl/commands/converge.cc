@@ -6,18 +6,18 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <functional>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/attributes.h"
 #include "common/grpc_status.h"
+#include "common/yaml/yaml_tree.h"
 #include "dmctl/command.h"
 #include "dmctl/output/live_lines.h"
 #include "dmctl/output/run_json.h"
 #include "dmctl/output/table.h"
-#include "yaml-cpp/yaml.h"
 
 namespace dm::dmctl {
 namespace {
@@ -29,29 +29,8 @@ void CancelOnSignal(int) {
 
 // A value as YAML reads it (so "[a, b]" is a list), as plain text when it is not YAML.
 nlohmann::json ParseAttributeValue(const std::string& text) {
-  try {
-    YAML::Node node = YAML::Load(text);
-    std::function<nlohmann::json(const YAML::Node&)> convert =
-        [&](const YAML::Node& n) -> nlohmann::json {
-      if (n.IsSequence()) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& item : n) list.push_back(convert(item));
-        return list;
-      }
-      if (n.IsMap()) {
-        nlohmann::json map = nlohmann::json::object();
-        for (const auto& e : n) map[e.first.as<std::string>()] = convert(e.second);
-        return map;
-      }
-      if (n.IsNull()) return nullptr;
-      std::string scalar = n.as<std::string>();
-      if (n.Tag() == "?" && (scalar == "true" || scalar == "false")) return scalar == "true";
-      return scalar;
-    };
-    return convert(node);
-  } catch (const YAML::Exception&) {
-    return text;
-  }
+  absl::StatusOr<yaml::Node> node = yaml::Parse(text, "--attr");
+  return node.ok() ? AttributesFromYaml(*node) : nlohmann::json(text);
 }
 
 class Converge : public Command {

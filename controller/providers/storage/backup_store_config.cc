@@ -6,10 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "agent/cookbook/field_reader.h"
-#include "agent/cookbook/validation_errors.h"
 #include "common/files.h"
 #include "common/status_macros.h"
+#include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
 #include "controller/providers/storage/local_directory_store.h"
 #include "controller/providers/storage/s3_store.h"
@@ -18,8 +17,8 @@
 namespace dm {
 namespace {
 
-using cookbook::FieldReader;
-using cookbook::ValidationErrors;
+using yaml::FieldReader;
+using yaml::ValidationErrors;
 
 bool IsHttpUrl(const std::string& url) {
   return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
@@ -61,7 +60,7 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
                "backup store: a map with type: (swift, s3 or directory) and its settings");
     return errors.ToStatus();
   }
-  FieldReader fields(root, "backup store", cookbook::Attributes::object(), &errors);
+  FieldReader fields(root, "backup store", &errors);
   const std::string type = fields.Choice("type", {"swift", "s3", "directory"}, "");
   std::unique_ptr<ObjectStore> store;
   if (type == "swift") {

@@ -1,7 +1,7 @@
 // The enrollment service: the one RPC reachable without a client certificate. The join token in
 // the request authenticates it (EnrollmentService checks it).
-#ifndef DM_CONTROLLER_SERVER_ENROLLMENT_HANDLER_H_
-#define DM_CONTROLLER_SERVER_ENROLLMENT_HANDLER_H_
+#ifndef DM_CONTROLLER_RPC_ENROLLMENT_HANDLER_H_
+#define DM_CONTROLLER_RPC_ENROLLMENT_HANDLER_H_
 
 #include "common/tls/certificate_authority.h"
 #include "controller/enrollment/enrollment_service.h"
@@ -24,4 +24,4 @@ class EnrollmentHandler final : public dm::v1::Enrollment::Service {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_ENROLLMENT_HANDLER_H_
+#endif  // DM_CONTROLLER_RPC_ENROLLMENT_HANDLER_H_

@@ -1,7 +1,7 @@
 // Admin RPC for the audit trail.
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
-#include "controller/server/proto_convert.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/proto_convert.h"
 
 namespace dm {
 

@@ -1,4 +1,4 @@
-#include "controller/server/controller_server.h"
+#include "controller/rpc/controller_server.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,10 +1,11 @@
-// Attributes: the data that cookbooks, recipes and templates are written against.
+// Attributes: the data that cookbooks, recipes and templates are written against, and that the
+// controller computes for each host of a fleet (its wiring).
 //
 // Four layers merge, later ones winning (docs/cookbooks.md): each cookbook's attributes.yaml
 // (defaults) < the role's `attributes:` < the fleet's < the host's (`--attr key=value`). Maps
 // merge key by key, all the way down; any other value (text, list) is replaced whole.
-#ifndef DM_AGENT_COOKBOOK_ATTRIBUTES_H_
-#define DM_AGENT_COOKBOOK_ATTRIBUTES_H_
+#ifndef DM_COMMON_ATTRIBUTES_H_
+#define DM_COMMON_ATTRIBUTES_H_
 
 #include <string>
 
@@ -12,7 +13,7 @@
 #include "common/yaml/yaml_tree.h"
 #include "nlohmann/json.hpp"
 
-namespace dm::cookbook {
+namespace dm {
 
 using Attributes = nlohmann::json;
 
@@ -30,6 +31,6 @@ absl::Status SetAttribute(Attributes& attributes, const std::string& dotted_key,
 // The value at "a.b.c", or nullptr.
 const Attributes* FindAttribute(const Attributes& attributes, const std::string& dotted_key);
 
-}  // namespace dm::cookbook
+}  // namespace dm
 
-#endif  // DM_AGENT_COOKBOOK_ATTRIBUTES_H_
+#endif  // DM_COMMON_ATTRIBUTES_H_

@@ -1,4 +1,4 @@
-#include "controller/server/agent_stream_handler.h"
+#include "controller/rpc/agent_stream_handler.h"
 
 #include <deque>
 #include <memory>
@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/grpc_status.h"
-#include "controller/server/peer_identity.h"
+#include "controller/rpc/peer_identity.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "controller/commands/remote_exec.h"
-#include "controller/server/admin_handler.h"
+#include "controller/rpc/admin_handler.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

@@ -1,8 +1,8 @@
 // Admin RPCs about join tokens: create, list, revoke.
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
-#include "controller/server/proto_convert.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/proto_convert.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

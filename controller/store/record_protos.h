@@ -1,14 +1,16 @@
-// Conversions from the controller's records to the admin API's messages.
-#ifndef DM_CONTROLLER_SERVER_PROTO_CONVERT_H_
-#define DM_CONTROLLER_SERVER_PROTO_CONVERT_H_
+// The controller's records as the API's messages: what dmctl shows of tokens, events and
+// converge runs, and what converge events carry.
+#ifndef DM_CONTROLLER_STORE_RECORD_PROTOS_H_
+#define DM_CONTROLLER_STORE_RECORD_PROTOS_H_
 
-#include "controller/agents/agent_directory.h"
+#include <cstdint>
+
+#include "absl/time/time.h"
 #include "controller/store/records.h"
 #include "dm/v1/admin.pb.h"
 
 namespace dm {
 
-dm::v1::Agent ToProto(const AgentView& view);
 dm::v1::Token ToProto(const TokenRecord& token);
 dm::v1::Event ToProto(const EventRecord& event);
 dm::v1::Run ToProto(const RunRecord& run);
@@ -18,4 +20,4 @@ int64_t UnixMillisOrZero(absl::Time t);
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_PROTO_CONVERT_H_
+#endif  // DM_CONTROLLER_STORE_RECORD_PROTOS_H_

@@ -1,9 +1,9 @@
-#include "agent/cookbook/attributes.h"
+#include "common/attributes.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace dm::cookbook {
+namespace dm {
 
 Attributes AttributesFromYaml(const yaml::Node& node) {
   switch (node.kind()) {
@@ -69,4 +69,4 @@ const Attributes* FindAttribute(const Attributes& attributes, const std::string&
   return at;
 }
 
-}  // namespace dm::cookbook
+}  // namespace dm

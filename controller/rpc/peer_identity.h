@@ -4,8 +4,8 @@
 // enrollment) and "admin/<name>" for operators (dmctl). Every handler starts by asking for the
 // kind of peer it serves: agent certificates reach only the agent service, admin certificates
 // only the admin service, and a call without a verified certificate reaches neither.
-#ifndef DM_CONTROLLER_SERVER_PEER_IDENTITY_H_
-#define DM_CONTROLLER_SERVER_PEER_IDENTITY_H_
+#ifndef DM_CONTROLLER_RPC_PEER_IDENTITY_H_
+#define DM_CONTROLLER_RPC_PEER_IDENTITY_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -32,4 +32,4 @@ std::string PeerCommonName(PeerKind kind, const std::string& id);
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_PEER_IDENTITY_H_
+#endif  // DM_CONTROLLER_RPC_PEER_IDENTITY_H_

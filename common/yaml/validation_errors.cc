@@ -1,8 +1,8 @@
-#include "agent/cookbook/validation_errors.h"
+#include "common/yaml/validation_errors.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace dm::cookbook {
+namespace dm::yaml {
 
 absl::Status ValidationErrors::ToStatus() const {
   if (errors_.empty()) return absl::OkStatus();
@@ -12,4 +12,4 @@ absl::Status ValidationErrors::ToStatus() const {
   return absl::InvalidArgumentError(text);
 }
 
-}  // namespace dm::cookbook
+}  // namespace dm::yaml

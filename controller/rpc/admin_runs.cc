@@ -1,8 +1,8 @@
 // Admin RPCs for stored converge runs (dmctl runs list / show).
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
-#include "controller/server/proto_convert.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/proto_convert.h"
 
 namespace dm {
 

@@ -2,7 +2,7 @@
 // streaming their progress and results back.
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
+#include "controller/rpc/admin_handler.h"
 
 namespace dm {
 

@@ -4,8 +4,8 @@
 // admin_runs.cc, admin_servers.cc, admin_fleets.cc.
 //
 // Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
-#ifndef DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
-#define DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
+#ifndef DM_CONTROLLER_RPC_ADMIN_HANDLER_H_
+#define DM_CONTROLLER_RPC_ADMIN_HANDLER_H_
 
 #include "common/clock.h"
 #include "controller/agents/agent_directory.h"
@@ -113,4 +113,4 @@ class AdminHandler final : public dm::v1::Admin::Service {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_ADMIN_HANDLER_H_
+#endif  // DM_CONTROLLER_RPC_ADMIN_HANDLER_H_

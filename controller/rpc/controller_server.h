@@ -1,8 +1,8 @@
 // Everything a running controller is: its state (Store, AgentDirectory), its services and the
 // gRPC server that listens for them. main.cc parses flags and waits for a signal; this class does
 // the rest, so that tests can run a controller in-process too.
-#ifndef DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
-#define DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+#ifndef DM_CONTROLLER_RPC_CONTROLLER_SERVER_H_
+#define DM_CONTROLLER_RPC_CONTROLLER_SERVER_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -22,9 +22,9 @@
 #include "controller/fleet/fleet_reconciler.h"
 #include "controller/providers/dns/embedded_powerdns.h"
 #include "controller/providers/storage/object_store.h"
-#include "controller/server/admin_handler.h"
-#include "controller/server/agent_stream_handler.h"
-#include "controller/server/enrollment_handler.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/agent_stream_handler.h"
+#include "controller/rpc/enrollment_handler.h"
 #include "controller/servers/server_manager.h"
 #include "controller/setup/controller_pki.h"
 #include "controller/store/store.h"
@@ -96,4 +96,4 @@ class ControllerServer {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_CONTROLLER_SERVER_H_
+#endif  // DM_CONTROLLER_RPC_CONTROLLER_SERVER_H_

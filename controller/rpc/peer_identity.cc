@@ -1,4 +1,4 @@
-#include "controller/server/peer_identity.h"
+#include "controller/rpc/peer_identity.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

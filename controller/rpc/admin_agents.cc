@@ -1,8 +1,8 @@
 // Admin RPCs about enrolled agents: list, show, remove.
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
-#include "controller/server/peer_identity.h"
-#include "controller/server/proto_convert.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/peer_identity.h"
+#include "controller/rpc/proto_convert.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {

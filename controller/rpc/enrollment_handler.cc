@@ -1,4 +1,4 @@
-#include "controller/server/enrollment_handler.h"
+#include "controller/rpc/enrollment_handler.h"
 
 #include "common/grpc_status.h"
 

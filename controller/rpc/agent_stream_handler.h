@@ -4,8 +4,8 @@
 // Per stream: authenticate the agent certificate, read the Hello, attach the stream to the
 // AgentDirectory and answer with a Welcome (the resume point), then route heartbeats, output and
 // results until either side ends the stream.
-#ifndef DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
-#define DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
+#ifndef DM_CONTROLLER_RPC_AGENT_STREAM_HANDLER_H_
+#define DM_CONTROLLER_RPC_AGENT_STREAM_HANDLER_H_
 
 #include "absl/time/time.h"
 #include "controller/agents/agent_directory.h"
@@ -36,4 +36,4 @@ class AgentStreamHandler final : public dm::v1::AgentService::CallbackService {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_SERVER_AGENT_STREAM_HANDLER_H_
+#endif  // DM_CONTROLLER_RPC_AGENT_STREAM_HANDLER_H_

@@ -3,7 +3,7 @@
 // go on when dmctl goes away: stopping them half-way would leave a fleet half-built.
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
-#include "controller/server/admin_handler.h"
+#include "controller/rpc/admin_handler.h"
 
 namespace dm {
 namespace {
