@@ -17,29 +17,12 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
+#include "controller/converge/converge_target.h"
 #include "controller/store/records.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.pb.h"
 
 namespace dm {
-
-struct ConvergeTarget {
-  std::string agent;            // agent name
-  std::string role;             // "": the role it enrolled with
-  std::string attributes_json;  // fleet attributes, a JSON object ("": none)
-};
-
-// What became of one target: its run (status converged, failed, invalid, error), or why no run
-// was started (`refused`: unknown or disconnected agent, no such role).
-struct ConvergeOutcome {
-  std::string agent;
-  std::string refused;
-  RunRecord run;
-
-  bool converged() const { return refused.empty() && run.status == "converged"; }
-};
-
-using ConvergeEventFn = std::function<void(const dm::v1::ConvergeEvent&)>;
 
 class Converger {
  public:

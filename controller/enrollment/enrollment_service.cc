@@ -29,12 +29,13 @@ absl::StatusOr<Enrolled> EnrollmentService::Enroll(const dm::v1::EnrollRequest& 
   if (result.ok()) {
     spdlog::info("enrolled agent {} (id {}, role '{}') from {} with token {}", result->agent.name,
                  result->agent.id, result->agent.role, peer, request.token_id());
-    Audit("agent.enrolled", result->agent.name,
-          absl::StrCat("enrolled from ", peer, " with token ", request.token_id()));
+    audit_.Record("agent.enrolled", result->agent.name,
+                  absl::StrCat("enrolled from ", peer, " with token ", request.token_id()));
   } else {
     spdlog::warn("refused enrollment of '{}' from {}: {}", absl::CHexEscape(request.name()), peer,
                  std::string(result.status().message()));
-    Audit("enroll.refused", subject, absl::StrCat("from ", peer, ": ", result.status().message()));
+    audit_.Record("enroll.refused", subject,
+                  absl::StrCat("from ", peer, ": ", result.status().message()));
   }
   return result;
 }
@@ -88,13 +89,6 @@ absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRe
   }
   directory_->Add(agent);
   return Enrolled{agent, cert.ToPem()};
-}
-
-void EnrollmentService::Audit(const std::string& kind, const std::string& subject,
-                              const std::string& message) {
-  absl::Status status = store_->AppendEvent(EventRecord{clock_->Now(), kind, subject, message});
-  if (!status.ok())
-    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
 }
 
 }  // namespace dm

@@ -13,6 +13,7 @@
 #include "common/tls/certificate_authority.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/enrollment/token_service.h"
+#include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
 #include "dm/v1/enroll.pb.h"
 
@@ -31,7 +32,12 @@ class EnrollmentService {
 
   EnrollmentService(Store* store, TokenService* tokens, const CertificateAuthority* ca,
                     AgentDirectory* directory, Clock* clock)
-      : store_(store), tokens_(tokens), ca_(ca), directory_(directory), clock_(clock) {}
+      : store_(store),
+        tokens_(tokens),
+        ca_(ca),
+        directory_(directory),
+        clock_(clock),
+        audit_(store, clock) {}
 
   // Errors: InvalidArgument (bad name or CSR), Unauthenticated / PermissionDenied (token, see
   // TokenService::CheckUsable; also when concurrent enrollments used it up meanwhile),
@@ -40,13 +46,12 @@ class EnrollmentService {
 
  private:
   absl::StatusOr<Enrolled> EnrollChecked(const dm::v1::EnrollRequest& request);
-  void Audit(const std::string& kind, const std::string& subject, const std::string& message);
-
   Store* const store_;
   TokenService* const tokens_;
   const CertificateAuthority* const ca_;
   AgentDirectory* const directory_;
   Clock* const clock_;
+  const AuditTrail audit_;
 };
 
 // Agent names: 1 to 63 of letters, digits, '.', '_' and '-', starting with a letter or digit

@@ -71,11 +71,4 @@ absl::StatusOr<std::map<std::string, int64_t>> HostDatabase::CountRows() {
   return rows;
 }
 
-std::string DescribeRows(const std::map<std::string, int64_t>& rows) {
-  if (rows.empty()) return "no tables";
-  std::vector<std::string> parts;
-  for (const auto& [table, n] : rows) parts.push_back(absl::StrCat(table, "=", n));
-  return absl::StrJoin(parts, ", ");
-}
-
 }  // namespace dm

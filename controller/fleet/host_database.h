@@ -41,9 +41,6 @@ class HostDatabase {
   const std::string agent_, database_, owner_;
 };
 
-// "entries=12, tags=3"
-std::string DescribeRows(const std::map<std::string, int64_t>& rows);
-
 }  // namespace dm
 
 #endif  // DM_CONTROLLER_FLEET_HOST_DATABASE_H_

@@ -11,13 +11,6 @@ grpc::Status AdminHandler::Authorize(const grpc::ServerContext* context) const {
   return ToGrpcStatus(RequirePeer(*context, PeerKind::kAdmin).status());
 }
 
-void AdminHandler::Audit(const std::string& kind, const std::string& subject,
-                         const std::string& message) {
-  absl::Status status = store_->AppendEvent(EventRecord{clock_->Now(), kind, subject, message});
-  if (!status.ok())
-    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
-}
-
 grpc::Status AdminHandler::ListAgents(grpc::ServerContext* context,
                                       const dm::v1::ListAgentsRequest*,
                                       dm::v1::ListAgentsResponse* response) {

@@ -1,5 +1,5 @@
 // Admin RPCs for fleets (dmctl status, plan, up, scale, deploy, split, maintenance, backup,
-// down): the FleetReconciler does the work, these stream its events. Like converge, operations
+// down): the FleetService does the work, these stream its events. Like converge, operations
 // go on when dmctl goes away: stopping them half-way would leave a fleet half-built.
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"

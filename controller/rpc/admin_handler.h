@@ -12,8 +12,9 @@
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converger.h"
 #include "controller/enrollment/token_service.h"
-#include "controller/fleet/fleet_reconciler.h"
+#include "controller/fleet/fleet_service.h"
 #include "controller/servers/server_manager.h"
+#include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.grpc.pb.h"
 
@@ -22,12 +23,13 @@ namespace dm {
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
   AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, Converger* converger, ServerManager* servers,
-               FleetReconciler* fleets)
+               Store* store, Clock* clock, const AuditTrail* audit, Converger* converger,
+               ServerManager* servers, FleetService* fleets)
       : directory_(directory),
         tokens_(tokens),
         tracker_(tracker),
         store_(store),
+        audit_(audit),
         clock_(clock),
         converger_(converger),
         servers_(servers),
@@ -99,16 +101,19 @@ class AdminHandler final : public dm::v1::Admin::Service {
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.
   grpc::Status Authorize(const grpc::ServerContext* context) const;
-  void Audit(const std::string& kind, const std::string& subject, const std::string& message);
+  void Audit(const std::string& kind, const std::string& subject, const std::string& message) {
+    audit_->Record(kind, subject, message);
+  }
 
   AgentDirectory* const directory_;
   TokenService* const tokens_;
   CommandTracker* const tracker_;
   Store* const store_;
+  const AuditTrail* const audit_;
   Clock* const clock_;
   Converger* const converger_;
   ServerManager* const servers_;
-  FleetReconciler* const fleets_;
+  FleetService* const fleets_;
 };
 
 }  // namespace dm

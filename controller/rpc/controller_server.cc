@@ -68,15 +68,13 @@ absl::Status ControllerServer::StartFleetServices() {
         options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
   }
   spdlog::info("backups go to {}", backups_->name());
-  FleetServices services;
-  services.store = store_.get();
-  services.servers = servers_.get();
-  services.directory = directory_.get();
-  services.converger = converger_.get();
-  services.tracker = tracker_.get();
-  services.backups = backups_.get();
-  services.apps = apps_.get();
-  services.http = http_.get();
+  LiveFleetWorldParts world;
+  world.servers = servers_.get();
+  world.directory = directory_.get();
+  world.converger = converger_.get();
+  world.tracker = tracker_.get();
+  world.apps = apps_.get();
+  world.http = http_.get();
   if (options_.dns_listen != "off") {
     DM_ASSIGN_OR_RETURN(HostPort at, HostPort::Parse(options_.dns_listen));
     absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns =
@@ -87,12 +85,21 @@ absl::Status ControllerServer::StartFleetServices() {
                                        options_.dns_listen, ", or off): ", dns.status().message()));
     }
     dns_ = std::move(*dns);
-    services.dns = dns_->provider();
-    services.dns_server = at.ToString();
+    world.dns = dns_->provider();
+    world.dns_server = at.ToString();
     spdlog::info("DNS for fleets: PowerDNS on {}", at.ToString());
   }
-  fleets_ = std::make_unique<FleetReconciler>(services);
-  fleets_->StartBackupScheduler(absl::Seconds(30));
+  fleet_world_ = std::make_unique<LiveFleetWorld>(world);
+  FleetEnv env;
+  env.store = store_.get();
+  env.world = fleet_world_.get();
+  env.backups = backups_.get();
+  env.clock = clock_;
+  env.audit = audit_.get();
+  env.deploy_dir = options_.deploy_dir;
+  fleets_ = std::make_unique<FleetService>(env);
+  backup_scheduler_ = std::make_unique<BackupScheduler>(env, fleets_->locks());
+  backup_scheduler_->Start(absl::Seconds(30));
   return absl::OkStatus();
 }
 
@@ -108,6 +115,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   DM_ASSIGN_OR_RETURN(c->lock_fd_, LockDataDir(dir));
   DM_ASSIGN_OR_RETURN(c->pki_, LoadOrCreatePki(dir, c->clock_->Now()));
   DM_ASSIGN_OR_RETURN(c->store_, SqliteStore::Open(dir + "/state.db"));
+  c->audit_ = std::make_unique<AuditTrail>(c->store_.get(), c->clock_);
 
   const absl::Duration window = 3 * options.heartbeat_interval;
   c->directory_ = std::make_unique<AgentDirectory>(c->store_.get(), c->clock_, window);
@@ -137,7 +145,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   DM_RETURN_IF_ERROR(c->StartFleetServices());
   c->admin_handler_ = std::make_unique<AdminHandler>(
       c->directory_.get(), c->tokens_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
-      c->converger_.get(), c->servers_.get(), c->fleets_.get());
+      c->audit_.get(), c->converger_.get(), c->servers_.get(), c->fleets_.get());
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(
       c->directory_.get(), c->tracker_.get(), c->bundles_.get(), options.heartbeat_interval);
 
@@ -199,7 +207,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
 void ControllerServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  if (fleets_) fleets_->StopBackupScheduler();
+  if (backup_scheduler_) backup_scheduler_->Stop();
   if (server_) {
     directory_->CloseAll(
         grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));

@@ -19,7 +19,9 @@
 #include "controller/enrollment/enrollment_service.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/fleet/app_mirror.h"
-#include "controller/fleet/fleet_reconciler.h"
+#include "controller/fleet/backup_scheduler.h"
+#include "controller/fleet/fleet_service.h"
+#include "controller/fleet/live_fleet_world.h"
 #include "controller/providers/dns/embedded_powerdns.h"
 #include "controller/providers/storage/object_store.h"
 #include "controller/rpc/admin_handler.h"
@@ -27,6 +29,7 @@
 #include "controller/rpc/enrollment_handler.h"
 #include "controller/servers/server_manager.h"
 #include "controller/setup/controller_pki.h"
+#include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
 
 namespace dm {
@@ -64,7 +67,8 @@ class ControllerServer {
 
  private:
   ControllerServer() = default;
-  // The app mirror (served on the local network), the embedded DNS server and the reconciler.
+  // The app mirror (served on the local network), the embedded DNS server, the fleet operations
+  // and the backup scheduler.
   absl::Status StartFleetServices();
 
   ControllerOptions options_;
@@ -72,6 +76,7 @@ class ControllerServer {
   Clock* clock_ = Clock::Real();
   ControllerPki pki_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<AgentDirectory> directory_;
   std::unique_ptr<CommandTracker> tracker_;
   std::unique_ptr<BundleCache> bundles_;
@@ -81,8 +86,11 @@ class ControllerServer {
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
   std::unique_ptr<ServerManager> servers_;
-  // After everything it uses, so that it goes first.
-  std::unique_ptr<FleetReconciler> fleets_;
+  std::unique_ptr<LiveFleetWorld> fleet_world_;
+  // After everything they use, so that they go first (the scheduler before the service, whose
+  // locks it holds).
+  std::unique_ptr<FleetService> fleets_;
+  std::unique_ptr<BackupScheduler> backup_scheduler_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;

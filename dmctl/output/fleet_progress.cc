@@ -2,19 +2,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/state_words.h"
 
 namespace dm::dmctl {
 
 void FleetProgress::Show(const dm::v1::FleetEvent& event) {
   const std::string host = event.host().empty() ? "(fleet)" : event.host();
   ++shown_;
-  const std::string& status = event.status();
+  const dm::v1::StepStatus status = event.status();
   if (!event.file_text().empty() && file_listener_) file_listener_(event.file_text());
-  if (status == "changed" || status == "planned") ++changed_;
-  if (status == "failed")
+  if (status == dm::v1::STEP_CHANGED || status == dm::v1::STEP_PLANNED) ++changed_;
+  if (status == dm::v1::STEP_FAILED) {
     failures_.push_back(absl::StrCat(host, ": ", event.phase(), ": ", event.message()));
+  }
   std::string line;
-  bool final = status != "running";
+  bool final = status != dm::v1::STEP_RUNNING;
   if (event.has_converge()) {
     const dm::v1::ConvergeEvent& c = event.converge();
     if (c.has_progress()) {
@@ -24,12 +26,13 @@ void FleetProgress::Show(const dm::v1::FleetEvent& event) {
     } else if (c.has_started()) {
       line = absl::StrCat("converge: started (run ", c.started().id(), ")");
     } else {
-      return;  // the reconciler reports the outcome itself
+      return;  // the fleet operation reports the outcome itself
     }
     final = false;
   } else {
-    line = absl::StrCat(event.phase(), ": ", status == "running" ? "" : status + ": ",
-                        event.message());
+    line = absl::StrCat(event.phase(), ": ",
+                        status == dm::v1::STEP_RUNNING ? "" : StepStatusWord(status),
+                        status == dm::v1::STEP_RUNNING ? "" : ": ", event.message());
   }
   // Fleet-wide steps (app, dns) are few and each worth a line of its own.
   if (event.host().empty() && !tty_) {

@@ -1,0 +1,90 @@
+#include "controller/fleet/live_fleet_world.h"
+
+#include "common/status_macros.h"
+#include "controller/fleet/host_database.h"
+
+namespace dm {
+namespace {
+
+HostDatabase On(const LiveFleetWorldParts& p, const DatabaseRef& database) {
+  return HostDatabase(p.directory, p.tracker, database.host, database.name, database.owner);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<dm::v1::Server>> LiveFleetWorld::ListServers() {
+  return p_.servers->List();
+}
+
+absl::StatusOr<dm::v1::Server> LiveFleetWorld::BootServer(const BootRequest& request,
+                                                          const ProgressFn& progress) {
+  return p_.servers->Boot(request.name, request.provider, request.role, progress, request.fleet);
+}
+
+absl::StatusOr<BootstrapReport> LiveFleetWorld::Bootstrap(const std::string& server,
+                                                          const StepReport& report) {
+  return p_.servers->Bootstrap(server, report);
+}
+
+absl::Status LiveFleetWorld::DestroyServer(const std::string& server) {
+  return p_.servers->Destroy(server);
+}
+
+absl::StatusOr<std::string> LiveFleetWorld::AgentPackageVersion() {
+  DM_ASSIGN_OR_RETURN(const AgentPackage* package, p_.servers->Package());
+  return package->version;
+}
+
+std::string LiveFleetWorld::ControllerAddress() { return p_.servers->local_network_address(); }
+
+absl::StatusOr<bool> LiveFleetWorld::AgentConnected(const std::string& name) {
+  DM_ASSIGN_OR_RETURN(AgentView view, p_.directory->Get(name));
+  return view.connected;
+}
+
+std::map<std::string, uint64_t> LiveFleetWorld::HostMemory() {
+  std::map<std::string, uint64_t> memory;
+  for (const AgentView& view : p_.directory->List()) {
+    if (view.record.facts.memory_bytes() > 0) {
+      memory[view.record.name] = view.record.facts.memory_bytes();
+    }
+  }
+  return memory;
+}
+
+absl::StatusOr<std::vector<ConvergeOutcome>> LiveFleetWorld::Converge(
+    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
+  return p_.converger->Run(targets, dry_run, on_event);
+}
+
+absl::StatusOr<std::string> LiveFleetWorld::DumpDatabase(const DatabaseRef& database) {
+  return On(p_, database).Dump();
+}
+
+absl::Status LiveFleetWorld::RestoreDatabase(const DatabaseRef& database, std::string dump) {
+  return On(p_, database).Restore(std::move(dump));
+}
+
+absl::StatusOr<RowCounts> LiveFleetWorld::CountRows(const DatabaseRef& database) {
+  return On(p_, database).CountRows();
+}
+
+absl::StatusOr<std::string> LiveFleetWorld::SyncApp(const std::string& fleet,
+                                                    const std::string& repository,
+                                                    const std::string& revision) {
+  return p_.apps->Sync(fleet, repository, revision);
+}
+
+absl::Status LiveFleetWorld::PinApp(const std::string& fleet, const std::string& commit) {
+  return p_.apps->Pin(fleet, commit);
+}
+
+std::string LiveFleetWorld::AppUrl(const std::string& fleet) { return p_.apps->Url(fleet); }
+
+void LiveFleetWorld::RemoveApp(const std::string& fleet) { p_.apps->Remove(fleet); }
+
+absl::StatusOr<HttpResponse> LiveFleetWorld::Fetch(const HttpRequest& request) {
+  return p_.http->Send(request);
+}
+
+}  // namespace dm

@@ -1,0 +1,348 @@
+#include "controller/fleet/model/fleet_file.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/attributes.h"
+#include "common/status_macros.h"
+#include "common/yaml/field_reader.h"
+#include "common/yaml/yaml_tree.h"
+
+namespace dm {
+namespace {
+
+using yaml::FieldReader;
+using yaml::ValidationErrors;
+
+// Fleets stay small enough to read in a table; the provider's own limits come on top.
+constexpr int kMaxServersPerRole = 50;
+
+bool IsDnsName(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (absl::string_view label : absl::StrSplit(name, '.')) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    for (char c : label) {
+      if (!std::islower(static_cast<unsigned char>(c)) &&
+          !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool IsUrl(const std::string& repository) {
+  return absl::StrContains(repository, "://") || absl::StartsWith(repository, "git@");
+}
+
+std::string Directory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldReader& fields,
+               ValidationErrors* errors, FleetFile* fleet) {
+  if (roles == nullptr || !roles->IsMap() || roles->entries().empty()) {
+    fields.Error("roles", "must map role names to server counts, such as 'appnode: 2'");
+    return;
+  }
+  for (const auto& [key, value] : roles->entries()) {
+    FleetRole role;
+    role.role = key.scalar();
+    role.count_mark = value.mark();
+    role.key_mark = key.mark();
+    std::string where = absl::StrCat("fleet: roles: ", role.role);
+    if (!value.IsScalar() || !absl::SimpleAtoi(value.scalar(), &role.count) || role.count < 0 ||
+        role.count > kMaxServersPerRole) {
+      errors->Add(value.mark(), absl::StrCat(where, ": the count must be a number from 0 to ",
+                                             kMaxServersPerRole));
+      continue;
+    }
+    absl::StatusOr<std::vector<Service>> provides = ReadRoleServices(deploy_dir, role.role);
+    if (!provides.ok()) {
+      errors->Add(key.mark(), absl::StrCat(where, ": ", provides.status().message()));
+      continue;
+    }
+    role.provides = std::move(*provides);
+    fleet->roles.push_back(std::move(role));
+  }
+}
+
+void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* errors,
+             FleetFile* fleet) {
+  if (app == nullptr || app->IsNull()) return;
+  FieldReader fields(*app, "fleet: app", errors);
+  if (!app->IsMap()) {
+    fields.Error("", "must be a map with repository:, path: and revision:");
+    return;
+  }
+  fleet->app.repository = fields.RequiredString("repository");
+  fleet->app.path = fields.String("path").value_or(".");
+  fleet->app.revision = fields.String("revision").value_or("HEAD");
+  fields.RejectUnknown();
+  if (!fleet->app.repository.empty() && !IsUrl(fleet->app.repository) &&
+      fleet->app.repository.front() != '/') {
+    fleet->app.repository = absl::StrCat(Directory(path), "/", fleet->app.repository);
+  }
+  if (fleet->app.path.empty() || fleet->app.path.front() == '/' ||
+      absl::StrContains(fleet->app.path, "..")) {
+    fields.Error("path", "must be a folder inside the repository, such as 'src/app' or '.'");
+  }
+  if (fleet->app.revision.empty() || fleet->app.revision.front() == '-') {
+    fields.Error("revision", "must be a branch, tag or commit");
+  }
+}
+
+void ReadSecrets(const yaml::Node* secrets, ValidationErrors* errors, FleetFile* fleet) {
+  if (secrets == nullptr || secrets->IsNull()) return;
+  if (!secrets->IsMap()) {
+    errors->Add(secrets->mark(),
+                "fleet: secrets: must map attributes to where their value comes from");
+    return;
+  }
+  for (const auto& [key, value] : secrets->entries()) {
+    std::string where = absl::StrCat("fleet: secrets: ", key.scalar());
+    FleetSecret secret;
+    secret.attribute = key.scalar();
+    const yaml::Node* generate = value.IsMap() ? value.Find("generate") : nullptr;
+    if (generate == nullptr || value.entries().size() != 1) {
+      errors->Add(value.mark(),
+                  absl::StrCat(where,
+                               ": must be {generate: LENGTH} (the controller generates the "
+                               "value once and keeps it)"));
+      continue;
+    }
+    if (!generate->IsScalar() || !absl::SimpleAtoi(generate->scalar(), &secret.generate) ||
+        secret.generate < 16 || secret.generate > 128) {
+      errors->Add(generate->mark(),
+                  absl::StrCat(where, ": generate: the length must be a number from 16 to 128"));
+      continue;
+    }
+    fleet->secrets.push_back(std::move(secret));
+  }
+}
+
+void ReadBackups(const yaml::Node* backups, ValidationErrors* errors, FleetFile* fleet) {
+  if (backups == nullptr || backups->IsNull()) return;
+  FieldReader fields(*backups, "fleet: backups", errors);
+  if (!backups->IsMap()) {
+    fields.Error("", "must be a map such as {every: 24h, keep: 7}");
+    return;
+  }
+  if (std::optional<std::string> every = fields.String("every")) {
+    if (!absl::ParseDuration(*every, &fleet->backups.every) ||
+        fleet->backups.every < absl::Minutes(1)) {
+      fields.Error("every",
+                   absl::StrCat("must be a duration of a minute or more, such as 6h or 30m, not '",
+                                *every, "'"));
+    }
+  }
+  fleet->backups.keep = static_cast<int>(fields.Integer("keep", 1, 1000).value_or(0));
+  fields.RejectUnknown();
+}
+
+// The fleet as a whole: one database and one cache at most, an app needs its database.
+void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFile& fleet) {
+  auto count = [&](Service s) {
+    int n = 0;
+    for (const FleetRole& role : fleet.roles) n += role.Provides(s) ? role.count : 0;
+    return n;
+  };
+  const yaml::Node* roles = root.Find("roles");
+  yaml::Mark at = roles ? roles->mark() : root.mark();
+  if (count(Service::kDatabase) > 1) {
+    errors->Add(at,
+                "fleet: roles: at most one server may provide the database (it is not replicated)");
+  }
+  if (count(Service::kCache) > 1)
+    errors->Add(at, "fleet: roles: at most one server may provide the cache");
+  if (count(Service::kApp) > 0 && count(Service::kDatabase) == 0) {
+    errors->Add(at,
+                "fleet: roles: the app needs a database: add a role that provides it (dbserver)");
+  }
+  if (count(Service::kApp) > 0 && fleet.app.repository.empty()) {
+    errors->Add(root.mark(),
+                "fleet: the app nodes need app: repository: (the application's git repository)");
+  }
+  for (const FleetRole& role : fleet.roles) {
+    if (FleetServerName(fleet.name, role.role, role.count).size() > 32) {
+      errors->Add(at,
+                  absl::StrCat("fleet: roles: ", role.role, ": server names (",
+                               FleetServerName(fleet.name, role.role, role.count),
+                               ") would be longer than 32 characters: shorten the fleet's name"));
+    }
+  }
+}
+
+}  // namespace
+
+bool FleetRole::Provides(Service s) const {
+  for (Service p : provides) {
+    if (p == s) return true;
+  }
+  return false;
+}
+
+const FleetRole* FleetFile::Find(const std::string& role) const {
+  for (const FleetRole& r : roles) {
+    if (r.role == role) return &r;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
+                                            const std::string& old_value,
+                                            const std::string& new_value) {
+  size_t at = 0;
+  for (int line = 1; line < mark.line && at != std::string::npos; ++line) {
+    at = text.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos || mark.column < 1)
+    return absl::InvalidArgumentError("the position is past the text");
+  at += static_cast<size_t>(mark.column - 1);
+  if (text.compare(at, old_value.size(), old_value) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(mark.ToString(), ": '", old_value, "' is not written there"));
+  }
+  return absl::StrCat(text.substr(0, at), new_value, text.substr(at + old_value.size()));
+}
+
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role,
+                                      const std::string& renamed, const std::string& added) {
+  DM_ASSIGN_OR_RETURN(std::string out, ReplaceScalarAt(text, role.key_mark, role.role, renamed));
+  // The line the role is on, and how it is indented.
+  size_t line_start = 0;
+  for (int line = 1; line < role.key_mark.line; ++line) line_start = out.find('\n', line_start) + 1;
+  size_t line_end = out.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = out.size();
+  const std::string line = out.substr(line_start, line_end - line_start);
+  const size_t key_at = static_cast<size_t>(role.key_mark.column - 1);
+  if (line.find('{') != std::string::npos && line.find('{') < key_at) {
+    // Flow style: roles: {dbappbalancer: 1} -> roles: {appbalancer: 1, dbserver: 1}
+    size_t value_end = line.find_first_of(",}", key_at);
+    if (value_end == std::string::npos)
+      return absl::InvalidArgumentError("cannot find the end of the role's entry");
+    return absl::StrCat(out.substr(0, line_start + value_end), ", ", added, ": 1",
+                        out.substr(line_start + value_end));
+  }
+  return absl::StrCat(out.substr(0, line_end), "\n", std::string(key_at, ' '), added, ": 1",
+                      out.substr(line_end));
+}
+
+bool IsFleetName(const std::string& name) {
+  if (name.empty() || name.size() > 15 || !std::islower(static_cast<unsigned char>(name[0])))
+    return false;
+  for (char c : name) {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '-') {
+      return false;
+    }
+  }
+  return name.back() != '-';
+}
+
+std::string FleetServerName(const std::string& fleet, const std::string& role, int index) {
+  return absl::StrCat(fleet, "-", role, "-", index);
+}
+
+namespace {
+
+// "appnode, dbserver, ..." : the roles a fleet may name, for a message about one it may not.
+std::string KnownRoles(const std::string& deploy_dir) {
+  std::set<std::string> roles;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(deploy_dir + "/roles", ec)) {
+    std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, ".yaml") && name.front() != '.')
+      roles.insert(name.substr(0, name.size() - 5));
+  }
+  return absl::StrJoin(roles, ", ");
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir,
+                                                      const std::string& role) {
+  std::string path = absl::StrCat(deploy_dir, "/roles/", role, ".yaml");
+  if (role.empty() || absl::StrContains(role, "/") || role.front() == '.' ||
+      ::access(path.c_str(), R_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("no role '", role, "' (roles: ", KnownRoles(deploy_dir),
+                                            "; in ", deploy_dir, "/roles)"));
+  }
+  absl::StatusOr<yaml::Node> root = yaml::ParseFile(path);
+  if (!root.ok()) return root.status();
+  std::vector<Service> services;
+  const yaml::Node* provides = root->IsMap() ? root->Find("provides") : nullptr;
+  if (provides == nullptr || !provides->IsSequence()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     " says nothing about what the role provides (provides: "
+                     "[database, cache, app, loadbalancer])"));
+  }
+  for (const yaml::Node& item : provides->items()) {
+    const std::string& s = item.scalar();
+    if (s == "database")
+      services.push_back(Service::kDatabase);
+    else if (s == "cache")
+      services.push_back(Service::kCache);
+    else if (s == "app")
+      services.push_back(Service::kApp);
+    else if (s == "loadbalancer")
+      services.push_back(Service::kLoadBalancer);
+    else
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": provides: unknown service '", s, "'"));
+  }
+  return services;
+}
+
+absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::string& path,
+                                         const std::string& deploy_dir) {
+  absl::StatusOr<yaml::Node> root = yaml::Parse(text, path);
+  if (!root.ok()) return root.status();
+  ValidationErrors errors;
+  FleetFile fleet;
+  if (!root->IsMap()) {
+    errors.Add(root->mark(), "fleet: a fleet file is a map with name:, domain:, roles: ...");
+    return errors.ToStatus();
+  }
+  FieldReader fields(*root, "fleet", &errors);
+  fleet.name = fields.RequiredString("name");
+  if (!fleet.name.empty() && !IsFleetName(fleet.name)) {
+    fields.Error("name",
+                 "must be 1 to 15 lower-case letters, digits and '-', starting with a letter");
+  }
+  fleet.domain = fields.RequiredString("domain");
+  if (!fleet.domain.empty() && !IsDnsName(fleet.domain)) {
+    fields.Error("domain", "must be a DNS name in lower case, such as 'shop.example.com'");
+  }
+  fleet.provider = fields.Choice("provider", {"local"}, "local");
+  ReadRoles(fields.Raw("roles"), deploy_dir, fields, &errors, &fleet);
+  ReadApp(fields.Raw("app"), path, &errors, &fleet);
+  if (const yaml::Node* attributes = fields.Raw("attributes");
+      attributes && !attributes->IsNull()) {
+    if (attributes->IsMap())
+      fleet.attributes = AttributesFromYaml(*attributes);
+    else
+      fields.Error("attributes", "must be a map");
+  }
+  ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
+  ReadBackups(fields.Raw("backups"), &errors, &fleet);
+  fields.RejectUnknown();
+  if (errors.empty()) CheckShape(*root, &errors, fleet);
+  if (!errors.empty()) return errors.ToStatus();
+  return fleet;
+}
+
+}  // namespace dm

@@ -1,0 +1,107 @@
+// Fleet files: what an operator wants running (deploy/examples/local.yaml).
+//
+//   name: shop                      # lower-case letters, digits, '-'; names the servers
+//   domain: shop.test               # DNS: DOMAIN and www.DOMAIN point at the load balancers
+//   provider: local                 # where servers come from
+//   roles:                          # role (deploy/roles/ROLE.yaml): how many servers
+//     dbserver: 1
+//     appnode: 2
+//     loadbalancer: 1
+//   app:                            # the application the app nodes run
+//     repository: ../..             # git URL, or a path relative to this file
+//     path: deploy/examples/app     # its folder in the repository (default ".")
+//     revision: HEAD                # branch, tag or commit
+//   attributes: {guestbook: {workers: "3"}}   # fleet attributes, above the roles'
+//   secrets:                        # attributes the controller generates once and keeps
+//     database.password: {generate: 32}
+//   backups: {every: 24h, keep: 7}  # scheduled database backups, the newest 7 kept
+//
+// Every problem is reported at once, each as "file:line:column: field: what is wrong".
+#ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
+#define DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/yaml/yaml_tree.h"
+#include "nlohmann/json.hpp"
+
+namespace dm {
+
+// What a role serves to its fleet (deploy/roles/ROLE.yaml, `provides:`).
+enum class Service { kDatabase, kCache, kApp, kLoadBalancer };
+
+struct FleetRole {
+  std::string role;
+  int count = 0;
+  yaml::Mark count_mark;  // where the count is written (dmctl scale rewrites it there)
+  yaml::Mark key_mark;    // where the role's name is written (dmctl split rewrites it)
+  std::vector<Service> provides;
+
+  bool Provides(Service s) const;
+};
+
+struct FleetApp {
+  std::string repository;  // a git URL or an absolute path; "" when the fleet runs no app
+  std::string path = ".";
+  std::string revision = "HEAD";
+};
+
+// Scheduled database backups (the controller takes them): `every` 0 means none; `keep` 0 keeps
+// every backup, else the newest `keep` (scheduled or not) are kept.
+struct FleetBackups {
+  absl::Duration every = absl::ZeroDuration();
+  int keep = 0;
+};
+
+struct FleetSecret {
+  std::string attribute;  // "database.password"
+  int generate = 0;       // characters to generate
+};
+
+struct FleetFile {
+  std::string name;
+  std::string domain;
+  std::string provider = "local";
+  std::vector<FleetRole> roles;  // in the file's order
+  FleetApp app;
+  nlohmann::json attributes = nlohmann::json::object();
+  std::vector<FleetSecret> secrets;
+  FleetBackups backups;
+
+  // nullptr if the fleet has no such role.
+  const FleetRole* Find(const std::string& role) const;
+};
+
+// Parses a fleet file's text. `path` names it in messages and anchors a relative repository;
+// roles are looked up in DEPLOY_DIR/roles. InvalidArgument listing every problem.
+absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::string& path,
+                                         const std::string& deploy_dir);
+
+// The roles' `provides:` as read from DEPLOY_DIR/roles/ROLE.yaml. NotFound without that file.
+absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir,
+                                                      const std::string& role);
+
+// `text` with the scalar written at `mark` (as `old_value`) replaced by `new_value`; the rest,
+// comments included, as it was. InvalidArgument if `old_value` is not there.
+absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
+                                            const std::string& old_value,
+                                            const std::string& new_value);
+
+// `text` with `role` (written once, count 1) renamed `renamed` and a role `added: 1` written
+// after it, in block or flow style: "dbappbalancer: 1" -> "appbalancer: 1" + "dbserver: 1".
+absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& role,
+                                      const std::string& renamed, const std::string& added);
+
+// "shop-appnode-2"
+std::string FleetServerName(const std::string& fleet, const std::string& role, int index);
+
+// Names a fleet can have: 1 to 15 lower-case letters, digits and '-', starting with a letter
+// (servers are named FLEET-ROLE-N, at most 32 characters).
+bool IsFleetName(const std::string& name);
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_

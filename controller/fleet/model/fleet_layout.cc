@@ -1,0 +1,180 @@
+#include "controller/fleet/model/fleet_layout.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/attributes.h"
+
+namespace dm {
+namespace {
+
+// The ports the shipped cookbooks serve on (their attributes' defaults).
+constexpr int kAppPort = 8000;
+constexpr int kCachePort = 11211;
+// Where a load balancer checks out the app for its static files (the nginx cookbook's default).
+constexpr char kStaticCheckout[] = "/srv/static/checkout";
+
+// Sets "a.b.c" to `value`, making the maps on the way.
+void Set(nlohmann::json& attributes, const std::string& dotted_key, nlohmann::json value) {
+  nlohmann::json* at = &attributes;
+  for (absl::string_view part : absl::StrSplit(dotted_key, '.')) {
+    if (!at->is_object()) *at = nlohmann::json::object();
+    at = &(*at)[std::string(part)];
+  }
+  *at = std::move(value);
+}
+
+std::vector<const FleetHost*> Serving(const std::vector<FleetHost>& hosts, Service s) {
+  std::vector<const FleetHost*> out;
+  for (const FleetHost& h : hosts) {
+    if (h.Provides(s)) out.push_back(&h);
+  }
+  return out;
+}
+
+// Where `host` reaches `other`: itself over loopback, others at their address.
+std::string Reach(const FleetHost& host, const FleetHost& other) {
+  return host.name == other.name ? "127.0.0.1" : other.address;
+}
+
+// The addresses of `hosts` other than `self`, for firewall and pg_hba rules; loopback when none
+// (an empty set is not a valid nftables rule, and loopback admits nobody new).
+std::vector<std::string> Others(const std::vector<const FleetHost*>& hosts, const FleetHost& self) {
+  std::vector<std::string> out;
+  for (const FleetHost* h : hosts) {
+    if (h->name != self.name && !h->address.empty()) out.push_back(h->address);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool FleetHost::Provides(Service s) const {
+  return std::find(provides.begin(), provides.end(), s) != provides.end();
+}
+
+int FleetHost::stage() const {
+  int stage = 0;
+  for (Service s : provides) {
+    switch (s) {
+      case Service::kDatabase:
+        stage = std::max(stage, 0);
+        break;
+      case Service::kCache:
+        stage = std::max(stage, 1);
+        break;
+      case Service::kApp:
+        stage = std::max(stage, 2);
+        break;
+      case Service::kLoadBalancer:
+        stage = std::max(stage, 3);
+        break;
+    }
+  }
+  return stage;
+}
+
+std::vector<FleetHost> DesiredHosts(const FleetFile& fleet) {
+  std::vector<FleetHost> hosts;
+  for (const FleetRole& role : fleet.roles) {
+    for (int i = 1; i <= role.count; ++i) {
+      FleetHost host;
+      host.name = FleetServerName(fleet.name, role.role, i);
+      host.role = role.role;
+      host.index = i;
+      host.provides = role.provides;
+      hosts.push_back(std::move(host));
+    }
+  }
+  return hosts;
+}
+
+nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
+                              const FleetHost& host, const FleetContext& context) {
+  nlohmann::json a = fleet.attributes.is_object() ? fleet.attributes : nlohmann::json::object();
+  for (const auto& [attribute, value] : context.secrets) Set(a, attribute, value);
+
+  const std::vector<const FleetHost*> databases = Serving(hosts, Service::kDatabase);
+  const std::vector<const FleetHost*> caches = Serving(hosts, Service::kCache);
+  const std::vector<const FleetHost*> apps = Serving(hosts, Service::kApp);
+  const std::vector<const FleetHost*> balancers = Serving(hosts, Service::kLoadBalancer);
+  auto with_loopback = [](std::vector<std::string> addresses) {
+    return addresses.empty() ? std::vector<std::string>{"127.0.0.1"} : addresses;
+  };
+
+  if (!databases.empty()) Set(a, "database.host", Reach(host, *databases.front()));
+  if (host.Provides(Service::kDatabase)) {
+    std::vector<std::string> clients = Others(apps, host);
+    // Listen on the private address only when another host needs it.
+    Set(a, "postgresql.listen",
+        clients.empty() ? "localhost" : absl::StrCat("localhost,", host.address));
+    std::vector<std::string> cidrs = {"127.0.0.1/32"};
+    for (const std::string& c : clients) cidrs.push_back(c + "/32");
+    Set(a, "postgresql.clients", cidrs);
+    // Tuned from the host's memory: a quarter for shared buffers (PostgreSQL's own advice for a
+    // dedicated server), an eighth when the host runs the app too, at most 8 GB (more rarely
+    // helps); unless the file says.
+    auto memory = context.memory_bytes.find(host.name);
+    if (memory != context.memory_bytes.end() && memory->second > 0 &&
+        !(fleet.attributes.contains("postgresql") &&
+          fleet.attributes["postgresql"].contains("shared_buffers"))) {
+      uint64_t share = host.Provides(Service::kApp) ? 8 : 4;
+      uint64_t megabytes = std::clamp<uint64_t>(memory->second / share >> 20, 32, 8192);
+      Set(a, "postgresql.shared_buffers", absl::StrCat(megabytes, "MB"));
+    }
+  }
+  if (host.Provides(Service::kCache)) {
+    std::vector<std::string> clients = Others(apps, host);
+    Set(a, "memcached.listen",
+        clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", host.address));
+  }
+  if (host.Provides(Service::kApp)) {
+    Set(a, "guestbook.cache",
+        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
+    Set(a, "guestbook.repository", context.app_repository);
+    auto own = context.host_commits.find(host.name);
+    Set(a, "guestbook.revision",
+        own != context.host_commits.end() ? own->second : context.app_commit);
+    Set(a, "guestbook.path", fleet.app.path);
+    // One app node runs the migrations of a deploy: the first.
+    Set(a, "guestbook.migrate", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
+  }
+  if (host.Provides(Service::kLoadBalancer)) {
+    std::vector<std::string> upstreams;
+    for (const FleetHost* app : apps) {
+      if (!context.drained.count(app->name))
+        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+    }
+    Set(a, "nginx.upstreams", upstreams);
+    Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
+    Set(a, "nginx.maintenance", context.maintenance);
+    // The app's static files from the same commit as the app beside it (a combined host), or
+    // as the fleet's: during a rolling deploy a balancer moves once every app node has.
+    if (!context.app_repository.empty()) {
+      auto own = context.host_commits.find(host.name);
+      Set(a, "nginx.static_repository", context.app_repository);
+      Set(a, "nginx.static_revision",
+          own != context.host_commits.end() ? own->second : context.app_commit);
+      Set(a, "nginx.static_root", absl::StrCat(kStaticCheckout, "/", fleet.app.path));
+    }
+  }
+  // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);
+  // everything else serves only the hosts of this fleet that use it.
+  if (!host.Provides(Service::kLoadBalancer)) {
+    std::vector<std::string> allowed;
+    if (host.Provides(Service::kDatabase) || host.Provides(Service::kCache))
+      allowed = Others(apps, host);
+    if (host.Provides(Service::kApp)) {
+      for (const std::string& lb : Others(balancers, host)) allowed.push_back(lb);
+      if (!context.controller_address.empty()) allowed.push_back(context.controller_address);
+    }
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    Set(a, "firewall.allow_from", absl::StrJoin(with_loopback(allowed), ", "));
+  }
+  return a;
+}
+
+}  // namespace dm

@@ -1,0 +1,274 @@
+// Fleet files and their wiring: parsed from a fleet file (every problem at its position), each
+// host gets the addresses of what it uses, and each port is opened only to the hosts that use it.
+#include "controller/fleet/model/fleet_layout.h"
+
+#include "controller/fleet/model/backup_schedule.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+
+namespace dm {
+namespace {
+
+const std::string kDeploy = std::string(DM_SOURCE_DIR) + "/deploy";
+
+FleetFile Parse(const std::string& text) {
+  absl::StatusOr<FleetFile> file = ParseFleetFile(text, "/srv/fleets/shop.yaml", kDeploy);
+  EXPECT_TRUE(file.ok()) << file.status();
+  return file.ok() ? *file : FleetFile{};
+}
+
+constexpr char kShop[] = R"(name: shop
+domain: shop.test
+roles:
+  dbserver: 1
+  cachenode: 1
+  appnode: 2
+  loadbalancer: 1
+app:
+  repository: ../apps/guestbook
+  path: src
+  revision: v2
+attributes:
+  guestbook: {workers: "4"}
+secrets:
+  database.password: {generate: 32}
+)";
+
+TEST(FleetFileTest, ReadsRolesAppAttributesAndSecrets) {
+  FleetFile file = Parse(kShop);
+  EXPECT_EQ(file.name, "shop");
+  ASSERT_EQ(file.roles.size(), 4u);
+  EXPECT_EQ(file.roles[2].role, "appnode");
+  EXPECT_EQ(file.roles[2].count, 2);
+  EXPECT_EQ(file.app.repository, "/srv/fleets/../apps/guestbook") << "relative to the fleet file";
+  EXPECT_EQ(file.app.path, "src");
+  EXPECT_EQ(file.attributes["guestbook"]["workers"], "4");
+  ASSERT_EQ(file.secrets.size(), 1u);
+  EXPECT_EQ(file.secrets[0].generate, 32);
+}
+
+TEST(FleetFileTest, ACountIsRewrittenInPlaceKeepingComments) {
+  std::string text =
+      "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 2   # two\n"
+      "app: {repository: /r}\n";
+  FleetFile file = Parse(text);
+  absl::StatusOr<std::string> scaled =
+      ReplaceScalarAt(text, file.Find("appnode")->count_mark, "2", "12");
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  EXPECT_EQ(
+      *scaled,
+      "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 12   # two\n"
+      "app: {repository: /r}\n");
+  EXPECT_FALSE(ReplaceScalarAt(text, file.Find("appnode")->count_mark, "3", "4").ok());
+}
+
+TEST(FleetFileTest, ASplitRenamesTheRoleAndAddsTheNewOneBesideIt) {
+  std::string block =
+      "name: s\ndomain: s.test\nroles:\n  dbappbalancer: 1   # all in one\napp: {repository: /r}\n";
+  absl::StatusOr<std::string> split =
+      SplitRole(block, *Parse(block).Find("dbappbalancer"), "appbalancer", "dbserver");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(*split,
+            "name: s\ndomain: s.test\nroles:\n  appbalancer: 1   # all in one\n  dbserver: 1\napp: "
+            "{repository: /r}\n");
+  std::string flow = "name: s\ndomain: s.test\nroles: {dbappbalancer: 1}\napp: {repository: /r}\n";
+  split = SplitRole(flow, *Parse(flow).Find("dbappbalancer"), "appbalancer", "dbserver");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(
+      *split,
+      "name: s\ndomain: s.test\nroles: {appbalancer: 1, dbserver: 1}\napp: {repository: /r}\n");
+  EXPECT_TRUE(ParseFleetFile(*split, "f.yaml", kDeploy).ok());
+}
+
+TEST(FleetFileTest, EveryProblemIsReportedWithItsPosition) {
+  absl::StatusOr<FleetFile> file = ParseFleetFile(
+      "name: shop\ndomain: Shop..test\nroles:\n  dbserver: 2\n  appnode: many\napp:\n  repository: "
+      "x\n  path: ../up\n"
+      "secrets:\n  database.password: hunter2\ncolour: blue\n",
+      "f.yaml", kDeploy);
+  ASSERT_FALSE(file.ok());
+  std::string m(file.status().message());
+  EXPECT_TRUE(absl::StrContains(m, "f.yaml:2:9: fleet: field 'domain': must be a DNS name")) << m;
+  EXPECT_TRUE(
+      absl::StrContains(m, "f.yaml:5:12: fleet: roles: appnode: the count must be a number"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "f.yaml:8:9: fleet: app: field 'path': must be a folder inside"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(
+      m, "f.yaml:10:22: fleet: secrets: database.password: must be {generate: LENGTH}"))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "unknown field 'colour'")) << m;
+}
+
+TEST(FleetFileTest, AnUnknownRoleIsNamedWithTheRolesThereAre) {
+  absl::StatusOr<FleetFile> file =
+      ParseFleetFile("name: shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  loadbalancr: 1\n",
+                     "f.yaml", kDeploy);
+  ASSERT_FALSE(file.ok());
+  std::string m(file.status().message());
+  EXPECT_TRUE(
+      absl::StrContains(m, "f.yaml:5:3: fleet: roles: loadbalancr: no role 'loadbalancr' (roles: "))
+      << m;
+  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer;")) << m;
+}
+
+TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
+  absl::StatusOr<FleetFile> two =
+      ParseFleetFile("name: a\ndomain: a.test\nroles: {dbserver: 2}\n", "f.yaml", kDeploy);
+  EXPECT_TRUE(
+      absl::StrContains(two.status().message(), "at most one server may provide the database"))
+      << two.status();
+  absl::StatusOr<FleetFile> none = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {appnode: 1}\napp: {repository: /r}\n", "f.yaml", kDeploy);
+  EXPECT_TRUE(absl::StrContains(none.status().message(), "the app needs a database"))
+      << none.status();
+}
+
+TEST(BackupScheduleTest, ReadsThePolicyAndRefusesNonsense) {
+  FleetFile file =
+      Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 6h, keep: 7}\n");
+  EXPECT_EQ(file.backups.every, absl::Hours(6));
+  EXPECT_EQ(file.backups.keep, 7);
+  absl::StatusOr<FleetFile> bad = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 10s, keep: 0}\n", "f.yaml",
+      kDeploy);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(),
+                                "f.yaml:4:18: fleet: backups: field 'every': must be a duration "
+                                "of a minute or more"))
+      << bad.status();
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "field 'keep'")) << bad.status();
+}
+
+TEST(BackupScheduleTest, ABackupIsDueWhenTheNewestIsOldEnoughOrThereIsNone) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  FleetBackups every_hour{absl::Hours(1), 3};
+  EXPECT_TRUE(BackupDue(every_hour, {}, now));
+  EXPECT_FALSE(
+      BackupDue(every_hour, {{"a", now - absl::Hours(5)}, {"b", now - absl::Minutes(59)}}, now));
+  EXPECT_TRUE(
+      BackupDue(every_hour, {{"a", now - absl::Hours(5)}, {"b", now - absl::Minutes(60)}}, now));
+  EXPECT_FALSE(BackupDue(FleetBackups{}, {}, now)) << "no schedule, no backup";
+}
+
+TEST(BackupScheduleTest, KeepLetsTheOldestGo) {
+  const absl::Time t = absl::FromUnixSeconds(1'800'000'000);
+  std::vector<BackupEntry> backups = {
+      {"c", t + absl::Hours(2)}, {"a", t}, {"d", t + absl::Hours(3)}, {"b", t + absl::Hours(1)}};
+  EXPECT_EQ(BackupsToPrune({absl::Hours(1), 2}, backups), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(BackupsToPrune({absl::Hours(1), 4}, backups).empty());
+  EXPECT_TRUE(BackupsToPrune({absl::Hours(1), 0}, backups).empty()) << "keep 0 keeps everything";
+}
+
+class FleetLayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = Parse(kShop);
+    hosts_ = DesiredHosts(file_);
+    const char* addresses[] = {"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"};
+    for (size_t i = 0; i < hosts_.size(); ++i) hosts_[i].address = addresses[i];
+    context_.app_repository = "git://10.0.0.1:9999/shop.git";
+    context_.app_commit = std::string(40, 'a');
+    context_.secrets = {{"database.password", "s3cret"}};
+    context_.controller_address = "10.0.0.1";
+  }
+  nlohmann::json For(const std::string& name) {
+    for (const FleetHost& h : hosts_) {
+      if (h.name == name) return HostAttributes(file_, hosts_, h, context_);
+    }
+    ADD_FAILURE() << "no host " << name;
+    return {};
+  }
+
+  FleetFile file_;
+  std::vector<FleetHost> hosts_;
+  FleetContext context_;
+};
+
+TEST_F(FleetLayoutTest, HostsAreNamedAndOrderedByWhatTheyServe) {
+  ASSERT_EQ(hosts_.size(), 5u);
+  EXPECT_EQ(hosts_[0].name, "shop-dbserver-1");
+  EXPECT_EQ(hosts_[3].name, "shop-appnode-2");
+  EXPECT_EQ(hosts_[0].stage(), 0);
+  EXPECT_EQ(hosts_[1].stage(), 1);
+  EXPECT_EQ(hosts_[2].stage(), 2);
+  EXPECT_EQ(hosts_[4].stage(), 3);
+}
+
+TEST_F(FleetLayoutTest, TheDatabaseListensPrivatelyForTheAppNodesOnly) {
+  nlohmann::json db = For("shop-dbserver-1");
+  EXPECT_EQ(db["postgresql"]["listen"], "localhost,10.0.0.2");
+  EXPECT_EQ(db["postgresql"]["clients"],
+            (nlohmann::json{"127.0.0.1/32", "10.0.0.4/32", "10.0.0.5/32"}));
+  EXPECT_EQ(db["firewall"]["allow_from"], "10.0.0.4, 10.0.0.5");
+  EXPECT_EQ(db["database"]["password"], "s3cret");
+  EXPECT_EQ(db["database"]["host"], "127.0.0.1");
+}
+
+TEST_F(FleetLayoutTest, TheDatabaseIsTunedFromItsHostsMemory) {
+  context_.memory_bytes = {{"shop-dbserver-1", uint64_t{8} << 30}};
+  EXPECT_EQ(For("shop-dbserver-1")["postgresql"]["shared_buffers"], "2048MB");
+  file_.attributes["postgresql"]["shared_buffers"] = "512MB";
+  EXPECT_EQ(For("shop-dbserver-1")["postgresql"]["shared_buffers"], "512MB")
+      << "the file's word wins";
+}
+
+TEST_F(FleetLayoutTest, AppNodesFindTheirDatabaseCacheAndCode) {
+  nlohmann::json app1 = For("shop-appnode-1");
+  nlohmann::json app2 = For("shop-appnode-2");
+  EXPECT_EQ(app1["database"]["host"], "10.0.0.2");
+  EXPECT_EQ(app1["guestbook"]["cache"], "10.0.0.3:11211");
+  EXPECT_EQ(app1["guestbook"]["repository"], "git://10.0.0.1:9999/shop.git");
+  EXPECT_EQ(app1["guestbook"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(app1["guestbook"]["path"], "src");
+  EXPECT_EQ(app1["guestbook"]["workers"], "4") << "the file's attributes stay";
+  EXPECT_EQ(app1["guestbook"]["migrate"], "yes");
+  EXPECT_EQ(app2["guestbook"]["migrate"], "no") << "one app node migrates";
+  EXPECT_EQ(app1["firewall"]["allow_from"], "10.0.0.1, 10.0.0.6")
+      << "the load balancer and the controller";
+}
+
+TEST_F(FleetLayoutTest, ARollingDeployDrainsOneNodeAndGivesItItsOwnCommit) {
+  context_.drained = {"shop-appnode-1"};
+  context_.host_commits = {{"shop-appnode-1", std::string(40, 'b')}};
+  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"], (nlohmann::json{"10.0.0.5:8000"}));
+  EXPECT_EQ(For("shop-appnode-1")["guestbook"]["revision"], std::string(40, 'b'));
+  EXPECT_EQ(For("shop-appnode-2")["guestbook"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["static_revision"], std::string(40, 'a'))
+      << "static files move when every app node has";
+}
+
+TEST_F(FleetLayoutTest, TheLoadBalancerServesTheAppsStaticFilesFromItsCommit) {
+  nlohmann::json nginx = For("shop-loadbalancer-1")["nginx"];
+  EXPECT_EQ(nginx["static_repository"], context_.app_repository);
+  EXPECT_EQ(nginx["static_revision"], std::string(40, 'a'));
+  EXPECT_EQ(nginx["static_root"], "/srv/static/checkout/src")
+      << "the app's folder in the repository";
+}
+
+TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {
+  nlohmann::json lb = For("shop-loadbalancer-1");
+  EXPECT_EQ(lb["nginx"]["upstreams"], (nlohmann::json{"10.0.0.4:8000", "10.0.0.5:8000"}));
+  EXPECT_EQ(lb["nginx"]["server_name"], "shop.test www.shop.test");
+  EXPECT_FALSE(lb.contains("firewall")) << "the role opens port 80 to everyone";
+  nlohmann::json cache = For("shop-cachenode-1");
+  EXPECT_EQ(cache["memcached"]["listen"], "127.0.0.1,10.0.0.3");
+}
+
+TEST(FleetLayoutAllInOneTest, OneHostReachesItselfOverLoopback) {
+  FleetFile file =
+      Parse("name: solo\ndomain: solo.test\nroles: {dbappbalancer: 1}\napp: {repository: /r}\n");
+  std::vector<FleetHost> hosts = DesiredHosts(file);
+  ASSERT_EQ(hosts.size(), 1u);
+  hosts[0].address = "10.0.0.2";
+  nlohmann::json a = HostAttributes(file, hosts, hosts[0], FleetContext{});
+  EXPECT_EQ(a["database"]["host"], "127.0.0.1");
+  EXPECT_EQ(a["postgresql"]["listen"], "localhost");
+  EXPECT_EQ(a["nginx"]["upstreams"], (nlohmann::json{"127.0.0.1:8000"}));
+  EXPECT_EQ(a["guestbook"]["cache"], "127.0.0.1:11211");
+}
+
+}  // namespace
+}  // namespace dm

@@ -1,0 +1,86 @@
+// Backups against the in-memory world and a real local backup directory: taken, listed,
+// restored under maintenance, and a fleet rebuilt from nothing with its data.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/fleet/testing/fleet_test_fixture.h"
+
+namespace dm::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class BackupsTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(Up(Shop()).ok());
+    world_.SetRows("shop-dbserver-1", {{"entries", 5}});
+  }
+  dm::v1::FleetRequest Shop() {
+    return File("shop", "  dbserver: 1\n  appnode: 1\n  loadbalancer: 1\n");
+  }
+  absl::Status Restore(const std::string& backup, EventLog* log) {
+    dm::v1::RestoreRequest request;
+    *request.mutable_fleet() = ByName("shop");
+    request.set_backup(backup);
+    return fleets_->Restore(request, log->sink());
+  }
+};
+
+TEST_F(BackupsTest, ABackupRestoresEveryRowUnderMaintenance) {
+  EventLog taken;
+  ASSERT_TRUE(fleets_->Backup(ByName("shop"), taken.sink()).ok()) << taken.Text();
+  absl::StatusOr<std::vector<dm::v1::Backup>> listed = fleets_->ListBackups(ByName("shop"));
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].rows(), "entries=5");
+  EXPECT_EQ((*listed)[0].commit(), Record("shop").commit);
+
+  world_.SetRows("shop-dbserver-1", {{"entries", 9}});
+  EventLog restored;
+  ASSERT_TRUE(Restore("latest", &restored).ok()) << restored.Text();
+  EXPECT_EQ(world_.RowsOn("shop-dbserver-1"), (RowCounts{{"entries", 5}}));
+  // The load balancer showed the maintenance page while the database was replaced, and serves
+  // the site again.
+  bool paged = false;
+  for (const nlohmann::json& a : world_.ConvergeHistory("shop-loadbalancer-1")) {
+    paged = paged || a["nginx"]["maintenance"] == true;
+  }
+  EXPECT_TRUE(paged);
+  EXPECT_FALSE(world_.MaintenancePageOn("shop-loadbalancer-1"));
+  EXPECT_FALSE(Record("shop").maintenance);
+}
+
+TEST_F(BackupsTest, AFleetRebuiltFromNothingGetsItsDataBack) {
+  EventLog taken;
+  ASSERT_TRUE(fleets_->Backup(ByName("shop"), taken.sink()).ok()) << taken.Text();
+  EventLog down;
+  ASSERT_TRUE(fleets_->Down(ByName("shop"), down.sink()).ok()) << down.Text();
+  EXPECT_TRUE(world_.ServerNames().empty());
+  dm::v1::FleetRequest rebuild = Shop();
+  rebuild.set_restore("latest");
+  EventLog up;
+  ASSERT_TRUE(Up(rebuild, &up).ok()) << up.Text();
+  EXPECT_EQ(world_.RowsOn("shop-dbserver-1"), (RowCounts{{"entries", 5}}));
+  EXPECT_TRUE(up.Has("shop-dbserver-1", "restore", dm::v1::STEP_CHANGED)) << up.Text();
+}
+
+TEST_F(BackupsTest, AMissingBackupIsNamedWithItsStore) {
+  EventLog log;
+  absl::Status restored = Restore("shop/20990101t000000.000z", &log);
+  EXPECT_EQ(restored.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(restored.message()),
+              HasSubstr("no backup 'shop/20990101t000000.000z' in "));
+  EXPECT_EQ(world_.RowsOn("shop-dbserver-1"), (RowCounts{{"entries", 5}}));
+}
+
+TEST_F(BackupsTest, ADatabaseHostThatIsNotUpIsNamed) {
+  world_.SetAgentConnected("shop-dbserver-1", false);
+  EventLog log;
+  absl::Status taken = fleets_->Backup(ByName("shop"), log.sink());
+  EXPECT_EQ(taken.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(taken.message()), HasSubstr("shop-dbserver-1 is not up"));
+}
+
+}  // namespace
+}  // namespace dm::testing

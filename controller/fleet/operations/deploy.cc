@@ -1,0 +1,132 @@
+#include "controller/fleet/operations/deploy.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "controller/fleet/steps/checks.h"
+#include "controller/fleet/steps/converge_hosts.h"
+#include "controller/fleet/steps/inventory.h"
+
+namespace dm {
+namespace {
+
+using dm::v1::STEP_CHANGED;
+using dm::v1::STEP_FAILED;
+using dm::v1::STEP_OK;
+using dm::v1::STEP_RUNNING;
+
+// How long each host's agent may take to come back before the deploy gives up on it.
+constexpr absl::Duration kAgentWait = absl::Seconds(30);
+
+std::string Short(const std::string& commit) { return commit.substr(0, 12); }
+
+}  // namespace
+
+absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& options,
+                                  const FleetEventFn& emit) {
+  if (!fleet.known || fleet.record.commit.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("fleet ", fleet.file.name, " was never up: dmctl up first"));
+  }
+  const std::string old = fleet.record.commit;
+  std::string target;
+  if (options.rollback) {
+    if (fleet.record.previous_commit.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("fleet ", fleet.file.name, " has no earlier deploy to go back to"));
+    }
+    target = fleet.record.previous_commit;
+  } else {
+    const std::string revision =
+        options.revision.empty() ? fleet.file.app.revision : options.revision;
+    emit(FleetEventOf("", "app", STEP_RUNNING,
+                      absl::StrCat("fetching ", fleet.file.app.repository)));
+    DM_ASSIGN_OR_RETURN(target,
+                        env_.world->SyncApp(fleet.file.name, fleet.file.app.repository, revision));
+  }
+  if (target == old) {
+    emit(FleetEventOf("", "app", STEP_OK, absl::StrCat("already running ", Short(old))));
+    return absl::OkStatus();
+  }
+  DM_RETURN_IF_ERROR(env_.world->PinApp(fleet.file.name, target));
+  emit(FleetEventOf("", "app", STEP_RUNNING,
+                    absl::StrCat("rolling ", Short(old), " -> ", Short(target))));
+
+  DM_ASSIGN_OR_RETURN(Inventory inventory, TakeInventory(env_, fleet.file));
+  std::vector<const FleetHost*> apps;
+  std::vector<std::string> balancers;
+  for (const FleetHost& host : inventory.hosts) {
+    if (!inventory.ServerOf(host.name) || !WaitForAgent(env_, host.name, kAgentWait)) {
+      return absl::FailedPreconditionError(absl::StrCat(host.name, " is not up (dmctl up first)"));
+    }
+    if (host.Provides(Service::kApp)) apps.push_back(&host);
+    if (host.Provides(Service::kLoadBalancer)) balancers.push_back(host.name);
+  }
+  DM_ASSIGN_OR_RETURN(FleetContext context, ContextFor(env_, fleet, old));
+  auto rewire = [&] {
+    return ConvergeHosts(env_, fleet.file, inventory, context, balancers, emit);
+  };
+
+  std::vector<const FleetHost*> moved;
+  absl::Status failure;
+  for (const FleetHost* app : apps) {
+    // With one app node there is nobody to take over: it restarts in place.
+    const bool drain = apps.size() > 1 && !app->Provides(Service::kLoadBalancer);
+    if (drain) {
+      context.drained = {app->name};
+      emit(FleetEventOf(app->name, "drain", STEP_RUNNING, "out of the load balancers"));
+      if (failure = rewire(); !failure.ok()) break;
+    }
+    context.host_commits[app->name] = target;
+    moved.push_back(app);
+    emit(FleetEventOf(app->name, "deploy", STEP_RUNNING, absl::StrCat("to ", Short(target))));
+    failure = ConvergeHosts(env_, fleet.file, inventory, context, {app->name}, emit);
+    if (failure.ok()) failure = CheckApp(env_, *app, target, emit);
+    if (!failure.ok()) break;
+    emit(FleetEventOf(app->name, "deploy", STEP_CHANGED, absl::StrCat("running ", Short(target))));
+    if (drain) {
+      context.drained.clear();
+      if (failure = rewire(); !failure.ok()) break;
+    }
+  }
+  if (!failure.ok()) {
+    // Back to one revision, the old one: every node that moved returns, then all rejoin.
+    emit(FleetEventOf("", "deploy", STEP_FAILED, absl::StrCat("stopping: ", failure.message())));
+    for (const FleetHost* app : moved) {
+      context.host_commits[app->name] = old;
+      emit(FleetEventOf(app->name, "deploy", STEP_RUNNING, absl::StrCat("back to ", Short(old))));
+      absl::Status back = ConvergeHosts(env_, fleet.file, inventory, context, {app->name}, emit);
+      if (back.ok()) back = CheckApp(env_, *app, old, emit);
+      emit(FleetEventOf(
+          app->name, "deploy", back.ok() ? STEP_OK : STEP_FAILED,
+          back.ok() ? absl::StrCat("running ", Short(old)) : std::string(back.message())));
+    }
+    context.drained.clear();
+    absl::Status rejoined = rewire();
+    env_.audit->Record("fleet.deploy.failed", fleet.file.name,
+                       absl::StrCat(Short(target), ": ", failure.message()));
+    return absl::AbortedError(absl::StrCat(
+        "deploy of ", Short(target), " stopped: ", failure.message(), "; ", Short(old),
+        " keeps serving",
+        rejoined.ok() ? "" : absl::StrCat(" (rewiring failed: ", rejoined.message(), ")")));
+  }
+  fleet.record.previous_commit = old;
+  fleet.record.commit = target;
+  fleet.record.updated = env_.clock->Now();
+  DM_RETURN_IF_ERROR(env_.store->SaveFleet(fleet.record));
+  env_.audit->Record(options.rollback ? "fleet.rollback" : "fleet.deploy", fleet.file.name,
+                     absl::StrCat(Short(old), " -> ", Short(target)));
+  // Every app node runs the new commit: the balancers' static files follow (until now, what
+  // they lacked came from the app nodes).
+  context.app_commit = target;
+  context.host_commits.clear();
+  if (absl::Status statics = rewire(); !statics.ok()) {
+    return absl::AbortedError(
+        absl::StrCat(Short(target), " serves, but the load balancers' static files stay at ",
+                     Short(old), ": ", statics.message(), " (dmctl up retries)"));
+  }
+  emit(FleetEventOf("", "deploy", STEP_CHANGED,
+                    absl::StrCat(Short(target), " serves on ", apps.size(), " app nodes")));
+  return absl::OkStatus();
+}
+
+}  // namespace dm

@@ -1,0 +1,150 @@
+#include "controller/fleet/steps/converge_hosts.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace dm {
+namespace {
+
+using dm::v1::STEP_CHANGED;
+using dm::v1::STEP_FAILED;
+using dm::v1::STEP_OK;
+using dm::v1::STEP_PLANNED;
+using dm::v1::STEP_RUNNING;
+
+constexpr int kStages = 4;  // database, cache, app, load balancer
+const char* const kStageNames[kStages] = {"database", "cache", "app", "load balancer"};
+
+std::vector<ConvergeTarget> TargetsFor(const FleetFile& file, const Inventory& inventory,
+                                       const FleetContext& context,
+                                       const std::vector<std::string>& names) {
+  std::vector<ConvergeTarget> targets;
+  for (const FleetHost& host : inventory.hosts) {
+    if (std::find(names.begin(), names.end(), host.name) == names.end()) continue;
+    targets.push_back(
+        {host.name, host.role, HostAttributes(file, inventory.hosts, host, context).dump()});
+  }
+  return targets;
+}
+
+// Dry runs on the hosts themselves: exactly what would change.
+absl::Status PlanConverge(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
+                          const FleetContext& context, const FleetEventFn& emit) {
+  bool all_exist = std::all_of(inventory.hosts.begin(), inventory.hosts.end(),
+                               [&](const FleetHost& h) { return inventory.ServerOf(h.name); });
+  if (!all_exist) {
+    for (const FleetHost& host : inventory.hosts) {
+      emit(FleetEventOf(host.name, "converge", STEP_PLANNED,
+                        absl::StrCat("converge role ", host.role, " (stage ", host.stage() + 1,
+                                     " of ", kStages, ")")));
+    }
+    return absl::OkStatus();
+  }
+  std::vector<std::string> names;
+  for (const FleetHost& host : inventory.hosts) names.push_back(host.name);
+  DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
+                      env.world->Converge(TargetsFor(file, inventory, context, names),
+                                          /*dry_run=*/true, {}));
+  for (const ConvergeOutcome& o : outcomes) {
+    if (!o.refused.empty()) {
+      emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
+                        absl::StrCat("converge (cannot look now: ", o.refused, ")")));
+    } else if (!o.converged()) {
+      emit(FleetEventOf(o.agent, "converge", STEP_FAILED,
+                        absl::StrCat("dry run ", o.run.status, ": ", o.run.message)));
+    } else if (o.run.changed > 0) {
+      emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
+                        absl::StrCat(o.run.changed, " of ", o.run.resources,
+                                     " resources would change (dmctl runs show ", o.run.id, ")")));
+    } else {
+      emit(FleetEventOf(o.agent, "converge", STEP_OK,
+                        absl::StrCat("no change (", o.run.resources, " resources)")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& fleet,
+                                        const std::string& commit) {
+  FleetContext context;
+  context.app_repository = env.world->AppUrl(fleet.file.name);
+  context.app_commit = commit;
+  context.controller_address = env.world->ControllerAddress();
+  context.maintenance = fleet.record.maintenance;
+  context.memory_bytes = env.world->HostMemory();
+  nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
+  if (!secrets.is_object()) {
+    return absl::DataLossError(
+        absl::StrCat("fleet ", fleet.file.name, ": stored secrets are unreadable"));
+  }
+  for (const auto& [attribute, value] : secrets.items()) {
+    if (value.is_string()) context.secrets[attribute] = value.get<std::string>();
+  }
+  return context;
+}
+
+absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
+                           const FleetContext& context, const std::vector<std::string>& hosts,
+                           const FleetEventFn& emit) {
+  DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
+                      env.world->Converge(TargetsFor(file, inventory, context, hosts),
+                                          /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
+                                            dm::v1::FleetEvent event = FleetEventOf(
+                                                e.agent(), "converge", STEP_RUNNING, "");
+                                            *event.mutable_converge() = e;
+                                            emit(event);
+                                          }));
+  std::vector<std::string> failed;
+  for (const ConvergeOutcome& o : outcomes) {
+    if (o.converged()) {
+      emit(FleetEventOf(o.agent, "converge", o.run.changed > 0 ? STEP_CHANGED : STEP_OK,
+                        absl::StrCat(o.run.role, ": ", o.run.resources, " resources, ",
+                                     o.run.changed, " changed")));
+      continue;
+    }
+    // "failed" is the event's status already; other outcomes (invalid, error) say theirs.
+    std::string why = o.refused.empty()
+                          ? absl::StrCat(o.run.status == "failed" ? "" : o.run.status + ": ",
+                                         o.run.message, " (dmctl runs show ", o.run.id, ")")
+                          : o.refused;
+    emit(FleetEventOf(o.agent, "converge", STEP_FAILED, why));
+    failed.push_back(absl::StrCat(o.agent, " (", why, ")"));
+  }
+  if (!failed.empty()) return absl::AbortedError(absl::StrJoin(failed, ", "));
+  return absl::OkStatus();
+}
+
+absl::Status ConvergeStages(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
+                            const FleetContext& context, const std::vector<std::string>& names,
+                            const FleetEventFn& emit) {
+  for (int stage = 0; stage < kStages; ++stage) {
+    std::vector<std::string> hosts;
+    for (const FleetHost& host : inventory.hosts) {
+      bool wanted = std::find(names.begin(), names.end(), host.name) != names.end();
+      if (wanted && host.stage() == stage) hosts.push_back(host.name);
+    }
+    if (hosts.empty()) continue;
+    if (absl::Status s = ConvergeHosts(env, file, inventory, context, hosts, emit); !s.ok()) {
+      return absl::Status(
+          s.code(), absl::StrCat("converging the ", kStageNames[stage], " failed: ", s.message(),
+                                 "; later stages were left as they were"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConvergeInOrder(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
+                             const FleetContext& context, bool apply, const FleetEventFn& emit) {
+  if (!apply) return PlanConverge(env, file, inventory, context, emit);
+  std::vector<std::string> names;
+  for (const FleetHost& host : inventory.hosts) names.push_back(host.name);
+  return ConvergeStages(env, file, inventory, context, names, emit);
+}
+
+}  // namespace dm

@@ -1,0 +1,63 @@
+#include "controller/fleet/steps/dns.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+
+namespace dm {
+
+std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts) {
+  std::vector<std::string> addresses;
+  for (const FleetHost& host : hosts) {
+    if (host.Provides(Service::kLoadBalancer) && !host.address.empty()) {
+      addresses.push_back(host.address);
+    }
+  }
+  if (addresses.empty()) return {};
+  std::sort(addresses.begin(), addresses.end());
+  return {DnsRecord{file.domain, "A", 60, addresses},
+          DnsRecord{"www." + file.domain, "A", 60, addresses}};
+}
+
+absl::Status PointDns(const FleetEnv& env, const FleetFile& file,
+                      const std::vector<FleetHost>& hosts, bool apply, const FleetEventFn& emit) {
+  DnsProvider* dns = env.world->Dns();
+  const bool balanced = std::any_of(hosts.begin(), hosts.end(), [](const FleetHost& h) {
+    return h.Provides(Service::kLoadBalancer);
+  });
+  if (dns == nullptr || !balanced) return absl::OkStatus();
+  const bool all_addressed = std::all_of(hosts.begin(), hosts.end(), [](const FleetHost& h) {
+    return !h.Provides(Service::kLoadBalancer) || !h.address.empty();
+  });
+  if (!apply && !all_addressed) {
+    emit(FleetEventOf(
+        "", "dns", dm::v1::STEP_PLANNED,
+        absl::StrCat("point ", file.domain, " and www.", file.domain, " at the load balancers")));
+    return absl::OkStatus();
+  }
+  std::vector<DnsRecord> wanted = WantedRecords(file, hosts);
+  if (apply) DM_RETURN_IF_ERROR(dns->EnsureZone(file.domain));
+  // A plan for a zone not made yet: every record would be new.
+  absl::StatusOr<std::vector<DnsRecord>> current = dns->ListRecords(file.domain);
+  if (!current.ok() && (apply || !absl::IsNotFound(current.status()))) return current.status();
+  const std::vector<DnsRecord> have = current.ok() ? *current : std::vector<DnsRecord>{};
+  for (const DnsRecord& record : wanted) {
+    std::string text =
+        absl::StrCat(record.name, " ", record.type, " ", absl::StrJoin(record.values, " "));
+    if (std::find(have.begin(), have.end(), record) != have.end()) {
+      emit(FleetEventOf("", "dns", dm::v1::STEP_OK, text));
+      continue;
+    }
+    if (!apply) {
+      emit(FleetEventOf("", "dns", dm::v1::STEP_PLANNED, "set " + text));
+      continue;
+    }
+    DM_RETURN_IF_ERROR(dns->SetRecord(file.domain, record));
+    emit(FleetEventOf("", "dns", dm::v1::STEP_CHANGED, text));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dm

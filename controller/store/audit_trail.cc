@@ -1,0 +1,20 @@
+#include "controller/store/audit_trail.h"
+
+#include "spdlog/spdlog.h"
+
+namespace dm {
+
+void AuditTrail::Record(const std::string& kind, const std::string& subject,
+                        const std::string& message) const {
+  EventRecord event;
+  event.time = clock_->Now();
+  event.kind = kind;
+  event.subject = subject;
+  event.message = message;
+  absl::Status status = store_->AppendEvent(event);
+  if (!status.ok()) {
+    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
+  }
+}
+
+}  // namespace dm
