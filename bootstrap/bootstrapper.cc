@@ -10,7 +10,7 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
                                           const BootstrapEnvironment& env,
                                           const StepReport& report) {
   SshTarget ssh{target.address, 22, "root", env.operator_key_path, target.ssh_host_key};
-  report("connect", "running", absl::StrCat("root@", target.address));
+  report("connect", StepOutcome::kRunning, absl::StrCat("root@", target.address));
   absl::StatusOr<std::unique_ptr<SshSession>> session = SshSession::Connect(ssh);
   bool sudo = false;
   if (absl::IsUnauthenticated(session.status())) {
@@ -20,25 +20,26 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
     sudo = true;
   }
   if (!session.ok()) {
-    report("connect", "failed", std::string(session.status().message()));
+    report("connect", StepOutcome::kFailed, std::string(session.status().message()));
     return absl::Status(session.status().code(),
                         absl::StrCat("step connect: ", session.status().message()));
   }
-  report("connect", "ok", absl::StrCat(ssh.user, "@", target.address, ", host key verified"));
+  report("connect", StepOutcome::kOk,
+         absl::StrCat(ssh.user, "@", target.address, ", host key verified"));
   RemoteHost host(session->get(), sudo);
 
   BootstrapReport result;
   auto step = [&](const std::string& name,
                   const std::function<absl::StatusOr<bool>()>& run) -> absl::Status {
-    report(name, "running", "");
+    report(name, StepOutcome::kRunning, "");
     absl::StatusOr<bool> changed = run();
     if (!changed.ok()) {
-      report(name, "failed", std::string(changed.status().message()));
+      report(name, StepOutcome::kFailed, std::string(changed.status().message()));
       return absl::Status(changed.status().code(),
                           absl::StrCat("step ", name, ": ", changed.status().message()));
     }
     result.changed_steps += *changed;
-    report(name, *changed ? "changed" : "ok", "");
+    report(name, *changed ? StepOutcome::kChanged : StepOutcome::kOk, "");
     return absl::OkStatus();
   };
   absl::Status s =

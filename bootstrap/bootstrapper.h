@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "bootstrap/agent_package.h"
+#include "bootstrap/step_outcome.h"
 
 namespace dm {
 
@@ -37,9 +38,9 @@ struct BootstrapReport {
   uint64_t bytes_sent = 0;
 };
 
-// `report(step, status, detail)`: status is "running", "changed", "ok" or "failed".
-using StepReport = std::function<void(const std::string& step, const std::string& status,
-                                      const std::string& detail)>;
+// `report(step, outcome, detail)`, from the bootstrapping thread.
+using StepReport =
+    std::function<void(const std::string& step, StepOutcome outcome, const std::string& detail)>;
 
 // A failure names the step and the cause ("step firewall: nft exited with 1: ...").
 absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,

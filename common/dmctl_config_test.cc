@@ -6,23 +6,21 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/temp_dir.h"
 
 namespace dm {
 namespace {
 
 class DmctlConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/dm-config-test-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    path_ = dir_ + "/dmctl.yaml";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { path_ = dir_ + "/dmctl.yaml"; }
   absl::Status LoadText(const std::string& text) {
     EXPECT_TRUE(WriteFileAtomic(path_, text, 0600).ok());
     return DmctlConfig::Load(path_).status();
   }
-  std::string dir_, path_;
+  TempDir temp_{"dm-config-test"};
+  const std::string dir_ = temp_.path();
+  std::string path_;
 };
 
 TEST_F(DmctlConfigTest, WriteThenLoadRoundTripsWithPrivateMode) {

@@ -36,6 +36,12 @@ bool PathExists(const std::string& path);
 // The absolute form of `path` (relative to the working directory); does not resolve links.
 std::string AbsolutePath(const std::string& path);
 
+// The directory part of `path`, as dirname(1) says it: "/etc/nginx.conf" -> "/etc", "a" -> ".",
+// "/a" -> "/". Text only: nothing is looked up.
+std::string Dirname(const std::string& path);
+// The last part of `path`: "/etc/nginx.conf" -> "nginx.conf".
+std::string Basename(const std::string& path);
+
 }  // namespace dm
 
 #endif  // DM_COMMON_FILES_H_

@@ -1,4 +1,5 @@
 #include "common/files.h"
+#include "common/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,12 +12,8 @@ namespace {
 
 class FilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/dm-files-test-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  TempDir temp_{"dm-files-test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(FilesTest, WriteAtomicCreatesWithExactModeDespiteUmask) {
@@ -57,6 +54,15 @@ TEST_F(FilesTest, MakeDirectoriesTightensAnExistingDirectory) {
   struct stat st;
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST(PathTextTest, DirnameAndBasenameAsTheCommandsSayThem) {
+  EXPECT_EQ(Dirname("/etc/nginx/nginx.conf"), "/etc/nginx");
+  EXPECT_EQ(Basename("/etc/nginx/nginx.conf"), "nginx.conf");
+  EXPECT_EQ(Dirname("/motd"), "/");
+  EXPECT_EQ(Dirname("fleet.yaml"), ".");
+  EXPECT_EQ(Basename("fleet.yaml"), "fleet.yaml");
+  EXPECT_EQ(Dirname("deploy/examples/local.yaml"), "deploy/examples");
 }
 
 }  // namespace

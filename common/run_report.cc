@@ -7,7 +7,29 @@
 
 namespace dm::cookbook {
 
-int RunReport::Count(const std::string& status) const {
+const char* ResourceStatusWord(ResourceStatus status) {
+  switch (status) {
+    case ResourceStatus::kOk:
+      return "ok";
+    case ResourceStatus::kChanged:
+      return "changed";
+    case ResourceStatus::kFailed:
+      return "failed";
+    case ResourceStatus::kSkipped:
+      return "skipped";
+  }
+  return "failed";
+}
+
+ResourceStatus ResourceStatusFromWord(const std::string& word) {
+  for (ResourceStatus s :
+       {ResourceStatus::kOk, ResourceStatus::kChanged, ResourceStatus::kSkipped}) {
+    if (word == ResourceStatusWord(s)) return s;
+  }
+  return ResourceStatus::kFailed;
+}
+
+int RunReport::Count(ResourceStatus status) const {
   int n = 0;
   for (const ResourceReport& r : resources) n += r.status == status;
   return n;
@@ -16,25 +38,29 @@ int RunReport::Count(const std::string& status) const {
 nlohmann::json RunReport::ToJson() const {
   nlohmann::json list = nlohmann::json::array();
   for (const ResourceReport& r : resources) {
-    nlohmann::json j = {{"resource", r.id},     {"type", r.type},
-                        {"name", r.name},       {"action", r.action},
-                        {"status", r.status},   {"duration_ms", r.duration_ms},
-                        {"message", r.message}, {"changes", r.changes}};
+    nlohmann::json j = {{"resource", r.id},
+                        {"type", r.type},
+                        {"name", r.name},
+                        {"action", r.action},
+                        {"status", ResourceStatusWord(r.status)},
+                        {"duration_ms", r.duration_ms},
+                        {"message", r.message},
+                        {"changes", r.changes}};
     if (!r.diff.empty()) j["diff"] = r.diff;
     if (!r.output.empty()) j["output"] = r.output;
     if (!r.notified_by.empty()) j["notified_by"] = r.notified_by;
     list.push_back(std::move(j));
   }
-  return {{"status", Outcome()},
+  return {{"status", failed() ? "failed" : "converged"},
           {"dry_run", dry_run},
           {"cookbooks", cookbooks},
           {"duration_ms", duration_ms},
           {"totals",
            {{"resources", resources.size()},
-            {"ok", Count("ok")},
-            {"changed", Count("changed")},
-            {"failed", Count("failed")},
-            {"skipped", Count("skipped")}}},
+            {"ok", Count(ResourceStatus::kOk)},
+            {"changed", Count(ResourceStatus::kChanged)},
+            {"failed", Count(ResourceStatus::kFailed)},
+            {"skipped", Count(ResourceStatus::kSkipped)}}},
           {"resources", list}};
 }
 
@@ -49,7 +75,7 @@ RunReport RunReport::FromJson(const nlohmann::json& json) {
     r.type = j.value("type", "");
     r.name = j.value("name", "");
     r.action = j.value("action", "");
-    r.status = j.value("status", "");
+    r.status = ResourceStatusFromWord(j.value("status", ""));
     r.duration_ms = j.value("duration_ms", 0.0);
     r.message = j.value("message", "");
     r.changes = j.value("changes", std::vector<std::string>{});
@@ -64,9 +90,10 @@ RunReport RunReport::FromJson(const nlohmann::json& json) {
 std::string RunReport::ToText(bool verbose) const {
   std::string out;
   for (const ResourceReport& r : resources) {
-    if (r.status == "ok" && !verbose) continue;
-    std::string status = r.status == "changed" && dry_run ? "would change" : r.status;
-    std::string detail = r.status == "changed" ? absl::StrJoin(r.changes, ", ") : r.message;
+    if (r.status == ResourceStatus::kOk && !verbose) continue;
+    const bool changed = r.status == ResourceStatus::kChanged;
+    std::string status = changed && dry_run ? "would change" : ResourceStatusWord(r.status);
+    std::string detail = changed ? absl::StrJoin(r.changes, ", ") : r.message;
     if (!r.notified_by.empty())
       absl::StrAppend(&detail, detail.empty() ? "" : " ", "(notified by ", r.notified_by, ")");
     absl::StrAppendFormat(&out, "  %-12s %s%s%s  %.1f ms\n", status, r.id,
@@ -74,17 +101,18 @@ std::string RunReport::ToText(bool verbose) const {
     for (absl::string_view line : absl::StrSplit(r.diff, '\n', absl::SkipEmpty())) {
       absl::StrAppend(&out, "      ", line, "\n");
     }
-    if (r.status == "failed" && !r.output.empty()) {
+    if (r.status == ResourceStatus::kFailed && !r.output.empty()) {
       for (absl::string_view line : absl::StrSplit(r.output, '\n', absl::SkipEmpty())) {
         absl::StrAppend(&out, "      | ", line, "\n");
       }
     }
   }
-  absl::StrAppendFormat(&out,
-                        "%s%s: %d resources, %d %s, %d ok, %d failed, %d skipped in %.1f ms\n",
-                        dry_run ? "dry run " : "", Outcome(), static_cast<int>(resources.size()),
-                        Count("changed"), dry_run ? "would change" : "changed", Count("ok"),
-                        Count("failed"), Count("skipped"), duration_ms);
+  absl::StrAppendFormat(
+      &out, "%s%s: %d resources, %d %s, %d ok, %d failed, %d skipped in %.1f ms\n",
+      dry_run ? "dry run " : "", failed() ? "failed" : "converged",
+      static_cast<int>(resources.size()), Count(ResourceStatus::kChanged),
+      dry_run ? "would change" : "changed", Count(ResourceStatus::kOk),
+      Count(ResourceStatus::kFailed), Count(ResourceStatus::kSkipped), duration_ms);
   return out;
 }
 

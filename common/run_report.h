@@ -11,9 +11,18 @@
 
 namespace dm::cookbook {
 
+// What became of one resource (a dry run's "changed": would change).
+enum class ResourceStatus { kOk, kChanged, kFailed, kSkipped };
+
+// "ok", "changed", "failed", "skipped": the report's words (its JSON, its text).
+const char* ResourceStatusWord(ResourceStatus status);
+// The status a word names; kFailed for a word it does not know (a report that cannot be read
+// is not a success).
+ResourceStatus ResourceStatusFromWord(const std::string& word);
+
 struct ResourceReport {
   std::string id, type, name, action;
-  std::string status;  // "ok", "changed", "failed", "skipped"
+  ResourceStatus status = ResourceStatus::kOk;
   double duration_ms = 0;
   std::string message;  // why it failed or was skipped
   std::vector<std::string> changes;
@@ -28,10 +37,8 @@ struct RunReport {
   std::vector<ResourceReport> resources;
   double duration_ms = 0;
 
-  int Count(const std::string& status) const;
-  bool failed() const { return Count("failed") > 0; }
-  // "converged" (nothing failed), "failed"
-  std::string Outcome() const { return failed() ? "failed" : "converged"; }
+  int Count(ResourceStatus status) const;
+  bool failed() const { return Count(ResourceStatus::kFailed) > 0; }
 
   nlohmann::json ToJson() const;
   static RunReport FromJson(const nlohmann::json& json);

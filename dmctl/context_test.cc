@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/temp_dir.h"
+
 namespace dm::dmctl {
 namespace {
 
 class ConfigPathTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dm-dmctl-test-XXXXXX";
-    home_ = mkdtemp(tmpl);
     old_home_ = std::getenv("HOME") ? std::getenv("HOME") : "";
     setenv("HOME", home_.c_str(), 1);
     unsetenv("DMCTL_CONFIG");
@@ -21,9 +21,10 @@ class ConfigPathTest : public ::testing::Test {
   void TearDown() override {
     setenv("HOME", old_home_.c_str(), 1);
     unsetenv("DMCTL_CONFIG");
-    std::filesystem::remove_all(home_);
   }
-  std::string home_, old_home_;
+  TempDir temp_{"dm-dmctl-test"};
+  const std::string home_ = temp_.path();
+  std::string old_home_;
 };
 
 TEST_F(ConfigPathTest, FlagThenEnvironmentThenHome) {

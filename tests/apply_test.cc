@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "common/files.h"
+#include "common/temp_dir.h"
 #include "tests/harness/process.h"
 
 namespace dm::testing {
@@ -15,8 +16,6 @@ namespace {
 class ApplyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dm-apply-test-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
     std::filesystem::create_directories(dir_ + "/book/templates");
     Write("book/attributes.yaml", "root: " + dir_ + "/out\nport: \"80\"\n");
     Write("book/templates/conf.mustache", "port={{port}}\n");
@@ -25,7 +24,7 @@ class ApplyTest : public ::testing::Test {
         "- directory: \"{{root}}\"\n- template: \"{{root}}/app.conf\"\n  source: conf.mustache\n");
   }
   void TearDown() override {
-    if (!HasFailure()) std::filesystem::remove_all(dir_);
+    if (HasFailure()) temp_.Keep();
   }
   void Write(const std::string& relative, const std::string& text) {
     std::ofstream(dir_ + "/" + relative) << text;
@@ -36,7 +35,8 @@ class ApplyTest : public ::testing::Test {
     return RunCommand(args);
   }
 
-  std::string dir_;
+  TempDir temp_{"dm-apply-test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(ApplyTest, ConvergesThenReportsNothingToDo) {

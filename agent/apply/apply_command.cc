@@ -84,7 +84,8 @@ int RunApplyCommand(int argc, char** argv) {
   bool progress = !flags.json && ::isatty(STDERR_FILENO);
   if (progress) {
     options.on_resource = [](const cookbook::ResourceReport& r, size_t done, size_t total) {
-      std::fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", done, total, r.status.c_str(), r.id.c_str());
+      std::fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", done, total,
+                   cookbook::ResourceStatusWord(r.status), r.id.c_str());
     };
   }
   cookbook::RunReport report = cookbook::Converge(*run_list, options);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "agent/exec/exec_input.h"
 #include "agent/session/outbox.h"
 #include "dm/v1/agent.pb.h"
@@ -60,12 +61,12 @@ class CommandDispatcher {
   const std::string state_dir_;
   mutable std::mutex mu_;
   std::condition_variable idle_;
-  std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;  // guarded by mu_
-  std::map<std::string, std::shared_ptr<BlobInbox>> inboxes_;          // guarded by mu_
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<BlobInbox>> inboxes_ ABSL_GUARDED_BY(mu_);
   // Recent command ids, for the duplicate check; bounded so a long-lived agent does not grow.
   static constexpr size_t kRememberedIds = 10000;
-  std::set<std::string> seen_;          // guarded by mu_
-  std::deque<std::string> seen_order_;  // guarded by mu_; oldest first
+  std::set<std::string> seen_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> seen_order_ ABSL_GUARDED_BY(mu_);  // oldest first
 };
 
 }  // namespace dm

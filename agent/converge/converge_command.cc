@@ -12,6 +12,20 @@
 namespace dm {
 namespace {
 
+dm::v1::ResourceStatus ResourceStatusProto(cookbook::ResourceStatus status) {
+  switch (status) {
+    case cookbook::ResourceStatus::kOk:
+      return dm::v1::RESOURCE_OK;
+    case cookbook::ResourceStatus::kChanged:
+      return dm::v1::RESOURCE_CHANGED;
+    case cookbook::ResourceStatus::kFailed:
+      return dm::v1::RESOURCE_FAILED;
+    case cookbook::ResourceStatus::kSkipped:
+      return dm::v1::RESOURCE_SKIPPED;
+  }
+  return dm::v1::RESOURCE_STATUS_UNSPECIFIED;
+}
+
 constexpr absl::Duration kFetchTimeout = absl::Minutes(5);
 // Blobs asked for but not arrived by then are asked for again (the stream may have dropped).
 constexpr absl::Duration kFetchRetry = absl::Seconds(20);
@@ -100,15 +114,15 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
   absl::Time last_progress = absl::InfinitePast();
   options.on_resource = [&](const cookbook::ResourceReport& r, size_t done, size_t total) {
     absl::Time now = absl::Now();
-    if (now - last_progress < absl::Milliseconds(200) && r.status != "failed" && done != total)
-      return;
+    const bool failed = r.status == cookbook::ResourceStatus::kFailed;
+    if (now - last_progress < absl::Milliseconds(200) && !failed && done != total) return;
     last_progress = now;
     dm::v1::ConvergeProgress p;
     p.set_command_id(command_id);
     p.set_done(static_cast<uint32_t>(done));
     p.set_total(static_cast<uint32_t>(total));
     p.set_resource(r.id);
-    p.set_status(r.status);
+    p.set_status(ResourceStatusProto(r.status));
     channel.progress(std::move(p));
   };
   cookbook::RunReport report = cookbook::Converge(*run_list, options);

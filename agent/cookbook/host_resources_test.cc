@@ -54,11 +54,11 @@ TEST_F(HostResourcesTest, PackageInstallsThroughAptOnceAndRemoves) {
   ASSERT_FALSE(report.failed()) << report.ToText(true);
   EXPECT_THAT(report.resources[0].changes, ElementsAre("install hello"));
   EXPECT_TRUE(PathExists("/usr/bin/hello"));
-  EXPECT_EQ(Converge().Count("changed"), 0);
+  EXPECT_EQ(Converge().Count(ResourceStatus::kChanged), 0);
 
   WriteRecipe("- package: hello\n  action: remove\n");
   report = Converge();
-  EXPECT_EQ(report.Count("changed"), 1) << report.ToText(true);
+  EXPECT_EQ(report.Count(ResourceStatus::kChanged), 1) << report.ToText(true);
   EXPECT_FALSE(PathExists("/usr/bin/hello"));
 }
 
@@ -86,7 +86,7 @@ TEST_F(HostResourcesTest, SupervisedServiceStartsRestartsReloadsAndStops) {
   std::string dir = state_dir() + "/services/dm-test-sleeper";
   int first = ReadPid(dir + "/main.pid");
   ASSERT_GT(first, 0);
-  EXPECT_EQ(Converge().Count("changed"), 0);
+  EXPECT_EQ(Converge().Count(ResourceStatus::kChanged), 0);
 
   // The supervisor brings a dead service back.
   ::kill(first, SIGKILL);
@@ -144,7 +144,7 @@ TEST_F(HostResourcesTest, UserAndGroupWithAuthorizedKeys) {
   ASSERT_EQ(::stat(keys.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
   EXPECT_EQ(st.st_uid, entry->uid);
-  EXPECT_EQ(Converge().Count("changed"), 0);
+  EXPECT_EQ(Converge().Count(ResourceStatus::kChanged), 0);
 
   WriteRecipe("- user: " + user + "\n  action: remove\n- group: " + group + "\n  action: remove\n");
   ASSERT_FALSE(Converge().failed());
@@ -186,7 +186,8 @@ TEST_F(HostResourcesTest, RemoteFileChecksTheSha256) {
   EXPECT_EQ(Read("release.txt"), "release 1.4\n");
   EXPECT_EQ(Mode("release.txt"), 0600);
   server.Stop();
-  EXPECT_EQ(Converge().Count("changed"), 0);  // no download needed: the checksum matches
+  EXPECT_EQ(Converge().Count(ResourceStatus::kChanged),
+            0);  // no download needed: the checksum matches
 }
 
 TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
@@ -198,7 +199,7 @@ TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
   RunReport report = Converge();
   ASSERT_FALSE(report.failed()) << report.ToText(true);
   EXPECT_FALSE(Exists("app/f"));
-  EXPECT_EQ(Converge().Count("changed"), 0);
+  EXPECT_EQ(Converge().Count(ResourceStatus::kChanged), 0);
 
   WriteRecipe("- git: \"{{root}}/app\"\n  repository: " + repo + "\n  revision: main\n");
   ASSERT_FALSE(Converge().failed());
@@ -206,7 +207,7 @@ TEST_F(HostResourcesTest, GitChecksOutBranchesTagsAndFollowsNewCommits) {
   Sh("cd " + repo +
      " && echo three > f && git -c user.name=t -c user.email=t@t commit -q -am three");
   report = Converge();
-  EXPECT_EQ(report.Count("changed"), 1) << report.ToText(true);
+  EXPECT_EQ(report.Count(ResourceStatus::kChanged), 1) << report.ToText(true);
   EXPECT_EQ(Read("app/f"), "three\n");
 
   WriteRecipe("- git: \"{{root}}/app\"\n  repository: " + repo + "\n  revision: nope\n");
@@ -254,7 +255,7 @@ TEST_F(HostResourcesTest, TheDocumentedExampleRoleServesItsPage) {
   ASSERT_TRUE(page.ok() && page->ok()) << (page.ok() ? page->output : page.status().ToString());
   EXPECT_THAT(page->output, HasSubstr("<h1>DeployMachine example</h1>"));
 
-  EXPECT_EQ(cookbook::Converge(*run_list, run).Count("changed"), 0);
+  EXPECT_EQ(cookbook::Converge(*run_list, run).Count(ResourceStatus::kChanged), 0);
 
   // Tear down through the same engine: stop the service, remove the account.
   WriteRecipe("- service: example-site\n  action: [stop, disable]\n  command: x\n- user: " + user +

@@ -24,8 +24,7 @@ absl::Status Backup(const std::string& backup_dir, const std::string& path,
                     const std::string& content) {
   if (backup_dir.empty()) return absl::OkStatus();
   std::string target = backup_dir + (path[0] == '/' ? "" : "/") + path;
-  size_t slash = target.rfind('/');
-  std::string dir = target.substr(0, slash), base = target.substr(slash + 1);
+  const std::string dir = Dirname(target), base = Basename(target);
   if (absl::Status s = MakeDirectories(dir, 0700); !s.ok()) return s;
   std::string stamp = absl::FormatTime("%Y%m%dT%H%M%E6S", absl::Now(), absl::UTCTimeZone());
   absl::Status written = WriteFileAtomic(absl::StrCat(target, ".", stamp), content, 0600);

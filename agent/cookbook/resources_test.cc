@@ -24,7 +24,7 @@ class ResourcesTest : public testing::CookbookTest {
     RunReport first = Converge();
     EXPECT_FALSE(first.failed()) << first.ToText(true);
     RunReport second = Converge();
-    EXPECT_EQ(second.Count("changed"), 0) << second.ToText(true);
+    EXPECT_EQ(second.Count(ResourceStatus::kChanged), 0) << second.ToText(true);
     EXPECT_FALSE(second.failed()) << second.ToText(true);
     return first;
   }
@@ -38,7 +38,7 @@ class ResourcesTest : public testing::CookbookTest {
 TEST_F(ResourcesTest, FileCreatesWithContentAndModeThenLeavesItAlone) {
   WriteRecipe("- file: \"{{root}}/motd\"\n  content: \"hello\\n\"\n  mode: \"0640\"\n");
   RunReport report = ConvergeIdempotent();
-  EXPECT_EQ(Find(report, "file[" + root() + "/motd]")->status, "changed");
+  EXPECT_EQ(Find(report, "file[" + root() + "/motd]")->status, ResourceStatus::kChanged);
   EXPECT_EQ(Read("motd"), "hello\n");
   EXPECT_EQ(Mode("motd"), 0640);
 }
@@ -163,7 +163,7 @@ TEST_F(ResourcesTest, ExecuteRunsAChildWithItsSettingsAndGuards) {
   EXPECT_EQ(Read("out"), "hi from /tmp\n");
   EXPECT_FALSE(Exists("never"));
   EXPECT_FALSE(Exists("never2"));
-  EXPECT_EQ(report.resources[1].status, "skipped");
+  EXPECT_EQ(report.resources[1].status, ResourceStatus::kSkipped);
   EXPECT_EQ(report.resources[1].message, "only_if: false failed");
 }
 
@@ -172,7 +172,7 @@ TEST_F(ResourcesTest, ExecuteFailureStopsTheRunWithItsExitCodeAndOutput) {
   RunReport report = Converge();
   EXPECT_TRUE(report.failed());
   EXPECT_THAT(report.resources[0].message, HasSubstr("exit code 3\nbroken"));
-  EXPECT_EQ(report.resources[1].status, "skipped");
+  EXPECT_EQ(report.resources[1].status, ResourceStatus::kSkipped);
   EXPECT_FALSE(Exists("after"));
 }
 
@@ -181,11 +181,11 @@ TEST_F(ResourcesTest, ExecuteTimeoutAndAcceptedExitCodes) {
       "- execute: \"sleep 5\"\n  timeout: 0.2\n  ignore_failure: true\n"
       "- execute: \"exit 4\"\n  returns: [0, 4]\n");
   RunReport report = Converge();
-  EXPECT_EQ(report.resources[0].status, "failed");
+  EXPECT_EQ(report.resources[0].status, ResourceStatus::kFailed);
   EXPECT_THAT(report.resources[0].message, HasSubstr("timed out"));
   EXPECT_LT(report.resources[0].duration_ms, 3000);
-  EXPECT_EQ(report.resources[1].status, "changed");
-  EXPECT_FALSE(report.failed() && report.resources[1].status != "changed");
+  EXPECT_EQ(report.resources[1].status, ResourceStatus::kChanged);
+  EXPECT_FALSE(report.failed() && report.resources[1].status != ResourceStatus::kChanged);
 }
 
 TEST_F(ResourcesTest, ExecuteAsAnotherUser) {

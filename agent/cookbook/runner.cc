@@ -33,7 +33,7 @@ class Runner {
       if (!failed_ && options_.cancelled && *options_.cancelled) {
         failed_ = true;
         Skip(*resource, resource->header().actions, "not run: the run was cancelled");
-        report_.resources.back().status = "failed";
+        report_.resources.back().status = ResourceStatus::kFailed;
         continue;
       }
       if (failed_) {
@@ -64,27 +64,18 @@ class Runner {
         return;
       }
     }
-    ResourceReport entry{h.display_id(),
-                         h.type,
-                         h.display_name(),
-                         absl::StrJoin(actions, ","),
-                         "ok",
-                         0,
-                         "",
-                         {},
-                         "",
-                         "",
-                         notified_by};
+    ResourceReport entry = Entry(h, actions);
+    entry.notified_by = notified_by;
     absl::Time start = absl::Now();
     std::string skip_reason = GuardSays(h);
     if (!skip_reason.empty()) {
-      entry.status = "skipped";
+      entry.status = ResourceStatus::kSkipped;
       entry.message = skip_reason;
     } else {
       for (const std::string& action : actions) {
         absl::StatusOr<Outcome> outcome = resource.Perform(action, context_);
         if (!outcome.ok()) {
-          entry.status = "failed";
+          entry.status = ResourceStatus::kFailed;
           entry.message = std::string(outcome.status().message());
           if (!h.ignore_failure)
             failed_ = true;
@@ -92,7 +83,7 @@ class Runner {
             entry.message += " (ignored: ignore_failure)";
           break;
         }
-        if (outcome->changed) entry.status = "changed";
+        if (outcome->changed) entry.status = ResourceStatus::kChanged;
         entry.changes.insert(entry.changes.end(), outcome->changes.begin(), outcome->changes.end());
         entry.diff += outcome->diff;
         entry.output += outcome->output;
@@ -100,9 +91,20 @@ class Runner {
       if (reads && writes_.Pending(*reads)) staged_entries_[*reads] = report_.resources.size();
     }
     entry.duration_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-    bool changed = entry.status == "changed";
+    bool changed = entry.status == ResourceStatus::kChanged;
     Record(std::move(entry));
     if (changed) Notify(resource);
+  }
+
+  // The report of a resource about to run `actions`: ok until it says otherwise.
+  static ResourceReport Entry(const ResourceHeader& h, const std::vector<std::string>& actions) {
+    ResourceReport entry;
+    entry.id = h.display_id();
+    entry.type = h.type;
+    entry.name = h.display_name();
+    entry.action = absl::StrJoin(actions, ",");
+    entry.status = ResourceStatus::kOk;
+    return entry;
   }
 
   // Why a guard skips the resource, or "".
@@ -162,7 +164,7 @@ class Runner {
       auto it = staged_entries_.find(path);
       if (it != staged_entries_.end()) {
         ResourceReport& entry = report_.resources[it->second];
-        entry.status = "failed";
+        entry.status = ResourceStatus::kFailed;
         entry.message = std::string(status.message());
       }
       failed_ = true;
@@ -173,18 +175,10 @@ class Runner {
 
   void Skip(const Resource& resource, const std::vector<std::string>& actions,
             const std::string& why) {
-    const ResourceHeader& h = resource.header();
-    Record({h.display_id(),
-            h.type,
-            h.display_name(),
-            absl::StrJoin(actions, ","),
-            "skipped",
-            0,
-            why,
-            {},
-            "",
-            "",
-            ""});
+    ResourceReport entry = Entry(resource.header(), actions);
+    entry.status = ResourceStatus::kSkipped;
+    entry.message = why;
+    Record(std::move(entry));
   }
 
   void Record(ResourceReport entry) {

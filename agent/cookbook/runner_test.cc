@@ -22,7 +22,7 @@ TEST_F(RunnerTest, DryRunChangesNothingAndShowsDiffs) {
       "- directory: \"{{root}}/dir\"\n- execute: \"touch {{root}}/ran\"\n");
   RunReport report = Converge(/*dry_run=*/true);
   EXPECT_TRUE(report.dry_run);
-  EXPECT_EQ(report.Count("changed"), 4);
+  EXPECT_EQ(report.Count(ResourceStatus::kChanged), 4);
   EXPECT_EQ(report.resources[0].diff, "--- " + root() + "/conf\n+++ " + root() +
                                           "/conf\n@@ -1,2 +1,2 @@\n a=1\n-b=2\n+b=3\n");
   EXPECT_THAT(report.resources[1].diff, HasSubstr("--- /dev/null\n"));
@@ -61,7 +61,7 @@ TEST_F(RunnerTest, DelayedNotificationsRunOnceAtTheEnd) {
   EXPECT_EQ(Read("log"), "last-resource\nrestart\n");
   const ResourceReport* notified = Find(report, "execute[echo restart >> " + root() + "/log]");
   EXPECT_EQ(notified->notified_by, "file[" + root() + "/a]");
-  EXPECT_EQ(notified->status, "changed");
+  EXPECT_EQ(notified->status, ResourceStatus::kChanged);
 
   // Nothing changed: nothing notified.
   report = Converge();
@@ -87,9 +87,9 @@ TEST_F(RunnerTest, AFailureStopsTheRunAndTheReportSaysWhatChangedBeforeIt) {
       "- execute: \"false\"\n- file: \"{{root}}/two\"\n  content: \"2\"\n");
   RunReport report = Converge();
   EXPECT_TRUE(report.failed());
-  EXPECT_EQ(report.resources[1].status, "changed");
-  EXPECT_EQ(report.resources[2].status, "failed");
-  EXPECT_EQ(report.resources[3].status, "skipped");
+  EXPECT_EQ(report.resources[1].status, ResourceStatus::kChanged);
+  EXPECT_EQ(report.resources[2].status, ResourceStatus::kFailed);
+  EXPECT_EQ(report.resources[3].status, ResourceStatus::kSkipped);
   EXPECT_EQ(Read("one"), "1");  // what changed before the failure is in place
   EXPECT_FALSE(Exists("two"));
   EXPECT_FALSE(Exists("notified"));  // delayed notifications do not run after a failure
@@ -100,7 +100,7 @@ TEST_F(RunnerTest, IgnoreFailureContinues) {
   WriteRecipe(
       "- execute: \"false\"\n  ignore_failure: true\n- file: \"{{root}}/after\"\n  content: x\n");
   RunReport report = Converge();
-  EXPECT_EQ(report.resources[0].status, "failed");
+  EXPECT_EQ(report.resources[0].status, ResourceStatus::kFailed);
   EXPECT_TRUE(Exists("after"));
 }
 

@@ -27,9 +27,7 @@ StagedWrites::~StagedWrites() { Abandon(); }
 
 absl::Status StagedWrites::Stage(const std::string& path, absl::string_view content, mode_t mode,
                                  uid_t uid, gid_t gid) {
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string dir = Dirname(path), base = Basename(path);
   // Hidden, and named after its target and this process, so that a leftover is recognisable.
   std::string temp = absl::StrCat(dir, "/.", base, ".dm-new.", ::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/temp_dir.h"
 #include "common/tls/certificate_authority.h"
 #include "common/tls/key.h"
 
@@ -15,8 +16,6 @@ namespace {
 class AgentIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dm-identity-test-XXXXXX";
-    root_ = mkdtemp(tmpl);
     dir_ = root_ + "/agent";
     auto ca = CertificateAuthority::Create("ca", absl::Now());
     auto key = GenerateKey();
@@ -31,9 +30,10 @@ class AgentIdentityTest : public ::testing::Test {
     identity_.cert_pem = ca->Issue(key->get(), spec)->ToPem();
     identity_.ca_pem = ca->certificate().ToPem();
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
-  std::string root_, dir_;
+  TempDir temp_{"dm-identity-test"};
+  const std::string root_ = temp_.path();
+  std::string dir_;
   AgentIdentity identity_;
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "dm/v1/agent.pb.h"
 
@@ -46,11 +47,11 @@ class Outbox {
  private:
   mutable std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<dm::v1::AgentMessage> queue_;  // unacknowledged, oldest first; guarded by mu_
-  size_t next_to_send_ = 0;                 // index into queue_; guarded by mu_
-  uint64_t last_seq_ = 0;                   // guarded by mu_
-  size_t output_bytes_ = 0;                 // guarded by mu_
-  bool interrupted_ = false;                // guarded by mu_
+  std::deque<dm::v1::AgentMessage> queue_ ABSL_GUARDED_BY(mu_);  // unacknowledged, oldest first
+  size_t next_to_send_ ABSL_GUARDED_BY(mu_) = 0;                 // index into queue_
+  uint64_t last_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t output_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool interrupted_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace dm

@@ -12,6 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "agent/commands/command_dispatcher.h"
 #include "agent/identity/agent_identity.h"
@@ -60,8 +61,8 @@ class Session {
 
   std::mutex mu_;
   std::condition_variable stop_cv_;
-  bool stopping_ = false;                          // guarded by mu_
-  grpc::ClientContext* active_context_ = nullptr;  // guarded by mu_; cancelled by Stop()
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* active_context_ ABSL_GUARDED_BY(mu_) = nullptr;  // cancelled by Stop()
 };
 
 }  // namespace dm

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "common/controller_channel.h"
 #include "dm/v1/agent.grpc.pb.h"
 
@@ -21,7 +22,7 @@ struct FleetCounters {
   std::atomic<int> failed{0};    // streams that ended with an error while the benchmark ran
   std::atomic<int> commands{0};  // no-ops answered
   std::mutex mu;
-  std::string first_error;  // guarded by mu
+  std::string first_error ABSL_GUARDED_BY(mu);
 };
 
 class SimulatedAgent
@@ -50,7 +51,7 @@ class SimulatedAgent
   FleetCounters* counters_;
   dm::v1::ControllerMessage incoming_;
   std::mutex mu_;
-  std::deque<dm::v1::AgentMessage> queue_;  // guarded by mu_; front() is in flight if writing_
+  std::deque<dm::v1::AgentMessage> queue_ ABSL_GUARDED_BY(mu_);  // front() is in flight if writing_
   bool writing_ = false;
   std::atomic<bool> welcomed_{false};
   std::atomic<bool> started_{false};

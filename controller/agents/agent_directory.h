@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -119,9 +120,9 @@ class AgentDirectory {
   const absl::Duration heartbeat_window_;
 
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> agents_;            // by id; guarded by mu_
-  std::unordered_map<std::string, std::string> id_by_name_;  // guarded by mu_
-  size_t connected_ = 0;                                     // guarded by mu_
+  std::unordered_map<std::string, Entry> agents_ ABSL_GUARDED_BY(mu_);  // by id
+  std::unordered_map<std::string, std::string> id_by_name_ ABSL_GUARDED_BY(mu_);
+  size_t connected_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace dm

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/commands/command_tracker.h"
@@ -52,7 +53,7 @@ class AgentMaintenance {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "dm/v1/agent.pb.h"
 
@@ -39,7 +40,7 @@ class BundleCache {
  private:
   const size_t keep_;
   mutable std::mutex mu_;
-  std::vector<std::shared_ptr<const Bundle>> recent_;  // newest last; guarded by mu_
+  std::vector<std::shared_ptr<const Bundle>> recent_ ABSL_GUARDED_BY(mu_);  // newest last
 };
 
 }  // namespace dm

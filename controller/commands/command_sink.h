@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "dm/v1/agent.pb.h"
 
@@ -41,9 +42,9 @@ class CommandSink {
  private:
   mutable std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<CommandEvent> events_;  // guarded by mu_
-  size_t buffered_bytes_ = 0;        // guarded by mu_
-  size_t dropped_bytes_ = 0;         // guarded by mu_
+  std::deque<CommandEvent> events_ ABSL_GUARDED_BY(mu_);
+  size_t buffered_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t dropped_bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace dm

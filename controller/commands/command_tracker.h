@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "common/clock.h"
 #include "controller/commands/command_sink.h"
 #include "dm/v1/agent.pb.h"
@@ -71,7 +72,7 @@ class CommandTracker {
 
   Clock* const clock_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, InFlight> commands_;  // by command id; guarded by mu_
+  std::unordered_map<std::string, InFlight> commands_ ABSL_GUARDED_BY(mu_);  // by command id
 };
 
 }  // namespace dm

@@ -17,14 +17,14 @@ struct ConvergeTarget {
   std::string attributes_json;  // fleet attributes, a JSON object ("": none)
 };
 
-// What became of one target: its run (status converged, failed, invalid, error), or why no run
-// was started (`refused`: unknown or disconnected agent, no such role).
+// What became of one target: its run (converged, failed, invalid, error), or why no run was
+// started (`refused`: unknown or disconnected agent, no such role).
 struct ConvergeOutcome {
   std::string agent;
   std::string refused;
   RunRecord run;
 
-  bool converged() const { return refused.empty() && run.status == "converged"; }
+  bool converged() const { return refused.empty() && run.status == RunStatus::kConverged; }
 };
 
 using ConvergeEventFn = std::function<void(const dm::v1::ConvergeEvent&)>;

@@ -24,12 +24,12 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
       cookbook::RunReport report =
           cookbook::RunReport::FromJson(nlohmann::json::parse(result.report_json()));
       run->resources = static_cast<uint32_t>(report.resources.size());
-      run->changed = static_cast<uint32_t>(report.Count("changed"));
-      run->failed = static_cast<uint32_t>(report.Count("failed"));
+      run->changed = static_cast<uint32_t>(report.Count(cookbook::ResourceStatus::kChanged));
+      run->failed = static_cast<uint32_t>(report.Count(cookbook::ResourceStatus::kFailed));
       run->report_json = result.report_json();
       // A failed run says which resource failed and why, so that nobody has to open the report.
       for (const cookbook::ResourceReport& r : report.resources) {
-        if (r.status == "failed") {
+        if (r.status == cookbook::ResourceStatus::kFailed) {
           run->message = absl::StrCat(r.id, ": ", r.message);
           break;
         }
@@ -40,16 +40,16 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
   }
   switch (result.exit_code()) {
     case 0:
-      run->status = "converged";
+      run->status = RunStatus::kConverged;
       break;
     case 1:
-      run->status = "invalid";
+      run->status = RunStatus::kInvalid;
       break;
     case 2:
-      run->status = "failed";
+      run->status = RunStatus::kFailed;
       break;
     default:
-      run->status = "error";
+      run->status = RunStatus::kError;
   }
   if (!result.error().empty()) run->message = result.error();
 }
@@ -107,7 +107,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
     run.agent_id = view->record.id;
     run.agent_name = view->record.name;
     run.role = role;
-    run.status = "running";
+    run.status = RunStatus::kRunning;
     run.dry_run = dry_run;
     run.started = clock_->Now();
     run.bundle_hash = bundle->hash;
@@ -155,7 +155,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
       if (absl::Status saved = store_->SaveRun(run); !saved.ok()) {
         spdlog::error("could not store run {}: {}", run.id, std::string(saved.message()));
       }
-      spdlog::info("converge of {} ({}): {}", run.agent_name, run.role, run.status);
+      spdlog::info("converge of {} ({}): {}", run.agent_name, run.role, RunStatusWord(run.status));
       RunRecord summary = run;
       summary.report_json.clear();
       *out.mutable_finished() = ToProto(summary);
@@ -168,7 +168,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
   for (auto& [id, index] : running) {
     RunRecord& run = outcomes[index].run;
     tracker_->Forget(id);
-    run.status = "error";
+    run.status = RunStatus::kError;
     run.finished = clock_->Now();
     run.message = absl::StrCat("no result within ", absl::FormatDuration(kRunTimeout));
     store_->SaveRun(run).IgnoreError();

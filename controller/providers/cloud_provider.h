@@ -18,10 +18,16 @@ struct ServerSpec {
   std::string ssh_public_key;  // installed for root, as clouds do with a key pair
 };
 
+// A server's state as its provider reports it.
+enum class ProviderState { kCreating, kRunning, kStopped, kError };
+
+// "creating", "running", "stopped", "error"
+const char* ProviderStateWord(ProviderState state);
+
 struct ServerInfo {
   std::string name;
   std::string provider;
-  std::string state;                     // "running", "stopped", "error"
+  ProviderState state = ProviderState::kError;
   std::string address;                   // where SSH and the fleet reach it
   std::string ssh_host_key;              // the server's host public key ("ssh-ed25519 AAAA...")
   std::string ssh_host_key_fingerprint;  // "SHA256:..." as ssh-keygen -l prints it

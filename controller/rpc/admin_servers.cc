@@ -9,6 +9,23 @@
 #include "spdlog/spdlog.h"
 
 namespace dm {
+namespace {
+
+dm::v1::StepStatus ToProto(StepOutcome outcome) {
+  switch (outcome) {
+    case StepOutcome::kRunning:
+      return dm::v1::STEP_RUNNING;
+    case StepOutcome::kChanged:
+      return dm::v1::STEP_CHANGED;
+    case StepOutcome::kOk:
+      return dm::v1::STEP_OK;
+    case StepOutcome::kFailed:
+      return dm::v1::STEP_FAILED;
+  }
+  return dm::v1::STEP_FAILED;
+}
+
+}  // namespace
 
 grpc::Status AdminHandler::BootServer(grpc::ServerContext* context,
                                       const dm::v1::BootServerRequest* request,
@@ -66,11 +83,11 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context,
   for (const std::string& name : request->servers()) {
     workers.emplace_back([&, name] {
       absl::StatusOr<BootstrapReport> report = servers_->Bootstrap(
-          name, [&](const std::string& step, const std::string& status, const std::string& detail) {
+          name, [&](const std::string& step, StepOutcome outcome, const std::string& detail) {
             dm::v1::ServerEvent event;
             event.set_server(name);
             event.mutable_step()->set_step(step);
-            event.mutable_step()->set_status(status);
+            event.mutable_step()->set_status(ToProto(outcome));
             event.mutable_step()->set_detail(detail);
             write(event);
           });
@@ -85,7 +102,8 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context,
         dm::v1::ServerEvent summary;
         summary.set_server(name);
         summary.mutable_step()->set_step("done");
-        summary.mutable_step()->set_status(report->changed_steps > 0 ? "changed" : "ok");
+        summary.mutable_step()->set_status(report->changed_steps > 0 ? dm::v1::STEP_CHANGED
+                                                                     : dm::v1::STEP_OK);
         summary.mutable_step()->set_bytes_sent(report->bytes_sent);
         write(summary);
       }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/base/thread_annotations.h"
 #include "common/grpc_status.h"
 #include "controller/rpc/peer_identity.h"
 #include "spdlog/spdlog.h"
@@ -91,9 +92,10 @@ class StreamConnection : public AgentConnection {
   }
 
   std::mutex mu_;
-  Reactor* reactor_;  // guarded by mu_; null once the reactor is done
+  Reactor* reactor_ ABSL_GUARDED_BY(mu_);  // null once the reactor is done
   const std::string peer_;
-  std::deque<ControllerMessage> queue_;  // guarded by mu_; front() is being written if writing_
+  std::deque<ControllerMessage> queue_
+      ABSL_GUARDED_BY(mu_);  // front() is being written if writing_
   bool writing_ = false;
   bool finish_requested_ = false;
   bool finished_ = false;

@@ -11,9 +11,27 @@
 #include "bootstrap/ssh_session.h"
 #include "common/files.h"
 #include "common/status_macros.h"
+#include "controller/store/record_protos.h"
 #include "spdlog/spdlog.h"
 
 namespace dm {
+namespace {
+
+dm::v1::ServerState ToProto(ProviderState state) {
+  switch (state) {
+    case ProviderState::kCreating:
+      return dm::v1::SERVER_CREATING;
+    case ProviderState::kRunning:
+      return dm::v1::SERVER_RUNNING;
+    case ProviderState::kStopped:
+      return dm::v1::SERVER_STOPPED;
+    case ProviderState::kError:
+      return dm::v1::SERVER_ERROR;
+  }
+  return dm::v1::SERVER_ERROR;
+}
+
+}  // namespace
 
 ServerManager::ServerManager(ServerManagerOptions options, Store* store, TokenService* tokens,
                              AgentDirectory* directory)
@@ -81,15 +99,15 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record,
   s.set_role(record.role);
   s.set_fleet(record.fleet);
   s.set_created_unix_ms(absl::ToUnixMillis(record.created));
-  s.set_bootstrap(record.bootstrap);
+  s.set_bootstrap(ToProto(record.bootstrap));
   s.set_bootstrap_message(record.bootstrap_message);
   s.set_agent_package(record.agent_package);
   if (info.ok()) {
-    s.set_state(info->state);
+    s.set_state(ToProto(info->state));
     s.set_address(info->address);
     s.set_ssh_host_key_fingerprint(info->ssh_host_key_fingerprint);
   } else {
-    s.set_state(absl::IsNotFound(info.status()) ? "missing" : "error");
+    s.set_state(absl::IsNotFound(info.status()) ? dm::v1::SERVER_MISSING : dm::v1::SERVER_ERROR);
   }
   absl::StatusOr<AgentView> agent = directory_->Get(record.name);
   if (agent.ok()) s.set_agent(agent->connected ? dm::v1::CONNECTED : dm::v1::DISCONNECTED);
@@ -113,7 +131,12 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name,
   if (!role.empty() && !IsValidRoleName(role)) {
     return absl::InvalidArgumentError(absl::StrCat("'", role, "' is not a role name"));
   }
-  ServerRecord record{name, provider->name(), role, "", "", absl::Now(), fleet, ""};
+  ServerRecord record;
+  record.name = name;
+  record.provider = provider->name();
+  record.role = role;
+  record.created = absl::Now();
+  record.fleet = fleet;
   DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Create({name, operator_public_key_}, progress));
   if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
     // Not recorded means not managed: do not leave it running.
@@ -163,15 +186,15 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   DM_ASSIGN_OR_RETURN(ServerRecord record, store_->GetServer(name));
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(record.provider));
   DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Get(name));
-  if (info.state != "running") {
+  if (info.state != ProviderState::kRunning) {
     return absl::FailedPreconditionError(
-        absl::StrCat("server ", name, " is ", info.state, ", not running"));
+        absl::StrCat("server ", name, " is ", ProviderStateWord(info.state), ", not running"));
   }
   if (agent_endpoint_.empty())
     return absl::FailedPreconditionError("the controller does not listen on the servers' network");
   DM_ASSIGN_OR_RETURN(const AgentPackage* package, Package());
 
-  record.bootstrap = "running";
+  record.bootstrap = BootstrapState::kRunning;
   record.bootstrap_message.clear();
   DM_RETURN_IF_ERROR(store_->SaveServer(record));
   BootstrapEnvironment env;
@@ -201,7 +224,7 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   };
   absl::StatusOr<BootstrapReport> result =
       dm::Bootstrap({name, info.address, info.ssh_host_key}, env, report);
-  record.bootstrap = result.ok() ? "done" : "failed";
+  record.bootstrap = result.ok() ? BootstrapState::kDone : BootstrapState::kFailed;
   record.bootstrap_message = result.ok() ? "" : std::string(result.status().message());
   if (result.ok()) record.agent_package = package->version;
   absl::Status saved = store_->SaveServer(record);

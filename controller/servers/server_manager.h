@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "bootstrap/agent_package.h"
 #include "bootstrap/bootstrapper.h"
 #include "controller/agents/agent_directory.h"
@@ -74,7 +75,7 @@ class ServerManager {
   std::string operator_key_path_, operator_public_key_;
   std::string agent_endpoint_;
   std::mutex package_mu_;
-  std::optional<AgentPackage> package_;  // guarded by package_mu_
+  std::optional<AgentPackage> package_ ABSL_GUARDED_BY(package_mu_);
 };
 
 }  // namespace dm

@@ -33,7 +33,7 @@ dm::v1::Run ToProto(const RunRecord& r) {
   run.set_id(r.id);
   run.set_agent(r.agent_name);
   run.set_role(r.role);
-  run.set_status(r.status);
+  run.set_status(ToProto(r.status));
   run.set_dry_run(r.dry_run);
   run.set_started_unix_ms(UnixMillisOrZero(r.started));
   run.set_finished_unix_ms(UnixMillisOrZero(r.finished));
@@ -44,6 +44,38 @@ dm::v1::Run ToProto(const RunRecord& r) {
   run.set_message(r.message);
   run.set_report_json(r.report_json);
   return run;
+}
+
+dm::v1::RunStatus ToProto(RunStatus status) {
+  switch (status) {
+    case RunStatus::kRunning:
+      return dm::v1::RUN_RUNNING;
+    case RunStatus::kConverged:
+      return dm::v1::RUN_CONVERGED;
+    case RunStatus::kFailed:
+      return dm::v1::RUN_FAILED;
+    case RunStatus::kInvalid:
+      return dm::v1::RUN_INVALID;
+    case RunStatus::kError:
+      return dm::v1::RUN_ERROR;
+    case RunStatus::kInterrupted:
+      return dm::v1::RUN_INTERRUPTED;
+  }
+  return dm::v1::RUN_STATUS_UNSPECIFIED;
+}
+
+dm::v1::BootstrapState ToProto(BootstrapState state) {
+  switch (state) {
+    case BootstrapState::kNever:
+      return dm::v1::BOOTSTRAP_NEVER;
+    case BootstrapState::kRunning:
+      return dm::v1::BOOTSTRAP_RUNNING;
+    case BootstrapState::kDone:
+      return dm::v1::BOOTSTRAP_DONE;
+    case BootstrapState::kFailed:
+      return dm::v1::BOOTSTRAP_FAILED;
+  }
+  return dm::v1::BOOTSTRAP_NEVER;
 }
 
 }  // namespace dm

@@ -14,6 +14,8 @@ namespace dm {
 dm::v1::Token ToProto(const TokenRecord& token);
 dm::v1::Event ToProto(const EventRecord& event);
 dm::v1::Run ToProto(const RunRecord& run);
+dm::v1::RunStatus ToProto(RunStatus status);
+dm::v1::BootstrapState ToProto(BootstrapState state);
 
 // Unix milliseconds, 0 for "never" (absl::InfinitePast()).
 int64_t UnixMillisOrZero(absl::Time t);

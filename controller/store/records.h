@@ -4,6 +4,7 @@
 #define DM_CONTROLLER_STORE_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
@@ -61,13 +62,23 @@ struct EventRecord {
   std::string message;
 };
 
+// How a converge run stands (dm::v1::RunStatus on the wire).
+enum class RunStatus {
+  kRunning,
+  kConverged,    // every resource is as the role says (or, dry, would be)
+  kFailed,       // a resource failed
+  kInvalid,      // the cookbooks or attributes did not validate: nothing ran
+  kError,        // the run could not finish (the agent went away, ...)
+  kInterrupted,  // the controller restarted under it
+};
+
 // One converge of one agent (dmctl converge), with its report once it has finished.
 struct RunRecord {
   std::string id;
   std::string agent_id;
   std::string agent_name;
   std::string role;
-  std::string status;  // running, converged, failed, invalid, error, interrupted
+  RunStatus status = RunStatus::kRunning;
   bool dry_run = false;
   absl::Time started;
   absl::Time finished = absl::InfinitePast();  // InfinitePast: still running
@@ -77,12 +88,22 @@ struct RunRecord {
   std::string report_json;  // the agent's run report
 };
 
+// How far bootstrap got on a server (dm::v1::BootstrapState on the wire).
+enum class BootstrapState { kNever, kRunning, kDone, kFailed };
+
+// The words for both, as the Store keeps them and logs and messages say them: "converged",
+// "done". ...FromWord returns nullopt for a word it does not know.
+const char* RunStatusWord(RunStatus status);
+std::optional<RunStatus> RunStatusFromWord(const std::string& word);
+const char* BootstrapStateWord(BootstrapState state);  // "" for kNever
+std::optional<BootstrapState> BootstrapStateFromWord(const std::string& word);
+
 // A server the controller booted through a provider, and how far bootstrap got.
 struct ServerRecord {
   std::string name;
   std::string provider;  // "local", ...
   std::string role;
-  std::string bootstrap;          // "", "running", "done", "failed"
+  BootstrapState bootstrap = BootstrapState::kNever;
   std::string bootstrap_message;  // the failed step and why
   absl::Time created;
   std::string fleet;  // the fleet it belongs to ("" for a server booted by hand)

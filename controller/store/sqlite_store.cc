@@ -156,7 +156,8 @@ RunRecord ReadRun(const Statement& row) {
   r.agent_id = row.ColumnText(1);
   r.agent_name = row.ColumnText(2);
   r.role = row.ColumnText(3);
-  r.status = row.ColumnText(4);
+  // A word this controller does not know (a newer one's) reads as an error, never as success.
+  r.status = RunStatusFromWord(row.ColumnText(4)).value_or(RunStatus::kError);
   r.dry_run = row.ColumnInt(5) != 0;
   r.started = FromMs(row.ColumnInt(6));
   r.finished = FromMs(row.ColumnInt(7));
@@ -359,8 +360,12 @@ absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(size_t limit) {
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
-    events.push_back(EventRecord{FromMs(query.ColumnInt(0)), query.ColumnText(1),
-                                 query.ColumnText(2), query.ColumnText(3)});
+    EventRecord e;
+    e.time = FromMs(query.ColumnInt(0));
+    e.kind = query.ColumnText(1);
+    e.subject = query.ColumnText(2);
+    e.message = query.ColumnText(3);
+    events.push_back(std::move(e));
   }
   return events;
 }
@@ -371,7 +376,11 @@ absl::Status SqliteStore::SaveRun(const RunRecord& r) {
                       db_->Prepare(absl::StrCat(
                           "INSERT OR REPLACE INTO runs (", kRunColumns,
                           ", report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
-  upsert.Bind(1, r.id).Bind(2, r.agent_id).Bind(3, r.agent_name).Bind(4, r.role).Bind(5, r.status);
+  upsert.Bind(1, r.id)
+      .Bind(2, r.agent_id)
+      .Bind(3, r.agent_name)
+      .Bind(4, r.role)
+      .Bind(5, RunStatusWord(r.status));
   upsert.Bind(6, static_cast<int64_t>(r.dry_run))
       .Bind(7, ToMs(r.started))
       .Bind(8, ToMs(r.finished));
@@ -417,9 +426,11 @@ absl::StatusOr<std::vector<RunRecord>> SqliteStore::ListRuns(const std::string& 
 absl::StatusOr<int64_t> SqliteStore::InterruptRunningRuns(absl::Time at) {
   std::lock_guard<std::mutex> lock(mu_);
   DM_ASSIGN_OR_RETURN(Statement update,
-                      db_->Prepare("UPDATE runs SET status = 'interrupted', finished_ms = ?, "
-                                   "message = 'the controller restarted before the agent reported' "
-                                   "WHERE status = 'running'"));
+                      db_->Prepare(absl::StrCat(
+                          "UPDATE runs SET status = '", RunStatusWord(RunStatus::kInterrupted),
+                          "', finished_ms = ?, message = 'the controller restarted before the "
+                          "agent reported' WHERE status = '",
+                          RunStatusWord(RunStatus::kRunning), "'")));
   update.Bind(1, ToMs(at));
   DM_RETURN_IF_ERROR(update.Run());
   return db_->Changes();
@@ -435,7 +446,7 @@ absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
   upsert.Bind(1, s.name)
       .Bind(2, s.provider)
       .Bind(3, s.role)
-      .Bind(4, s.bootstrap)
+      .Bind(4, BootstrapStateWord(s.bootstrap))
       .Bind(5, s.bootstrap_message);
   upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet).Bind(8, s.agent_package);
   return upsert.Run();
@@ -445,9 +456,17 @@ namespace {
 constexpr char kServerColumns[] =
     "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet, agent_package";
 ServerRecord ReadServer(const Statement& row) {
-  return ServerRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
-                      row.ColumnText(3), row.ColumnText(4), FromMs(row.ColumnInt(5)),
-                      row.ColumnText(6), row.ColumnText(7)};
+  ServerRecord s;
+  s.name = row.ColumnText(0);
+  s.provider = row.ColumnText(1);
+  s.role = row.ColumnText(2);
+  // A word this controller does not know reads as failed: bootstrap runs again.
+  s.bootstrap = BootstrapStateFromWord(row.ColumnText(3)).value_or(BootstrapState::kFailed);
+  s.bootstrap_message = row.ColumnText(4);
+  s.created = FromMs(row.ColumnInt(5));
+  s.fleet = row.ColumnText(6);
+  s.agent_package = row.ColumnText(7);
+  return s;
 }
 }  // namespace
 
@@ -505,9 +524,17 @@ constexpr char kFleetColumns[] =
     "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, "
     "updated_ms, maintenance";
 FleetRecord ReadFleet(const Statement& row) {
-  return FleetRecord{row.ColumnText(0),        row.ColumnText(1),        row.ColumnText(2),
-                     row.ColumnText(3),        row.ColumnText(4),        row.ColumnText(5),
-                     FromMs(row.ColumnInt(6)), FromMs(row.ColumnInt(7)), row.ColumnInt(8) != 0};
+  FleetRecord f;
+  f.name = row.ColumnText(0);
+  f.file_path = row.ColumnText(1);
+  f.file_text = row.ColumnText(2);
+  f.secrets_json = row.ColumnText(3);
+  f.commit = row.ColumnText(4);
+  f.previous_commit = row.ColumnText(5);
+  f.created = FromMs(row.ColumnInt(6));
+  f.updated = FromMs(row.ColumnInt(7));
+  f.maintenance = row.ColumnInt(8) != 0;
+  return f;
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "common/sqlite/database.h"
 #include "controller/store/store.h"
 
@@ -57,7 +58,7 @@ class SqliteStore : public Store {
   const int64_t event_retention_;
 
   std::mutex mu_;
-  std::unique_ptr<Database> db_;  // guarded by mu_
+  std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace dm

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/temp_dir.h"
+
 namespace dm {
 namespace {
 
@@ -14,15 +16,10 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dm-store-test-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     path_ = dir_ + "/state.db";
     Reopen();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
   void Reopen(int64_t retention = SqliteStore::kDefaultEventRetention) {
     store_.reset();
     auto opened = SqliteStore::Open(path_, retention);
@@ -52,7 +49,9 @@ class SqliteStoreTest : public ::testing::Test {
     return a;
   }
 
-  std::string dir_, path_;
+  TempDir temp_{"dm-store-test"};
+  const std::string dir_ = temp_.path();
+  std::string path_;
   std::unique_ptr<SqliteStore> store_;
 };
 
@@ -194,7 +193,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
   run.agent_id = "a1";
   run.agent_name = "web-1";
   run.role = "appnode";
-  run.status = "running";
+  run.status = RunStatus::kRunning;
   run.started = kT0;
   ASSERT_TRUE(store_->SaveRun(run).ok());
   RunRecord other = run;
@@ -203,7 +202,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
   other.started = kT0 + absl::Seconds(1);
   ASSERT_TRUE(store_->SaveRun(other).ok());
 
-  run.status = "converged";
+  run.status = RunStatus::kConverged;
   run.finished = kT0 + absl::Seconds(3);
   run.resources = 12;
   run.changed = 2;
@@ -213,7 +212,7 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
   Reopen();
   auto got = store_->GetRun("r1");
   ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_EQ(got->status, "converged");
+  EXPECT_EQ(got->status, RunStatus::kConverged);
   EXPECT_EQ(got->changed, 2u);
   EXPECT_EQ(got->finished, kT0 + absl::Seconds(3));
   EXPECT_EQ(got->report_json, R"({"status":"converged"})");
@@ -229,21 +228,33 @@ TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {
   auto interrupted = store_->InterruptRunningRuns(kT0 + absl::Minutes(1));
   ASSERT_TRUE(interrupted.ok());
   EXPECT_EQ(*interrupted, 1);
-  EXPECT_EQ(store_->GetRun("r2")->status, "interrupted");
-  EXPECT_EQ(store_->GetRun("r1")->status, "converged");
+  EXPECT_EQ(store_->GetRun("r2")->status, RunStatus::kInterrupted);
+  EXPECT_EQ(store_->GetRun("r1")->status, RunStatus::kConverged);
 }
 
 TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
-  ServerRecord web{"web-1", "local", "appnode", "", "", kT0, "shop", "0.1.0+1a2b3c4d5e6f"};
+  ServerRecord web;
+  web.name = "web-1";
+  web.provider = "local";
+  web.role = "appnode";
+  web.created = kT0;
+  web.fleet = "shop";
+  web.agent_package = "0.1.0+1a2b3c4d5e6f";
   ASSERT_TRUE(store_->SaveServer(web).ok());
-  ASSERT_TRUE(store_->SaveServer({"db-1", "local", "dbserver", "done", "", kT0, "", ""}).ok());
-  web.bootstrap = "failed";
+  ServerRecord db;
+  db.name = "db-1";
+  db.provider = "local";
+  db.role = "dbserver";
+  db.bootstrap = BootstrapState::kDone;
+  db.created = kT0;
+  ASSERT_TRUE(store_->SaveServer(db).ok());
+  web.bootstrap = BootstrapState::kFailed;
   web.bootstrap_message = "step sshd: auth refused";
   ASSERT_TRUE(store_->SaveServer(web).ok());
   Reopen();
   auto got = store_->GetServer("web-1");
   ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->bootstrap, "failed");
+  EXPECT_EQ(got->bootstrap, BootstrapState::kFailed);
   EXPECT_EQ(got->bootstrap_message, "step sshd: auth refused");
   EXPECT_EQ(got->created, kT0);
   EXPECT_EQ(got->fleet, "shop");
@@ -252,6 +263,8 @@ TEST_F(SqliteStoreTest, ServersAreSavedListedAndDeleted) {
   auto all = store_->ListServers();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "db-1");
+  EXPECT_EQ((*all)[0].bootstrap, BootstrapState::kDone);
+  EXPECT_EQ((*all)[1].bootstrap, BootstrapState::kFailed);
   ASSERT_TRUE(store_->DeleteServer("db-1").ok());
   EXPECT_TRUE(absl::IsNotFound(store_->DeleteServer("db-1")));
   EXPECT_TRUE(absl::IsNotFound(store_->GetServer("db-1").status()));

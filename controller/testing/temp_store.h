@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "controller/store/sqlite_store.h"
 
 namespace dm {
@@ -16,18 +17,14 @@ namespace dm {
 class TempStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dm-test-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     auto store = SqliteStore::Open(dir_ + "/state.db");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
-  std::string dir_;
+  TempDir temp_{"dm-store-test"};
+  const std::string dir_ = temp_.path();
   std::unique_ptr<SqliteStore> store_;
 };
 

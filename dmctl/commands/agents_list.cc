@@ -1,5 +1,6 @@
 // dmctl agents list [--json]
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/agent_json.h"
 #include "dmctl/output/format.h"
@@ -37,8 +38,9 @@ class AgentsList : public Command {
     absl::Time now = absl::Now();
     Table table({"NAME", "STATE", "ADDRESS", "ROLE", "VERSION", "LAST SEEN"});
     for (const auto& a : response.agents()) {
-      table.AddRow({a.name(), StateName(a.state()), a.address(), a.role().empty() ? "-" : a.role(),
-                    a.version(), Ago(a.last_seen_unix_ms(), now)});
+      table.AddRow({a.name(), AgentStateWord(a.state()), a.address(),
+                    a.role().empty() ? "-" : a.role(), a.version(),
+                    Ago(a.last_seen_unix_ms(), now)});
     }
     table.Print(context.out());
     return kOk;

@@ -1,6 +1,7 @@
 // dmctl agents show NAME [--json]
 #include "absl/strings/str_join.h"
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/agent_json.h"
 #include "dmctl/output/format.h"
@@ -43,7 +44,7 @@ class AgentsShow : public Command {
     table.AddRow({"name", a.name()});
     table.AddRow({"id", a.id()});
     table.AddRow({"role", a.role().empty() ? "-" : a.role()});
-    table.AddRow({"state", StateName(a.state())});
+    table.AddRow({"state", AgentStateWord(a.state())});
     table.AddRow({"address", a.address()});
     table.AddRow(
         {"last seen", when(a.last_seen_unix_ms()) + " (" + Ago(a.last_seen_unix_ms(), now) + ")"});

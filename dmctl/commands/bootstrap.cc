@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/server_json.h"
 
@@ -38,10 +39,10 @@ class Bootstrap : public Command {
         const auto& st = event.step();
         if (st.step() == "done") {
           results[server]["bytes_sent"] = st.bytes_sent();
-          results[server]["changed"] = st.status() == "changed";
-        } else if (!json_ && st.status() != "running") {
-          context.out() << absl::StrFormat("%-16s %-12s %-8s %s\n", server, st.step(), st.status(),
-                                           st.detail());
+          results[server]["changed"] = st.status() == dm::v1::STEP_CHANGED;
+        } else if (!json_ && st.status() != dm::v1::STEP_RUNNING) {
+          context.out() << absl::StrFormat("%-16s %-12s %-8s %s\n", server, st.step(),
+                                           StepStatusWord(st.status()), st.detail());
           context.out().flush();
         }
       } else if (event.has_done()) {

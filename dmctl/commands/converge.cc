@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "common/attributes.h"
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "common/yaml/yaml_tree.h"
 #include "dmctl/command.h"
 #include "dmctl/output/live_lines.h"
@@ -99,10 +100,10 @@ class Converge : public Command {
         case dm::v1::ConvergeEvent::kProgress: {
           const auto& p = event.progress();
           if (!json_)
-            live.Set(
-                agent,
-                absl::StrFormat("[%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource()),
-                false);
+            live.Set(agent,
+                     absl::StrFormat("[%d/%d] %s %s", p.done(), p.total(),
+                                     ResourceStatusWord(p.status()), p.resource()),
+                     false);
           break;
         }
         case dm::v1::ConvergeEvent::kFinished: {
@@ -130,7 +131,7 @@ class Converge : public Command {
 
     bool all_converged = refused.empty();
     for (const auto& [agent, run] : finished)
-      all_converged = all_converged && run.status() == "converged";
+      all_converged = all_converged && run.status() == dm::v1::RUN_CONVERGED;
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& [agent, run] : finished) list.push_back(RunToJson(run));
@@ -141,8 +142,9 @@ class Converge : public Command {
       context.out() << "\n";
       Table table({"AGENT", "ROLE", "STATUS", "RESOURCES", "CHANGED", "FAILED", "RUN"});
       for (const auto& [agent, run] : finished) {
-        table.AddRow({agent, run.role(), run.status(), std::to_string(run.resources()),
-                      std::to_string(run.changed()), std::to_string(run.failed()), run.id()});
+        table.AddRow({agent, run.role(), RunStatusWord(run.status()),
+                      std::to_string(run.resources()), std::to_string(run.changed()),
+                      std::to_string(run.failed()), run.id()});
       }
       for (const auto& [agent, why] : refused)
         table.AddRow({agent, "-", "not run", "-", "-", "-", "-"});
@@ -153,9 +155,9 @@ class Converge : public Command {
 
  private:
   std::string Summary(const dm::v1::Run& run) const {
-    std::string line =
-        absl::StrCat(run.status(), ": ", run.resources(), " resources, ", run.changed(),
-                     run.dry_run() ? " would change, " : " changed, ", run.failed(), " failed");
+    std::string line = absl::StrCat(
+        RunStatusWord(run.status()), ": ", run.resources(), " resources, ", run.changed(),
+        run.dry_run() ? " would change, " : " changed, ", run.failed(), " failed");
     if (!run.message().empty()) {
       std::string first_line = run.message().substr(0, run.message().find('\n'));
       absl::StrAppend(&line, " (", first_line, ")");

@@ -1,5 +1,6 @@
 // dmctl runs list [--agent NAME] [--limit N] [--json]
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 #include "dmctl/output/run_json.h"
@@ -39,7 +40,7 @@ class RunsList : public Command {
     absl::Time now = absl::Now();
     for (const auto& run : response.runs()) {
       table.AddRow({run.id(), run.agent(), run.role(),
-                    run.status() + (run.dry_run() ? " (dry run)" : ""),
+                    absl::StrCat(RunStatusWord(run.status()), run.dry_run() ? " (dry run)" : ""),
                     std::to_string(run.changed()), std::to_string(run.failed()),
                     Ago(run.started_unix_ms(), now)});
     }

@@ -3,6 +3,7 @@
 // The run's report: what changed (with diffs), failed or was skipped, and the totals.
 #include "common/grpc_status.h"
 #include "common/run_report.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 #include "dmctl/output/run_json.h"
@@ -35,8 +36,8 @@ class RunsShow : public Command {
       return kOk;
     }
     context.out() << "run " << run.id() << ": " << run.agent() << " (role " << run.role() << "), "
-                  << run.status() << (run.dry_run() ? " (dry run)" : "") << ", started "
-                  << JsonTime(run.started_unix_ms()).get<std::string>() << "\n";
+                  << RunStatusWord(run.status()) << (run.dry_run() ? " (dry run)" : "")
+                  << ", started " << JsonTime(run.started_unix_ms()).get<std::string>() << "\n";
     if (!run.message().empty()) context.out() << run.message() << "\n";
     if (!run.report_json().empty()) {
       nlohmann::json report = nlohmann::json::parse(run.report_json(), nullptr, false);

@@ -3,6 +3,7 @@
 // dmctl servers destroy NAME
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 #include "dmctl/output/server_json.h"
@@ -44,9 +45,9 @@ class ServersBoot : public Command {
     if (json_) {
       context.out() << ServerToJson(server).dump(2) << "\n";
     } else {
-      context.out() << "server " << server.name() << " is " << server.state() << " at "
-                    << server.address() << " (host key " << server.ssh_host_key_fingerprint()
-                    << ")\n";
+      context.out() << "server " << server.name() << " is " << ServerStateWord(server.state())
+                    << " at " << server.address() << " (host key "
+                    << server.ssh_host_key_fingerprint() << ")\n";
     }
     return kOk;
   }
@@ -82,9 +83,11 @@ class ServersList : public Command {
     Table table({"NAME", "PROVIDER", "STATE", "ADDRESS", "ROLE", "BOOTSTRAP", "AGENT"});
     for (const auto& s : response.servers()) {
       nlohmann::json j = ServerToJson(s);
-      table.AddRow({s.name(), s.provider(), s.state(), s.address(),
-                    s.role().empty() ? "-" : s.role(), s.bootstrap().empty() ? "-" : s.bootstrap(),
-                    j["agent"].is_null() ? "-" : j["agent"].get<std::string>()});
+      table.AddRow(
+          {s.name(), s.provider(), ServerStateWord(s.state()), s.address(),
+           s.role().empty() ? "-" : s.role(),
+           s.bootstrap() == dm::v1::BOOTSTRAP_NEVER ? "-" : BootstrapStateWord(s.bootstrap()),
+           j["agent"].is_null() ? "-" : j["agent"].get<std::string>()});
     }
     table.Print(context.out());
     return kOk;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/fleet_request.h"
 #include "dmctl/output/agent_json.h"
@@ -22,18 +23,19 @@ nlohmann::json ServerJson(const dm::v1::FleetServer& s) {
       {"name", s.name()},
       {"role", s.role()},
       {"address", s.address()},
-      {"state", s.state()},
-      {"bootstrap", s.bootstrap()},
+      {"state", ServerStateWord(s.state())},
+      {"bootstrap", BootstrapStateWord(s.bootstrap())},
       {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED
                     ? nlohmann::json(nullptr)
-                    : nlohmann::json(StateName(s.agent()))},
+                    : nlohmann::json(AgentStateWord(s.agent()))},
       {"last_run", s.last_run().id().empty() ? nlohmann::json(nullptr) : RunToJson(s.last_run())}};
 }
 
 std::string LastRun(const dm::v1::Run& run, absl::Time now) {
   if (run.id().empty()) return "-";
   int64_t at = run.finished_unix_ms() != 0 ? run.finished_unix_ms() : run.started_unix_ms();
-  return absl::StrCat(run.status(), " ", Ago(at, now), " (", run.changed(), " changed)");
+  return absl::StrCat(RunStatusWord(run.status()), " ", Ago(at, now), " (", run.changed(),
+                      " changed)");
 }
 
 class Status : public Command {
@@ -70,9 +72,10 @@ class Status : public Command {
                   << "\n\n";
     Table table({"NAME", "ROLE", "ADDRESS", "STATE", "AGENT", "LAST RUN"});
     for (const dm::v1::FleetServer& s : status.servers()) {
-      std::string agent = s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? "-" : StateName(s.agent());
-      table.AddRow({s.name(), s.role(), s.address().empty() ? "-" : s.address(), s.state(), agent,
-                    LastRun(s.last_run(), now)});
+      std::string agent =
+          s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? "-" : AgentStateWord(s.agent());
+      table.AddRow({s.name(), s.role(), s.address().empty() ? "-" : s.address(),
+                    ServerStateWord(s.state()), agent, LastRun(s.last_run(), now)});
     }
     table.Print(context.out());
     if (!status.dns_server().empty()) {

@@ -1,12 +1,9 @@
 #include "dmctl/output/agent_json.h"
 
+#include "common/state_words.h"
 #include "dmctl/output/format.h"
 
 namespace dm::dmctl {
-
-const char* StateName(dm::v1::AgentState state) {
-  return state == dm::v1::CONNECTED ? "connected" : "disconnected";
-}
 
 nlohmann::json AgentToJson(const dm::v1::Agent& a) {
   const dm::v1::Facts& f = a.facts();
@@ -14,7 +11,7 @@ nlohmann::json AgentToJson(const dm::v1::Agent& a) {
       {"name", a.name()},
       {"id", a.id()},
       {"role", a.role()},
-      {"state", StateName(a.state())},
+      {"state", AgentStateWord(a.state())},
       {"address", a.address()},
       {"version", a.version()},
       {"last_seen", JsonTime(a.last_seen_unix_ms())},

@@ -13,7 +13,6 @@ namespace dm::dmctl {
 //   or null), enrolled, cert_serial, cert_expires, facts: { hostname, os, kernel, arch,
 //   addresses, cpus, memory_bytes } }
 nlohmann::json AgentToJson(const dm::v1::Agent& agent);
-const char* StateName(dm::v1::AgentState state);
 
 }  // namespace dm::dmctl
 

@@ -21,8 +21,8 @@ void FleetProgress::Show(const dm::v1::FleetEvent& event) {
     const dm::v1::ConvergeEvent& c = event.converge();
     if (c.has_progress()) {
       const auto& p = c.progress();
-      line =
-          absl::StrFormat("converge [%d/%d] %s %s", p.done(), p.total(), p.status(), p.resource());
+      line = absl::StrFormat("converge [%d/%d] %s %s", p.done(), p.total(),
+                             ResourceStatusWord(p.status()), p.resource());
     } else if (c.has_started()) {
       line = absl::StrCat("converge: started (run ", c.started().id(), ")");
     } else {

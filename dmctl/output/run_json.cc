@@ -1,5 +1,6 @@
 #include "dmctl/output/run_json.h"
 
+#include "common/state_words.h"
 #include "dmctl/output/format.h"
 
 namespace dm::dmctl {
@@ -8,7 +9,7 @@ nlohmann::json RunToJson(const dm::v1::Run& run, bool with_report) {
   nlohmann::json j = {{"id", run.id()},
                       {"agent", run.agent()},
                       {"role", run.role()},
-                      {"status", run.status()},
+                      {"status", RunStatusWord(run.status())},
                       {"dry_run", run.dry_run()},
                       {"started", JsonTime(run.started_unix_ms())},
                       {"finished", JsonTime(run.finished_unix_ms())},

@@ -1,6 +1,6 @@
 #include "dmctl/output/server_json.h"
 
-#include "dmctl/output/agent_json.h"
+#include "common/state_words.h"
 #include "dmctl/output/format.h"
 
 namespace dm::dmctl {
@@ -8,17 +8,17 @@ namespace dm::dmctl {
 nlohmann::json ServerToJson(const dm::v1::Server& s) {
   return {{"name", s.name()},
           {"provider", s.provider()},
-          {"state", s.state()},
+          {"state", ServerStateWord(s.state())},
           {"address", s.address()},
           {"role", s.role()},
           {"fleet", s.fleet()},
           {"ssh_host_key_fingerprint", s.ssh_host_key_fingerprint()},
           {"created", JsonTime(s.created_unix_ms())},
-          {"bootstrap", s.bootstrap()},
+          {"bootstrap", BootstrapStateWord(s.bootstrap())},
           {"bootstrap_message", s.bootstrap_message()},
           {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED
                         ? nlohmann::json(nullptr)
-                        : nlohmann::json(StateName(s.agent()))}};
+                        : nlohmann::json(AgentStateWord(s.agent()))}};
 }
 
 }  // namespace dm::dmctl

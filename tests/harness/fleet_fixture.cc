@@ -10,22 +10,14 @@
 
 namespace dm::testing {
 
-void FleetTest::SetUp() {
-  char tmpl[] = "/tmp/dm-it-XXXXXX";
-  dir_ = mkdtemp(tmpl);
-  std::filesystem::create_directories(dir_ + "/agents");
-}
+void FleetTest::SetUp() { std::filesystem::create_directories(dir_ + "/agents"); }
 
 void FleetTest::TearDown() {
   for (auto& [name, agent] : agents_) {
     if (agent) agent->Stop(absl::Seconds(5));
   }
   if (controller_) controller_->Stop(absl::Seconds(5));
-  if (HasFailure()) {
-    std::cerr << "test files and logs kept in " << dir_ << "\n";
-  } else {
-    std::filesystem::remove_all(dir_);
-  }
+  if (HasFailure()) temp_.Keep();
 }
 
 Process* FleetTest::StartController(const std::string& data_dir,

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/temp_dir.h"
 #include "tests/harness/process.h"
 
 namespace dm::testing {
@@ -56,7 +57,8 @@ class FleetTest : public ::testing::Test {
   std::string AllLogs() const;
 
  private:
-  std::string dir_;
+  TempDir temp_{"dm-it"};  // kept when a test fails, with every log
+  const std::string dir_ = temp_.path();
   std::string address_;
   std::unique_ptr<Process> controller_;
   std::map<std::string, std::unique_ptr<Process>> agents_;

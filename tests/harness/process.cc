@@ -12,6 +12,7 @@
 
 #include "absl/time/clock.h"
 #include "common/files.h"
+#include "common/temp_dir.h"
 
 extern char** environ;
 
@@ -123,8 +124,8 @@ bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) 
 
 CommandResult RunCommand(const std::vector<std::string>& argv, absl::Duration timeout,
                          const std::vector<std::string>& env) {
-  char tmpl[] = "/tmp/dm-cmd-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  TempDir temp("dm-cmd");
+  const std::string& dir = temp.path();
   CommandResult result;
   pid_t pid = Spawn(argv, dir + "/out", dir + "/err", env);
   if (pid > 0) {
@@ -142,7 +143,6 @@ CommandResult RunCommand(const std::vector<std::string>& argv, absl::Duration ti
   }
   result.out = ReadFile(dir + "/out").value_or("");
   result.err = ReadFile(dir + "/err").value_or("");
-  std::filesystem::remove_all(dir);
   return result;
 }
 

@@ -13,8 +13,6 @@
 namespace dm::cookbook::testing {
 
 void CookbookTest::SetUp() {
-  char tmpl[] = "/tmp/dm-cookbook-test-XXXXXX";
-  base_ = ::mkdtemp(tmpl);
   root_ = base_ + "/root";
   cookbook_dir_ = base_ + "/cookbook";
   std::filesystem::create_directories(root_);
@@ -22,10 +20,7 @@ void CookbookTest::SetUp() {
 }
 
 void CookbookTest::TearDown() {
-  if (!HasFailure())
-    std::filesystem::remove_all(base_);
-  else
-    std::fprintf(stderr, "kept %s for inspection\n", base_.c_str());
+  if (HasFailure()) temp_.Keep();
 }
 
 void CookbookTest::WriteCookbookFile(const std::string& relative, const std::string& text) {

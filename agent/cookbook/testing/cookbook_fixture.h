@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "agent/cookbook/run_list.h"
 #include "agent/cookbook/runner.h"
+#include "common/temp_dir.h"
 
 namespace dm::cookbook::testing {
 
@@ -41,7 +42,9 @@ class CookbookTest : public ::testing::Test {
   const ResourceReport* Find(const RunReport& report, const std::string& id) const;
 
  private:
-  std::string base_, root_, cookbook_dir_, attributes_;
+  TempDir temp_{"dm-cookbook-test"};
+  const std::string base_ = temp_.path();
+  std::string root_, cookbook_dir_, attributes_;
 };
 
 }  // namespace dm::cookbook::testing

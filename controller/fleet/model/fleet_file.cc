@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/attributes.h"
+#include "common/files.h"
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
@@ -42,12 +43,6 @@ bool IsDnsName(const std::string& name) {
 
 bool IsUrl(const std::string& repository) {
   return absl::StrContains(repository, "://") || absl::StartsWith(repository, "git@");
-}
-
-std::string Directory(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldReader& fields,
@@ -92,7 +87,7 @@ void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* e
   fields.RejectUnknown();
   if (!fleet->app.repository.empty() && !IsUrl(fleet->app.repository) &&
       fleet->app.repository.front() != '/') {
-    fleet->app.repository = absl::StrCat(Directory(path), "/", fleet->app.repository);
+    fleet->app.repository = absl::StrCat(Dirname(path), "/", fleet->app.repository);
   }
   if (fleet->app.path.empty() || fleet->app.path.front() == '/' ||
       absl::StrContains(fleet->app.path, "..")) {

@@ -33,7 +33,7 @@ void Describe(const FleetEnv& env, const Inventory& inventory, const std::string
   }
   const dm::v1::Server* server = inventory.ServerOf(name);
   if (server == nullptr) {
-    out->set_state("absent");
+    out->set_state(dm::v1::SERVER_ABSENT);
     return;
   }
   out->set_address(server->address());

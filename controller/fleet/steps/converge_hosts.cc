@@ -54,8 +54,9 @@ absl::Status PlanConverge(const FleetEnv& env, const FleetFile& file, const Inve
       emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
                         absl::StrCat("converge (cannot look now: ", o.refused, ")")));
     } else if (!o.converged()) {
-      emit(FleetEventOf(o.agent, "converge", STEP_FAILED,
-                        absl::StrCat("dry run ", o.run.status, ": ", o.run.message)));
+      emit(
+          FleetEventOf(o.agent, "converge", STEP_FAILED,
+                       absl::StrCat("dry run ", RunStatusWord(o.run.status), ": ", o.run.message)));
     } else if (o.run.changed > 0) {
       emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
                         absl::StrCat(o.run.changed, " of ", o.run.resources,
@@ -110,7 +111,9 @@ absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inv
     }
     // "failed" is the event's status already; other outcomes (invalid, error) say theirs.
     std::string why = o.refused.empty()
-                          ? absl::StrCat(o.run.status == "failed" ? "" : o.run.status + ": ",
+                          ? absl::StrCat(o.run.status == RunStatus::kFailed
+                                             ? ""
+                                             : absl::StrCat(RunStatusWord(o.run.status), ": "),
                                          o.run.message, " (dmctl runs show ", o.run.id, ")")
                           : o.refused;
     emit(FleetEventOf(o.agent, "converge", STEP_FAILED, why));

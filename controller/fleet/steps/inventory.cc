@@ -43,7 +43,8 @@ bool WaitForAgent(const FleetEnv& env, const std::string& name, absl::Duration t
 
 std::string AgentUpgrade(const FleetEnv& env, const dm::v1::Server& server) {
   absl::StatusOr<std::string> version = env.world->AgentPackageVersion();
-  if (!version.ok() || server.bootstrap() != "done" || server.agent_package() == *version) {
+  if (!version.ok() || server.bootstrap() != dm::v1::BOOTSTRAP_DONE ||
+      server.agent_package() == *version) {
     return "";
   }
   return absl::StrCat(server.agent_package().empty() ? "an older agent" : server.agent_package(),

@@ -48,7 +48,7 @@ std::vector<PendingBootstrap> PendingBootstraps(const FleetEnv& env, const Inven
   std::vector<PendingBootstrap> pending;
   for (const FleetHost& host : inventory.hosts) {
     const dm::v1::Server* server = inventory.ServerOf(host.name);
-    if (server == nullptr || server->bootstrap() != "done") {
+    if (server == nullptr || server->bootstrap() != dm::v1::BOOTSTRAP_DONE) {
       pending.push_back({host.name, "harden it and install its agent", ""});
     } else if (!WaitForAgent(env, host.name, reconnect_wait)) {
       // Its agent may be reconnecting after a blip: up gives it a moment first.
@@ -79,11 +79,12 @@ absl::Status BootstrapPending(const FleetEnv& env, const Inventory& inventory, b
                       p.upgrade.empty() ? "logging in over SSH"
                                         : absl::StrCat("upgrading its agent: ", p.upgrade)));
     absl::StatusOr<BootstrapReport> report = env.world->Bootstrap(
-        p.host, [&](const std::string& step, const std::string& status, const std::string& detail) {
-          if (status == "running") return;
-          emit(FleetEventOf(
-              p.host, "bootstrap", status == "failed" ? STEP_FAILED : STEP_RUNNING,
-              absl::StrCat(step, ": ", status, detail.empty() ? "" : " (" + detail + ")")));
+        p.host, [&](const std::string& step, StepOutcome outcome, const std::string& detail) {
+          if (outcome == StepOutcome::kRunning) return;
+          emit(FleetEventOf(p.host, "bootstrap",
+                            outcome == StepOutcome::kFailed ? STEP_FAILED : STEP_RUNNING,
+                            absl::StrCat(step, ": ", StepOutcomeWord(outcome),
+                                         detail.empty() ? "" : " (" + detail + ")")));
         });
     if (!report.ok()) {
       emit(FleetEventOf(p.host, "bootstrap", STEP_FAILED, std::string(report.status().message())));

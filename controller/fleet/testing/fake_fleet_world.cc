@@ -263,7 +263,7 @@ absl::StatusOr<std::vector<dm::v1::Server>> FakeFleetWorld::ListServers() {
   std::vector<dm::v1::Server> out;
   for (const auto& [name, server] : servers_) {
     dm::v1::Server view = server.view;
-    view.set_bootstrap(server.bootstrapped ? "done" : "");
+    view.set_bootstrap(server.bootstrapped ? dm::v1::BOOTSTRAP_DONE : dm::v1::BOOTSTRAP_NEVER);
     view.set_agent_package(server.agent_package);
     if (server.agent) view.set_agent(server.connected ? dm::v1::CONNECTED : dm::v1::DISCONNECTED);
     out.push_back(std::move(view));
@@ -288,7 +288,7 @@ absl::StatusOr<dm::v1::Server> FakeFleetWorld::BootServer(const BootRequest& req
   server.view.set_provider(request.provider);
   server.view.set_role(request.role);
   server.view.set_fleet(request.fleet);
-  server.view.set_state("running");
+  server.view.set_state(dm::v1::SERVER_RUNNING);
   server.view.set_address(absl::StrCat("10.0.0.", next_address_++));
   ++boots_[request.name];
   return server.view;
@@ -302,7 +302,7 @@ absl::StatusOr<BootstrapReport> FakeFleetWorld::Bootstrap(const std::string& nam
   if (auto failing = failing_bootstraps_.find(name); failing != failing_bootstraps_.end()) {
     absl::Status why = failing->second;
     lock.unlock();
-    if (report) report("connect", "failed", std::string(why.message()));
+    if (report) report("connect", StepOutcome::kFailed, std::string(why.message()));
     return why;
   }
   ++bootstraps_[name];
@@ -317,7 +317,9 @@ absl::StatusOr<BootstrapReport> FakeFleetWorld::Bootstrap(const std::string& nam
   server->connected = true;
   server->agent_package = agent_package_;
   lock.unlock();
-  if (report) report("agent", result.changed_steps > 0 ? "changed" : "ok", "");
+  if (report) {
+    report("agent", result.changed_steps > 0 ? StepOutcome::kChanged : StepOutcome::kOk, "");
+  }
   return result;
 }
 
@@ -376,12 +378,12 @@ ConvergeOutcome FakeFleetWorld::ConvergeOne(const ConvergeTarget& target, bool d
   if (!dry_run && !commit.empty() &&
       (failing_converges_.count({target.agent, commit}) ||
        failing_converges_.count({"", commit}))) {
-    run.status = "failed";
+    run.status = RunStatus::kFailed;
     run.failed = 1;
     run.message = "execute[guestbook-migrate]: exited with 1";
     return outcome;
   }
-  run.status = "converged";
+  run.status = RunStatus::kConverged;
   run.changed = differs ? kChangedWhenAttributesDiffer : 0;
   if (!dry_run) {
     server->history.push_back(attributes);

@@ -165,8 +165,15 @@ absl::StatusOr<ServerInfo> LocalProvider::Read(const std::string& name) const {
   info.created = absl::FromUnixMillis(j.value("created_ms", int64_t{0}));
   int pid = 0;
   (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(p.pid).value_or("")), &pid);
-  std::string state = j.value("state", "");
-  info.state = state == "running" && !NspawnRunning(pid, p.root) ? "stopped" : state;
+  // The info file says how far Create got; the machine itself says whether it still runs.
+  const std::string state = j.value("state", "");
+  if (state == "creating") {
+    info.state = ProviderState::kCreating;
+  } else if (state == "running") {
+    info.state = NspawnRunning(pid, p.root) ? ProviderState::kRunning : ProviderState::kStopped;
+  } else {
+    info.state = ProviderState::kError;
+  }
   return info;
 }
 

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/temp_dir.h"
 
 namespace dm {
 namespace {
@@ -31,8 +32,6 @@ class LocalProviderTest : public ::testing::Test {
     LocalProvider::SweepLeftovers([](const LocalLeftover& l) {
       return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
     });
-    char tmpl[] = "/tmp/dm-local-provider-test-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
     // A subnet and bridge of its own, so that tests can run in parallel.
     int octet = std::random_device{}() % 200 + 20;
     options_.state_dir = dir_ + "/provider";
@@ -43,15 +42,10 @@ class LocalProviderTest : public ::testing::Test {
     key_ = ReadFile(dir_ + "/operator.pub").value_or("");
   }
   void TearDown() override {
-    if (dir_.empty()) return;
     LocalProvider::SweepLeftovers(
         [&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
     Run({"ip", "link", "del", options_.bridge}, /*check=*/false);
-    if (HasFailure()) {
-      std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
-    } else {
-      std::filesystem::remove_all(dir_);
-    }
+    if (HasFailure()) temp_.Keep();
   }
 
   std::string Run(std::vector<std::string> argv, bool check = true) {
@@ -87,7 +81,9 @@ class LocalProviderTest : public ::testing::Test {
     return RunProcess(spec).value_or(ProcessResult{});
   }
 
-  std::string dir_, key_;
+  TempDir temp_{"dm-local-provider-test"};
+  const std::string dir_ = temp_.path();
+  std::string key_;
   LocalProviderOptions options_;
   std::unique_ptr<LocalProvider> provider_;
 };
@@ -98,7 +94,7 @@ TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   ASSERT_TRUE(a.ok()) << a.status();
   auto b = provider_->Create({"beta", key_}, [](const std::string&) {});
   ASSERT_TRUE(b.ok()) << b.status();
-  EXPECT_EQ(a->state, "running");
+  EXPECT_EQ(a->state, ProviderState::kRunning);
   EXPECT_EQ(a->address, options_.subnet + ".2");
   EXPECT_EQ(b->address, options_.subnet + ".3");
   EXPECT_TRUE(absl::StartsWith(a->ssh_host_key_fingerprint, "SHA256:"))
@@ -130,7 +126,7 @@ TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   auto listed = again.List();
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 2u);
-  EXPECT_EQ((*listed)[0].state, "running");
+  EXPECT_EQ((*listed)[0].state, ProviderState::kRunning);
 
   ASSERT_TRUE(provider_->Delete("alpha").ok());
   ASSERT_TRUE(provider_->Delete("beta").ok());

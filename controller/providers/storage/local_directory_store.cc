@@ -20,7 +20,7 @@ absl::StatusOr<std::string> LocalDirectoryStore::PathOf(const std::string& key) 
 
 absl::Status LocalDirectoryStore::Put(const std::string& key, const std::string& data) {
   DM_ASSIGN_OR_RETURN(std::string path, PathOf(key));
-  DM_RETURN_IF_ERROR(MakeDirectories(path.substr(0, path.rfind('/')), 0700));
+  DM_RETURN_IF_ERROR(MakeDirectories(Dirname(path), 0700));
   return WriteFileAtomic(path, data, 0600);
 }
 
