@@ -28,7 +28,6 @@
 #include "common/status_macros.h"
 #include "common/termination_signals.h"
 #include "common/version.h"
-#include "spdlog/spdlog.h"
 
 namespace {
 
@@ -51,8 +50,8 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
   absl::StatusOr<dm::AgentIdentity> identity = dm::AgentIdentity::Load(flags.data_dir);
   if (identity.ok()) {
     if (!flags.token.empty() || !flags.token_file.empty()) {
-      spdlog::info("already enrolled as {}; the join token is not needed and was not used",
-                   identity->name);
+      dm::LogInfo("already enrolled as {}; the join token is not needed and was not used",
+                  identity->name);
     }
     // An operator may move the controller; the flag wins over the address stored at enrollment.
     if (!flags.controller.empty()) identity->controller = flags.controller;
@@ -78,11 +77,11 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
   options.facts = dm::CollectFacts();
   options.name = flags.name.empty() ? options.facts.hostname() : flags.name;
   options.timeout = absl::Seconds(flags.enroll_timeout_seconds);
-  spdlog::info("enrolling with {} as {}", options.controller, options.name);
+  dm::LogInfo("enrolling with {} as {}", options.controller, options.name);
   absl::StatusOr<dm::AgentIdentity> enrolled = dm::Enroll(options);
   if (enrolled.ok()) {
-    spdlog::info("enrolled as {} (id {}, role '{}'); credentials in {}", enrolled->name,
-                 enrolled->id, enrolled->role, flags.data_dir);
+    dm::LogInfo("enrolled as {} (id {}, role '{}'); credentials in {}", enrolled->name,
+                enrolled->id, enrolled->role, flags.data_dir);
   }
   return enrolled;
 }
@@ -156,7 +155,7 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<dm::AgentIdentity> identity = LoadOrEnroll(flags);
   if (!identity.ok()) {
-    spdlog::critical("{}", std::string(identity.status().message()));
+    dm::LogCritical("{}", std::string(identity.status().message()));
     return kExitFailure;
   }
 
@@ -170,7 +169,7 @@ int main(int argc, char** argv) {
   std::thread signal_waiter([&session, &ended_by_itself] {
     int received = dm::WaitForTerminationSignal();
     if (!ended_by_itself)
-      spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+      dm::LogInfo("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
     session.Stop();
   });
   absl::Status ended = session.Run();
@@ -181,6 +180,6 @@ int main(int argc, char** argv) {
   }
   signal_waiter.join();
   if (!ended.ok()) return kExitRefused;
-  spdlog::info("stopped");
+  dm::LogInfo("stopped");
   return 0;
 }

@@ -1,15 +1,23 @@
 # Small helpers that keep each folder's CMakeLists short and explicit.
 #
-#   dm_cc_library(name SRCS a.cc b.cc DEPS lib1 lib2)
+#   dm_cc_library(name SRCS a.cc b.cc DEPS lib1 lib2 [TESTONLY])
 #   dm_cc_binary(name SRCS main.cc DEPS ...)          -> build/bin/name
 #   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s] [COST n])
 #
 # Tests link GoogleTest's main and are discovered one ctest entry per TEST().
+#
+# Test code (tests and TESTONLY libraries: fakes, fixtures, harnesses) is compiled with -Og: it
+# is a third of the build, and optimizing GoogleTest's templates costs more to compile than it
+# saves in test runs, which are short. What tests exercise is compiled as it ships.
+set(DM_TEST_COMPILE_OPTIONS -Og)
 
 function(dm_cc_library name)
-  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "TESTONLY" "" "SRCS;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SRCS})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  if(ARG_TESTONLY)
+    target_compile_options(${name} PRIVATE ${DM_TEST_COMPILE_OPTIONS})
+  endif()
 endfunction()
 
 function(dm_cc_binary name)
@@ -23,6 +31,7 @@ function(dm_cc_test name)
   add_executable(${name} ${ARG_SRCS})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  target_compile_options(${name} PRIVATE ${DM_TEST_COMPILE_OPTIONS})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()

@@ -21,4 +21,24 @@ absl::Status InitLogging(const std::string& program, const std::string& level) {
   return absl::OkStatus();
 }
 
+void Log(LogLevel level, const std::string& message) {
+  switch (level) {
+    case LogLevel::kDebug:
+      spdlog::debug("{}", message);
+      return;
+    case LogLevel::kInfo:
+      spdlog::info("{}", message);
+      return;
+    case LogLevel::kWarn:
+      spdlog::warn("{}", message);
+      return;
+    case LogLevel::kError:
+      spdlog::error("{}", message);
+      return;
+    case LogLevel::kCritical:
+      spdlog::critical("{}", message);
+      return;
+  }
+}
+
 }  // namespace dm

@@ -12,7 +12,6 @@
 #include "common/termination_signals.h"
 #include "common/version.h"
 #include "controller/rpc/controller_server.h"
-#include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
   dm::ControllerOptions options;
@@ -71,15 +70,15 @@ int main(int argc, char** argv) {
 
   auto server = dm::ControllerServer::Start(options);
   if (!server.ok()) {
-    spdlog::critical("cannot start: {}", std::string(server.status().message()));
+    dm::LogCritical("cannot start: {}", std::string(server.status().message()));
     return 1;
   }
-  spdlog::info("dm-controller {} listening on {}; dmctl config: {}/dmctl.yaml", dm::kVersion,
-               (*server)->bound_address(), options.data_dir);
+  dm::LogInfo("dm-controller {} listening on {}; dmctl config: {}/dmctl.yaml", dm::kVersion,
+              (*server)->bound_address(), options.data_dir);
 
   int received = dm::WaitForTerminationSignal();
-  spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  dm::LogInfo("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
-  spdlog::info("stopped cleanly");
+  dm::LogInfo("stopped cleanly");
   return 0;
 }

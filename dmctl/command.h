@@ -4,13 +4,12 @@
 #ifndef DM_DMCTL_COMMAND_H_
 #define DM_DMCTL_COMMAND_H_
 
-#include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "dmctl/context.h"
+#include "dmctl/flags.h"
 
 namespace dm::dmctl {
 
@@ -20,8 +19,8 @@ class Command {
   // Words that select the command, e.g. {"agents", "list"}.
   virtual std::vector<std::string> Path() const = 0;
   virtual std::string Synopsis() const = 0;
-  // Declares the command's own flags and arguments on `app`, bound to members.
-  virtual void AddFlags(CLI::App* app) { (void)app; }
+  // Declares the command's own flags and arguments, bound to members.
+  virtual void AddFlags(Flags& flags) { (void)flags; }
   // Returns the process exit code (see ExitCode).
   virtual int Run(Context& context) = 0;
 };

@@ -3,7 +3,6 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "common/controller_channel.h"
 #include "common/dmctl_config.h"
 #include "common/files.h"
 #include "common/status_macros.h"
@@ -22,9 +21,9 @@ absl::StatusOr<std::string> ResolveConfigPath(const std::string& flag) {
                    " (dm-controller writes one as DATA_DIR/dmctl.yaml)"));
 }
 
-dm::v1::Admin::Stub* Context::Admin() {
+AdminClient* Context::Admin() {
   if (!admin_) {
-    absl::StatusOr<std::unique_ptr<dm::v1::Admin::Stub>> stub = Connect();
+    absl::StatusOr<std::unique_ptr<AdminClient>> stub = Connect();
     if (!stub.ok()) {
       err_ << "dmctl: " << stub.status().message() << "\n";
       return nullptr;
@@ -34,16 +33,16 @@ dm::v1::Admin::Stub* Context::Admin() {
   return admin_.get();
 }
 
-absl::StatusOr<std::unique_ptr<dm::v1::Admin::Stub>> Context::Connect() {
+absl::StatusOr<std::unique_ptr<AdminClient>> Context::Connect() {
   DM_ASSIGN_OR_RETURN(std::string path, ResolveConfigPath(config_flag_));
   absl::StatusOr<DmctlConfig> config = DmctlConfig::Load(path);
   if (!config.ok()) {
     return config.status();
   }
-  ChannelCredentialsPem pem;
-  for (auto [file, target] : {std::pair<const std::string*, std::string*>{&config->ca, &pem.ca},
-                              {&config->cert, &pem.cert},
-                              {&config->key, &pem.key}}) {
+  std::string ca, cert, key;
+  for (auto [file, target] : {std::pair<const std::string*, std::string*>{&config->ca, &ca},
+                              {&config->cert, &cert},
+                              {&config->key, &key}}) {
     absl::StatusOr<std::string> content = ReadFile(*file);
     if (!content.ok()) {
       return absl::Status(content.status().code(),
@@ -52,7 +51,7 @@ absl::StatusOr<std::unique_ptr<dm::v1::Admin::Stub>> Context::Connect() {
     *target = std::move(*content);
   }
   address_ = config->controller;
-  return dm::v1::Admin::NewStub(CreateControllerChannel(address_, pem));
+  return std::make_unique<AdminClient>(address_, ca, cert, key);
 }
 
 int ExitCodeFor(const absl::Status& status) {

@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dm/v1/admin.grpc.pb.h"
+#include "dmctl/admin_client.h"
 
 namespace dm::dmctl {
 
@@ -28,7 +28,7 @@ class Context {
 
   // The admin API of the controller named by the config (see ResolveConfigPath). On a config
   // problem prints it and returns null: the command then exits with kUnreachable.
-  dm::v1::Admin::Stub* Admin();
+  AdminClient* Admin();
   const std::string& controller_address() const { return address_; }
 
   std::ostream& out() { return out_; }
@@ -38,13 +38,13 @@ class Context {
   int Fail(const absl::Status& status);
 
  private:
-  absl::StatusOr<std::unique_ptr<dm::v1::Admin::Stub>> Connect();
+  absl::StatusOr<std::unique_ptr<AdminClient>> Connect();
 
   std::string config_flag_;
   std::ostream& out_;
   std::ostream& err_;
   std::string address_;
-  std::unique_ptr<dm::v1::Admin::Stub> admin_;
+  std::unique_ptr<AdminClient> admin_;
 };
 
 // The config file to use: --config, then $DMCTL_CONFIG, then ~/.config/dm/dmctl.yaml.
@@ -53,11 +53,6 @@ absl::StatusOr<std::string> ResolveConfigPath(const std::string& flag);
 
 // The exit code for a failed call's status.
 int ExitCodeFor(const absl::Status& status);
-
-// Bounds a request-response call, so that a hung controller cannot hang a script.
-inline void SetCallDeadline(grpc::ClientContext* context) {
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-}
 
 }  // namespace dm::dmctl
 

@@ -1,20 +1,21 @@
-// Runs one streaming fleet call (up, plan, down) to its end, showing its events, and turns
+// Runs one streaming fleet call (up, plan, down, ...) to its end, showing its events, and turns
 // the result into dmctl's exit code. Ctrl-C stops watching; the operation goes on.
 #ifndef DM_DMCTL_FLEET_STREAM_H_
 #define DM_DMCTL_FLEET_STREAM_H_
 
 #include <functional>
-#include <memory>
 #include <string>
 
-#include "dm/v1/admin.grpc.pb.h"
+#include "dm/v1/admin.pb.h"
+#include "dmctl/admin_client.h"
 #include "dmctl/context.h"
 #include "dmctl/output/fleet_progress.h"
 
 namespace dm::dmctl {
 
-using FleetCall = std::function<std::unique_ptr<grpc::ClientReader<dm::v1::FleetEvent>>(
-    dm::v1::Admin::Stub*, grpc::ClientContext*, const dm::v1::FleetRequest&)>;
+// Makes the call for `request`, handing each event to `on_event`.
+using FleetCall = std::function<absl::Status(AdminClient*, const dm::v1::FleetRequest&,
+                                             const OnMessage<dm::v1::FleetEvent>&)>;
 
 // Returns kOk, kFailed (the controller said why: printed) or kUnreachable. `progress` has seen
 // every event when it returns.

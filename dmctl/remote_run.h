@@ -7,20 +7,19 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "dm/v1/admin.grpc.pb.h"
-#include "dmctl/context.h"
+#include "dm/v1/admin.pb.h"
+#include "dmctl/admin_client.h"
 
 namespace dm::dmctl {
 
 using OutputFn = std::function<void(dm::v1::CommandOutput::Stream, const std::string&)>;
 
-absl::StatusOr<dm::v1::CommandResult> RunRemote(dm::v1::Admin::Stub* admin,
-                                                const std::string& agent,
+absl::StatusOr<dm::v1::CommandResult> RunRemote(AdminClient* admin, const std::string& agent,
                                                 const dm::v1::ExecCommand& command,
                                                 const OutputFn& output);
 
 // The fleet's servers as the controller reports them (name, role, provides, agent state).
-absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(dm::v1::Admin::Stub* admin,
+absl::StatusOr<dm::v1::FleetStatusResponse> FleetServers(AdminClient* admin,
                                                          const std::string& fleet);
 
 }  // namespace dm::dmctl

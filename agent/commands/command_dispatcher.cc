@@ -8,8 +8,8 @@
 #include "agent/converge/converge_command.h"
 #include "agent/exec/command_runner.h"
 #include "agent/exec/exec_input.h"
+#include "common/log.h"
 #include "common/version.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 
@@ -39,8 +39,7 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
         // Large input arrives as blobs, like a converge's cookbooks.
         if (command.exec().stdin_parts_size() > 0) inboxes_[id] = std::make_shared<BlobInbox>();
       }
-      spdlog::info("command {}: exec {}", id,
-                   command.exec().argv_size() ? command.exec().argv(0) : "");
+      LogInfo("command {}: exec {}", id, command.exec().argv_size() ? command.exec().argv(0) : "");
       std::thread([this, id, exec = command.exec(), cancelled] {
         RunExec(id, exec, cancelled);
       }).detach();
@@ -53,8 +52,8 @@ void CommandDispatcher::Start(const dm::v1::Command& command) {
         running_[id] = cancelled;
         inboxes_[id] = std::make_shared<BlobInbox>();
       }
-      spdlog::info("command {}: converge role {}{}", id, command.converge().role(),
-                   command.converge().dry_run() ? " (dry run)" : "");
+      LogInfo("command {}: converge role {}{}", id, command.converge().role(),
+              command.converge().dry_run() ? " (dry run)" : "");
       std::thread([this, id, converge = command.converge(), cancelled] {
         RunConverge(id, converge, cancelled);
       }).detach();
@@ -113,7 +112,7 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
       dm::v1::CommandResult result;
       result.set_exit_code(127);
       result.set_error(absl::StrCat("fetching the command's input: ", fetched.status().message()));
-      spdlog::info("command {}: {}", id, result.error());
+      LogInfo("command {}: {}", id, result.error());
       Finish(id, std::move(result));
       return;
     }
@@ -138,8 +137,8 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
         absl::StrCat(dropped, " bytes of output were dropped while the controller was unreachable");
     result.set_error(result.error().empty() ? note : absl::StrCat(result.error(), "; ", note));
   }
-  spdlog::info("command {}: exit {}{}", id, result.exit_code(),
-               result.error().empty() ? "" : " (" + result.error() + ")");
+  LogInfo("command {}: exit {}{}", id, result.exit_code(),
+          result.error().empty() ? "" : " (" + result.error() + ")");
   Finish(id, std::move(result));
 }
 
@@ -155,8 +154,8 @@ void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::Converg
     outbox_->Push(std::move(message));
   };
   dm::v1::CommandResult result = RunConvergeCommand(id, converge, state_dir_, channel, *cancelled);
-  spdlog::info("command {}: converge ended with {}{}", id, result.exit_code(),
-               result.error().empty() ? "" : " (" + result.error() + ")");
+  LogInfo("command {}: converge ended with {}{}", id, result.exit_code(),
+          result.error().empty() ? "" : " (" + result.error() + ")");
   DropInbox(id);
   Finish(id, std::move(result));
 }

@@ -7,7 +7,7 @@
 #include "agent/converge/cached_bundles.h"
 #include "agent/cookbook/run_list.h"
 #include "agent/cookbook/runner.h"
-#include "spdlog/spdlog.h"
+#include "common/log.h"
 
 namespace dm {
 namespace {
@@ -42,8 +42,8 @@ absl::Status FetchMissing(const std::string& command_id, const dm::v1::ConvergeC
                           const std::atomic<bool>& cancelled) {
   std::vector<std::string> missing = cache.Missing(command.files());
   std::set<std::string> wanted(missing.begin(), missing.end());
-  spdlog::info("command {}: {} of {} cookbook files to fetch", command_id, wanted.size(),
-               command.files_size());
+  LogInfo("command {}: {} of {} cookbook files to fetch", command_id, wanted.size(),
+          command.files_size());
   absl::Time deadline = absl::Now() + kFetchTimeout;
   while (!wanted.empty()) {
     channel.request_blobs({wanted.begin(), wanted.end()});

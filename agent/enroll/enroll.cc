@@ -9,11 +9,11 @@
 #include "common/grpc_status.h"
 #include "common/host_port.h"
 #include "common/join_token.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/tls/csr.h"
 #include "common/tls/key.h"
 #include "dm/v1/enroll.grpc.pb.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -46,8 +46,8 @@ absl::StatusOr<AgentIdentity> Enroll(const EnrollOptions& options) {
        wait = std::min(wait * 2, absl::Seconds(3))) {
     chain = FetchPresentedChain(controller, absl::Seconds(5));
     if (chain.ok() || !absl::IsUnavailable(chain.status()) || absl::Now() + wait > deadline) break;
-    spdlog::info("controller {} not reachable yet ({}); retrying", controller.ToString(),
-                 std::string(chain.status().message()));
+    LogInfo("controller {} not reachable yet ({}); retrying", controller.ToString(),
+            std::string(chain.status().message()));
     absl::SleepFor(wait);
   }
   DM_RETURN_IF_ERROR(chain.status());

@@ -7,9 +7,9 @@
 #include "agent/facts/facts.h"
 #include "common/controller_channel.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "common/random.h"
 #include "dm/v1/agent.grpc.pb.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -81,15 +81,15 @@ absl::Status Session::Run() {
       if (stopping_) break;
     }
     if (IsFinalRefusal(status)) {
-      spdlog::error("the controller refuses this agent: {}", status.error_message());
+      LogError("the controller refuses this agent: {}", status.error_message());
       dispatcher_.CancelAllAndWait();
       return FromGrpcStatus(status);
     }
     if (welcomed) backoff_.Reset();
     absl::Duration delay = backoff_.Next();
-    spdlog::warn("stream to {} ended ({}: {}); reconnecting in {}", identity_.controller,
-                 static_cast<int>(status.error_code()), status.error_message(),
-                 absl::FormatDuration(delay));
+    LogWarn("stream to {} ended ({}: {}); reconnecting in {}", identity_.controller,
+            static_cast<int>(status.error_code()), status.error_message(),
+            absl::FormatDuration(delay));
     SleepUnlessStopped(delay);
   }
   dispatcher_.CancelAllAndWait();
@@ -125,8 +125,8 @@ grpc::Status Session::RunStream(bool* welcomed) {
     const dm::v1::Welcome& welcome = incoming.welcome();
     absl::Duration heartbeat =
         absl::Milliseconds(std::max<uint32_t>(welcome.heartbeat_interval_ms(), 100));
-    spdlog::info("connected to {} as {} (resuming after seq {})", identity_.controller,
-                 welcome.agent_name(), welcome.acked_seq());
+    LogInfo("connected to {} as {} (resuming after seq {})", identity_.controller,
+            welcome.agent_name(), welcome.acked_seq());
     outbox_.Ack(welcome.acked_seq());
     outbox_.RewindToUnacked();
 

@@ -1,7 +1,7 @@
 #include "controller/agents/agent_maintenance.h"
 
 #include "absl/time/clock.h"
-#include "spdlog/spdlog.h"
+#include "common/log.h"
 
 namespace dm {
 
@@ -44,12 +44,12 @@ void AgentMaintenance::Loop() {
 
 void AgentMaintenance::RunOnce(Flush flush) {
   for (const std::string& name : directory_->ExpireSilent()) {
-    spdlog::warn("agent {} missed its heartbeats; marked disconnected", name);
+    LogWarn("agent {} missed its heartbeats; marked disconnected", name);
   }
   for (const std::string& agent_id : tracker_->AgentsWithCommands()) {
     if (directory_->DisconnectedLongerThan(agent_id, options_.resume_grace)) {
       size_t n = tracker_->FailCommandsOf(agent_id, "the agent disconnected and did not come back");
-      if (n > 0) spdlog::warn("failed {} commands of disconnected agent {}", n, agent_id);
+      if (n > 0) LogWarn("failed {} commands of disconnected agent {}", n, agent_id);
     }
   }
   if (flush != Flush::kNone) FlushNow(flush == Flush::kStatusAndHeartbeats);
@@ -62,12 +62,11 @@ void AgentMaintenance::FlushNow(bool include_heartbeats) {
   absl::Status status = store_->RecordAgentStatus(dirty);
   absl::Duration took = absl::Now() - start;
   if (took > absl::Milliseconds(200)) {
-    spdlog::warn("saving the status of {} agents took {}", dirty.size(),
-                 absl::FormatDuration(took));
+    LogWarn("saving the status of {} agents took {}", dirty.size(), absl::FormatDuration(took));
   }
   if (!status.ok()) {
-    spdlog::error("could not save status of {} agents (will retry): {}", dirty.size(),
-                  std::string(status.message()));
+    LogError("could not save status of {} agents (will retry): {}", dirty.size(),
+             std::string(status.message()));
     directory_->ReturnDirtyStatus(dirty);
   }
 }

@@ -1,8 +1,8 @@
 #include "controller/commands/remote_exec.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/tls/digest.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -57,7 +57,7 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
     return Unreachable(*view);
   }
   // The program is logged, not its arguments, environment or input: they may carry secrets.
-  spdlog::info("exec {} on {} (command {})", message.command().exec().argv(0), agent, command_id);
+  LogInfo("exec {} on {} (command {})", message.command().exec().argv(0), agent, command_id);
   auto stop = [&](const std::string& why) {
     dm::v1::ControllerMessage cancel;
     cancel.mutable_cancel()->set_id(command_id);

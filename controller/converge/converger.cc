@@ -3,11 +3,11 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/run_report.h"
 #include "common/status_macros.h"
 #include "controller/store/record_protos.h"
 #include "nlohmann/json.hpp"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -130,7 +130,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
       continue;
     }
     if (absl::Status saved = store_->SaveRun(run); !saved.ok()) {
-      spdlog::error("could not store run {}: {}", run.id, std::string(saved.message()));
+      LogError("could not store run {}: {}", run.id, std::string(saved.message()));
     }
     dm::v1::ConvergeEvent started;
     started.set_agent(run.agent_name);
@@ -153,9 +153,9 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
     } else if (event->result) {
       Finish(*event->result, event->received, &run);
       if (absl::Status saved = store_->SaveRun(run); !saved.ok()) {
-        spdlog::error("could not store run {}: {}", run.id, std::string(saved.message()));
+        LogError("could not store run {}: {}", run.id, std::string(saved.message()));
       }
-      spdlog::info("converge of {} ({}): {}", run.agent_name, run.role, RunStatusWord(run.status));
+      LogInfo("converge of {} ({}): {}", run.agent_name, run.role, RunStatusWord(run.status));
       RunRecord summary = run;
       summary.report_json.clear();
       *out.mutable_finished() = ToProto(summary);

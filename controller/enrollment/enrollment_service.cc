@@ -3,10 +3,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "common/tls/csr.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 
@@ -27,13 +27,13 @@ absl::StatusOr<Enrolled> EnrollmentService::Enroll(const dm::v1::EnrollRequest& 
   // The token id is safe to record; the secret never is.
   std::string subject = request.name().empty() ? "token " + request.token_id() : request.name();
   if (result.ok()) {
-    spdlog::info("enrolled agent {} (id {}, role '{}') from {} with token {}", result->agent.name,
-                 result->agent.id, result->agent.role, peer, request.token_id());
+    LogInfo("enrolled agent {} (id {}, role '{}') from {} with token {}", result->agent.name,
+            result->agent.id, result->agent.role, peer, request.token_id());
     audit_.Record("agent.enrolled", result->agent.name,
                   absl::StrCat("enrolled from ", peer, " with token ", request.token_id()));
   } else {
-    spdlog::warn("refused enrollment of '{}' from {}: {}", absl::CHexEscape(request.name()), peer,
-                 std::string(result.status().message()));
+    LogWarn("refused enrollment of '{}' from {}: {}", absl::CHexEscape(request.name()), peer,
+            std::string(result.status().message()));
     audit_.Record("enroll.refused", subject,
                   absl::StrCat("from ", peer, ": ", result.status().message()));
   }

@@ -1,11 +1,11 @@
 #include "controller/fleet/backup_scheduler.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "controller/fleet/fleet_loader.h"
 #include "controller/fleet/model/backup_schedule.h"
 #include "controller/fleet/operations/backups.h"
 #include "controller/fleet/steps/inventory.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 
@@ -49,15 +49,15 @@ int BackupScheduler::RunOnce() {
         inventory.ok() ? backups.Take(*fleet, *inventory, [](const dm::v1::FleetEvent&) {})
                        : absl::StatusOr<dm::v1::Backup>(inventory.status());
     if (!backup.ok()) {
-      spdlog::warn("scheduled backup of fleet {} failed: {}", record.name,
-                   std::string(backup.status().message()));
+      LogWarn("scheduled backup of fleet {} failed: {}", record.name,
+              std::string(backup.status().message()));
       env_.audit->Record("fleet.backup.failed", record.name,
                          std::string(backup.status().message()));
       continue;
     }
     ++taken;
-    spdlog::info("scheduled backup of fleet {}: {} ({} bytes)", record.name, backup->id(),
-                 backup->size());
+    LogInfo("scheduled backup of fleet {}: {} ({} bytes)", record.name, backup->id(),
+            backup->size());
     env_.audit->Record("fleet.backup", record.name, absl::StrCat(backup->id(), " (scheduled)"));
     backups.Prune(fleet->file);
   }

@@ -1,9 +1,9 @@
 // Admin RPCs about enrolled agents: list, show, remove.
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "controller/rpc/admin_handler.h"
 #include "controller/rpc/peer_identity.h"
 #include "controller/rpc/proto_convert.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 
@@ -38,8 +38,8 @@ grpc::Status AdminHandler::RemoveAgent(grpc::ServerContext* context,
   absl::StatusOr<AgentRecord> removed = directory_->Remove(request->name());
   if (!removed.ok()) return ToGrpcStatus(removed.status());
   tracker_->FailCommandsOf(removed->id, "the agent was removed");
-  spdlog::info("removed agent {} (id {}); certificate {} revoked", removed->name, removed->id,
-               removed->cert_serial);
+  LogInfo("removed agent {} (id {}); certificate {} revoked", removed->name, removed->id,
+          removed->cert_serial);
   Audit("agent.removed", removed->name, "certificate " + removed->cert_serial + " revoked");
   AgentView after = *before;
   after.connected = false;

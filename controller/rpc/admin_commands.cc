@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "controller/commands/remote_exec.h"
 #include "controller/rpc/admin_handler.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {

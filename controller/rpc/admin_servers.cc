@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "controller/rpc/admin_handler.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -95,7 +95,7 @@ grpc::Status AdminHandler::Bootstrap(grpc::ServerContext* context,
       end.set_server(name);
       if (!report.ok()) {
         end.set_error(std::string(report.status().message()));
-        spdlog::warn("bootstrap of {} failed: {}", name, std::string(report.status().message()));
+        LogWarn("bootstrap of {} failed: {}", name, std::string(report.status().message()));
       } else {
         if (absl::StatusOr<dm::v1::Server> server = servers_->Get(name); server.ok())
           *end.mutable_done() = *server;

@@ -1,9 +1,9 @@
 // Admin RPCs about join tokens: create, list, revoke.
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "controller/rpc/admin_handler.h"
 #include "controller/rpc/proto_convert.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 
@@ -20,9 +20,8 @@ grpc::Status AdminHandler::CreateToken(grpc::ServerContext* context,
   if (!created.ok()) return ToGrpcStatus(created.status());
 
   // Only the id is logged and audited: the secret leaves the controller once, in this response.
-  spdlog::info("created join token {} (role '{}', {} uses, expires in {})", created->record.id,
-               created->record.role, created->record.uses_allowed,
-               absl::FormatDuration(options.ttl));
+  LogInfo("created join token {} (role '{}', {} uses, expires in {})", created->record.id,
+          created->record.role, created->record.uses_allowed, absl::FormatDuration(options.ttl));
   Audit("token.created", created->record.id,
         absl::StrCat("role '", created->record.role, "', ", created->record.uses_allowed, " uses"));
   response->set_token(created->token.ToString());
@@ -46,7 +45,7 @@ grpc::Status AdminHandler::RevokeToken(grpc::ServerContext* context,
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
   absl::StatusOr<TokenRecord> revoked = tokens_->Revoke(request->id());
   if (!revoked.ok()) return ToGrpcStatus(revoked.status());
-  spdlog::info("revoked join token {}", revoked->id);
+  LogInfo("revoked join token {}", revoked->id);
   Audit("token.revoked", revoked->id, "revoked");
   *response->mutable_info() = ToProto(*revoked);
   return grpc::Status::OK;

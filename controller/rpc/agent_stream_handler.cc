@@ -7,8 +7,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "controller/rpc/peer_identity.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -115,8 +115,7 @@ class AgentStream : public Reactor {
     absl::Status admitted = peer.status();
     if (peer.ok()) admitted = directory_->Authenticate(peer->id, peer->cert_serial).status();
     if (!admitted.ok()) {
-      spdlog::warn("refused agent stream from {}: {}", context->peer(),
-                   std::string(admitted.message()));
+      LogWarn("refused agent stream from {}: {}", context->peer(), std::string(admitted.message()));
       connection_->Close(ToGrpcStatus(admitted));
       return;
     }
@@ -148,7 +147,7 @@ class AgentStream : public Reactor {
     connection_->OnDone();
     if (attached_) {
       directory_->Detach(agent_id_, connection_.get());
-      spdlog::info("agent {} disconnected", name_);
+      LogInfo("agent {} disconnected", name_);
     }
     delete this;
   }
@@ -178,9 +177,9 @@ class AgentStream : public Reactor {
     std::set<std::string> active(hello.active_commands().begin(), hello.active_commands().end());
     size_t lost =
         tracker_->FailCommandsOf(agent_id_, "the agent restarted and lost this command", active);
-    spdlog::info("agent {} connected from {} (version {}, resuming after seq {}{})", name_,
-                 connection_->peer(), hello.facts().agent_version(), resume.acked_seq,
-                 lost ? ", " + std::to_string(lost) + " commands lost" : "");
+    LogInfo("agent {} connected from {} (version {}, resuming after seq {}{})", name_,
+            connection_->peer(), hello.facts().agent_version(), resume.acked_seq,
+            lost ? ", " + std::to_string(lost) + " commands lost" : "");
     return grpc::Status::OK;
   }
 
@@ -219,8 +218,8 @@ class AgentStream : public Reactor {
     std::string hash = tracker_->BundleOf(agent_id_, request.command_id());
     std::shared_ptr<const Bundle> bundle = hash.empty() ? nullptr : bundles_->Find(hash);
     if (bundle == nullptr) {
-      spdlog::warn("agent {} asked for blobs of command {}, which has no bundle here", name_,
-                   request.command_id());
+      LogWarn("agent {} asked for blobs of command {}, which has no bundle here", name_,
+              request.command_id());
       return;
     }
     SendBlobsFrom(bundle->blobs, request);

@@ -1,5 +1,7 @@
 #include "controller/rpc/controller_server.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -8,14 +10,34 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "common/dmctl_config.h"
 #include "common/files.h"
 #include "common/host_port.h"
+#include "common/http/http_client.h"
+#include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/agents/agent_directory.h"
+#include "controller/agents/agent_maintenance.h"
+#include "controller/commands/command_tracker.h"
+#include "controller/enrollment/enrollment_service.h"
+#include "controller/enrollment/token_service.h"
+#include "controller/fleet/app_mirror.h"
+#include "controller/fleet/backup_scheduler.h"
+#include "controller/fleet/fleet_service.h"
+#include "controller/fleet/live_fleet_world.h"
+#include "controller/providers/dns/embedded_powerdns.h"
 #include "controller/providers/storage/backup_store_config.h"
 #include "controller/providers/storage/local_directory_store.h"
+#include "controller/providers/storage/object_store.h"
+#include "controller/rpc/admin_handler.h"
+#include "controller/rpc/agent_stream_handler.h"
+#include "controller/rpc/enrollment_handler.h"
+#include "controller/servers/server_manager.h"
+#include "controller/setup/controller_pki.h"
+#include "controller/store/audit_trail.h"
 #include "controller/store/sqlite_store.h"
-#include "spdlog/spdlog.h"
+#include "controller/store/store.h"
 
 namespace dm {
 namespace {
@@ -42,7 +64,52 @@ std::string DialableAddress(HostPort bound) {
 
 }  // namespace
 
-absl::Status ControllerServer::StartFleetServices() {
+// The running controller: every part, in the order they are made; members go in reverse, so
+// that what uses a part goes before it.
+class LiveController : public ControllerServer {
+ public:
+  ~LiveController() override;
+  void Shutdown() override;
+  const std::string& bound_address() const override { return bound_address_; }
+
+  // The app mirror (served on the local network), the embedded DNS server, the fleet operations
+  // and the backup scheduler.
+  absl::Status StartFleetServices();
+
+  ControllerOptions options_;
+  int lock_fd_ = -1;
+  Clock* clock_ = Clock::Real();
+  ControllerPki pki_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AuditTrail> audit_;
+  std::unique_ptr<AgentDirectory> directory_;
+  std::unique_ptr<CommandTracker> tracker_;
+  std::unique_ptr<BundleCache> bundles_;
+  std::unique_ptr<Converger> converger_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<AppMirror> apps_;
+  std::unique_ptr<ObjectStore> backups_;
+  std::unique_ptr<EmbeddedPowerDns> dns_;
+  std::unique_ptr<ServerManager> servers_;
+  std::unique_ptr<LiveFleetWorld> fleet_world_;
+  // After everything they use, so that they go first (the scheduler before the service, whose
+  // locks it holds).
+  std::unique_ptr<FleetService> fleets_;
+  std::unique_ptr<BackupScheduler> backup_scheduler_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<EnrollmentService> enrollment_;
+  std::unique_ptr<EnrollmentHandler> enrollment_handler_;
+  std::unique_ptr<AdminHandler> admin_handler_;
+  std::unique_ptr<AgentStreamHandler> agent_handler_;
+  std::unique_ptr<AgentMaintenance> maintenance_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string bound_address_;
+  bool shut_down_ = false;
+
+  friend class ControllerServer;
+};
+
+absl::Status LiveController::StartFleetServices() {
   const std::string& dir = options_.data_dir;
   http_ = NewCurlHttpClient();
   // App repositories are served on the servers' network only.
@@ -67,7 +134,7 @@ absl::Status ControllerServer::StartFleetServices() {
     backups_ = std::make_unique<LocalDirectoryStore>(
         options_.backup_dir.empty() ? dir + "/backups" : options_.backup_dir);
   }
-  spdlog::info("backups go to {}", backups_->name());
+  LogInfo("backups go to {}", backups_->name());
   LiveFleetWorldParts world;
   world.servers = servers_.get();
   world.directory = directory_.get();
@@ -87,7 +154,7 @@ absl::Status ControllerServer::StartFleetServices() {
     dns_ = std::move(*dns);
     world.dns = dns_->provider();
     world.dns_server = at.ToString();
-    spdlog::info("DNS for fleets: PowerDNS on {}", at.ToString());
+    LogInfo("DNS for fleets: PowerDNS on {}", at.ToString());
   }
   fleet_world_ = std::make_unique<LiveFleetWorld>(world);
   FleetEnv env;
@@ -106,7 +173,7 @@ absl::Status ControllerServer::StartFleetServices() {
 absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
     const ControllerOptions& options) {
   DM_ASSIGN_OR_RETURN(HostPort listen, HostPort::Parse(options.listen, /*allow_port_zero=*/true));
-  std::unique_ptr<ControllerServer> c(new ControllerServer());
+  std::unique_ptr<LiveController> c(new LiveController());
   c->options_ = options;
   c->options_.data_dir = AbsolutePath(options.data_dir);
   const std::string& dir = c->options_.data_dir;
@@ -127,7 +194,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   // Runs that were going when the controller stopped will never report here.
   DM_ASSIGN_OR_RETURN(int64_t interrupted, c->store_->InterruptRunningRuns(c->clock_->Now()));
   if (interrupted > 0)
-    spdlog::warn("{} converge runs were interrupted by the last shutdown", interrupted);
+    LogWarn("{} converge runs were interrupted by the last shutdown", interrupted);
   c->tokens_ = std::make_unique<TokenService>(c->store_.get(), c->clock_,
                                               c->pki_.ca->certificate().Fingerprint());
   c->enrollment_ = std::make_unique<EnrollmentService>(
@@ -188,7 +255,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   c->bound_address_ = HostPort{listen.host, static_cast<uint16_t>(port)}.ToString();
   if (local_port > 0) {
     c->servers_->set_agent_endpoint(local_host, static_cast<uint16_t>(local_port));
-    spdlog::info("local servers reach the controller at {}:{}", local_host, local_port);
+    LogInfo("local servers reach the controller at {}:{}", local_host, local_port);
   }
 
   DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}),
@@ -204,7 +271,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   return c;
 }
 
-void ControllerServer::Shutdown() {
+void LiveController::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (backup_scheduler_) backup_scheduler_->Stop();
@@ -219,6 +286,6 @@ void ControllerServer::Shutdown() {
   lock_fd_ = -1;
 }
 
-ControllerServer::~ControllerServer() { Shutdown(); }
+LiveController::~LiveController() { Shutdown(); }
 
 }  // namespace dm

@@ -1,36 +1,16 @@
 // Everything a running controller is: its state (Store, AgentDirectory), its services and the
-// gRPC server that listens for them. main.cc parses flags and waits for a signal; this class does
-// the rest, so that tests can run a controller in-process too.
+// gRPC server that listens for them. main.cc parses flags and waits for a signal; this does the
+// rest, so that tests can run a controller in-process too. What it is made of stays in
+// controller_server.cc: this header is all main.cc compiles.
 #ifndef DM_CONTROLLER_RPC_CONTROLLER_SERVER_H_
 #define DM_CONTROLLER_RPC_CONTROLLER_SERVER_H_
-
-#include <grpcpp/grpcpp.h>
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/clock.h"
-#include "common/http/http_client.h"
-#include "controller/agents/agent_directory.h"
-#include "controller/agents/agent_maintenance.h"
-#include "controller/commands/command_tracker.h"
-#include "controller/enrollment/enrollment_service.h"
-#include "controller/enrollment/token_service.h"
-#include "controller/fleet/app_mirror.h"
-#include "controller/fleet/backup_scheduler.h"
-#include "controller/fleet/fleet_service.h"
-#include "controller/fleet/live_fleet_world.h"
-#include "controller/providers/dns/embedded_powerdns.h"
-#include "controller/providers/storage/object_store.h"
-#include "controller/rpc/admin_handler.h"
-#include "controller/rpc/agent_stream_handler.h"
-#include "controller/rpc/enrollment_handler.h"
-#include "controller/servers/server_manager.h"
-#include "controller/setup/controller_pki.h"
-#include "controller/store/audit_trail.h"
-#include "controller/store/store.h"
+#include "controller/servers/server_manager_options.h"
 
 namespace dm {
 
@@ -56,50 +36,15 @@ class ControllerServer {
   // listening and writes DATA_DIR/dmctl.yaml. FailedPrecondition if another controller holds the
   // data directory.
   static absl::StatusOr<std::unique_ptr<ControllerServer>> Start(const ControllerOptions& options);
-  ~ControllerServer();
+  // Shuts down.
+  virtual ~ControllerServer() = default;
 
   // Stops accepting calls, ends streams (agents will reconnect to the next controller), flushes
   // status and closes the store. Idempotent.
-  void Shutdown();
+  virtual void Shutdown() = 0;
 
   // "127.0.0.1:7443" with the port actually bound.
-  const std::string& bound_address() const { return bound_address_; }
-
- private:
-  ControllerServer() = default;
-  // The app mirror (served on the local network), the embedded DNS server, the fleet operations
-  // and the backup scheduler.
-  absl::Status StartFleetServices();
-
-  ControllerOptions options_;
-  int lock_fd_ = -1;
-  Clock* clock_ = Clock::Real();
-  ControllerPki pki_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<AuditTrail> audit_;
-  std::unique_ptr<AgentDirectory> directory_;
-  std::unique_ptr<CommandTracker> tracker_;
-  std::unique_ptr<BundleCache> bundles_;
-  std::unique_ptr<Converger> converger_;
-  std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<AppMirror> apps_;
-  std::unique_ptr<ObjectStore> backups_;
-  std::unique_ptr<EmbeddedPowerDns> dns_;
-  std::unique_ptr<ServerManager> servers_;
-  std::unique_ptr<LiveFleetWorld> fleet_world_;
-  // After everything they use, so that they go first (the scheduler before the service, whose
-  // locks it holds).
-  std::unique_ptr<FleetService> fleets_;
-  std::unique_ptr<BackupScheduler> backup_scheduler_;
-  std::unique_ptr<TokenService> tokens_;
-  std::unique_ptr<EnrollmentService> enrollment_;
-  std::unique_ptr<EnrollmentHandler> enrollment_handler_;
-  std::unique_ptr<AdminHandler> admin_handler_;
-  std::unique_ptr<AgentStreamHandler> agent_handler_;
-  std::unique_ptr<AgentMaintenance> maintenance_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string bound_address_;
-  bool shut_down_ = false;
+  virtual const std::string& bound_address() const = 0;
 };
 
 }  // namespace dm

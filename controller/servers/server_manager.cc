@@ -10,9 +10,9 @@
 #include "absl/time/clock.h"
 #include "bootstrap/ssh_session.h"
 #include "common/files.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/store/record_protos.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -53,8 +53,7 @@ absl::Status ServerManager::Init() {
   // Servers of a deleted controller folder can never be managed again: clean them up.
   int swept = LocalProvider::SweepLeftovers(
       [](const LocalLeftover& l) { return !PathExists(l.state_dir); });
-  if (swept > 0)
-    spdlog::warn("cleaned up {} local servers left behind by a deleted controller", swept);
+  if (swept > 0) LogWarn("cleaned up {} local servers left behind by a deleted controller", swept);
   local_ = std::make_unique<LocalProvider>(options_.local);
   return local_->EnsureNetwork();
 }
@@ -75,8 +74,7 @@ void ServerManager::set_agent_endpoint(const std::string& host, uint16_t port) {
   agent_endpoint_ = absl::StrCat(host, ":", port);
   absl::Status saved =
       WriteFileAtomic(options_.local.state_dir + "/agent-port", absl::StrCat(port, "\n"), 0600);
-  if (!saved.ok())
-    spdlog::warn("could not remember the agents' port: {}", std::string(saved.message()));
+  if (!saved.ok()) LogWarn("could not remember the agents' port: {}", std::string(saved.message()));
 }
 
 absl::StatusOr<CloudProvider*> ServerManager::Provider(const std::string& name) {
@@ -166,7 +164,7 @@ absl::Status ServerManager::Destroy(const std::string& name) {
   if (!deleted.ok() && !absl::IsNotFound(deleted)) return deleted;
   // Its agent goes with it: the certificate is revoked, so a copy of the disk cannot come back.
   absl::StatusOr<AgentRecord> agent = directory_->Remove(name);
-  if (agent.ok()) spdlog::info("removed agent {} with its server", name);
+  if (agent.ok()) LogInfo("removed agent {} with its server", name);
   return store_->DeleteServer(name);
 }
 
@@ -228,8 +226,7 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   record.bootstrap_message = result.ok() ? "" : std::string(result.status().message());
   if (result.ok()) record.agent_package = package->version;
   absl::Status saved = store_->SaveServer(record);
-  if (!saved.ok())
-    spdlog::error("could not save server {}: {}", name, std::string(saved.message()));
+  if (!saved.ok()) LogError("could not save server {}: {}", name, std::string(saved.message()));
   return result;
 }
 

@@ -18,17 +18,11 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/providers/local/local_provider.h"
+#include "controller/servers/server_manager_options.h"
 #include "controller/store/store.h"
 #include "dm/v1/admin.pb.h"
 
 namespace dm {
-
-struct ServerManagerOptions {
-  std::string data_dir;
-  bool local_provider = true;
-  LocalProviderOptions local;  // state_dir defaults to DATA_DIR/local
-  std::string agent_binary;    // default: dm-agent beside this program
-};
 
 class ServerManager {
  public:

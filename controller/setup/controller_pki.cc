@@ -2,11 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/tls/key.h"
 #include "common/tls/server_name.h"
 #include "controller/rpc/peer_identity.h"
-#include "spdlog/spdlog.h"
 
 namespace dm {
 namespace {
@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> LoadOrCreateCa(const std::
   // reports rather than silently replacing a CA that agents may already pin.
   DM_RETURN_IF_ERROR(WriteFileAtomic(key_path, key_pem, 0600));
   DM_RETURN_IF_ERROR(WriteFileAtomic(cert_path, ca.certificate().ToPem(), 0644));
-  spdlog::info("created CA {} (fingerprint {})", cert_path, ca.certificate().Fingerprint());
+  LogInfo("created CA {} (fingerprint {})", cert_path, ca.certificate().Fingerprint());
   return std::make_unique<CertificateAuthority>(std::move(ca));
 }
 
@@ -52,7 +52,7 @@ absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(const Certif
     if (cert.ok() && cert->IsIssuedBy(ca.certificate()) && cert->NotAfter() - now > kRenewBefore) {
       return std::make_pair(cert->ToPem(), key_pem);
     }
-    spdlog::info("renewing {}", cert_path);
+    LogInfo("renewing {}", cert_path);
   }
   DM_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateKey());
   DM_ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyToPem(key.get()));

@@ -1,6 +1,6 @@
 #include "controller/store/audit_trail.h"
 
-#include "spdlog/spdlog.h"
+#include "common/log.h"
 
 namespace dm {
 
@@ -13,7 +13,7 @@ void AuditTrail::Record(const std::string& kind, const std::string& subject,
   event.message = message;
   absl::Status status = store_->AppendEvent(event);
   if (!status.ok()) {
-    spdlog::error("could not record event {}: {}", kind, std::string(status.message()));
+    LogError("could not record event {}: {}", kind, std::string(status.message()));
   }
 }
 

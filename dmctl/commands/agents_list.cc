@@ -1,5 +1,4 @@
 // dmctl agents list [--json]
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/agent_json.h"
@@ -15,19 +14,17 @@ class AgentsList : public Command {
   std::string Synopsis() const override {
     return "List enrolled agents and whether they are connected";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_flag("--json", json_,
-                  "Print a JSON array (fields: name, id, state, address, version, last_seen, ...)");
+  void AddFlags(Flags& flags) override {
+    flags.Flag("--json", &json_,
+               "Print a JSON array (fields: name, id, state, address, version, last_seen, ...)");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListAgentsResponse response;
-    if (grpc::Status s = admin->ListAgents(&call, {}, &response); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListAgents({}), &response); !s.ok()) {
+      return context.Fail(s);
     }
     if (json_) {
       nlohmann::json list = nlohmann::json::array();

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/table.h"
 
@@ -20,27 +19,23 @@ class AgentsPing : public Command {
   std::string Synopsis() const override {
     return "Send a no-op to agents (default: all connected) and show each round trip";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("names", names_, "Agent names (default: every connected agent)");
-    app->add_option("--timeout", timeout_seconds_, "Seconds to wait for answers")
-        ->capture_default_str();
-    app->add_flag("--json", json_, "Print a JSON array: agent, round_trip_us, error");
+  void AddFlags(Flags& flags) override {
+    flags.Add("names", &names_, "Agent names (default: every connected agent)");
+    flags.Add("--timeout", &timeout_seconds_, "Seconds to wait for answers").ShowDefault();
+    flags.Flag("--json", &json_, "Print a JSON array: agent, round_trip_us, error");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     dm::v1::PingRequest request;
     for (const auto& n : names_) request.add_agents(n);
     request.set_timeout_ms(static_cast<uint32_t>(timeout_seconds_ * 1000));
-    grpc::ClientContext call;
-    auto reader = admin->Ping(&call, request);
     std::vector<dm::v1::PingReply> replies;
-    dm::v1::PingReplies batch;
-    while (reader->Read(&batch)) {
+    absl::Status done = admin->Ping(request, [&](const dm::v1::PingReplies& batch) {
       for (const auto& r : batch.replies()) replies.push_back(r);
-    }
-    if (grpc::Status s = reader->Finish(); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    });
+    if (!done.ok()) return context.Fail(done);
     std::sort(replies.begin(), replies.end(),
               [](const auto& a, const auto& b) { return a.agent() < b.agent(); });
 

@@ -1,7 +1,6 @@
 // dmctl agents remove NAME
 #include <nlohmann/json.hpp>
 
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 
 namespace dm::dmctl {
@@ -13,21 +12,19 @@ class AgentsRemove : public Command {
   std::string Synopsis() const override {
     return "Remove an agent and revoke its certificate: it is disconnected and cannot reconnect";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("name", name_, "Agent name")->required();
-    app->add_flag("--json", json_, "Print the removed agent's name and id as JSON");
+  void AddFlags(Flags& flags) override {
+    flags.Add("name", &name_, "Agent name").Required();
+    flags.Flag("--json", &json_, "Print the removed agent's name and id as JSON");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::RemoveAgentRequest request;
     request.set_name(name_);
     dm::v1::RemoveAgentResponse response;
-    if (grpc::Status s = admin->RemoveAgent(&call, request, &response); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->RemoveAgent(request), &response); !s.ok()) {
+      return context.Fail(s);
     }
     if (json_) {
       context.out() << nlohmann::json{{"name", response.agent().name()},

@@ -1,6 +1,5 @@
 // dmctl agents show NAME [--json]
 #include "absl/strings/str_join.h"
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/agent_json.h"
@@ -16,21 +15,18 @@ class AgentsShow : public Command {
   std::string Synopsis() const override {
     return "Show one agent: state, certificate and host facts";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("name", name_, "Agent name")->required();
-    app->add_flag("--json", json_, "Print a JSON object");
+  void AddFlags(Flags& flags) override {
+    flags.Add("name", &name_, "Agent name").Required();
+    flags.Flag("--json", &json_, "Print a JSON object");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::GetAgentRequest request;
     request.set_name(name_);
     dm::v1::Agent a;
-    if (grpc::Status s = admin->GetAgent(&call, request, &a); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->GetAgent(request), &a); !s.ok()) return context.Fail(s);
     if (json_) {
       context.out() << AgentToJson(a).dump(2) << "\n";
       return kOk;

@@ -30,14 +30,14 @@ class App : public Command {
   std::string Synopsis() const override {
     return "Run a command in the app's environment on one app node";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_option("--service", service_, "The app's systemd service")->capture_default_str();
-    app->add_option("command", argv_, "The command and its arguments (after --)")->required();
-    app->footer("Example: dmctl app shop -- python3 guestbook.py migrate");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Add("--service", &service_, "The app's systemd service").ShowDefault();
+    flags.Add("command", &argv_, "The command and its arguments (after --)").Required();
+    flags.Footer("Example: dmctl app shop -- python3 guestbook.py migrate");
   }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     absl::StatusOr<dm::v1::FleetStatusResponse> status = FleetServers(admin, fleet_);
     if (!status.ok()) return context.Fail(status.status());

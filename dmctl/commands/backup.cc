@@ -9,7 +9,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/fleet_request.h"
 #include "dmctl/fleet_stream.h"
@@ -23,8 +22,8 @@ class BackupCreate : public Command {
  public:
   std::vector<std::string> Path() const override { return {"backup", "create"}; }
   std::string Synopsis() const override { return "Back the fleet's database up now"; }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -32,9 +31,8 @@ class BackupCreate : public Command {
     FleetProgress progress(context.out(), /*tty=*/false);
     return FollowFleetCall(
         context, "backup", *fleet,
-        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
-          return a->BackupFleet(rpc, r);
-        },
+        [](AdminClient* a, const dm::v1::FleetRequest& r,
+           const OnMessage<dm::v1::FleetEvent>& on_event) { return a->BackupFleet(r, on_event); },
         progress);
   }
 
@@ -48,20 +46,19 @@ class BackupList : public Command {
   std::string Synopsis() const override {
     return "List the fleet's database backups, oldest first";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_flag("--json", json_, "Print them as a JSON array");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Flag("--json", &json_, "Print them as a JSON array");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
     if (!fleet.ok()) return context.Fail(fleet.status());
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListBackupsResponse response;
-    if (grpc::Status s = admin->ListBackups(&call, *fleet, &response); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListBackups(*fleet), &response); !s.ok()) {
+      return context.Fail(s);
+    }
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const dm::v1::Backup& b : response.backups()) {
@@ -96,9 +93,9 @@ class BackupRestore : public Command {
   std::string Synopsis() const override {
     return "Replace the fleet's database with a backup (the newest by default)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_option("backup", backup_, "A backup id from dmctl backup list (default: the newest)");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Add("backup", &backup_, "A backup id from dmctl backup list (default: the newest)");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -109,8 +106,9 @@ class BackupRestore : public Command {
     FleetProgress progress(context.out(), /*tty=*/false);
     return FollowFleetCall(
         context, "restore", *fleet,
-        [&](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
-          return a->RestoreFleet(rpc, request);
+        [&](AdminClient* a, const dm::v1::FleetRequest&,
+            const OnMessage<dm::v1::FleetEvent>& on_event) {
+          return a->RestoreFleet(request, on_event);
         },
         progress);
   }

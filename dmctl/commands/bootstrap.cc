@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/server_json.h"
@@ -20,20 +19,17 @@ class Bootstrap : public Command {
   std::string Synopsis() const override {
     return "Harden servers over SSH (deploy user, key-only sshd, firewall) and enroll their agents";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("servers", servers_, "Server names")->required();
-    app->add_flag("--json", json_, "Print one JSON object per server at the end");
+  void AddFlags(Flags& flags) override {
+    flags.Add("servers", &servers_, "Server names").Required();
+    flags.Flag("--json", &json_, "Print one JSON object per server at the end");
   }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     dm::v1::BootstrapRequest request;
     for (const std::string& s : servers_) request.add_servers(s);
-    grpc::ClientContext call;
-    auto reader = admin->Bootstrap(&call, request);
-    dm::v1::ServerEvent event;
     std::map<std::string, nlohmann::json> results;
-    while (reader->Read(&event)) {
+    absl::Status done = admin->Bootstrap(request, [&](const dm::v1::ServerEvent& event) {
       const std::string& server = event.server();
       if (event.has_step()) {
         const auto& st = event.step();
@@ -54,8 +50,8 @@ class Bootstrap : public Command {
         if (!json_)
           context.err() << "dmctl: bootstrap of " << server << " failed: " << event.error() << "\n";
       }
-    }
-    if (grpc::Status s = reader->Finish(); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    });
+    if (!done.ok()) return context.Fail(done);
     bool all_ok = results.size() == servers_.size();
     nlohmann::json list = nlohmann::json::array();
     for (auto& [name, r] : results) {

@@ -12,7 +12,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/attributes.h"
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "common/yaml/yaml_tree.h"
 #include "dmctl/command.h"
@@ -22,11 +21,6 @@
 
 namespace dm::dmctl {
 namespace {
-
-grpc::ClientContext* g_interruptible = nullptr;
-void CancelOnSignal(int) {
-  if (g_interruptible != nullptr) g_interruptible->TryCancel();
-}
 
 // A value as YAML reads it (so "[a, b]" is a list), as plain text when it is not YAML.
 nlohmann::json ParseAttributeValue(const std::string& text) {
@@ -40,16 +34,17 @@ class Converge : public Command {
   std::string Synopsis() const override {
     return "Converge agents to their roles from the controller's cookbooks; runs are stored";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("agents", agents_, "Agent names");
-    app->add_option("--role", role_, "Every agent with this role");
-    app->add_flag("--all", all_, "Every agent");
-    app->add_flag("--dry-run", dry_run_, "Change nothing; report what would change");
-    app->add_flag("--json", json_, "Print the runs as a JSON array at the end (no live lines)");
-    app->add_option("--attr", attrs_,
-                    "Fleet attribute KEY=VALUE for this run (dotted keys; the value is YAML)")
-        ->take_all();
-    app->footer(
+  void AddFlags(Flags& flags) override {
+    flags.Add("agents", &agents_, "Agent names");
+    flags.Add("--role", &role_, "Every agent with this role");
+    flags.Flag("--all", &all_, "Every agent");
+    flags.Flag("--dry-run", &dry_run_, "Change nothing; report what would change");
+    flags.Flag("--json", &json_, "Print the runs as a JSON array at the end (no live lines)");
+    flags
+        .Add("--attr", &attrs_,
+             "Fleet attribute KEY=VALUE for this run (dotted keys; the value is YAML)")
+        .TakeAll();
+    flags.Footer(
         "Examples: dmctl converge web-1 web-2\n          dmctl converge --role appnode --dry-run\n"
         "Then: dmctl runs show RUN");
   }
@@ -60,7 +55,7 @@ class Converge : public Command {
       context.err() << "dmctl converge: name agents, or --role ROLE, or --all (exactly one)\n";
       return kUsage;
     }
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     dm::v1::ConvergeRequest request;
     for (const std::string& a : agents_) request.add_agents(a);
@@ -82,15 +77,11 @@ class Converge : public Command {
     }
     request.set_attributes_json(attributes.dump());
 
-    grpc::ClientContext call;
-    g_interruptible = &call;
-    std::signal(SIGINT, CancelOnSignal);
-    auto reader = admin->Converge(&call, request);
     LiveLines live(context.out(), !json_ && ::isatty(STDOUT_FILENO));
     std::map<std::string, dm::v1::Run> finished;
     std::map<std::string, std::string> refused;
-    dm::v1::ConvergeEvent event;
-    while (reader->Read(&event)) {
+    InterruptibleCalls interruptible(admin);
+    absl::Status status = admin->Converge(request, [&](const dm::v1::ConvergeEvent& event) {
       const std::string& agent = event.agent();
       switch (event.body_case()) {
         case dm::v1::ConvergeEvent::kStarted:
@@ -119,15 +110,12 @@ class Converge : public Command {
         default:
           break;
       }
-    }
-    grpc::Status status = reader->Finish();
-    g_interruptible = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    if (status.error_code() == grpc::StatusCode::CANCELLED) {
+    });
+    if (absl::IsCancelled(status)) {
       context.err() << "dmctl: stopped watching; the runs go on and are stored (dmctl runs list)\n";
       return kFailed;
     }
-    if (!status.ok()) return context.Fail(FromGrpcStatus(status));
+    if (!status.ok()) return context.Fail(status);
 
     bool all_converged = refused.empty();
     for (const auto& [agent, run] : finished)

@@ -22,11 +22,10 @@ class Deploy : public Command {
     return rollback_ ? "Return the app to the revision deployed before the current one"
                      : "Roll an app revision out one app node at a time";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
     if (!rollback_)
-      app->add_option("--rev", revision_,
-                      "Branch, tag or commit (default: the fleet file's revision)");
+      flags.Add("--rev", &revision_, "Branch, tag or commit (default: the fleet file's revision)");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -38,8 +37,9 @@ class Deploy : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     return FollowFleetCall(
         context, rollback_ ? "rollback" : "deploy", *fleet,
-        [&](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
-          return admin->DeployFleet(rpc, request);
+        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+            const OnMessage<dm::v1::FleetEvent>& on_event) {
+          return admin->DeployFleet(request, on_event);
         },
         progress);
   }

@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/fleet_request.h"
 #include "dmctl/fleet_stream.h"
@@ -21,20 +20,18 @@ class Down : public Command {
   std::string Synopsis() const override {
     return "Destroy a fleet's servers and DNS records (asks first)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_flag("--yes", yes_, "Do not ask");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Flag("--yes", &yes_, "Do not ask");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
     if (!request.ok()) return context.Fail(request.status());
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext status_call;
-    SetCallDeadline(&status_call);
     dm::v1::FleetStatusResponse status;
-    if (grpc::Status s = admin->FleetStatus(&status_call, *request, &status); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->FleetStatus(*request), &status); !s.ok()) {
+      return context.Fail(s);
     }
     if (!yes_) {
       if (!::isatty(STDIN_FILENO)) {
@@ -57,9 +54,8 @@ class Down : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
         context, "down", by_name,
-        [](dm::v1::Admin::Stub* a, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
-          return a->DownFleet(rpc, r);
-        },
+        [](AdminClient* a, const dm::v1::FleetRequest& r,
+           const OnMessage<dm::v1::FleetEvent>& on_event) { return a->DownFleet(r, on_event); },
         progress);
     if (code == kOk) context.out() << "\ndown: fleet '" << status.fleet() << "' is gone\n";
     return code;

@@ -1,5 +1,4 @@
 // dmctl events [--limit N] [--json]
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 #include "dmctl/output/table.h"
@@ -13,21 +12,19 @@ class EventsList : public Command {
   std::string Synopsis() const override {
     return "Show the audit trail: enrollments and refusals, removals, token changes, commands";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("--limit", limit_, "How many of the newest events")->capture_default_str();
-    app->add_flag("--json", json_, "Print a JSON array: time, kind, subject, message");
+  void AddFlags(Flags& flags) override {
+    flags.Add("--limit", &limit_, "How many of the newest events").ShowDefault();
+    flags.Flag("--json", &json_, "Print a JSON array: time, kind, subject, message");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListEventsRequest request;
     request.set_limit(limit_);
     dm::v1::ListEventsResponse response;
-    if (grpc::Status s = admin->ListEvents(&call, request, &response); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListEvents(request), &response); !s.ok()) {
+      return context.Fail(s);
     }
     if (json_) {
       nlohmann::json list = nlohmann::json::array();

@@ -11,7 +11,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 
 namespace dm::dmctl {
@@ -27,29 +26,22 @@ absl::StatusOr<std::string> ReadStream(std::istream& in) {
   return data;
 }
 
-// Ctrl-C cancels the call, which stops the remote program, instead of leaving it running.
-grpc::ClientContext* g_interruptible = nullptr;
-void CancelOnSignal(int) {
-  if (g_interruptible != nullptr) g_interruptible->TryCancel();
-}
-
 class Exec : public Command {
  public:
   std::vector<std::string> Path() const override { return {"exec"}; }
   std::string Synopsis() const override {
     return "Run a command on an agent and stream its output; exits with its exit code";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("agent", agent_, "Agent name")->required();
-    app->add_option("command", argv_, "Program and arguments, after --")->required();
-    app->add_option("--timeout", timeout_seconds_,
-                    "Stop the program after this many seconds (0: never)")
-        ->capture_default_str();
-    app->add_option("--cwd", cwd_, "Working directory on the agent");
-    app->add_option("--env", env_, "KEY=VALUE added to the program's environment (repeatable)");
-    app->add_option("--input", input_,
-                    "A file (- : standard input) for the program's standard input, up to 64 MB");
-    app->footer(
+  void AddFlags(Flags& flags) override {
+    flags.Add("agent", &agent_, "Agent name").Required();
+    flags.Add("command", &argv_, "Program and arguments, after --").Required();
+    flags.Add("--timeout", &timeout_seconds_, "Stop the program after this many seconds (0: never)")
+        .ShowDefault();
+    flags.Add("--cwd", &cwd_, "Working directory on the agent");
+    flags.Add("--env", &env_, "KEY=VALUE added to the program's environment (repeatable)");
+    flags.Add("--input", &input_,
+              "A file (- : standard input) for the program's standard input, up to 64 MB");
+    flags.Footer(
         "Example: dmctl exec web-1 -- systemctl status nginx\n"
         "         dmctl exec db-1 --input schema.sql -- runuser -u postgres -- psql -d shop");
   }
@@ -81,17 +73,13 @@ class Exec : public Command {
       }
       request.mutable_command()->set_stdin_data(std::move(*data));
     }
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kExecFailed;
 
-    grpc::ClientContext call;
-    g_interruptible = &call;
-    std::signal(SIGINT, CancelOnSignal);
-    std::signal(SIGTERM, CancelOnSignal);
-    auto reader = admin->Exec(&call, request);
-    dm::v1::ExecEvent event;
+    // Ctrl-C cancels the call, which stops the remote program, instead of leaving it running.
+    InterruptibleCalls interruptible(admin);
     std::optional<dm::v1::CommandResult> result;
-    while (reader->Read(&event)) {
+    absl::Status status = admin->Exec(request, [&](const dm::v1::ExecEvent& event) {
       if (event.has_output()) {
         const auto& o = event.output();
         std::ostream& sink =
@@ -101,11 +89,9 @@ class Exec : public Command {
       } else if (event.has_result()) {
         result = event.result();
       }
-    }
-    grpc::Status status = reader->Finish();
-    g_interruptible = nullptr;
+    });
     if (!status.ok()) {
-      context.Fail(FromGrpcStatus(status));
+      context.Fail(status);
       return kExecFailed;
     }
     if (!result) {

@@ -31,14 +31,14 @@ class Logs : public Command {
   std::string Synopsis() const override {
     return "Show (or follow) the fleet's site and service logs";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_option("--role", role_, "Only the servers of this role");
-    app->add_option("--lines,-n", lines_, "Lines per host to start with")->capture_default_str();
-    app->add_flag("--follow,-f", follow_, "Keep printing new lines until Ctrl-C");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Add("--role", &role_, "Only the servers of this role");
+    flags.Add("--lines,-n", &lines_, "Lines per host to start with").ShowDefault();
+    flags.Flag("--follow,-f", &follow_, "Keep printing new lines until Ctrl-C");
   }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     absl::StatusOr<dm::v1::FleetStatusResponse> status = FleetServers(admin, fleet_);
     if (!status.ok()) return context.Fail(status.status());
@@ -78,7 +78,7 @@ class Logs : public Command {
  private:
   // Prints the host's journal lines for the fleet's services (after `cursor`, or the last
   // --lines); returns the cursor to continue from.
-  std::string Journal(Context& context, dm::v1::Admin::Stub* admin, const std::string& host,
+  std::string Journal(Context& context, AdminClient* admin, const std::string& host,
                       const std::string& cursor) {
     std::vector<std::string> argv = {"journalctl", "--no-pager", "--quiet",
                                      "-o",         "short-iso",  "--show-cursor"};
@@ -92,7 +92,7 @@ class Logs : public Command {
     return next;
   }
 
-  void Print(Context& context, dm::v1::Admin::Stub* admin, const std::string& host,
+  void Print(Context& context, AdminClient* admin, const std::string& host,
              const std::vector<std::string>& argv, std::string* cursor = nullptr) {
     dm::v1::ExecCommand command;
     for (const std::string& a : argv) command.add_argv(a);

@@ -17,9 +17,9 @@ class Maintenance : public Command {
   std::string Synopsis() const override {
     return "Show the maintenance page instead of the site, or stop";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_option("state", state_, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Add("state", &state_, "on or off").Required().OneOf({"on", "off"});
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -30,8 +30,9 @@ class Maintenance : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
         context, "maintenance", *fleet,
-        [&](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
-          return admin->MaintenanceFleet(rpc, request);
+        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+            const OnMessage<dm::v1::FleetEvent>& on_event) {
+          return admin->MaintenanceFleet(request, on_event);
         },
         progress);
     return code == kOk && !progress.failures().empty() ? kFailed : code;

@@ -17,9 +17,9 @@ class Plan : public Command {
   std::string Synopsis() const override {
     return "Show what dmctl up would change, changing nothing";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")
-        ->required();
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet file (or the name of a fleet the controller knows)")
+        .Required();
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
@@ -28,9 +28,8 @@ class Plan : public Command {
     FleetProgress progress(context.out(), /*tty=*/false);
     int code = FollowFleetCall(
         context, "plan", *request,
-        [](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
-          return admin->PlanFleet(rpc, r);
-        },
+        [](AdminClient* admin, const dm::v1::FleetRequest& r,
+           const OnMessage<dm::v1::FleetEvent>& on_event) { return admin->PlanFleet(r, on_event); },
         progress);
     if (code != kOk) return code;
     context.out() << "\n"

@@ -1,5 +1,4 @@
 // dmctl runs list [--agent NAME] [--limit N] [--json]
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
@@ -13,23 +12,21 @@ class RunsList : public Command {
  public:
   std::vector<std::string> Path() const override { return {"runs", "list"}; }
   std::string Synopsis() const override { return "Converge runs, newest first"; }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("--agent", agent_, "Only this agent's runs");
-    app->add_option("--limit", limit_, "How many")->capture_default_str();
-    app->add_flag("--json", json_, "Print a JSON array of runs");
+  void AddFlags(Flags& flags) override {
+    flags.Add("--agent", &agent_, "Only this agent's runs");
+    flags.Add("--limit", &limit_, "How many").ShowDefault();
+    flags.Flag("--json", &json_, "Print a JSON array of runs");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListRunsRequest request;
     request.set_agent(agent_);
     request.set_limit(limit_);
     dm::v1::ListRunsResponse response;
-    if (grpc::Status s = admin->ListRuns(&call, request, &response); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListRuns(request), &response); !s.ok())
+      return context.Fail(s);
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& run : response.runs()) list.push_back(RunToJson(run));

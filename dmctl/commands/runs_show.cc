@@ -1,7 +1,6 @@
 // dmctl runs show RUN [--json] [-v]
 //
 // The run's report: what changed (with diffs), failed or was skipped, and the totals.
-#include "common/grpc_status.h"
 #include "common/run_report.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
@@ -14,23 +13,20 @@ class RunsShow : public Command {
  public:
   std::vector<std::string> Path() const override { return {"runs", "show"}; }
   std::string Synopsis() const override { return "Show a converge run's report"; }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("run", id_, "Run id (from dmctl converge or runs list)")->required();
-    app->add_flag("--json", json_, "Print the run with its full report as JSON");
-    app->add_flag("-v,--verbose", verbose_,
-                  "List every resource, not only those that changed or failed");
+  void AddFlags(Flags& flags) override {
+    flags.Add("run", &id_, "Run id (from dmctl converge or runs list)").Required();
+    flags.Flag("--json", &json_, "Print the run with its full report as JSON");
+    flags.Flag("-v,--verbose", &verbose_,
+               "List every resource, not only those that changed or failed");
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::GetRunRequest request;
     request.set_id(id_);
     dm::v1::Run run;
-    if (grpc::Status s = admin->GetRun(&call, request, &run); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->GetRun(request), &run); !s.ok()) return context.Fail(s);
     if (json_) {
       context.out() << RunToJson(run, /*with_report=*/true).dump(2) << "\n";
       return kOk;

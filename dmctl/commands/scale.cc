@@ -22,11 +22,10 @@ class Scale : public Command {
   std::string Synopsis() const override {
     return "Set a role's server count (appnode=3) and apply it";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")
-        ->required();
-    app->add_option("count", count_, "ROLE=N, such as appnode=3")->required();
-    app->footer("Example: dmctl scale deploy/examples/local.yaml appnode=3");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet file (updated in place) or the fleet's name").Required();
+    flags.Add("count", &count_, "ROLE=N, such as appnode=3").Required();
+    flags.Footer("Example: dmctl scale deploy/examples/local.yaml appnode=3");
   }
   int Run(Context& context) override {
     size_t eq = count_.find('=');
@@ -46,8 +45,9 @@ class Scale : public Command {
     progress.set_file_listener([&](const std::string& text) { new_text = text; });
     int code = FollowFleetCall(
         context, "scale", *fleet,
-        [&](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
-          return admin->ScaleFleet(rpc, request);
+        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+            const OnMessage<dm::v1::FleetEvent>& on_event) {
+          return admin->ScaleFleet(request, on_event);
         },
         progress);
     // The controller applied the new count (or part of it): the file says so either way.

@@ -2,7 +2,6 @@
 // dmctl servers list [--json]
 // dmctl servers destroy NAME
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
@@ -18,30 +17,27 @@ class ServersBoot : public Command {
   std::string Synopsis() const override {
     return "Boot a server from a provider (the first local one builds the base image)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("name", name_, "Server name: lower-case letters, digits and '-'")->required();
-    app->add_option("--provider", provider_, "Where: local (real servers on this machine)")
-        ->capture_default_str();
-    app->add_option("--role", role_, "The role its agent will have");
-    app->add_flag("--json", json_, "Print the server as JSON");
+  void AddFlags(Flags& flags) override {
+    flags.Add("name", &name_, "Server name: lower-case letters, digits and '-'").Required();
+    flags.Add("--provider", &provider_, "Where: local (real servers on this machine)")
+        .ShowDefault();
+    flags.Add("--role", &role_, "The role its agent will have");
+    flags.Flag("--json", &json_, "Print the server as JSON");
   }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     dm::v1::BootServerRequest request;
     request.set_name(name_);
     request.set_provider(provider_);
     request.set_role(role_);
-    grpc::ClientContext call;
-    auto reader = admin->BootServer(&call, request);
-    dm::v1::ServerEvent event;
     dm::v1::Server server;
-    while (reader->Read(&event)) {
+    absl::Status done = admin->BootServer(request, [&](const dm::v1::ServerEvent& event) {
       if (event.has_progress() && !json_)
         context.err() << name_ << ": " << event.progress() << "\n";
       if (event.has_done()) server = event.done();
-    }
-    if (grpc::Status s = reader->Finish(); !s.ok()) return context.Fail(FromGrpcStatus(s));
+    });
+    if (!done.ok()) return context.Fail(done);
     if (json_) {
       context.out() << ServerToJson(server).dump(2) << "\n";
     } else {
@@ -63,17 +59,16 @@ class ServersList : public Command {
   std::string Synopsis() const override {
     return "Servers, their providers, addresses, roles and agents";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_flag("--json", json_, "Print a JSON array of servers");
+  void AddFlags(Flags& flags) override {
+    flags.Flag("--json", &json_, "Print a JSON array of servers");
   }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListServersResponse response;
-    if (grpc::Status s = admin->ListServers(&call, {}, &response); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListServers({}), &response); !s.ok()) {
+      return context.Fail(s);
+    }
     if (json_) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& s : response.servers()) list.push_back(ServerToJson(s));
@@ -101,19 +96,16 @@ class ServersDestroy : public Command {
  public:
   std::vector<std::string> Path() const override { return {"servers", "destroy"}; }
   std::string Synopsis() const override { return "Destroy a server and remove its agent"; }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("name", name_, "Server name")->required();
-  }
+  void AddFlags(Flags& flags) override { flags.Add("name", &name_, "Server name").Required(); }
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
     dm::v1::DestroyServerRequest request;
     request.set_name(name_);
-    dm::v1::DestroyServerResponse response;
-    if (grpc::Status s = admin->DestroyServer(&call, request, &response); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    // Destroying a server and its agent takes longer than a listing.
+    absl::StatusOr<dm::v1::DestroyServerResponse> destroyed =
+        admin->DestroyServer(request, absl::Seconds(120));
+    if (!destroyed.ok()) return context.Fail(destroyed.status());
     context.out() << "server " << name_ << " destroyed\n";
     return kOk;
   }

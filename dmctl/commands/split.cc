@@ -19,12 +19,11 @@ class Split : public Command {
   std::string Synopsis() const override {
     return "Move the database of a dbappbalancer to a server of its own (appbalancer + dbserver)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (updated in place) or the fleet's name")
-        ->required();
-    app->add_option("--keep-old", keep_old_,
-                    "Seconds the old server stays in maintenance after DNS moved (default 60: the "
-                    "records' TTL)");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet file (updated in place) or the fleet's name").Required();
+    flags.Add("--keep-old", &keep_old_,
+              "Seconds the old server stays in maintenance after DNS moved (default 60: the "
+              "records' TTL)");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> fleet = FleetRequestFor(fleet_);
@@ -37,8 +36,9 @@ class Split : public Command {
     progress.set_file_listener([&](const std::string& text) { new_text = text; });
     int code = FollowFleetCall(
         context, "split", *fleet,
-        [&](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest&) {
-          return admin->SplitFleet(rpc, request);
+        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+            const OnMessage<dm::v1::FleetEvent>& on_event) {
+          return admin->SplitFleet(request, on_event);
         },
         progress);
     // Only a split that went through changes the file: a stopped one left the fleet as it was.

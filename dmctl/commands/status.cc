@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "common/grpc_status.h"
 #include "common/state_words.h"
 #include "dmctl/command.h"
 #include "dmctl/fleet_request.h"
@@ -44,20 +43,19 @@ class Status : public Command {
   std::string Synopsis() const override {
     return "Show a fleet's servers, agents, last converges and DNS";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet's name or file")->required();
-    app->add_flag("--json", json_, "Print the servers as a JSON array");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
+    flags.Flag("--json", &json_, "Print the servers as a JSON array");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
     if (!request.ok()) return context.Fail(request.status());
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::FleetStatusResponse status;
-    if (grpc::Status s = admin->FleetStatus(&call, *request, &status); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->FleetStatus(*request), &status); !s.ok()) {
+      return context.Fail(s);
+    }
     if (json_) {
       nlohmann::json servers = nlohmann::json::array();
       for (const dm::v1::FleetServer& s : status.servers()) servers.push_back(ServerJson(s));

@@ -1,6 +1,5 @@
 // dmctl token create [--ttl 1h] [--uses 1] [--role ROLE] [--description TEXT] [--json]
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 
@@ -13,15 +12,14 @@ class TokenCreate : public Command {
   std::string Synopsis() const override {
     return "Create a join token for new agents (printed once; the controller keeps only its hash)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("--ttl", ttl_, "How long the token stays valid: 90s, 30m, 1h, 7d")
-        ->capture_default_str();
-    app->add_option("--uses", uses_, "How many agents may enroll with it")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 100000));
-    app->add_option("--role", role_, "Role given to agents that enroll with it");
-    app->add_option("--description", description_, "A note shown by 'token list'");
-    app->add_flag("--json", json_, "Print a JSON object: token, id, role, uses, expires");
+  void AddFlags(Flags& flags) override {
+    flags.Add("--ttl", &ttl_, "How long the token stays valid: 90s, 30m, 1h, 7d").ShowDefault();
+    flags.Add("--uses", &uses_, "How many agents may enroll with it")
+        .ShowDefault()
+        .Range(1, 100000);
+    flags.Add("--role", &role_, "Role given to agents that enroll with it");
+    flags.Add("--description", &description_, "A note shown by 'token list'");
+    flags.Flag("--json", &json_, "Print a JSON object: token, id, role, uses, expires");
   }
 
   int Run(Context& context) override {
@@ -30,18 +28,16 @@ class TokenCreate : public Command {
       context.err() << "dmctl: --ttl: " << ttl.status().message() << "\n";
       return kUsage;
     }
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     dm::v1::CreateTokenRequest request;
     request.set_ttl_seconds(static_cast<uint32_t>(absl::ToInt64Seconds(*ttl)));
     request.set_uses(uses_);
     request.set_role(role_);
     request.set_description(description_);
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::CreateTokenResponse response;
-    if (grpc::Status s = admin->CreateToken(&call, request, &response); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->CreateToken(request), &response); !s.ok()) {
+      return context.Fail(s);
     }
     const dm::v1::Token& info = response.info();
     if (json_) {

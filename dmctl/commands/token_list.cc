@@ -1,5 +1,4 @@
 // dmctl token list [--json]
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 #include "dmctl/output/format.h"
 #include "dmctl/output/table.h"
@@ -20,16 +19,15 @@ class TokenList : public Command {
   std::string Synopsis() const override {
     return "List join tokens (ids only: secrets are never stored)";
   }
-  void AddFlags(CLI::App* app) override { app->add_flag("--json", json_, "Print a JSON array"); }
+  void AddFlags(Flags& flags) override { flags.Flag("--json", &json_, "Print a JSON array"); }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::ListTokensResponse response;
-    if (grpc::Status s = admin->ListTokens(&call, {}, &response); !s.ok())
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->ListTokens({}), &response); !s.ok()) {
+      return context.Fail(s);
+    }
     absl::Time now = absl::Now();
     if (json_) {
       nlohmann::json list = nlohmann::json::array();

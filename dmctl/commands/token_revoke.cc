@@ -1,5 +1,4 @@
 // dmctl token revoke ID
-#include "common/grpc_status.h"
 #include "dmctl/command.h"
 
 namespace dm::dmctl {
@@ -11,14 +10,13 @@ class TokenRevoke : public Command {
   std::string Synopsis() const override {
     return "Revoke a join token; agents already enrolled with it are not affected";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("id", id_,
-                    "Token id (the part after the CA fingerprint, as 'token list' shows)")
-        ->required();
+  void AddFlags(Flags& flags) override {
+    flags.Add("id", &id_, "Token id (the part after the CA fingerprint, as 'token list' shows)")
+        .Required();
   }
 
   int Run(Context& context) override {
-    dm::v1::Admin::Stub* admin = context.Admin();
+    AdminClient* admin = context.Admin();
     if (admin == nullptr) return kUnreachable;
     // Accept the whole token too, but never send its secret back to the controller.
     std::string id = id_;
@@ -27,13 +25,11 @@ class TokenRevoke : public Command {
       size_t before = id.rfind('.', last - 1);
       id = id.substr(before + 1, last - before - 1);
     }
-    grpc::ClientContext call;
-    SetCallDeadline(&call);
     dm::v1::RevokeTokenRequest request;
     request.set_id(id);
     dm::v1::RevokeTokenResponse response;
-    if (grpc::Status s = admin->RevokeToken(&call, request, &response); !s.ok()) {
-      return context.Fail(FromGrpcStatus(s));
+    if (absl::Status s = MoveInto(admin->RevokeToken(request), &response); !s.ok()) {
+      return context.Fail(s);
     }
     context.out() << "revoked token " << response.info().id() << "\n";
     return kOk;

@@ -21,12 +21,12 @@ class Up : public Command {
   std::string Synopsis() const override {
     return "Boot, bootstrap and converge a fleet from its file, point DNS at it and check the site";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("fleet", fleet_, "The fleet file (or the name of a fleet the controller knows)")
-        ->required();
-    app->add_option("--restore", restore_,
-                    "Then restore this backup into the database (\"latest\": the newest)");
-    app->footer("Example: dmctl up deploy/examples/local.yaml\nThen: dmctl status shop");
+  void AddFlags(Flags& flags) override {
+    flags.Add("fleet", &fleet_, "The fleet file (or the name of a fleet the controller knows)")
+        .Required();
+    flags.Add("--restore", &restore_,
+              "Then restore this backup into the database (\"latest\": the newest)");
+    flags.Footer("Example: dmctl up deploy/examples/local.yaml\nThen: dmctl status shop");
   }
   int Run(Context& context) override {
     absl::StatusOr<dm::v1::FleetRequest> request = FleetRequestFor(fleet_);
@@ -36,9 +36,8 @@ class Up : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
         context, "up", *request,
-        [](dm::v1::Admin::Stub* admin, grpc::ClientContext* rpc, const dm::v1::FleetRequest& r) {
-          return admin->UpFleet(rpc, r);
-        },
+        [](AdminClient* admin, const dm::v1::FleetRequest& r,
+           const OnMessage<dm::v1::FleetEvent>& on_event) { return admin->UpFleet(r, on_event); },
         progress);
     if (code != kOk) return code;
     context.out() << "\nup: done in "
