@@ -1,8 +1,8 @@
 # Small helpers that keep each folder's CMakeLists short and explicit.
 #
-#   dm_cc_library(name SRCS a.cc b.cc DEPS lib1 lib2 [TESTONLY])
+#   dm_cc_library(name SRCS a.cc b.cc DEPS lib1 lib2 [TESTONLY] [UNITY])
 #   dm_cc_binary(name SRCS main.cc DEPS ...)          -> build/bin/name
-#   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s] [COST n])
+#   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s] [COST n] [UNITY])
 #
 # Tests link GoogleTest's main and are discovered one ctest entry per TEST().
 #
@@ -11,12 +11,28 @@
 # saves in test runs, which are short. What tests exercise is compiled as it ships.
 set(DM_TEST_COMPILE_OPTIONS -Og)
 
+# UNITY: the target's files compile a few at a time as one unit (CMake's unity build), so that
+# the headers they share (protobuf messages, Abseil, nlohmann/json, GoogleTest) are parsed and
+# their templates compiled once per batch rather than once per file. For folders of many small
+# files over the same headers (dmctl's commands, the fleet operations, the RPC handlers, tests).
+# Their files must not define the same name in an anonymous namespace. -DDM_UNITY_BUILD=OFF
+# compiles file by file (a compiler error then names the file it is in, not the batch).
+option(DM_UNITY_BUILD "Compile UNITY targets a few files at a time" ON)
+function(dm_unity target)
+  if(DM_UNITY_BUILD)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()
+
 function(dm_cc_library name)
-  cmake_parse_arguments(ARG "TESTONLY" "" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "TESTONLY;UNITY" "" "SRCS;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SRCS})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   if(ARG_TESTONLY)
     target_compile_options(${name} PRIVATE ${DM_TEST_COMPILE_OPTIONS})
+  endif()
+  if(ARG_UNITY)
+    dm_unity(${name})
   endif()
 endfunction()
 
@@ -27,11 +43,14 @@ function(dm_cc_binary name)
 endfunction()
 
 function(dm_cc_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "UNITY" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   target_compile_options(${name} PRIVATE ${DM_TEST_COMPILE_OPTIONS})
+  if(ARG_UNITY)
+    dm_unity(${name})
+  endif()
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()

@@ -32,6 +32,9 @@ class CommandSink {
   // Output beyond this many buffered bytes is dropped (the reader is too slow); results are
   // always kept. The drop is reported once with the result.
   static constexpr size_t kMaxBufferedOutputBytes = 16 << 20;
+  // How long a waiting reader blocks in Pop at a time, between looks at whether its own client
+  // went away.
+  static constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 
   void Push(CommandEvent event);
   // The next event, waiting up to `timeout`. nullopt on timeout.

@@ -7,8 +7,6 @@
 namespace dm {
 namespace {
 
-constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
-
 absl::Status Unreachable(const AgentView& view) {
   std::string seen =
       view.record.last_seen == absl::InfinitePast()
@@ -66,7 +64,7 @@ absl::StatusOr<dm::v1::CommandResult> RunOnAgent(AgentDirectory* directory, Comm
     return absl::CancelledError(why);
   };
   for (;;) {
-    std::optional<CommandEvent> event = sink->Pop(kPollInterval);
+    std::optional<CommandEvent> event = sink->Pop(CommandSink::kPollInterval);
     // Stop the program instead of letting it run unobserved.
     if (cancelled && cancelled()) return stop("cancelled by the client");
     if (!event) continue;

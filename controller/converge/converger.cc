@@ -12,7 +12,6 @@
 namespace dm {
 namespace {
 
-constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 // A converge that has not reported in this long is given up (the agent may still finish it).
 constexpr absl::Duration kRunTimeout = absl::Hours(2);
 
@@ -141,7 +140,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
 
   absl::Time deadline = clock_->Now() + kRunTimeout;
   while (!running.empty() && clock_->Now() < deadline) {
-    std::optional<CommandEvent> event = sink->Pop(kPollInterval);
+    std::optional<CommandEvent> event = sink->Pop(CommandSink::kPollInterval);
     if (!event) continue;
     auto it = running.find(event->command_id);
     if (it == running.end()) continue;

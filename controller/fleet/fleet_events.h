@@ -21,6 +21,9 @@ FleetEventFn Serialized(const FleetEventFn& sink);
 dm::v1::FleetEvent FleetEventOf(const std::string& host, const std::string& phase,
                                 dm::v1::StepStatus status, const std::string& message);
 
+// A commit as events show it: its first 12 characters.
+inline std::string ShortCommit(const std::string& commit) { return commit.substr(0, 12); }
+
 // Runs `job(i)` for i in [0, n) on threads of their own and returns the first error (all run to
 // the end either way: a half-booted fleet is reported whole).
 absl::Status ForEachInParallel(size_t n, const std::function<absl::Status(size_t)>& job);

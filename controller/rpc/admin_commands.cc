@@ -11,8 +11,6 @@
 namespace dm {
 namespace {
 
-// How often a waiting handler looks whether its client went away.
-constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 constexpr absl::Duration kDefaultPingTimeout = absl::Seconds(10);
 
 }  // namespace
@@ -83,7 +81,7 @@ grpc::Status AdminHandler::Ping(grpc::ServerContext* context, const dm::v1::Ping
   absl::Time deadline = clock_->Now() + timeout;
   while (!pending.empty() && clock_->Now() < deadline && !context->IsCancelled()) {
     std::optional<CommandEvent> event =
-        sink->Pop(std::min(kPollInterval, deadline - clock_->Now()));
+        sink->Pop(std::min(CommandSink::kPollInterval, deadline - clock_->Now()));
     dm::v1::PingReplies batch;
     // Drain whatever else has arrived, so that ten thousand answers go out in a few writes.
     for (; event; event = sink->Pop(absl::ZeroDuration())) {

@@ -14,11 +14,6 @@ using dm::v1::STEP_FAILED;
 using dm::v1::STEP_OK;
 using dm::v1::STEP_RUNNING;
 
-// How long each host's agent may take to come back before the deploy gives up on it.
-constexpr absl::Duration kAgentWait = absl::Seconds(30);
-
-std::string Short(const std::string& commit) { return commit.substr(0, 12); }
-
 }  // namespace
 
 absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& options,
@@ -44,12 +39,12 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
                         env_.world->SyncApp(fleet.file.name, fleet.file.app.repository, revision));
   }
   if (target == old) {
-    emit(FleetEventOf("", "app", STEP_OK, absl::StrCat("already running ", Short(old))));
+    emit(FleetEventOf("", "app", STEP_OK, absl::StrCat("already running ", ShortCommit(old))));
     return absl::OkStatus();
   }
   DM_RETURN_IF_ERROR(env_.world->PinApp(fleet.file.name, target));
   emit(FleetEventOf("", "app", STEP_RUNNING,
-                    absl::StrCat("rolling ", Short(old), " -> ", Short(target))));
+                    absl::StrCat("rolling ", ShortCommit(old), " -> ", ShortCommit(target))));
 
   DM_ASSIGN_OR_RETURN(Inventory inventory, TakeInventory(env_, fleet.file));
   std::vector<const FleetHost*> apps;
@@ -78,11 +73,12 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
     }
     context.host_commits[app->name] = target;
     moved.push_back(app);
-    emit(FleetEventOf(app->name, "deploy", STEP_RUNNING, absl::StrCat("to ", Short(target))));
+    emit(FleetEventOf(app->name, "deploy", STEP_RUNNING, absl::StrCat("to ", ShortCommit(target))));
     failure = ConvergeHosts(env_, fleet.file, inventory, context, {app->name}, emit);
     if (failure.ok()) failure = CheckApp(env_, *app, target, emit);
     if (!failure.ok()) break;
-    emit(FleetEventOf(app->name, "deploy", STEP_CHANGED, absl::StrCat("running ", Short(target))));
+    emit(FleetEventOf(app->name, "deploy", STEP_CHANGED,
+                      absl::StrCat("running ", ShortCommit(target))));
     if (drain) {
       context.drained.clear();
       if (failure = rewire(); !failure.ok()) break;
@@ -93,19 +89,20 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
     emit(FleetEventOf("", "deploy", STEP_FAILED, absl::StrCat("stopping: ", failure.message())));
     for (const FleetHost* app : moved) {
       context.host_commits[app->name] = old;
-      emit(FleetEventOf(app->name, "deploy", STEP_RUNNING, absl::StrCat("back to ", Short(old))));
+      emit(FleetEventOf(app->name, "deploy", STEP_RUNNING,
+                        absl::StrCat("back to ", ShortCommit(old))));
       absl::Status back = ConvergeHosts(env_, fleet.file, inventory, context, {app->name}, emit);
       if (back.ok()) back = CheckApp(env_, *app, old, emit);
       emit(FleetEventOf(
           app->name, "deploy", back.ok() ? STEP_OK : STEP_FAILED,
-          back.ok() ? absl::StrCat("running ", Short(old)) : std::string(back.message())));
+          back.ok() ? absl::StrCat("running ", ShortCommit(old)) : std::string(back.message())));
     }
     context.drained.clear();
     absl::Status rejoined = rewire();
     env_.audit->Record("fleet.deploy.failed", fleet.file.name,
-                       absl::StrCat(Short(target), ": ", failure.message()));
+                       absl::StrCat(ShortCommit(target), ": ", failure.message()));
     return absl::AbortedError(absl::StrCat(
-        "deploy of ", Short(target), " stopped: ", failure.message(), "; ", Short(old),
+        "deploy of ", ShortCommit(target), " stopped: ", failure.message(), "; ", ShortCommit(old),
         " keeps serving",
         rejoined.ok() ? "" : absl::StrCat(" (rewiring failed: ", rejoined.message(), ")")));
   }
@@ -114,18 +111,18 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
   fleet.record.updated = env_.clock->Now();
   DM_RETURN_IF_ERROR(env_.store->SaveFleet(fleet.record));
   env_.audit->Record(options.rollback ? "fleet.rollback" : "fleet.deploy", fleet.file.name,
-                     absl::StrCat(Short(old), " -> ", Short(target)));
+                     absl::StrCat(ShortCommit(old), " -> ", ShortCommit(target)));
   // Every app node runs the new commit: the balancers' static files follow (until now, what
   // they lacked came from the app nodes).
   context.app_commit = target;
   context.host_commits.clear();
   if (absl::Status statics = rewire(); !statics.ok()) {
     return absl::AbortedError(
-        absl::StrCat(Short(target), " serves, but the load balancers' static files stay at ",
-                     Short(old), ": ", statics.message(), " (dmctl up retries)"));
+        absl::StrCat(ShortCommit(target), " serves, but the load balancers' static files stay at ",
+                     ShortCommit(old), ": ", statics.message(), " (dmctl up retries)"));
   }
   emit(FleetEventOf("", "deploy", STEP_CHANGED,
-                    absl::StrCat(Short(target), " serves on ", apps.size(), " app nodes")));
+                    absl::StrCat(ShortCommit(target), " serves on ", apps.size(), " app nodes")));
   return absl::OkStatus();
 }
 

@@ -16,8 +16,6 @@ using dm::v1::STEP_CHANGED;
 using dm::v1::STEP_FAILED;
 using dm::v1::STEP_RUNNING;
 
-constexpr absl::Duration kAgentWait = absl::Seconds(30);
-
 }  // namespace
 
 absl::Status SplitOperation::Run(LoadedFleet& fleet, absl::Duration keep_old,

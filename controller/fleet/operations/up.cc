@@ -13,8 +13,6 @@
 namespace dm {
 namespace {
 
-std::string Short(const std::string& commit) { return commit.substr(0, 12); }
-
 // Generates the file's secrets that have no value yet. Kept with the fleet: a changed database
 // password would lock the application out.
 void GenerateSecrets(LoadedFleet& fleet) {
@@ -48,14 +46,14 @@ absl::StatusOr<std::string> UpOperation::ResolveCommit(const LoadedFleet& fleet,
   const std::string commit = moves ? wanted : deployed;
   if (!apply) {
     emit(commit == deployed
-             ? FleetEventOf("", "app", dm::v1::STEP_OK, absl::StrCat("keep ", Short(commit)))
+             ? FleetEventOf("", "app", dm::v1::STEP_OK, absl::StrCat("keep ", ShortCommit(commit)))
              : FleetEventOf("", "app", dm::v1::STEP_PLANNED,
-                            absl::StrCat("deploy ", Short(commit), " (", app.revision, ")")));
+                            absl::StrCat("deploy ", ShortCommit(commit), " (", app.revision, ")")));
     return commit;
   }
   DM_RETURN_IF_ERROR(env_.world->PinApp(fleet.file.name, commit));
   emit(FleetEventOf("", "app", commit == deployed ? dm::v1::STEP_OK : dm::v1::STEP_CHANGED,
-                    absl::StrCat("commit ", Short(commit), " (", app.revision, ")")));
+                    absl::StrCat("commit ", ShortCommit(commit), " (", app.revision, ")")));
   return commit;
 }
 
@@ -102,7 +100,7 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
   env_.audit->Record(
       "fleet.up", fleet.file.name,
       absl::StrCat(
-          inventory.hosts.size(), " servers, app ", Short(fleet.record.commit), ", in ",
+          inventory.hosts.size(), " servers, app ", ShortCommit(fleet.record.commit), ", in ",
           absl::FormatDuration(absl::Trunc(env_.clock->Now() - start, absl::Milliseconds(100)))));
   return absl::OkStatus();
 }

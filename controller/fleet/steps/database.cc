@@ -19,7 +19,7 @@ std::string TextAt(const Attributes& attributes, const std::string& dotted) {
 absl::StatusOr<const FleetHost*> DatabaseHost(const FleetEnv& env, const Inventory& inventory) {
   for (const FleetHost& host : inventory.hosts) {
     if (!host.Provides(Service::kDatabase)) continue;
-    if (!inventory.ServerOf(host.name) || !WaitForAgent(env, host.name, kDatabaseAgentWait)) {
+    if (!inventory.ServerOf(host.name) || !WaitForAgent(env, host.name, kAgentWait)) {
       return absl::FailedPreconditionError(
           absl::StrCat("the database host ", host.name, " is not up (dmctl up)"));
     }

@@ -13,10 +13,6 @@
 
 namespace dm {
 
-// How long the database host's agent may take to come back (a busy machine, a restarted
-// controller) before a backup or restore gives up.
-inline constexpr absl::Duration kDatabaseAgentWait = absl::Seconds(30);
-
 // The host serving the fleet's database, with its agent connected. FailedPrecondition if the
 // fleet has none or it is not up.
 absl::StatusOr<const FleetHost*> DatabaseHost(const FleetEnv& env, const Inventory& inventory);

@@ -28,6 +28,10 @@ struct Inventory {
 
 absl::StatusOr<Inventory> TakeInventory(const FleetEnv& env, const FleetFile& file);
 
+// How long an operation waits for a host's agent to come back (after a blip, a busy machine, a
+// restarted controller) before it gives up on the host.
+inline constexpr absl::Duration kAgentWait = absl::Seconds(30);
+
 // True once `name`'s agent is connected (at once if it is); false after `timeout`, or at once
 // when there is no such agent.
 bool WaitForAgent(const FleetEnv& env, const std::string& name, absl::Duration timeout);
