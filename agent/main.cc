@@ -12,8 +12,6 @@
 #include <thread>
 #include <tuple>
 
-#include <CLI/CLI.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "agent/apply/apply_command.h"
@@ -23,6 +21,7 @@
 #include "agent/identity/agent_identity.h"
 #include "agent/session/session.h"
 #include "agent/supervise/supervised_service.h"
+#include "common/cli/command_line.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -87,7 +86,7 @@ absl::StatusOr<dm::AgentIdentity> LoadOrEnroll(const Flags& flags) {
 }
 
 // Fills what the command line did not give from the YAML config file.
-absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags* flags) {
+absl::Status ApplyConfigFile(const std::string& path, const dm::CommandLine& cli, Flags* flags) {
   DM_ASSIGN_OR_RETURN(dm::AgentConfigFile file, dm::ReadAgentConfigFile(path));
   // Each value, the flag that overrides it, and where it goes.
   const std::tuple<const std::optional<std::string>*, const char*, std::string*> fields[] = {
@@ -96,7 +95,7 @@ absl::Status ApplyConfigFile(const std::string& path, const CLI::App& app, Flags
       {&file.token, "--token", &flags->token},
       {&file.data_dir, "--data-dir", &flags->data_dir}};
   for (const auto& [value, flag, target] : fields) {
-    if (value->has_value() && app.count(flag) == 0) *target = **value;
+    if (value->has_value() && !cli.Given(flag)) *target = **value;
   }
   return absl::OkStatus();
 }
@@ -109,38 +108,37 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "supervise") return dm::RunSupervisor(argv[2]);
 
   Flags flags;
-  CLI::App app{"dm-agent: the DeployMachine host agent"};
-  app.set_version_flag("--version", std::string("dm-agent ") + dm::kVersion);
-  app.add_option(
-      "--controller", flags.controller,
+  dm::CommandLine cli("dm-agent: the DeployMachine host agent");
+  cli.SetVersion(std::string("dm-agent ") + dm::kVersion);
+  cli.flags().Add(
+      "--controller", &flags.controller,
       "Controller HOST:PORT; needed to enroll, afterwards it overrides the stored address");
-  app.add_option("--token", flags.token,
-                 "Join token from 'dmctl token create' (used once, to enroll; see --token-file)");
-  app.add_option("--token-file", flags.token_file,
-                 "Read the join token from this file instead: it stays out of the process list")
-      ->excludes("--token");
-  app.add_option("--data-dir", flags.data_dir,
-                 "Where the agent keeps its key and certificates (0700)")
-      ->capture_default_str();
-  app.add_option("--name", flags.name, "The agent's name in the fleet (default: the hostname)");
-  app.add_option("--enroll-timeout", flags.enroll_timeout_seconds,
-                 "Seconds to keep trying to reach the controller when enrolling")
-      ->capture_default_str();
-  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")
-      ->capture_default_str();
+  dm::FlagOption token = cli.flags().Add(
+      "--token", &flags.token,
+      "Join token from 'dmctl token create' (used once, to enroll; see --token-file)");
+  cli.flags()
+      .Add("--token-file", &flags.token_file,
+           "Read the join token from this file instead: it stays out of the process list")
+      .Excludes(token);
+  cli.flags()
+      .Add("--data-dir", &flags.data_dir, "Where the agent keeps its key and certificates (0700)")
+      .ShowDefault();
+  cli.flags().Add("--name", &flags.name, "The agent's name in the fleet (default: the hostname)");
+  cli.flags()
+      .Add("--enroll-timeout", &flags.enroll_timeout_seconds,
+           "Seconds to keep trying to reach the controller when enrolling")
+      .ShowDefault();
+  cli.flags()
+      .Add("--log-level", &flags.log_level, "trace, debug, info, warn or error")
+      .ShowDefault();
   std::string config_path;
-  app.add_option("--config", config_path,
-                 "YAML file with controller, name, token and data_dir (as bootstrap writes "
-                 "/etc/dm/agent.yaml); "
-                 "flags given as well win");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitUsage;
-  }
+  cli.flags().Add("--config", &config_path,
+                  "YAML file with controller, name, token and data_dir (as bootstrap writes "
+                  "/etc/dm/agent.yaml); "
+                  "flags given as well win");
+  if (std::optional<int> exit_code = cli.Parse(argc, argv, kExitUsage)) return *exit_code;
   if (!config_path.empty()) {
-    if (absl::Status s = ApplyConfigFile(config_path, app, &flags); !s.ok()) {
+    if (absl::Status s = ApplyConfigFile(config_path, cli, &flags); !s.ok()) {
       std::fprintf(stderr, "dm-agent: %s\n", std::string(s.message()).c_str());
       return kExitUsage;
     }

@@ -5,9 +5,10 @@
 
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include "absl/time/time.h"
+#include "common/cli/command_line.h"
 #include "common/log.h"
 #include "common/termination_signals.h"
 #include "common/version.h"
@@ -18,45 +19,52 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   double heartbeat_seconds = 5;
 
-  CLI::App app{"dm-controller: the DeployMachine controller"};
-  app.set_version_flag("--version", std::string("dm-controller ") + dm::kVersion);
-  app.add_option("--data-dir", options.data_dir,
-                 "Directory for the CA, credentials, state database and dmctl.yaml (created 0700)")
-      ->required();
-  app.add_option("--listen", options.listen, "HOST:PORT to listen on; port 0 picks a free one")
-      ->capture_default_str();
-  app.add_option("--heartbeat-interval", heartbeat_seconds,
-                 "Seconds between agent heartbeats; an agent silent for three is disconnected")
-      ->capture_default_str()
-      ->check(CLI::Range(0.1, 3600.0));
-  app.add_option("--deploy-dir", options.deploy_dir,
-                 "Folder with cookbooks/ and roles/ that dmctl converge sends to agents");
+  dm::CommandLine cli("dm-controller: the DeployMachine controller");
+  cli.SetVersion(std::string("dm-controller ") + dm::kVersion);
+  cli.flags()
+      .Add("--data-dir", &options.data_dir,
+           "Directory for the CA, credentials, state database and dmctl.yaml (created 0700)")
+      .Required();
+  cli.flags()
+      .Add("--listen", &options.listen, "HOST:PORT to listen on; port 0 picks a free one")
+      .ShowDefault();
+  cli.flags()
+      .Add("--heartbeat-interval", &heartbeat_seconds,
+           "Seconds between agent heartbeats; an agent silent for three is disconnected")
+      .ShowDefault()
+      .Range(0.1, 3600.0);
+  cli.flags().Add("--deploy-dir", &options.deploy_dir,
+                  "Folder with cookbooks/ and roles/ that dmctl converge sends to agents");
   // The local provider: real servers on this machine (needs root).
   std::string local_provider = ::geteuid() == 0 ? "on" : "off";
-  app.add_option("--local-provider", local_provider, "on or off (default: on when run as root)")
-      ->check(CLI::IsMember({"on", "off"}));
-  app.add_option("--local-bridge", options.servers.local.bridge,
-                 "Bridge of the local servers' network")
-      ->capture_default_str();
-  app.add_option("--local-subnet", options.servers.local.subnet,
-                 "The local servers' /24, as its first three octets; this machine is .1")
-      ->capture_default_str();
-  app.add_option("--image-cache", options.servers.local.image_cache,
-                 "Where the local servers' base image is built and kept")
-      ->capture_default_str();
-  app.add_option("--dns-listen", options.dns_listen,
-                 "HOST:PORT where the embedded PowerDNS answers for fleets' domains, or off")
-      ->capture_default_str();
-  app.add_option("--backup-dir", options.backup_dir,
-                 "Where fleets' database backups go (default: DATA_DIR/backups)");
-  app.add_option("--backup-store", options.backup_store,
-                 "A YAML file (mode 0600) naming the object store for backups and its credentials: "
-                 "type: swift, s3 or directory (see docs/fleets.md)");
-  app.add_option("--agent-binary", options.servers.agent_binary,
-                 "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  cli.flags()
+      .Add("--local-provider", &local_provider, "on or off (default: on when run as root)")
+      .OneOf({"on", "off"});
+  cli.flags()
+      .Add("--local-bridge", &options.servers.local.bridge, "Bridge of the local servers' network")
+      .ShowDefault();
+  cli.flags()
+      .Add("--local-subnet", &options.servers.local.subnet,
+           "The local servers' /24, as its first three octets; this machine is .1")
+      .ShowDefault();
+  cli.flags()
+      .Add("--image-cache", &options.servers.local.image_cache,
+           "Where the local servers' base image is built and kept")
+      .ShowDefault();
+  cli.flags()
+      .Add("--dns-listen", &options.dns_listen,
+           "HOST:PORT where the embedded PowerDNS answers for fleets' domains, or off")
+      .ShowDefault();
+  cli.flags().Add("--backup-dir", &options.backup_dir,
+                  "Where fleets' database backups go (default: DATA_DIR/backups)");
+  cli.flags().Add(
+      "--backup-store", &options.backup_store,
+      "A YAML file (mode 0600) naming the object store for backups and its credentials: "
+      "type: swift, s3 or directory (see docs/fleets.md)");
+  cli.flags().Add("--agent-binary", &options.servers.agent_binary,
+                  "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
+  cli.flags().Add("--log-level", &log_level, "trace, debug, info, warn or error").ShowDefault();
+  if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   options.servers.local_provider = local_provider == "on";
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);
 

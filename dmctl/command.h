@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cli/flags.h"
 #include "dmctl/context.h"
-#include "dmctl/flags.h"
 
 namespace dm::dmctl {
 

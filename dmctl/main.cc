@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     }
     CLI::App* leaf = parent->add_subcommand(path.back(), command->Synopsis());
     leaf->fallthrough();
-    dm::dmctl::Flags flags(leaf);
+    dm::Flags flags(leaf);
     command->AddFlags(flags);
     leaf->callback([&selected, raw = command.get()] { selected = raw; });
   }

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "agent/cookbook/run_list.h"
 #include "agent/cookbook/runner.h"
+#include "common/cli/command_line.h"
 
 namespace dm {
 namespace {
@@ -29,30 +30,29 @@ struct ApplyFlags {
 
 int RunApplyCommand(int argc, char** argv) {
   ApplyFlags flags;
-  CLI::App app{
+  CommandLine cli(
       "Converge this host from cookbooks on disk, without a controller.\n"
-      "Exit codes: 0 converged, 1 invalid input (nothing changed), 2 a resource failed."};
-  app.name("dm-agent apply");
-  app.add_option("PATH", flags.path,
-                 "A cookbook folder (with recipe.yaml), or a folder with roles/ and cookbooks/")
-      ->required();
-  app.add_option("--role", flags.role, "The role to apply, from PATH/roles/ROLE.yaml");
-  app.add_option("--attr", flags.attrs,
-                 "Host attribute KEY=VALUE (dotted keys; above role and cookbook values)")
-      ->take_all();
-  app.add_flag("--dry-run", flags.dry_run, "Change nothing; show what would change, with diffs");
-  app.add_flag("--json", flags.json, "Print the run report as JSON");
-  app.add_flag("-v,--verbose", flags.verbose,
-               "List every resource, not only those that changed or failed");
-  app.add_option("--state-dir", flags.state_dir,
-                 "The agent's state: backups of replaced files, supervised services")
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : kApplyInvalid;
-  }
+      "Exit codes: 0 converged, 1 invalid input (nothing changed), 2 a resource failed.",
+      "dm-agent apply");
+  cli.flags()
+      .Add("PATH", &flags.path,
+           "A cookbook folder (with recipe.yaml), or a folder with roles/ and cookbooks/")
+      .Required();
+  cli.flags().Add("--role", &flags.role, "The role to apply, from PATH/roles/ROLE.yaml");
+  cli.flags()
+      .Add("--attr", &flags.attrs,
+           "Host attribute KEY=VALUE (dotted keys; above role and cookbook values)")
+      .TakeAll();
+  cli.flags().Flag("--dry-run", &flags.dry_run,
+                   "Change nothing; show what would change, with diffs");
+  cli.flags().Flag("--json", &flags.json, "Print the run report as JSON");
+  cli.flags().Flag("-v,--verbose", &flags.verbose,
+                   "List every resource, not only those that changed or failed");
+  cli.flags()
+      .Add("--state-dir", &flags.state_dir,
+           "The agent's state: backups of replaced files, supervised services")
+      .ShowDefault();
+  if (std::optional<int> exit_code = cli.Parse(argc, argv, kApplyInvalid)) return *exit_code;
 
   cookbook::LoadOptions load;
   load.path = flags.path;

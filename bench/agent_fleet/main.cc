@@ -11,7 +11,7 @@
 //   fan-out      a no-op sent to every agent (Admin.Ping): p50/p99 round trip as the controller
 //                measures it, and the time until the last answer reached the caller
 //   errors       streams that failed, agents that did not answer
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include <algorithm>
 #include <cstdio>
@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "bench/agent_fleet/process_stats.h"
 #include "bench/agent_fleet/simulated_agent.h"
+#include "common/cli/command_line.h"
 #include "common/controller_channel.h"
 #include "common/files.h"
 #include "common/join_token.h"
@@ -256,19 +257,23 @@ Figures RunOnce(int n, const Options& options) {
 int main(int argc, char** argv) {
   dm::bench::Options options;
   std::string sizes = "100,1000,10000";
-  CLI::App app{
-      "bench-agent-fleet: enroll and connect N agents to a real dm-controller and measure it"};
-  app.add_option("--agents", sizes, "Comma-separated fleet sizes")->capture_default_str();
-  app.add_option("--heartbeat", options.heartbeat_seconds, "Heartbeat interval, seconds")
-      ->capture_default_str();
-  app.add_option("--idle-seconds", options.idle_seconds, "How long idle CPU is measured")
-      ->capture_default_str();
-  app.add_option("--enroll-threads", options.enroll_threads, "Concurrent enrollments")
-      ->capture_default_str();
-  app.add_option("--connect-window", options.connect_window, "Dials in flight at once")
-      ->capture_default_str();
-  app.add_flag("--json", options.json, "Also print one JSON object per fleet size");
-  CLI11_PARSE(app, argc, argv);
+  dm::CommandLine cli(
+      "bench-agent-fleet: enroll and connect N agents to a real dm-controller and measure it");
+  cli.flags().Add("--agents", &sizes, "Comma-separated fleet sizes").ShowDefault();
+  cli.flags()
+      .Add("--heartbeat", &options.heartbeat_seconds, "Heartbeat interval, seconds")
+      .ShowDefault();
+  cli.flags()
+      .Add("--idle-seconds", &options.idle_seconds, "How long idle CPU is measured")
+      .ShowDefault();
+  cli.flags()
+      .Add("--enroll-threads", &options.enroll_threads, "Concurrent enrollments")
+      .ShowDefault();
+  cli.flags()
+      .Add("--connect-window", &options.connect_window, "Dials in flight at once")
+      .ShowDefault();
+  cli.flags().Flag("--json", &options.json, "Also print one JSON object per fleet size");
+  if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   options.sizes.clear();
   for (absl::string_view s : absl::StrSplit(sizes, ','))
     options.sizes.push_back(std::stoi(std::string(s)));

@@ -9,7 +9,7 @@
 // gets its packages from this machine (as a second fleet of an operator would).
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/cli/command_line.h"
 #include "tests/harness/process.h"
 
 namespace {
@@ -69,11 +70,10 @@ double Timed(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::string sizes = "1,3,5";
   bool warm = false;
-  CLI::App app{"bench-fleet-up: dmctl up from bare servers to a serving site"};
-  app.add_option("--hosts", sizes, "Comma-separated fleet sizes (1, 3, 5, ...)")
-      ->capture_default_str();
-  app.add_flag("--warm", warm, "Fill the apt proxy's cache with a fleet first (not measured)");
-  CLI11_PARSE(app, argc, argv);
+  dm::CommandLine cli("bench-fleet-up: dmctl up from bare servers to a serving site");
+  cli.flags().Add("--hosts", &sizes, "Comma-separated fleet sizes (1, 3, 5, ...)").ShowDefault();
+  cli.flags().Flag("--warm", &warm, "Fill the apt proxy's cache with a fleet first (not measured)");
+  if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   if (::geteuid() != 0) {
     std::fprintf(stderr, "needs root (the local provider makes namespaces and mounts)\n");
     return 1;

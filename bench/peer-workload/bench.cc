@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/cli/command_line.h"
 #include "tests/harness/process.h"
 
 namespace {
@@ -88,14 +89,15 @@ int main(int argc, char** argv) {
                            .lexically_normal()
                            .string();
   int runs = 5;
-  CLI::App app{
-      "bench-peer-workload: dm-agent apply on the peer workload (first converge and no-op re-run)"};
-  app.add_option("--agent", agent, "dm-agent binary")->capture_default_str();
-  app.add_option("--cookbook", cookbook, "The peer-workload cookbook")->capture_default_str();
-  app.add_option("--verify", verify, "verify.py of the shared workload (skipped if absent)")
-      ->capture_default_str();
-  app.add_option("--runs", runs, "Counted runs after one warm-up")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  dm::CommandLine cli(
+      "bench-peer-workload: dm-agent apply on the peer workload (first converge and no-op re-run)");
+  cli.flags().Add("--agent", &agent, "dm-agent binary").ShowDefault();
+  cli.flags().Add("--cookbook", &cookbook, "The peer-workload cookbook").ShowDefault();
+  cli.flags()
+      .Add("--verify", &verify, "verify.py of the shared workload (skipped if absent)")
+      .ShowDefault();
+  cli.flags().Add("--runs", &runs, "Counted runs after one warm-up").ShowDefault();
+  if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
 
   // The same prep as the shared prep.sh, inside the timed command for a first converge.
   std::string prep = absl::StrCat(

@@ -7,7 +7,7 @@
 // (which must change nothing), then destroy them.
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <optional>
 
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/cli/command_line.h"
 #include "nlohmann/json.hpp"
 #include "tests/harness/process.h"
 
@@ -37,9 +38,9 @@ CommandResult Dmctl(std::vector<std::string> args) {
 
 int main(int argc, char** argv) {
   std::string sizes = "1,2,4";
-  CLI::App app{"bench-server-bootstrap: local servers from boot to a connected agent"};
-  app.add_option("--servers", sizes, "Comma-separated numbers of servers")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  dm::CommandLine cli("bench-server-bootstrap: local servers from boot to a connected agent");
+  cli.flags().Add("--servers", &sizes, "Comma-separated numbers of servers").ShowDefault();
+  if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   if (::geteuid() != 0) {
     std::fprintf(stderr, "needs root (the local provider makes namespaces and mounts)\n");
     return 1;

@@ -4,12 +4,15 @@
 #include "common/status_macros.h"
 
 namespace dm {
+namespace {
 
 using dm::v1::STEP_CHANGED;
 using dm::v1::STEP_FAILED;
 using dm::v1::STEP_OK;
 using dm::v1::STEP_PLANNED;
 using dm::v1::STEP_RUNNING;
+
+}  // namespace
 
 absl::Status BootMissing(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
                          bool apply, const FleetEventFn& emit) {

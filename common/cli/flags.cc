@@ -1,8 +1,8 @@
-#include "dmctl/flags.h"
+#include "common/cli/flags.h"
 
 #include <CLI/CLI.hpp>
 
-namespace dm::dmctl {
+namespace dm {
 
 FlagOption& FlagOption::Required() {
   option_->required();
@@ -21,6 +21,16 @@ FlagOption& FlagOption::OneOf(const std::vector<std::string>& allowed) {
 
 FlagOption& FlagOption::Range(int min, int max) {
   option_->check(CLI::Range(min, max));
+  return *this;
+}
+
+FlagOption& FlagOption::Range(double min, double max) {
+  option_->check(CLI::Range(min, max));
+  return *this;
+}
+
+FlagOption& FlagOption::Excludes(const FlagOption& other) {
+  option_->excludes(other.option_);
   return *this;
 }
 
@@ -50,10 +60,14 @@ FlagOption Flags::Add(const std::string& names, double* value, const std::string
   return FlagOption(app_->add_option(names, *value, help));
 }
 
+FlagOption Flags::Add(const std::string& names, std::vector<int>* values, const std::string& help) {
+  return FlagOption(app_->add_option(names, *values, help));
+}
+
 FlagOption Flags::Flag(const std::string& names, bool* value, const std::string& help) {
   return FlagOption(app_->add_flag(names, *value, help));
 }
 
 void Flags::Footer(const std::string& text) { app_->footer(text); }
 
-}  // namespace dm::dmctl
+}  // namespace dm
