@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <random>
-
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "controller/providers/local/local_provider.h"
 
 namespace dm::testing {
@@ -18,9 +15,9 @@ void LocalServersTest::SetUpWith(const std::vector<std::string>& extra_args) {
     return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
   });
   // A network of its own, so that tests can run in parallel.
-  int octet = std::random_device{}() % 200 + 20;
-  bridge_ = absl::StrCat("dmt", octet);
-  subnet_ = absl::StrCat("10.231.", octet);
+  network_ = std::make_unique<TestNetwork>();
+  bridge_ = network_->bridge();
+  subnet_ = network_->subnet();
   std::vector<std::string> args = {"--local-bridge", bridge_,
                                    "--local-subnet", subnet_,
                                    "--deploy-dir",   std::string(DM_SOURCE_DIR) + "/deploy"};
@@ -43,6 +40,7 @@ void LocalServersTest::TearDown() {
         [&](const LocalLeftover& l) { return l.state_dir == Path("ctl/local"); });
     Sh("ip link del " + bridge_ + " 2>/dev/null; true");
   }
+  network_.reset();
   FleetTest::TearDown();
 }
 

@@ -4,11 +4,13 @@
 #ifndef DM_TESTS_HARNESS_LOCAL_SERVERS_FIXTURE_H_
 #define DM_TESTS_HARNESS_LOCAL_SERVERS_FIXTURE_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/process.h"
 #include "tests/harness/fleet_fixture.h"
+#include "tests/harness/test_network.h"
 
 namespace dm::testing {
 
@@ -30,9 +32,10 @@ class LocalServersTest : public FleetTest {
   // ssh from this machine with the controller's operator key.
   ProcessResult Ssh(const std::string& user_at_host, const std::vector<std::string>& extra = {});
 
-  std::string bridge_, subnet_;
+  std::string bridge_, subnet_;  // the network's, for short
 
  private:
+  std::unique_ptr<TestNetwork> network_;  // claimed until TearDown has removed the bridge
   std::vector<std::string> controller_args_;
 };
 

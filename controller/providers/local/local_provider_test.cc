@@ -11,13 +11,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/temp_dir.h"
+#include "tests/harness/test_network.h"
 
 namespace dm {
 namespace {
@@ -33,10 +32,10 @@ class LocalProviderTest : public ::testing::Test {
       return absl::StartsWith(l.state_dir, "/tmp/dm-") && !LocalProvider::InUse(l.state_dir);
     });
     // A subnet and bridge of its own, so that tests can run in parallel.
-    int octet = std::random_device{}() % 200 + 20;
+    network_ = std::make_unique<dm::testing::TestNetwork>();
     options_.state_dir = dir_ + "/provider";
-    options_.bridge = absl::StrCat("dmt", octet);
-    options_.subnet = absl::StrCat("10.231.", octet);
+    options_.bridge = network_->bridge();
+    options_.subnet = network_->subnet();
     provider_ = std::make_unique<LocalProvider>(options_);
     Run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir_ + "/operator"});
     key_ = ReadFile(dir_ + "/operator.pub").value_or("");
@@ -44,7 +43,7 @@ class LocalProviderTest : public ::testing::Test {
   void TearDown() override {
     LocalProvider::SweepLeftovers(
         [&](const LocalLeftover& l) { return l.state_dir == options_.state_dir; });
-    Run({"ip", "link", "del", options_.bridge}, /*check=*/false);
+    if (network_ != nullptr) Run({"ip", "link", "del", options_.bridge}, /*check=*/false);
     if (HasFailure()) temp_.Keep();
   }
 
@@ -84,6 +83,7 @@ class LocalProviderTest : public ::testing::Test {
   TempDir temp_{"dm-local-provider-test"};
   const std::string dir_ = temp_.path();
   std::string key_;
+  std::unique_ptr<dm::testing::TestNetwork> network_;
   LocalProviderOptions options_;
   std::unique_ptr<LocalProvider> provider_;
 };
