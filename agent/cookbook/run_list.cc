@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/cookbook/field_reader.h"
+#include "agent/cookbook/health_reader.h"
 #include "agent/cookbook/interpolate.h"
 #include "agent/cookbook/resource_type.h"
 #include "common/files.h"
@@ -122,7 +123,12 @@ class Loader {
       CookbookFiles cookbook{dir, dir.substr(dir.rfind('/') + 1)};
       run.cookbooks.push_back(cookbook.name);
       ReadRecipe(cookbook, run.attributes, &run.resources);
+      ReadCookbookHealth(cookbook, run.attributes, &run.health);
     }
+    if (role_health_)
+      ReadHealthChecks(*role_health_, "role " + options_.role, run.attributes, &run.health,
+                       &errors_);
+    CheckHealthNames(run.health);
     CheckNotifications(run);
     if (!errors_.empty()) return errors_.ToStatus();
     return run;
@@ -158,6 +164,9 @@ class Loader {
       *role_attributes = AttributesFromYaml(*attributes);
     else if (attributes && !attributes->IsNull())
       fields.Error("attributes", "must be a map");
+    // Health checks are read once every attribute is known; the ladder is the controller's.
+    if (const yaml::Node* health = fields.Raw("health")) role_health_ = *health;
+    ReadRemediation(fields);
     const yaml::Node* cookbooks = fields.Raw("cookbooks");
     if (cookbooks == nullptr || !cookbooks->IsSequence() || cookbooks->items().empty()) {
       fields.Error("cookbooks", "must be a list of cookbook names");
@@ -176,6 +185,43 @@ class Loader {
     }
     fields.RejectUnknown();
     return errors_.empty();
+  }
+
+  // What the controller does, step by step, when a check keeps failing (docs/health.md).
+  void ReadRemediation(FieldReader& fields) {
+    static const std::vector<std::string> kSteps = {"restart", "reconverge", "replace"};
+    for (const std::string& step : fields.StringList("remediation")) {
+      if (std::find(kSteps.begin(), kSteps.end(), step) == kSteps.end()) {
+        fields.Error("remediation", absl::StrCat("'", step, "' is not one of: ",
+                                                 absl::StrJoin(kSteps, ", ")));
+      }
+    }
+  }
+
+  void ReadCookbookHealth(const CookbookFiles& cookbook, const Attributes& attributes,
+                          std::vector<health::CheckSpec>* out) {
+    std::optional<yaml::Node> file = ReadYaml(cookbook.dir + "/health.yaml", true, &errors_);
+    if (!file || file->IsNull()) return;
+    if (!file->IsMap()) {
+      errors_.Add(file->mark(), "health.yaml is a map with a health: list");
+      return;
+    }
+    yaml::FieldReader fields(*file, "cookbook " + cookbook.name, &errors_);
+    if (const yaml::Node* list = fields.Raw("health"))
+      ReadHealthChecks(*list, "cookbook " + cookbook.name, attributes, out, &errors_);
+    fields.RejectUnknown();
+  }
+
+  void CheckHealthNames(const std::vector<health::CheckSpec>& checks) {
+    std::map<std::string, std::string> seen;
+    for (const health::CheckSpec& check : checks) {
+      auto [first, fresh] = seen.emplace(check.name, check.declared);
+      if (!fresh) {
+        errors_.AddPositioned(absl::StrCat(check.declared, ": health check '", check.name,
+                                           "' is declared twice (first at ", first->second,
+                                           "); give one of them a name: field"));
+      }
+    }
   }
 
   void ReadRecipe(const CookbookFiles& cookbook, const Attributes& attributes,
@@ -283,6 +329,7 @@ class Loader {
   }
 
   const LoadOptions& options_;
+  std::optional<yaml::Node> role_health_;  // the role's health: list, read last
   yaml::ValidationErrors errors_;
   std::map<std::string, yaml::Mark> declared_;
 };

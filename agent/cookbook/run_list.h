@@ -5,6 +5,7 @@
 // Layouts (docs/cookbooks.md):
 //   PATH/recipe.yaml                 PATH is one cookbook
 //   PATH/roles/ROLE.yaml             PATH holds roles and cookbooks/NAME/ (with --role ROLE)
+//   PATH/recipe.yaml, health.yaml    a cookbook may declare health checks beside its recipe
 #ifndef DM_AGENT_COOKBOOK_RUN_LIST_H_
 #define DM_AGENT_COOKBOOK_RUN_LIST_H_
 
@@ -14,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/cookbook/resource.h"
+#include "agent/health/check_spec.h"
 #include "common/attributes.h"
 
 namespace dm::cookbook {
@@ -29,6 +31,8 @@ struct RunList {
   std::vector<std::string> cookbooks;
   Attributes attributes;  // merged
   std::vector<std::unique_ptr<Resource>> resources;
+  // The role's health checks and its cookbooks' (health.yaml), names unique.
+  std::vector<health::CheckSpec> health;
 
   // nullptr if no resource has this id ("service[nginx]").
   Resource* Find(const std::string& id) const;

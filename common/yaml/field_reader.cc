@@ -92,12 +92,20 @@ std::optional<mode_t> FieldReader::Mode(const std::string& key) {
 std::optional<absl::Duration> FieldReader::Seconds(const std::string& key) {
   std::optional<std::string> value = String(key);
   if (!value) return std::nullopt;
+  // A bare number is seconds; "500ms", "2s", "1m30s" say their unit.
   double seconds = 0;
-  if (!absl::SimpleAtod(*value, &seconds) || seconds <= 0) {
-    Error(key, absl::StrCat("must be a positive number of seconds, not '", *value, "'"));
+  absl::Duration duration;
+  if (absl::SimpleAtod(*value, &seconds)) {
+    duration = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(*value, &duration)) {
+    duration = absl::ZeroDuration();
+  }
+  if (duration <= absl::ZeroDuration()) {
+    Error(key, absl::StrCat("must be a positive duration such as 5 (seconds), 2s or 500ms, not '",
+                            *value, "'"));
     return std::nullopt;
   }
-  return absl::Seconds(seconds);
+  return duration;
 }
 
 std::optional<int64_t> FieldReader::Integer(const std::string& key, int64_t min, int64_t max) {

@@ -1,0 +1,43 @@
+// One check's state from its results: a state changes only after `fall` failures (or `rise`
+// passes) in a row, so one slow answer does not make a host unhealthy, and one lucky answer
+// does not make it healthy. The first result decides at once: a fresh check has no state to keep.
+#ifndef DM_AGENT_HEALTH_CHECK_STATE_H_
+#define DM_AGENT_HEALTH_CHECK_STATE_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "agent/health/check_spec.h"
+
+namespace dm::health {
+
+enum class CheckState { kUnknown, kPassing, kFailing };
+const char* CheckStateWord(CheckState state);  // "unknown", "passing", "failing"
+
+// A check's standing, as the agent reports it.
+struct CheckStatus {
+  CheckSpec spec;
+  CheckState state = CheckState::kUnknown;
+  absl::Time since = absl::InfinitePast();  // when the state last changed
+  std::string output;                       // the latest result's (a failure's reason)
+  absl::Time last_run = absl::InfinitePast();
+};
+
+class CheckTracker {
+ public:
+  explicit CheckTracker(CheckSpec spec) { status_.spec = std::move(spec); }
+
+  // Records one result at `now`; true when the check's state changed.
+  bool Record(bool passed, std::string output, absl::Time now);
+
+  const CheckStatus& status() const { return status_; }
+  const CheckSpec& spec() const { return status_.spec; }
+
+ private:
+  CheckStatus status_;
+  int streak_ = 0;  // results in a row that disagree with the state
+};
+
+}  // namespace dm::health
+
+#endif  // DM_AGENT_HEALTH_CHECK_STATE_H_
