@@ -98,4 +98,47 @@ const char* AgentStateWord(dm::v1::AgentState state) {
   }
 }
 
+const char* HostHealthWord(dm::v1::HostHealth health) {
+  switch (health) {
+    case dm::v1::HOST_HEALTHY:
+      return "healthy";
+    case dm::v1::HOST_DEGRADED:
+      return "degraded";
+    case dm::v1::HOST_UNHEALTHY:
+      return "unhealthy";
+    case dm::v1::HOST_LOST:
+      return "lost";
+    default:
+      return "unknown";
+  }
+}
+
+const char* CheckStateWord(dm::v1::CheckState state) {
+  switch (state) {
+    case dm::v1::CHECK_PASSING:
+      return "passing";
+    case dm::v1::CHECK_FAILING:
+      return "failing";
+    default:
+      return "unknown";
+  }
+}
+
+const char* CheckKindWord(dm::v1::CheckKind kind) {
+  switch (kind) {
+    case dm::v1::CHECK_SERVICE:
+      return "service";
+    case dm::v1::CHECK_HTTP:
+      return "http";
+    case dm::v1::CHECK_TCP:
+      return "tcp";
+    case dm::v1::CHECK_COMMAND:
+      return "command";
+    case dm::v1::CHECK_DISK:
+      return "disk";
+    default:
+      return "unknown";
+  }
+}
+
 }  // namespace dm

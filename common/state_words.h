@@ -20,6 +20,12 @@ const char* ServerStateWord(dm::v1::ServerState state);
 const char* ResourceStatusWord(dm::v1::ResourceStatus status);
 // connected, disconnected
 const char* AgentStateWord(dm::v1::AgentState state);
+// healthy, degraded, unhealthy, lost, unknown
+const char* HostHealthWord(dm::v1::HostHealth health);
+// passing, failing, unknown
+const char* CheckStateWord(dm::v1::CheckState state);
+// service, http, tcp, command, disk
+const char* CheckKindWord(dm::v1::CheckKind kind);
 
 }  // namespace dm
 

@@ -120,6 +120,11 @@ absl::StatusOr<dm::v1::DestroyServerResponse> AdminClient::DestroyServer(
   return impl_->Unary(&Stub::DestroyServer, request, deadline);
 }
 
+absl::StatusOr<dm::v1::FleetHealthResponse> AdminClient::FleetHealth(
+    const dm::v1::FleetRequest& request) {
+  return impl_->Unary(&Stub::FleetHealth, request, kCallDeadline);
+}
+
 absl::StatusOr<dm::v1::FleetStatusResponse> AdminClient::FleetStatus(
     const dm::v1::FleetRequest& request) {
   return impl_->Unary(&Stub::FleetStatus, request, kCallDeadline);
@@ -198,6 +203,11 @@ absl::Status AdminClient::RestoreFleet(const dm::v1::RestoreRequest& request,
 absl::Status AdminClient::SplitFleet(const dm::v1::SplitRequest& request,
                                      const OnMessage<dm::v1::FleetEvent>& on_message) {
   return impl_->Stream(&Stub::SplitFleet, request, on_message);
+}
+
+absl::Status AdminClient::FollowEvents(const dm::v1::FollowEventsRequest& request,
+                                       const OnMessage<dm::v1::Event>& on_message) {
+  return impl_->Stream(&Stub::FollowEvents, request, on_message);
 }
 
 namespace {

@@ -54,6 +54,7 @@ class AdminClient {
       const dm::v1::DestroyServerRequest& request, absl::Duration deadline = kCallDeadline);
   absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::ListBackupsResponse> ListBackups(const dm::v1::FleetRequest& request);
+  absl::StatusOr<dm::v1::FleetHealthResponse> FleetHealth(const dm::v1::FleetRequest& request);
 
   absl::Status Exec(const dm::v1::ExecRequest& request,
                     const OnMessage<dm::v1::ExecEvent>& on_message);
@@ -83,6 +84,9 @@ class AdminClient {
                             const OnMessage<dm::v1::FleetEvent>& on_message);
   absl::Status SplitFleet(const dm::v1::SplitRequest& request,
                           const OnMessage<dm::v1::FleetEvent>& on_message);
+  // Runs until CancelStream() (dmctl events --follow ends with Ctrl-C).
+  absl::Status FollowEvents(const dm::v1::FollowEventsRequest& request,
+                            const OnMessage<dm::v1::Event>& on_message);
 
   // Cancels the streaming call under way, if any. Safe from a signal handler's point of view
   // as far as gRPC allows (what dmctl did before this class, too).

@@ -20,6 +20,7 @@ std::unique_ptr<Command> NewBootstrap();
 std::unique_ptr<Command> NewRunsList();
 std::unique_ptr<Command> NewRunsShow();
 std::unique_ptr<Command> NewStatus();
+std::unique_ptr<Command> NewHealth();
 std::unique_ptr<Command> NewPlan();
 std::unique_ptr<Command> NewUp();
 std::unique_ptr<Command> NewDown();
@@ -38,6 +39,7 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   // Fleets first: what an operator uses every day.
   commands.push_back(NewStatus());
+  commands.push_back(NewHealth());
   commands.push_back(NewPlan());
   commands.push_back(NewUp());
   commands.push_back(NewScale());

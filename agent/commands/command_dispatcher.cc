@@ -153,6 +153,15 @@ void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::Converg
     *message.mutable_progress() = std::move(progress);
     outbox_->Push(std::move(message));
   };
+  if (health_ != nullptr) {
+    channel.health_checks = [this, id](std::vector<health::CheckSpec> checks) {
+      size_t count = checks.size();
+      if (absl::Status s = health_->SetChecks(std::move(checks)); !s.ok())
+        LogError("command {}: keeping the health checks: {}", id, s.ToString());
+      else
+        LogInfo("command {}: {} health checks from the role", id, count);
+    };
+  }
   dm::v1::CommandResult result = RunConvergeCommand(id, converge, state_dir_, channel, *cancelled);
   LogInfo("command {}: converge ended with {}{}", id, result.exit_code(),
           result.error().empty() ? "" : " (" + result.error() + ")");

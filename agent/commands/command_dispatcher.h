@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "agent/exec/exec_input.h"
+#include "agent/health/health_monitor.h"
 #include "agent/session/outbox.h"
 #include "dm/v1/agent.pb.h"
 
@@ -25,8 +26,9 @@ namespace dm {
 class CommandDispatcher {
  public:
   // `state_dir` holds the converge cache, backups and supervised services.
-  CommandDispatcher(Outbox* outbox, std::string state_dir)
-      : outbox_(outbox), state_dir_(std::move(state_dir)) {}
+  // `health` (may be null) receives each converge's health checks.
+  CommandDispatcher(Outbox* outbox, std::string state_dir, health::HealthMonitor* health = nullptr)
+      : outbox_(outbox), state_dir_(std::move(state_dir)), health_(health) {}
   ~CommandDispatcher() { CancelAllAndWait(); }
 
   // Starts `command`. A command id seen before is ignored: the controller may deliver a command
@@ -59,6 +61,7 @@ class CommandDispatcher {
 
   Outbox* const outbox_;
   const std::string state_dir_;
+  health::HealthMonitor* const health_;
   mutable std::mutex mu_;
   std::condition_variable idle_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_ ABSL_GUARDED_BY(mu_);

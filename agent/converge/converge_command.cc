@@ -126,6 +126,8 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
     channel.progress(std::move(p));
   };
   cookbook::RunReport report = cookbook::Converge(*run_list, options);
+  // Checks come with the role, whatever the run did: a failed run shows in them.
+  if (!command.dry_run() && channel.health_checks) channel.health_checks(run_list->health);
   result.set_exit_code(report.failed() ? 2 : 0);
   result.set_report_json(report.ToJson().dump());
   result.set_duration_ms(static_cast<uint64_t>(absl::ToInt64Milliseconds(absl::Now() - start)));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "agent/health/check_spec.h"
 #include "dm/v1/agent.pb.h"
 
 namespace dm {
@@ -21,6 +22,8 @@ struct ConvergeChannel {
   // The next Blobs message for this command, or nullopt after `wait`.
   std::function<std::optional<dm::v1::Blobs>(absl::Duration wait)> next_blobs;
   std::function<void(dm::v1::ConvergeProgress)> progress;
+  // The role's health checks, after a real run (the agent's monitor runs them from then on).
+  std::function<void(std::vector<health::CheckSpec>)> health_checks;
 };
 
 // Exit codes of the result: 0 converged, 1 invalid input (nothing changed), 2 a resource

@@ -35,11 +35,20 @@ std::optional<uint64_t> ReadBytes(FieldReader& fields, const std::string& key) {
   uint64_t unit = 1;
   std::string digits = *text;
   switch (digits.back()) {
-    case 'K': unit = uint64_t{1} << 10; break;
-    case 'M': unit = uint64_t{1} << 20; break;
-    case 'G': unit = uint64_t{1} << 30; break;
-    case 'T': unit = uint64_t{1} << 40; break;
-    default: break;
+    case 'K':
+      unit = uint64_t{1} << 10;
+      break;
+    case 'M':
+      unit = uint64_t{1} << 20;
+      break;
+    case 'G':
+      unit = uint64_t{1} << 30;
+      break;
+    case 'T':
+      unit = uint64_t{1} << 40;
+      break;
+    default:
+      break;
   }
   if (unit != 1) digits.pop_back();
   uint64_t n = 0;
@@ -100,7 +109,8 @@ void ReadKindFields(FieldReader& fields, CheckSpec* check) {
 void ReadOne(const yaml::Node& item, const std::string& where, const Attributes& attributes,
              std::vector<CheckSpec>* out, yaml::ValidationErrors* errors) {
   if (!item.IsMap() || item.entries().empty()) {
-    errors->Add(item.mark(), absl::StrCat(where, ": a health check is a map starting with its "
+    errors->Add(item.mark(), absl::StrCat(where,
+                                          ": a health check is a map starting with its "
                                           "kind, such as '- service: nginx'"));
     return;
   }
@@ -127,8 +137,7 @@ void ReadOne(const yaml::Node& item, const std::string& where, const Attributes&
   check.timeout = std::min(absl::Seconds(3), check.interval);
   if (auto timeout = fields.Seconds("timeout")) {
     check.timeout = *timeout;
-    if (*timeout > check.interval)
-      fields.Error("timeout", "must not be longer than the interval");
+    if (*timeout > check.interval) fields.Error("timeout", "must not be longer than the interval");
   }
   if (auto fall = fields.Integer("fall", 1, 100)) check.fall = static_cast<int>(*fall);
   if (auto rise = fields.Integer("rise", 1, 100)) check.rise = static_cast<int>(*rise);

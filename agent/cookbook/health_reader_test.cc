@@ -116,17 +116,17 @@ TEST_F(HealthReaderTest, RoleChecksComeAfterTheCookbooksAndSeeTheirAttributes) {
 TEST_F(HealthReaderTest, EveryMistakeIsNamedWithItsPosition) {
   WriteDeploy(
       "health:\n"
-      "  - servce: nginx\n"                 // 2: unknown kind
-      "  - http: https://127.0.0.1/\n"      // 3: not http://
-      "  - tcp: localhost\n"                // 4: no port
+      "  - servce: nginx\n"             // 2: unknown kind
+      "  - http: https://127.0.0.1/\n"  // 3: not http://
+      "  - tcp: localhost\n"            // 4: no port
       "  - disk: /\n"
-      "    min_free: lots\n"                // 6
+      "    min_free: lots\n"  // 6
       "  - service: nginx\n"
       "    interval: 2s\n"
-      "    timeout: 5s\n"                   // 9: longer than the interval
-      "    fall: 0\n"                       // 10
-      "    expect: 200\n"                   // 11: unknown field
-      "  - command: []\n");                 // 12
+      "    timeout: 5s\n"    // 9: longer than the interval
+      "    fall: 0\n"        // 10
+      "    expect: 200\n"    // 11: unknown field
+      "  - command: []\n");  // 12
   std::string m = Refusal();
   EXPECT_THAT(m, HasSubstr(HealthFile() + ":2:5: cookbook site: unknown health check kind "
                                           "'servce' (known: service, http, tcp, command, disk)"));
@@ -147,8 +147,9 @@ TEST_F(HealthReaderTest, EveryMistakeIsNamedWithItsPosition) {
 TEST_F(HealthReaderTest, TwoChecksWithOneNameAreRefused) {
   WriteDeploy("health:\n  - service: nginx\n", "health:\n  - service: nginx\n");
   std::string m = Refusal();
-  EXPECT_THAT(m, HasSubstr(RoleFile() + ":3:5: health check 'service[nginx.service]' is "
-                                        "declared twice (first at " +
+  EXPECT_THAT(m, HasSubstr(RoleFile() +
+                           ":3:5: health check 'service[nginx.service]' is "
+                           "declared twice (first at " +
                            HealthFile() + ":2:5)"));
 }
 
@@ -159,12 +160,13 @@ TEST_F(HealthReaderTest, AnUnknownRemediationStepIsRefused) {
 }
 
 TEST_F(HealthReaderTest, ChecksSurviveTheAgentsJsonFile) {
-  WriteDeploy("health:\n  - http: http://127.0.0.1/\n    status: 204\n    interval: 1s\n"
-              "  - command: [true]\n  - disk: /var\n    min_free_bytes: 2G\n");
+  WriteDeploy(
+      "health:\n  - http: http://127.0.0.1/\n    status: 204\n    interval: 1s\n"
+      "  - command: [true]\n  - disk: /var\n    min_free_bytes: 2G\n");
   absl::StatusOr<RunList> run = Load();
   ASSERT_TRUE(run.ok()) << run.status();
-  absl::StatusOr<std::vector<CheckSpec>> back = health::ChecksFromJson(
-      health::ChecksToJson(run->health));
+  absl::StatusOr<std::vector<CheckSpec>> back =
+      health::ChecksFromJson(health::ChecksToJson(run->health));
   ASSERT_TRUE(back.ok()) << back.status();
   ASSERT_EQ(back->size(), 3u);
   EXPECT_EQ((*back)[0].expect_status, 204);

@@ -192,8 +192,8 @@ class Loader {
     static const std::vector<std::string> kSteps = {"restart", "reconverge", "replace"};
     for (const std::string& step : fields.StringList("remediation")) {
       if (std::find(kSteps.begin(), kSteps.end(), step) == kSteps.end()) {
-        fields.Error("remediation", absl::StrCat("'", step, "' is not one of: ",
-                                                 absl::StrJoin(kSteps, ", ")));
+        fields.Error("remediation",
+                     absl::StrCat("'", step, "' is not one of: ", absl::StrJoin(kSteps, ", ")));
       }
     }
   }

@@ -10,7 +10,7 @@ constexpr struct {
   CheckKind kind;
   const char* word;
 } kKinds[] = {
-    {CheckKind::kService, "service"}, {CheckKind::kHttp, "http"},   {CheckKind::kTcp, "tcp"},
+    {CheckKind::kService, "service"}, {CheckKind::kHttp, "http"}, {CheckKind::kTcp, "tcp"},
     {CheckKind::kCommand, "command"}, {CheckKind::kDisk, "disk"},
 };
 

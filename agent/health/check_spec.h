@@ -47,9 +47,9 @@ struct CheckSpec {
   int fall = 2;  // failures in a row before a passing check is failing
   int rise = 2;  // passes in a row before a failing check is passing
 
-  std::string service;    // the systemd unit a restart restarts; "" when there is none
-  bool critical = true;   // a failing critical check makes the host unhealthy, others degraded
-  std::string declared;   // "roles/loadbalancer.yaml:9:5", for messages
+  std::string service;   // the systemd unit a restart restarts; "" when there is none
+  bool critical = true;  // a failing critical check makes the host unhealthy, others degraded
+  std::string declared;  // "roles/loadbalancer.yaml:9:5", for messages
 };
 
 // The agent keeps its checks as this JSON text (a list), written by ChecksToJson.

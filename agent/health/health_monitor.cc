@@ -73,8 +73,7 @@ void HealthMonitor::Stop() {
 
 absl::Status HealthMonitor::SetChecks(std::vector<CheckSpec> checks) {
   if (absl::Status s = MakeDirectories(state_dir_ + "/health", 0700); !s.ok()) return s;
-  if (absl::Status s = WriteFileAtomic(ChecksPath(), ChecksToJson(checks), 0600); !s.ok())
-    return s;
+  if (absl::Status s = WriteFileAtomic(ChecksPath(), ChecksToJson(checks), 0600); !s.ok()) return s;
   {
     std::lock_guard<std::mutex> lock(mu_);
     std::map<std::string, Entry> next;
@@ -126,8 +125,7 @@ absl::Time HealthMonitor::RunDue() {
     if (generation != generation_) break;  // the checks were replaced meanwhile
     auto entry = checks_.find(spec.name);
     if (entry == checks_.end()) continue;
-    changed |= entry->second.tracker.Record(result.passed, std::move(result.output),
-                                            clock_->Now());
+    changed |= entry->second.tracker.Record(result.passed, std::move(result.output), clock_->Now());
   }
   if (changed && on_change_) on_change_(Snapshot());
 
@@ -147,8 +145,7 @@ void HealthMonitor::Loop() {
       wake_.wait(lock, woken);
     } else {
       absl::Duration wait = next - clock_->Now();
-      if (wait > absl::ZeroDuration())
-        wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), woken);
+      if (wait > absl::ZeroDuration()) wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), woken);
     }
     if (stopping_) return;
   }

@@ -71,7 +71,7 @@ class HealthMonitor {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::map<std::string, Entry> checks_ ABSL_GUARDED_BY(mu_);  // by name
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;               // bumped by SetChecks
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;              // bumped by SetChecks
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

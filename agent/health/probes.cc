@@ -29,8 +29,7 @@ ProbeResult Fail(std::string why) {
 }
 
 int MillisLeft(absl::Time deadline) {
-  return static_cast<int>(
-      std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+  return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
 }
 
 // A socket file descriptor that closes itself.
@@ -129,8 +128,9 @@ ProbeResult ProbeHttp(const CheckSpec& check) {
   if (!fd.ok()) return Fail(absl::StrCat("GET ", check.target, ": ", fd.status().message()));
   Socket socket(*fd);
 
-  std::string request = absl::StrCat("GET ", url->path, " HTTP/1.1\r\nHost: ", url->host,
-                                     "\r\nUser-Agent: dm-agent-health\r\nConnection: close\r\n\r\n");
+  std::string request =
+      absl::StrCat("GET ", url->path, " HTTP/1.1\r\nHost: ", url->host,
+                   "\r\nUser-Agent: dm-agent-health\r\nConnection: close\r\n\r\n");
   size_t sent = 0;
   while (sent < request.size()) {
     pollfd p{socket.get(), POLLOUT, 0};
@@ -201,9 +201,9 @@ ProbeResult ProbeDisk(const CheckSpec& check) {
   double free_bytes = static_cast<double>(s.f_bavail) * s.f_frsize;
   double free_share = size > 0 ? free_bytes / size : 1;
   double inode_share = s.f_files > 0 ? static_cast<double>(s.f_favail) / s.f_files : 1;
-  std::string seen = absl::StrFormat("%s: %.1f%% free (%.0f MB), %.1f%% of inodes free",
-                                     check.target, free_share * 100, free_bytes / (1 << 20),
-                                     inode_share * 100);
+  std::string seen =
+      absl::StrFormat("%s: %.1f%% free (%.0f MB), %.1f%% of inodes free", check.target,
+                      free_share * 100, free_bytes / (1 << 20), inode_share * 100);
   if (check.min_free > 0 && free_share < check.min_free)
     return Fail(absl::StrFormat("%s; below %.1f%%", seen, check.min_free * 100));
   if (check.min_free_bytes > 0 && free_bytes < static_cast<double>(check.min_free_bytes))

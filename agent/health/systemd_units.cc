@@ -97,9 +97,8 @@ absl::Status SystemdUnits::Connect() {
   int r = (*sd)->bus_open_system(&bus_);
   if (r < 0) {
     bus_ = nullptr;
-    return absl::UnavailableError(
-        absl::StrCat("cannot reach systemd (no private socket, no system bus): ",
-                     std::strerror(-r)));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot reach systemd (no private socket, no system bus): ", std::strerror(-r)));
   }
   return absl::OkStatus();
 }
@@ -128,12 +127,12 @@ absl::StatusOr<UnitState> SystemdUnits::Get(const std::string& unit) {
   if (path.empty()) return absl::UnavailableError("systemd gave no object path for " + unit);
 
   UnitState state;
-  for (auto [property, out] : {std::pair{"LoadState", &state.load},
-                               std::pair{"ActiveState", &state.active},
-                               std::pair{"SubState", &state.sub}}) {
+  for (auto [property, out] :
+       {std::pair{"LoadState", &state.load}, std::pair{"ActiveState", &state.active},
+        std::pair{"SubState", &state.sub}}) {
     char* value = nullptr;
-    r = sd->bus_get_property_string(bus_, kSystemd, path.c_str(), kUnitInterface, property,
-                                    &error, &value);
+    r = sd->bus_get_property_string(bus_, kSystemd, path.c_str(), kUnitInterface, property, &error,
+                                    &value);
     if (r < 0) {
       std::string message = BusError("reading a unit's state", r, error);
       sd->bus_error_free(&error);

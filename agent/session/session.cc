@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "agent/facts/facts.h"
+#include "agent/health/health_report.h"
 #include "common/controller_channel.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
@@ -32,7 +33,9 @@ Session::Session(AgentIdentity identity, SessionOptions options)
     : identity_(std::move(identity)),
       options_(options),
       epoch_(RandomUint64() | 1),  // never 0: 0 means "no epoch yet" to the controller
-      dispatcher_(&outbox_, options.state_dir),
+      health_(options.state_dir, std::make_unique<health::HostProber>(), Clock::Real(),
+              [this](const std::vector<health::CheckStatus>& all) { ReportHealth(all); }),
+      dispatcher_(&outbox_, options.state_dir, &health_),
       backoff_(options.initial_backoff, options.max_backoff, RandomUnit) {}
 
 grpc::ChannelArguments AgentStreamChannelArguments() {
@@ -68,7 +71,15 @@ void Session::SleepUnlessStopped(absl::Duration d) {
   stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(d), [this] { return stopping_; });
 }
 
+void Session::ReportHealth(const std::vector<health::CheckStatus>& all) {
+  dm::v1::AgentMessage message;
+  *message.mutable_health() = health::ToHealthReport(all);
+  outbox_.Push(std::move(message));
+}
+
 absl::Status Session::Run() {
+  if (absl::Status s = health_.Start(); !s.ok())
+    LogError("health checks: {} (none run until the next converge)", s.ToString());
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -83,6 +94,7 @@ absl::Status Session::Run() {
     if (IsFinalRefusal(status)) {
       LogError("the controller refuses this agent: {}", status.error_message());
       dispatcher_.CancelAllAndWait();
+      health_.Stop();
       return FromGrpcStatus(status);
     }
     if (welcomed) backoff_.Reset();
@@ -93,6 +105,7 @@ absl::Status Session::Run() {
     SleepUnlessStopped(delay);
   }
   dispatcher_.CancelAllAndWait();
+  health_.Stop();
   return absl::OkStatus();
 }
 
@@ -145,6 +158,9 @@ grpc::Status Session::RunStream(bool* welcomed) {
         case dm::v1::ControllerMessage::kBlobs:
           dispatcher_.DeliverBlobs(std::move(*incoming.mutable_blobs()));
           break;
+        case dm::v1::ControllerMessage::kHealthRequest:
+          ReportHealth(health_.Snapshot());
+          break;
         default:
           break;
       }
@@ -171,6 +187,7 @@ void Session::WriteLoop(Stream* stream, absl::Duration heartbeat_interval) {
       if (absl::Now() < next_heartbeat) return;  // interrupted: the stream is ending
       message.emplace();
       message->mutable_heartbeat()->set_sent_unix_ms(absl::ToUnixMillis(absl::Now()));
+      message->mutable_heartbeat()->set_health_digest(health_.Digest());
     }
     if (!stream->Write(*message)) return;
     // Any message shows the controller that the agent is alive.

@@ -15,6 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "agent/commands/command_dispatcher.h"
+#include "agent/health/health_monitor.h"
 #include "agent/identity/agent_identity.h"
 #include "agent/session/backoff.h"
 #include "agent/session/outbox.h"
@@ -51,11 +52,16 @@ class Session {
   void WriteLoop(grpc::ClientReaderWriter<dm::v1::AgentMessage, dm::v1::ControllerMessage>* stream,
                  absl::Duration heartbeat_interval);
   void SleepUnlessStopped(absl::Duration d);
+  // Queues a report of every check (a state changed, or the controller asked).
+  void ReportHealth(const std::vector<health::CheckStatus>& all);
 
   const AgentIdentity identity_;
   const SessionOptions options_;
   const uint64_t epoch_;
   Outbox outbox_;
+  // Runs the role's checks for as long as Run() runs, connected or not; its reports go to the
+  // outbox like results, so a change during an outage arrives after it.
+  health::HealthMonitor health_;
   CommandDispatcher dispatcher_;
   Backoff backoff_;
 

@@ -116,6 +116,8 @@ absl::Status Database::Exec(const std::string& sql) {
 
 int64_t Database::Changes() const { return sqlite3_changes64(db_); }
 
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
 absl::StatusOr<Transaction> Transaction::Begin(Database* db) {
   absl::Status status = db->Exec("BEGIN IMMEDIATE");
   if (!status.ok()) return status;

@@ -60,6 +60,8 @@ class Database {
   // Runs one or more statements with no parameters and no rows.
   absl::Status Exec(const std::string& sql);
   int64_t Changes() const;
+  // The rowid of the latest INSERT on this connection.
+  int64_t LastInsertRowId() const;
 
   const std::string& path() const { return path_; }
 

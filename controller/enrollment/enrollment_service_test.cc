@@ -85,7 +85,7 @@ TEST_F(EnrollmentServiceTest, WrongTokenStoresNothingAndNeverRecordsTheSecret) {
   EXPECT_TRUE(store_->ListAgents()->empty());
   EXPECT_EQ(store_->GetToken(token.token.id)->uses, 0u);
 
-  auto events = *store_->ListEvents(10);
+  auto events = *store_->ListEvents(EventQuery{10});
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "enroll.refused");
   EXPECT_EQ(events[0].message.find(presented_secret), std::string::npos);

@@ -48,7 +48,7 @@ TEST_F(BackupSchedulerTest, ABusyFleetWaitsForTheNextTick) {
 TEST_F(BackupSchedulerTest, AFailedBackupIsAuditedAndTriedAgain) {
   world_.SetAgentConnected("shop-dbserver-1", false);
   EXPECT_EQ(scheduler_.RunOnce(), 0);
-  absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(10);
+  absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(EventQuery{10});
   ASSERT_TRUE(events.ok());
   bool audited = false;
   for (const EventRecord& e : *events) audited = audited || e.kind == "fleet.backup.failed";

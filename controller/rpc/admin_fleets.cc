@@ -36,6 +36,16 @@ grpc::Status AdminHandler::FleetStatus(grpc::ServerContext* context,
   absl::StatusOr<dm::v1::FleetStatusResponse> status = fleets_->Status(*request);
   if (!status.ok()) return ToGrpcStatus(status.status());
   *response = std::move(*status);
+  // Each host's health, as the health board judges it now.
+  std::map<std::string, HostHealthState> health;
+  for (HostHealthState& host : health_->Hosts()) health[host.name] = std::move(host);
+  for (dm::v1::FleetServer& server : *response->mutable_servers()) {
+    auto host = health.find(server.name());
+    if (host == health.end()) continue;
+    server.set_health(host->second.health);
+    for (const dm::v1::CheckStatus& check : host->second.report.checks())
+      if (check.state() == dm::v1::CHECK_FAILING) server.add_failing_checks(check.name());
+  }
   return grpc::Status::OK;
 }
 

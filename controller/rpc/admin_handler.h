@@ -1,7 +1,7 @@
 // The admin service (dmctl's API). Every RPC runs in the same order: authenticate the admin
 // certificate, validate the request, act, record an audit event for changes. One file per topic:
 // admin_agents.cc, admin_tokens.cc, admin_commands.cc, admin_events.cc, admin_converge.cc,
-// admin_runs.cc, admin_servers.cc, admin_fleets.cc.
+// admin_runs.cc, admin_servers.cc, admin_fleets.cc, admin_health.cc.
 //
 // Uses gRPC's synchronous API: admin calls are few, and Exec blocks for the command's duration.
 #ifndef DM_CONTROLLER_RPC_ADMIN_HANDLER_H_
@@ -13,6 +13,7 @@
 #include "controller/converge/converger.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/fleet/fleet_service.h"
+#include "controller/health/health_board.h"
 #include "controller/servers/server_manager.h"
 #include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
@@ -22,18 +23,31 @@ namespace dm {
 
 class AdminHandler final : public dm::v1::Admin::Service {
  public:
-  AdminHandler(AgentDirectory* directory, TokenService* tokens, CommandTracker* tracker,
-               Store* store, Clock* clock, const AuditTrail* audit, Converger* converger,
-               ServerManager* servers, FleetService* fleets)
-      : directory_(directory),
-        tokens_(tokens),
-        tracker_(tracker),
-        store_(store),
-        audit_(audit),
-        clock_(clock),
-        converger_(converger),
-        servers_(servers),
-        fleets_(fleets) {}
+  // What the handlers act on; none is owned.
+  struct Parts {
+    AgentDirectory* directory = nullptr;
+    TokenService* tokens = nullptr;
+    CommandTracker* tracker = nullptr;
+    Store* store = nullptr;
+    Clock* clock = nullptr;
+    const AuditTrail* audit = nullptr;
+    Converger* converger = nullptr;
+    ServerManager* servers = nullptr;
+    FleetService* fleets = nullptr;
+    HealthBoard* health = nullptr;
+  };
+
+  explicit AdminHandler(const Parts& parts)
+      : directory_(parts.directory),
+        tokens_(parts.tokens),
+        tracker_(parts.tracker),
+        store_(parts.store),
+        audit_(parts.audit),
+        clock_(parts.clock),
+        converger_(parts.converger),
+        servers_(parts.servers),
+        fleets_(parts.fleets),
+        health_(parts.health) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -56,6 +70,11 @@ class AdminHandler final : public dm::v1::Admin::Service {
 
   grpc::Status ListEvents(grpc::ServerContext* context, const dm::v1::ListEventsRequest* request,
                           dm::v1::ListEventsResponse* response) override;
+  grpc::Status FollowEvents(grpc::ServerContext* context,
+                            const dm::v1::FollowEventsRequest* request,
+                            grpc::ServerWriter<dm::v1::Event>* writer) override;
+  grpc::Status FleetHealth(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
+                           dm::v1::FleetHealthResponse* response) override;
 
   grpc::Status Converge(grpc::ServerContext* context, const dm::v1::ConvergeRequest* request,
                         grpc::ServerWriter<dm::v1::ConvergeEvent>* writer) override;
@@ -114,6 +133,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
   Converger* const converger_;
   ServerManager* const servers_;
   FleetService* const fleets_;
+  HealthBoard* const health_;
 };
 
 }  // namespace dm

@@ -105,10 +105,12 @@ class StreamConnection : public AgentConnection {
 class AgentStream : public Reactor {
  public:
   AgentStream(grpc::CallbackServerContext* context, AgentDirectory* directory,
-              CommandTracker* tracker, BundleCache* bundles, absl::Duration heartbeat_interval)
+              CommandTracker* tracker, BundleCache* bundles, HealthBoard* health,
+              absl::Duration heartbeat_interval)
       : directory_(directory),
         tracker_(tracker),
         bundles_(bundles),
+        health_(health),
         heartbeat_interval_(heartbeat_interval) {
     connection_ = std::make_shared<StreamConnection>(this, context->peer());
     absl::StatusOr<PeerIdentity> peer = RequirePeer(*context, PeerKind::kAgent);
@@ -192,6 +194,13 @@ class AgentStream : public Reactor {
       tracker_->Deliver(agent_id_, message);
     } else if (fresh && message.has_blob_request()) {
       SendBlobs(message.blob_request());
+    } else if (fresh && message.has_health() && health_ != nullptr) {
+      health_->Report(name_, message.health());
+    } else if (message.has_heartbeat() && health_ != nullptr &&
+               health_->ShouldAskForReport(name_, message.heartbeat().health_digest())) {
+      ControllerMessage ask;
+      ask.mutable_health_request();
+      connection_->Send(ask);
     } else if (message.has_hello()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Hello sent twice on one stream");
     }
@@ -252,6 +261,7 @@ class AgentStream : public Reactor {
   AgentDirectory* const directory_;
   CommandTracker* const tracker_;
   BundleCache* const bundles_;
+  HealthBoard* const health_;
   const absl::Duration heartbeat_interval_;
   std::shared_ptr<StreamConnection> connection_;
   std::string agent_id_;
@@ -265,7 +275,7 @@ class AgentStream : public Reactor {
 
 grpc::ServerBidiReactor<AgentMessage, ControllerMessage>* AgentStreamHandler::Connect(
     grpc::CallbackServerContext* context) {
-  return new AgentStream(context, directory_, tracker_, bundles_, heartbeat_interval_);
+  return new AgentStream(context, directory_, tracker_, bundles_, health_, heartbeat_interval_);
 }
 
 }  // namespace dm

@@ -83,6 +83,7 @@ class LiveController : public ControllerServer {
   std::unique_ptr<Store> store_;
   std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<AgentDirectory> directory_;
+  std::unique_ptr<HealthBoard> health_;
   std::unique_ptr<CommandTracker> tracker_;
   std::unique_ptr<BundleCache> bundles_;
   std::unique_ptr<Converger> converger_;
@@ -187,6 +188,12 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   const absl::Duration window = 3 * options.heartbeat_interval;
   c->directory_ = std::make_unique<AgentDirectory>(c->store_.get(), c->clock_, window);
   DM_RETURN_IF_ERROR(c->directory_->Load());
+  HealthBoard::Options health;
+  // Past the heartbeat window (when the directory closes a silent stream) and a reconnect.
+  health.lost_after = 2 * window;
+  c->health_ = std::make_unique<HealthBoard>(c->store_.get(), c->directory_.get(), c->audit_.get(),
+                                             c->clock_, health);
+  DM_RETURN_IF_ERROR(c->health_->Load());
   c->tracker_ = std::make_unique<CommandTracker>(c->clock_);
   c->bundles_ = std::make_unique<BundleCache>();
   if (!c->options_.deploy_dir.empty())
@@ -210,11 +217,21 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
       std::make_unique<Converger>(c->directory_.get(), c->tracker_.get(), c->store_.get(),
                                   c->clock_, c->bundles_.get(), c->options_.deploy_dir);
   DM_RETURN_IF_ERROR(c->StartFleetServices());
-  c->admin_handler_ = std::make_unique<AdminHandler>(
-      c->directory_.get(), c->tokens_.get(), c->tracker_.get(), c->store_.get(), c->clock_,
-      c->audit_.get(), c->converger_.get(), c->servers_.get(), c->fleets_.get());
-  c->agent_handler_ = std::make_unique<AgentStreamHandler>(
-      c->directory_.get(), c->tracker_.get(), c->bundles_.get(), options.heartbeat_interval);
+  AdminHandler::Parts admin;
+  admin.directory = c->directory_.get();
+  admin.tokens = c->tokens_.get();
+  admin.tracker = c->tracker_.get();
+  admin.store = c->store_.get();
+  admin.clock = c->clock_;
+  admin.audit = c->audit_.get();
+  admin.converger = c->converger_.get();
+  admin.servers = c->servers_.get();
+  admin.fleets = c->fleets_.get();
+  admin.health = c->health_.get();
+  c->admin_handler_ = std::make_unique<AdminHandler>(admin);
+  c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
+                                                           c->bundles_.get(), c->health_.get(),
+                                                           options.heartbeat_interval);
 
   // Client certificates are requested and, when presented, verified against our CA during the
   // handshake. They are not required at that level because enrollment comes before a
@@ -268,6 +285,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   c->maintenance_ = std::make_unique<AgentMaintenance>(c->directory_.get(), c->tracker_.get(),
                                                        c->store_.get(), maintenance);
   c->maintenance_->Start();
+  c->health_->StartSweeping(absl::Seconds(1));
   return c;
 }
 
@@ -282,6 +300,7 @@ void LiveController::Shutdown() {
     server_->Wait();
   }
   if (maintenance_) maintenance_->Stop();
+  if (health_) health_->Stop();
   if (lock_fd_ >= 0) ::close(lock_fd_);
   lock_fd_ = -1;
 }

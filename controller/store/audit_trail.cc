@@ -7,13 +7,17 @@ namespace dm {
 void AuditTrail::Record(const std::string& kind, const std::string& subject,
                         const std::string& message) const {
   EventRecord event;
-  event.time = clock_->Now();
   event.kind = kind;
   event.subject = subject;
   event.message = message;
-  absl::Status status = store_->AppendEvent(event);
-  if (!status.ok()) {
-    LogError("could not record event {}: {}", kind, std::string(status.message()));
+  Record(std::move(event));
+}
+
+void AuditTrail::Record(EventRecord event) const {
+  if (event.time == absl::Time()) event.time = clock_->Now();
+  absl::StatusOr<uint64_t> seq = store_->AppendEvent(event);
+  if (!seq.ok()) {
+    LogError("could not record event {}: {}", event.kind, std::string(seq.status().message()));
   }
 }
 

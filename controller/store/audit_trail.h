@@ -20,6 +20,8 @@ class AuditTrail {
   // never carry a secret.
   void Record(const std::string& kind, const std::string& subject,
               const std::string& message) const;
+  // The same with every field (fleet, outcome); the time is the clock's when unset.
+  void Record(EventRecord event) const;
 
  private:
   Store* const store_;

@@ -25,6 +25,9 @@ dm::v1::Event ToProto(const EventRecord& e) {
   out.set_kind(e.kind);
   out.set_subject(e.subject);
   out.set_message(e.message);
+  out.set_seq(e.seq);
+  out.set_fleet(e.fleet);
+  out.set_outcome(e.outcome);
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "dm/v1/facts.pb.h"
+#include "dm/v1/health.pb.h"
 
 namespace dm {
 
@@ -42,6 +43,7 @@ struct AgentRecord {
   std::string address;                          // peer address of its last stream
   std::string version;
   dm::v1::Facts facts;
+  dm::v1::HealthReport health;  // its checks as last reported (none before its first converge)
 };
 
 // What an agent reported since the last flush; written in batches (see AgentStatusWriter).
@@ -54,12 +56,24 @@ struct AgentStatus {
   dm::v1::Facts facts;
 };
 
-// An entry of the audit trail: enrollments, refusals, removals, token changes.
+// An entry of the audit trail: enrollments, refusals, removals, token changes, fleet
+// operations, health checks and what healing did about them.
 struct EventRecord {
+  uint64_t seq = 0;  // assigned by the Store, increasing
   absl::Time time;
-  std::string kind;     // "agent.enrolled", "enroll.refused", ...
-  std::string subject;  // agent name or token id; never a secret
-  std::string message;
+  std::string kind;     // "agent.enrolled", "health.check_failed", "heal.restart", ...
+  std::string subject;  // agent or host name, token id, fleet; never a secret
+  std::string message;  // what happened and why
+  std::string fleet;    // the fleet it concerns ("" for none)
+  std::string outcome;  // "started", "succeeded", "failed", "skipped"; "" for plain facts
+};
+
+// Which events ListEvents returns: the newest `limit` (of `fleet` when not empty), or with
+// `after_seq` the oldest ones after it (following the trail).
+struct EventQuery {
+  size_t limit = 50;
+  std::string fleet;
+  uint64_t after_seq = 0;
 };
 
 // How a converge run stands (dm::v1::RunStatus on the wire).

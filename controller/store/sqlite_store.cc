@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -102,6 +103,12 @@ ALTER TABLE fleets ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE servers ADD COLUMN agent_package TEXT NOT NULL DEFAULT '';
 )sql",
+    R"sql(
+ALTER TABLE agents ADD COLUMN health BLOB;
+ALTER TABLE events ADD COLUMN fleet TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_by_fleet ON events (fleet, seq);
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -127,7 +134,7 @@ TokenRecord ReadToken(const Statement& row) {
 
 constexpr char kAgentColumns[] =
     "id, name, role, cert_serial, cert_expires_ms, enrolled_ms, token_id, last_seen_ms, address, "
-    "version, facts";
+    "version, facts, health";
 
 AgentRecord ReadAgent(const Statement& row) {
   AgentRecord a;
@@ -142,6 +149,7 @@ AgentRecord ReadAgent(const Statement& row) {
   a.address = row.ColumnText(8);
   a.version = row.ColumnText(9);
   a.facts.ParseFromString(row.ColumnBlob(10));
+  a.health.ParseFromString(row.ColumnBlob(11));
   return a;
 }
 
@@ -178,6 +186,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   if (::chmod(path.c_str(), 0600) != 0) return ErrnoStatus("chmod", path, errno);
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), event_retention));
   DM_RETURN_IF_ERROR(store->Migrate());
+  DM_ASSIGN_OR_RETURN(std::vector<EventRecord> newest, store->ListEvents(EventQuery{1}));
+  if (!newest.empty()) {
+    std::lock_guard<std::mutex> lock(store->event_mu_);
+    store->last_event_seq_ = newest.front().seq;
+  }
   return store;
 }
 
@@ -262,11 +275,12 @@ absl::Status SqliteStore::CommitEnrollment(const TokenRecord& token, const Agent
 
   DM_ASSIGN_OR_RETURN(Statement insert,
                       db_->Prepare(absl::StrCat("INSERT INTO agents (", kAgentColumns,
-                                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+                                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   insert.Bind(1, agent.id).Bind(2, agent.name).Bind(3, agent.role).Bind(4, agent.cert_serial);
   insert.Bind(5, ToMs(agent.cert_expires)).Bind(6, ToMs(agent.enrolled)).Bind(7, agent.token_id);
   insert.Bind(8, ToMs(agent.last_seen)).Bind(9, agent.address).Bind(10, agent.version);
   insert.BindBlob(11, agent.facts.SerializeAsString());
+  insert.BindBlob(12, agent.health.SerializeAsString());
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(
@@ -337,34 +351,69 @@ absl::Status SqliteStore::RecordAgentStatus(const std::vector<AgentStatus>& upda
   return tx.Commit();
 }
 
-absl::Status SqliteStore::AppendEvent(const EventRecord& e) {
+absl::Status SqliteStore::RecordAgentHealth(const std::string& id,
+                                            const dm::v1::HealthReport& health) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement insert,
-                      db_->Prepare("INSERT INTO events (time_ms, kind, subject, message) "
-                                   "VALUES (?, ?, ?, ?)"));
-  insert.Bind(1, ToMs(e.time)).Bind(2, e.kind).Bind(3, e.subject).Bind(4, e.message);
-  DM_RETURN_IF_ERROR(insert.Run());
-  DM_ASSIGN_OR_RETURN(Statement prune, db_->Prepare("DELETE FROM events WHERE seq <= "
-                                                    "(SELECT MAX(seq) FROM events) - ?"));
-  prune.Bind(1, event_retention_);
-  return prune.Run();
+  DM_ASSIGN_OR_RETURN(Statement update, db_->Prepare("UPDATE agents SET health = ? WHERE id = ?"));
+  update.BindBlob(1, health.SerializeAsString()).Bind(2, id);
+  DM_RETURN_IF_ERROR(update.Run());
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat("no agent with id ", id));
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(size_t limit) {
+absl::StatusOr<uint64_t> SqliteStore::AppendEvent(const EventRecord& e) {
   std::lock_guard<std::mutex> lock(mu_);
-  DM_ASSIGN_OR_RETURN(Statement query,
-                      db_->Prepare("SELECT time_ms, kind, subject, message FROM events "
-                                   "ORDER BY seq DESC LIMIT ?"));
-  query.Bind(1, static_cast<int64_t>(limit));
+  DM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_.get()));
+  DM_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_->Prepare("INSERT INTO events (time_ms, kind, subject, message, fleet, outcome) "
+                   "VALUES (?, ?, ?, ?, ?, ?)"));
+  insert.Bind(1, ToMs(e.time)).Bind(2, e.kind).Bind(3, e.subject).Bind(4, e.message);
+  insert.Bind(5, e.fleet).Bind(6, e.outcome);
+  DM_RETURN_IF_ERROR(insert.Run());
+  uint64_t seq = static_cast<uint64_t>(db_->LastInsertRowId());
+  DM_ASSIGN_OR_RETURN(Statement prune, db_->Prepare("DELETE FROM events WHERE seq <= ?"));
+  prune.Bind(1, static_cast<int64_t>(seq) - event_retention_);
+  DM_RETURN_IF_ERROR(prune.Run());
+  DM_RETURN_IF_ERROR(tx.Commit());
+  {
+    std::lock_guard<std::mutex> events(event_mu_);
+    last_event_seq_ = std::max(last_event_seq_, seq);
+  }
+  event_appended_.notify_all();
+  return seq;
+}
+
+uint64_t SqliteStore::WaitForEventAfter(uint64_t seq, absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(event_mu_);
+  event_appended_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                           [&] { return last_event_seq_ > seq; });
+  return last_event_seq_;
+}
+
+absl::StatusOr<std::vector<EventRecord>> SqliteStore::ListEvents(const EventQuery& q) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string sql =
+      "SELECT seq, time_ms, kind, subject, message, fleet, outcome FROM events WHERE seq > ?";
+  if (!q.fleet.empty()) sql += " AND fleet = ?";
+  sql += q.after_seq > 0 ? " ORDER BY seq ASC LIMIT ?" : " ORDER BY seq DESC LIMIT ?";
+  DM_ASSIGN_OR_RETURN(Statement query, db_->Prepare(sql));
+  int i = 1;
+  query.Bind(i++, static_cast<int64_t>(q.after_seq));
+  if (!q.fleet.empty()) query.Bind(i++, q.fleet);
+  query.Bind(i++, static_cast<int64_t>(q.limit));
   std::vector<EventRecord> events;
   for (;;) {
     DM_ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
     EventRecord e;
-    e.time = FromMs(query.ColumnInt(0));
-    e.kind = query.ColumnText(1);
-    e.subject = query.ColumnText(2);
-    e.message = query.ColumnText(3);
+    e.seq = static_cast<uint64_t>(query.ColumnInt(0));
+    e.time = FromMs(query.ColumnInt(1));
+    e.kind = query.ColumnText(2);
+    e.subject = query.ColumnText(3);
+    e.message = query.ColumnText(4);
+    e.fleet = query.ColumnText(5);
+    e.outcome = query.ColumnText(6);
     events.push_back(std::move(e));
   }
   return events;

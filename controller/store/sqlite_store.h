@@ -2,6 +2,7 @@
 #ifndef DM_CONTROLLER_STORE_SQLITE_STORE_H_
 #define DM_CONTROLLER_STORE_SQLITE_STORE_H_
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 
@@ -31,9 +32,12 @@ class SqliteStore : public Store {
   absl::Status RemoveAgent(const std::string& id, absl::Time at) override;
   absl::StatusOr<bool> IsCertificateRevoked(const std::string& serial) override;
   absl::Status RecordAgentStatus(const std::vector<AgentStatus>& updates) override;
+  absl::Status RecordAgentHealth(const std::string& id,
+                                 const dm::v1::HealthReport& health) override;
 
-  absl::Status AppendEvent(const EventRecord& event) override;
-  absl::StatusOr<std::vector<EventRecord>> ListEvents(size_t limit) override;
+  absl::StatusOr<uint64_t> AppendEvent(const EventRecord& event) override;
+  absl::StatusOr<std::vector<EventRecord>> ListEvents(const EventQuery& query) override;
+  uint64_t WaitForEventAfter(uint64_t seq, absl::Duration timeout) override;
 
   absl::Status SaveRun(const RunRecord& run) override;
   absl::StatusOr<RunRecord> GetRun(const std::string& id) override;
@@ -59,6 +63,11 @@ class SqliteStore : public Store {
 
   std::mutex mu_;
   std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
+
+  // The newest event's seq, for followers (WaitForEventAfter).
+  std::mutex event_mu_;
+  std::condition_variable event_appended_;
+  uint64_t last_event_seq_ ABSL_GUARDED_BY(event_mu_) = 0;
 };
 
 }  // namespace dm

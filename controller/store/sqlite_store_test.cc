@@ -177,14 +177,75 @@ TEST_F(SqliteStoreTest, EventsComeNewestFirstAndOldOnesAreDropped) {
   Reopen(/*retention=*/3);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
-        store_->AppendEvent({kT0 + absl::Seconds(i), "k", "s" + std::to_string(i), "m"}).ok());
+        store_->AppendEvent({0, kT0 + absl::Seconds(i), "k", "s" + std::to_string(i), "m"}).ok());
   }
-  auto events = store_->ListEvents(10);
+  auto events = store_->ListEvents(EventQuery{10});
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 3u);
   EXPECT_EQ((*events)[0].subject, "s4");
   EXPECT_EQ((*events)[2].subject, "s2");
-  EXPECT_EQ(store_->ListEvents(1)->size(), 1u);
+  EXPECT_EQ(store_->ListEvents(EventQuery{1})->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, EventsAreFilteredByFleetAndFollowedAfterASeq) {
+  EventRecord event{0, kT0, "health.check_failed", "web-1", "GET / refused", "shop", "failed"};
+  absl::StatusOr<uint64_t> first = store_->AppendEvent(event);
+  ASSERT_TRUE(first.ok());
+  event.fleet = "blog";
+  ASSERT_TRUE(store_->AppendEvent(event).ok());
+  event.fleet = "shop";
+  event.kind = "heal.restart";
+  absl::StatusOr<uint64_t> third = store_->AppendEvent(event);
+  ASSERT_TRUE(third.ok());
+  EXPECT_GT(*third, *first);
+
+  EventQuery shop;
+  shop.fleet = "shop";
+  auto events = store_->ListEvents(shop);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].kind, "heal.restart");  // newest first
+  EXPECT_EQ((*events)[0].outcome, "failed");
+  EXPECT_EQ((*events)[1].seq, *first);
+
+  EventQuery after;
+  after.after_seq = *first;
+  events = store_->ListEvents(after);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].fleet, "blog");  // oldest first when following
+  EXPECT_EQ(store_->WaitForEventAfter(*first, absl::ZeroDuration()), *third);
+
+  // A follower waiting for the next event is woken by it.
+  std::thread writer([&] {
+    absl::SleepFor(absl::Milliseconds(50));
+    ASSERT_TRUE(store_->AppendEvent(event).ok());
+  });
+  absl::Time start = absl::Now();
+  EXPECT_GT(store_->WaitForEventAfter(*third, absl::Seconds(30)), *third);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  writer.join();
+
+  Reopen();  // the newest seq is known again after a restart
+  EXPECT_GT(store_->WaitForEventAfter(UINT64_MAX, absl::ZeroDuration()), *third);
+}
+
+TEST_F(SqliteStoreTest, AnAgentsHealthReportIsKept) {
+  ASSERT_TRUE(store_->InsertToken(Token("t")).ok());
+  ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("t"), Agent("a1", "web-1")).ok());
+  dm::v1::HealthReport report;
+  dm::v1::CheckStatus* check = report.add_checks();
+  check->set_name("service[nginx.service]");
+  check->set_state(dm::v1::CHECK_FAILING);
+  report.set_digest(42);
+  ASSERT_TRUE(store_->RecordAgentHealth("a1", report).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->RecordAgentHealth("nobody", report)));
+  Reopen();
+  auto agents = store_->ListAgents();
+  ASSERT_TRUE(agents.ok());
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ((*agents)[0].health.digest(), 42u);
+  EXPECT_EQ((*agents)[0].health.checks(0).state(), dm::v1::CHECK_FAILING);
 }
 
 TEST_F(SqliteStoreTest, RunsAreSavedUpdatedListedAndInterruptedAfterARestart) {

@@ -43,12 +43,18 @@ class Store {
   // Records the latest status of several agents in one durable write. Unknown ids are skipped
   // (the agent may have been removed meanwhile).
   virtual absl::Status RecordAgentStatus(const std::vector<AgentStatus>& updates) = 0;
+  // Records an agent's latest health report. NotFound if unknown.
+  virtual absl::Status RecordAgentHealth(const std::string& id,
+                                         const dm::v1::HealthReport& health) = 0;
 
   // --- events ---
-  // Keeps the newest events only (see the implementation's retention).
-  virtual absl::Status AppendEvent(const EventRecord& event) = 0;
-  // Newest first.
-  virtual absl::StatusOr<std::vector<EventRecord>> ListEvents(size_t limit) = 0;
+  // Keeps the newest events only (see the implementation's retention). Returns the event's seq.
+  virtual absl::StatusOr<uint64_t> AppendEvent(const EventRecord& event) = 0;
+  // Newest first; with query.after_seq, oldest first.
+  virtual absl::StatusOr<std::vector<EventRecord>> ListEvents(const EventQuery& query) = 0;
+  // Waits until an event after `seq` is appended, at most `timeout`. Returns the newest event's
+  // seq this process knows of (0 before the first): followers wake on it instead of polling.
+  virtual uint64_t WaitForEventAfter(uint64_t seq, absl::Duration timeout) = 0;
 
   // --- converge runs ---
   // Creates or replaces the run with `run.id` (a run is written when it starts and again when

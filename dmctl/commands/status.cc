@@ -1,8 +1,8 @@
 // dmctl status FLEET [--json]
 //
-// Every server of the fleet with its role, address, agent state and last converge, then its DNS
-// records. --json: an array with one object per server (name, role, address, state, bootstrap,
-// agent, last_run).
+// Every server of the fleet with its role, address, agent state, health (with failing checks)
+// and last converge, then its DNS records. --json: an array with one object per server (name,
+// role, address, state, bootstrap, agent, last_run, health, failing_checks).
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -27,7 +27,9 @@ nlohmann::json ServerJson(const dm::v1::FleetServer& s) {
       {"agent", s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED
                     ? nlohmann::json(nullptr)
                     : nlohmann::json(AgentStateWord(s.agent()))},
-      {"last_run", s.last_run().id().empty() ? nlohmann::json(nullptr) : RunToJson(s.last_run())}};
+      {"last_run", s.last_run().id().empty() ? nlohmann::json(nullptr) : RunToJson(s.last_run())},
+      {"health", HostHealthWord(s.health())},
+      {"failing_checks", s.failing_checks()}};
 }
 
 std::string LastRun(const dm::v1::Run& run, absl::Time now) {
@@ -35,6 +37,14 @@ std::string LastRun(const dm::v1::Run& run, absl::Time now) {
   int64_t at = run.finished_unix_ms() != 0 ? run.finished_unix_ms() : run.started_unix_ms();
   return absl::StrCat(RunStatusWord(run.status()), " ", Ago(at, now), " (", run.changed(),
                       " changed)");
+}
+
+// "healthy", or "unhealthy: check, check".
+std::string HealthText(const dm::v1::FleetServer& s) {
+  std::string text = HostHealthWord(s.health());
+  if (!s.failing_checks().empty())
+    absl::StrAppend(&text, ": ", absl::StrJoin(s.failing_checks(), ", "));
+  return text;
 }
 
 class Status : public Command {
@@ -68,12 +78,12 @@ class Status : public Command {
                           ? ""
                           : absl::StrCat(", app ", status.commit().substr(0, 12)))
                   << "\n\n";
-    Table table({"NAME", "ROLE", "ADDRESS", "STATE", "AGENT", "LAST RUN"});
+    Table table({"NAME", "ROLE", "ADDRESS", "STATE", "AGENT", "HEALTH", "LAST RUN"});
     for (const dm::v1::FleetServer& s : status.servers()) {
       std::string agent =
           s.agent() == dm::v1::AGENT_STATE_UNSPECIFIED ? "-" : AgentStateWord(s.agent());
       table.AddRow({s.name(), s.role(), s.address().empty() ? "-" : s.address(),
-                    ServerStateWord(s.state()), agent, LastRun(s.last_run(), now)});
+                    ServerStateWord(s.state()), agent, HealthText(s), LastRun(s.last_run(), now)});
     }
     table.Print(context.out());
     if (!status.dns_server().empty()) {
