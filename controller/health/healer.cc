@@ -1,0 +1,314 @@
+#include "controller/health/healer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+
+namespace dm {
+namespace {
+
+bool Broken(const HostHealthState& host) {
+  return host.health == dm::v1::HOST_UNHEALTHY || host.health == dm::v1::HOST_LOST;
+}
+
+bool Serving(const HostHealthState& host) {
+  return host.health == dm::v1::HOST_HEALTHY || host.health == dm::v1::HOST_DEGRADED;
+}
+
+// The unit to restart: the first failing critical check's service.
+const dm::v1::CheckStatus* FailingCheck(const HostHealthState& host) {
+  for (const dm::v1::CheckStatus& c : host.report.checks())
+    if (c.state() == dm::v1::CHECK_FAILING && c.critical()) return &c;
+  return nullptr;
+}
+
+void Trim(std::deque<absl::Time>& times, absl::Time since) {
+  while (!times.empty() && times.front() < since) times.pop_front();
+}
+
+}  // namespace
+
+const char* HealStepWord(HealStep step) {
+  switch (step) {
+    case HealStep::kRestart:
+      return "restart";
+    case HealStep::kReconverge:
+      return "reconverge";
+    case HealStep::kReplace:
+      return "replace";
+  }
+  return "?";
+}
+
+Healer::Healer(HealWorld* world, const AuditTrail* audit, Clock* clock, HealerOptions options,
+               Runner run)
+    : world_(world), audit_(audit), clock_(clock), options_(options), run_(std::move(run)) {}
+
+void Healer::Record(const std::string& kind, const std::string& fleet, const std::string& host,
+                    const std::string& outcome, const std::string& message) const {
+  LogInfo("{} {}: {} ({})", kind, host, message, outcome);
+  EventRecord event;
+  event.kind = kind;
+  event.fleet = fleet;
+  event.subject = host;
+  event.outcome = outcome;
+  event.message = message;
+  audit_->Record(std::move(event));
+}
+
+void Healer::OnHostChange(const HostHealthChange& change) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::Time now = clock_->Now();
+  const std::string& host = change.host.name;
+  std::deque<absl::Time>& times = changes_[host];
+  times.push_back(now);
+  Trim(times, now - options_.flap_window);
+  if (change.host.health == dm::v1::HOST_LOST) {
+    lost_at_[host] = now;
+    fleet_of_lost_[host] = change.host.fleet;
+  } else if (change.before == dm::v1::HOST_LOST) {
+    lost_at_.erase(host);
+    fleet_of_lost_.erase(host);
+  }
+}
+
+bool Healer::Flapping(const std::string& host) {
+  std::deque<absl::Time>& times = changes_[host];
+  Trim(times, clock_->Now() - options_.flap_window);
+  return static_cast<int>(times.size()) > options_.flap_changes;
+}
+
+bool Healer::Storm(const std::string& fleet, size_t fleet_size, size_t all_agents) {
+  absl::Time since = clock_->Now() - options_.storm_window;
+  size_t in_fleet = 0, everywhere = 0;
+  for (const auto& [host, at] : lost_at_) {
+    if (at < since) continue;
+    ++everywhere;
+    if (fleet_of_lost_[host] == fleet) ++in_fleet;
+  }
+  // One host lost is never a storm: a server does die alone.
+  auto too_many = [this](size_t lost, size_t of) {
+    return lost >= 2 && static_cast<double>(lost) > options_.storm_share * static_cast<double>(of);
+  };
+  return too_many(in_fleet, fleet_size) || too_many(everywhere, all_agents);
+}
+
+void Healer::Hold(Episode& episode, const std::string& host, const std::string& why) {
+  if (episode.held && episode.held_why == why) return;
+  episode.held = true;
+  episode.held_why = why;
+  Record("heal.held", episode.fleet, host, "skipped", why);
+}
+
+void Healer::Tick() {
+  std::vector<HostHealthState> hosts = world_->Hosts();
+  std::map<std::string, std::vector<HostHealthState>> by_fleet;
+  for (const HostHealthState& h : hosts)
+    if (!h.fleet.empty()) by_fleet[h.fleet].push_back(h);
+  std::map<std::string, FleetHealPolicy> policies;
+  for (const auto& [fleet, members] : by_fleet) policies[fleet] = world_->Policy(fleet);
+
+  std::vector<std::function<void()>> actions;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all_agents_ = hosts.size();
+    std::set<std::string> present;
+    for (const HostHealthState& h : hosts) present.insert(h.name);
+    for (auto it = episodes_.begin(); it != episodes_.end();) {
+      it = present.count(it->first) || it->second.in_flight ? std::next(it) : episodes_.erase(it);
+    }
+    for (const auto& [fleet, members] : by_fleet) {
+      const FleetHealPolicy& policy = policies[fleet];
+      if (!policy.exists) continue;
+      for (const HostHealthState& host : members) Act(host, policy, members);
+      UpdateOutOfService(fleet, policy, members);
+    }
+    actions.swap(pending_);
+  }
+  for (std::function<void()>& action : actions) run_(std::move(action));
+}
+
+void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
+                 const std::vector<HostHealthState>& fleet_hosts) {
+  auto found = episodes_.find(host.name);
+  if (!Broken(host)) {
+    if (found != episodes_.end() && !found->second.in_flight && Serving(host)) {
+      if (!found->second.done.empty()) {
+        Record("heal.recovered", host.fleet, host.name, "succeeded",
+               absl::StrCat("healthy again after ", absl::StrJoin(found->second.done, ", ")));
+      }
+      episodes_.erase(found);
+    }
+    damped_.erase(host.name);
+    return;
+  }
+  Episode& episode = episodes_[host.name];
+  if (episode.fleet.empty()) {
+    episode.fleet = host.fleet;
+    episode.role = host.role;
+  }
+  if (episode.in_flight) return;
+
+  if (!policy.healing) return Hold(episode, host.name, "healing is off (dmctl heal FLEET on)");
+  if (policy.maintenance) return Hold(episode, host.name, "the fleet is in maintenance");
+  if (policy.busy) return Hold(episode, host.name, "a fleet operation is running");
+  if (Flapping(host.name)) {
+    if (damped_.insert(host.name).second) {
+      Record("heal.damped", host.fleet, host.name, "skipped",
+             absl::StrCat("its health changed more than ", options_.flap_changes, " times in ",
+                          absl::FormatDuration(options_.flap_window),
+                          ": reported, not healed, until it settles"));
+    }
+    return;
+  }
+  const bool lost = host.health == dm::v1::HOST_LOST;
+  if (lost && Storm(host.fleet, fleet_hosts.size(), all_agents_)) {
+    if (storming_.insert(host.fleet).second) {
+      Record("heal.storm_guard", host.fleet, host.name, "skipped",
+             "many agents were lost at once: the controller's own network is the likelier cause; "
+             "nothing is replaced");
+    }
+    return;
+  }
+  storming_.erase(host.fleet);
+  absl::Time now = clock_->Now();
+  if (now < episode.next_at) return;
+
+  auto role = policy.roles.find(host.role);
+  RoleHealPolicy role_policy = role == policy.roles.end() ? RoleHealPolicy{} : role->second;
+  const dm::v1::CheckStatus* failing = FailingCheck(host);
+  // The next rung that applies: a lost host has no agent to restart or converge through, and a
+  // restart needs a failing check that names its service.
+  while (episode.rung < role_policy.ladder.size()) {
+    HealStep step = role_policy.ladder[episode.rung];
+    if (lost && step != HealStep::kReplace) {
+      ++episode.rung;
+    } else if (step == HealStep::kRestart && (failing == nullptr || failing->service().empty())) {
+      ++episode.rung;
+    } else {
+      break;
+    }
+  }
+  if (episode.rung >= role_policy.ladder.size()) {
+    return Hold(episode, host.name,
+                "every rung of the role's ladder was tried: over to an operator");
+  }
+  const HealStep step = role_policy.ladder[episode.rung];
+
+  if (step == HealStep::kReplace) {
+    if (role_policy.database && !policy.restore_database) {
+      return Hold(episode, host.name,
+                  "it holds the database: replaced only with heal: {database: restore-latest} in "
+                  "the fleet file");
+    }
+    size_t role_hosts = 0, role_broken = 0;
+    for (const HostHealthState& h : fleet_hosts) {
+      if (h.role != host.role) continue;
+      ++role_hosts;
+      if (Broken(h)) ++role_broken;
+    }
+    if (!lost && role_hosts > 1 && role_broken == role_hosts) {
+      return Hold(
+          episode, host.name,
+          absl::StrCat("every ", host.role, " fails: a shared cause is likelier; no replacement"));
+    }
+    if (replacing_.count(host.fleet)) {
+      return Hold(episode, host.name, "another replacement of the fleet is in flight");
+    }
+    std::deque<absl::Time>& recent = replacements_[host.fleet];
+    Trim(recent, now - absl::Hours(1));
+    if (static_cast<int>(recent.size()) >= options_.replacements_per_hour) {
+      return Hold(episode, host.name,
+                  absl::StrCat("the fleet had ", recent.size(),
+                               " replacements in the last hour (the cap)"));
+    }
+    recent.push_back(now);
+    replacing_.insert(host.fleet);
+  }
+
+  episode.in_flight = true;
+  episode.held = false;
+  const std::string kind = absl::StrCat("heal.", HealStepWord(step));
+  std::string cause = lost ? "its agent is lost"
+                           : absl::StrCat(failing ? failing->name() : "a check", " fails",
+                                          failing && !failing->output().empty()
+                                              ? ": " + failing->output().substr(0, 200)
+                                              : "");
+  std::string what = step == HealStep::kRestart
+                         ? absl::StrCat("restarting ", failing->service(), " because ", cause)
+                         : absl::StrCat(step == HealStep::kReconverge ? "converging the host again"
+                                                                      : "replacing the server",
+                                        " because ", cause);
+  Record(kind, host.fleet, host.name, "started", what);
+  const std::string name = host.name, fleet = host.fleet;
+  const std::string unit = step == HealStep::kRestart ? failing->service() : "";
+  pending_.push_back([this, step, name, fleet, unit, kind] {
+    absl::Status done;
+    switch (step) {
+      case HealStep::kRestart:
+        done = world_->Restart(name, unit);
+        break;
+      case HealStep::kReconverge:
+        done = world_->Reconverge(fleet, name);
+        break;
+      case HealStep::kReplace:
+        done = world_->Replace(fleet, name);
+        break;
+    }
+    Record(kind, fleet, name, done.ok() ? "succeeded" : "failed",
+           done.ok() ? absl::StrCat(HealStepWord(step), " done") : std::string(done.message()));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (step == HealStep::kReplace) replacing_.erase(fleet);
+    auto episode = episodes_.find(name);
+    if (episode == episodes_.end()) return;
+    if (step == HealStep::kReplace && done.ok()) {
+      episodes_.erase(episode);  // the host is gone; its replacement starts afresh
+      return;
+    }
+    episode->second.in_flight = false;
+    episode->second.done.push_back(HealStepWord(step));
+    ++episode->second.rung;
+    episode->second.next_at =
+        clock_->Now() +
+        (step == HealStep::kRestart ? options_.restart_settle : options_.reconverge_settle);
+  });
+}
+
+void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
+                                const std::vector<HostHealthState>& hosts) {
+  if (!policy.healing || policy.maintenance || policy.busy || rewiring_.count(fleet)) return;
+  if (clock_->Now() < rewire_after_[fleet]) return;  // the last attempt failed: not every second
+  std::set<std::string> broken, serving;
+  for (const HostHealthState& h : hosts) {
+    auto role = policy.roles.find(h.role);
+    if (role == policy.roles.end() || !role->second.app) continue;
+    if (Broken(h)) broken.insert(h.name);
+    if (Serving(h)) serving.insert(h.name);
+  }
+  // With no app node serving, the load balancers keep them all: one may answer some requests.
+  std::set<std::string> out = serving.empty() ? std::set<std::string>{} : broken;
+  std::set<std::string>& now_out = out_of_service_[fleet];
+  if (out == now_out) return;
+  rewiring_.insert(fleet);
+  pending_.push_back([this, fleet, out] {
+    absl::Status done = world_->SetOutOfService(fleet, out);
+    std::lock_guard<std::mutex> lock(mu_);
+    rewiring_.erase(fleet);
+    std::set<std::string>& was = out_of_service_[fleet];
+    std::vector<std::string> left, back;
+    for (const std::string& h : out)
+      if (!was.count(h)) left.push_back(h);
+    for (const std::string& h : was)
+      if (!out.count(h)) back.push_back(h);
+    std::string message = absl::StrCat(
+        left.empty() ? "" : absl::StrCat("out of the load balancers: ", absl::StrJoin(left, ", ")),
+        !left.empty() && !back.empty() ? "; " : "",
+        back.empty() ? "" : absl::StrCat("back in: ", absl::StrJoin(back, ", ")));
+    Record("heal.upstreams", fleet, fleet, done.ok() ? "succeeded" : "failed",
+           done.ok() ? message : absl::StrCat(message, ": ", done.message()));
+    if (done.ok()) was = out;
+    if (!done.ok()) rewire_after_[fleet] = clock_->Now() + absl::Seconds(30);
+  });
+}
+
+}  // namespace dm

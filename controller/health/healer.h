@@ -1,0 +1,118 @@
+// Self-healing (docs/health.md): the controller's decisions about unhealthy and lost hosts.
+//
+// Each unhealthy host climbs its role's ladder: restart the failing check's service, converge the
+// host again, replace the server; a rung that does not bring the host back within its settle
+// time gives way to the next. A lost host (its agent silent past the grace period) is replaced.
+// An unhealthy or lost app node leaves the load balancers while another one serves.
+//
+// Safety, before any action:
+// - nothing while the fleet's healing is off, it is in maintenance, or an operation holds it;
+// - a host whose health flaps (more than N changes in M minutes) is damped: reported, not healed;
+// - when a large share of the fleet's (or all) agents were lost within a short window, the
+//   controller suspects its own network and replaces nothing (the storm guard);
+// - at most one replacement in flight per fleet, and a cap per hour;
+// - a role whose every host fails is not replaced (a shared cause, such as the database, is
+//   likelier than all of them breaking at once);
+// - a server holding the database is replaced only when the fleet says how (restore-latest);
+// - a replacement boots the new server before the old one goes: no role drops below its count.
+// Every decision and action is an event with its cause and outcome.
+//
+// Tick() decides; actions run through `run` (a thread each in the controller, inline in tests).
+// Thread-safe.
+#ifndef DM_CONTROLLER_HEALTH_HEALER_H_
+#define DM_CONTROLLER_HEALTH_HEALER_H_
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "common/clock.h"
+#include "controller/health/heal_world.h"
+#include "controller/store/audit_trail.h"
+
+namespace dm {
+
+struct HealerOptions {
+  // How long a rung has to bring the host back before the next one.
+  absl::Duration restart_settle = absl::Seconds(20);
+  absl::Duration reconverge_settle = absl::Seconds(60);
+  // Flapping: more than `flap_changes` changes of a host's health within `flap_window`.
+  int flap_changes = 6;
+  absl::Duration flap_window = absl::Minutes(10);
+  // Replacements per fleet per hour.
+  int replacements_per_hour = 3;
+  // The storm guard: more than this share of a fleet's or of all agents lost within the window.
+  double storm_share = 1.0 / 3;
+  absl::Duration storm_window = absl::Minutes(2);
+};
+
+class Healer {
+ public:
+  using Runner = std::function<void(std::function<void()>)>;
+
+  Healer(HealWorld* world, const AuditTrail* audit, Clock* clock, HealerOptions options,
+         Runner run);
+
+  // The health board's listener: counts changes (flapping, storms) and ends recovered episodes.
+  void OnHostChange(const HostHealthChange& change);
+  // Looks at every host and acts where needed. Called every second or so.
+  void Tick();
+
+ private:
+  // A host's way up the ladder, from its first unhealthy tick until it is healthy again.
+  struct Episode {
+    std::string fleet, role;
+    size_t rung = 0;  // the next rung to climb
+    absl::Time next_at = absl::InfinitePast();
+    bool in_flight = false;
+    bool held = false;  // a safety rule holds it (said once)
+    std::string held_why;
+    std::vector<std::string> done;  // rungs climbed, for the recovery event
+  };
+
+  void TickFleet(const std::string& fleet, const std::vector<HostHealthState>& hosts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Act(const HostHealthState& host, const FleetHealPolicy& policy,
+           const std::vector<HostHealthState>& fleet_hosts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
+                          const std::vector<HostHealthState>& hosts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Flapping(const std::string& host) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Storm(const std::string& fleet, size_t fleet_size, size_t all_agents)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Holds `episode` for `why`, saying so once.
+  void Hold(Episode& episode, const std::string& host, const std::string& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Record(const std::string& kind, const std::string& fleet, const std::string& host,
+              const std::string& outcome, const std::string& message) const;
+
+  HealWorld* const world_;
+  const AuditTrail* const audit_;
+  Clock* const clock_;
+  const HealerOptions options_;
+  const Runner run_;
+
+  std::mutex mu_;
+  std::map<std::string, Episode> episodes_ ABSL_GUARDED_BY(mu_);                // by host
+  std::map<std::string, std::deque<absl::Time>> changes_ ABSL_GUARDED_BY(mu_);  // by host
+  std::map<std::string, absl::Time> lost_at_ ABSL_GUARDED_BY(mu_);  // host -> when it was lost
+  std::map<std::string, std::string> fleet_of_lost_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> damped_ ABSL_GUARDED_BY(mu_);    // hosts said to be damped
+  std::set<std::string> storming_ ABSL_GUARDED_BY(mu_);  // fleets the storm guard holds
+  std::map<std::string, std::deque<absl::Time>> replacements_ ABSL_GUARDED_BY(mu_);  // by fleet
+  std::set<std::string> replacing_ ABSL_GUARDED_BY(mu_);  // fleets with a replacement in flight
+  std::map<std::string, std::set<std::string>> out_of_service_ ABSL_GUARDED_BY(mu_);  // by fleet
+  std::set<std::string> rewiring_ ABSL_GUARDED_BY(mu_);  // fleets whose balancers are being set
+  std::map<std::string, absl::Time> rewire_after_ ABSL_GUARDED_BY(mu_);
+  size_t all_agents_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::function<void()>> pending_ ABSL_GUARDED_BY(mu_);  // decided, run after unlock
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_HEALTH_HEALER_H_

@@ -1,0 +1,308 @@
+// The healer's decisions against a fake world and a fake clock: the ladder, the upstreams, and
+// every safety rule.
+#include "controller/health/healer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/testing/temp_store.h"
+
+namespace dm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class FakeHealWorld : public HealWorld {
+ public:
+  std::vector<HostHealthState> Hosts() override { return hosts; }
+  FleetHealPolicy Policy(const std::string& fleet) override {
+    return fleet == "shop" ? policy : FleetHealPolicy{};
+  }
+  absl::Status Restart(const std::string& host, const std::string& unit) override {
+    done.push_back("restart " + host + " " + unit);
+    return result;
+  }
+  absl::Status Reconverge(const std::string& fleet, const std::string& host) override {
+    done.push_back("reconverge " + host);
+    return result;
+  }
+  absl::Status Replace(const std::string& fleet, const std::string& host) override {
+    done.push_back("replace " + host);
+    return result;
+  }
+  absl::Status SetOutOfService(const std::string& fleet,
+                               const std::set<std::string>& out) override {
+    out_of_service = out;
+    ++rewires;
+    return result;
+  }
+
+  std::vector<HostHealthState> hosts;
+  FleetHealPolicy policy;
+  absl::Status result = absl::OkStatus();
+  std::vector<std::string> done;
+  std::set<std::string> out_of_service;
+  int rewires = 0;
+};
+
+class HealerTest : public TempStoreTest {
+ protected:
+  void SetUp() override {
+    TempStoreTest::SetUp();
+    audit_ = std::make_unique<AuditTrail>(store_.get(), &clock_);
+    world_.policy.exists = true;
+    RoleHealPolicy app;
+    app.app = true;
+    world_.policy.roles["appnode"] = app;
+    world_.policy.roles["loadbalancer"] = RoleHealPolicy{};
+    RoleHealPolicy db;
+    db.database = true;
+    world_.policy.roles["dbserver"] = db;
+    healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, HealerOptions{},
+                                       [](std::function<void()> action) { action(); });
+    Add("shop-loadbalancer-1", "loadbalancer");
+    Add("shop-appnode-1", "appnode");
+    Add("shop-appnode-2", "appnode");
+    Add("shop-dbserver-1", "dbserver");
+  }
+
+  void Add(const std::string& name, const std::string& role) {
+    HostHealthState h;
+    h.name = name;
+    h.role = role;
+    h.fleet = "shop";
+    h.health = dm::v1::HOST_HEALTHY;
+    world_.hosts.push_back(h);
+  }
+  HostHealthState& Host(const std::string& name) {
+    for (HostHealthState& h : world_.hosts)
+      if (h.name == name) return h;
+    ADD_FAILURE() << "no host " << name;
+    return world_.hosts[0];
+  }
+  // `name` turns unhealthy with `check` (of `unit`) failing, or healthy again with "".
+  void Set(const std::string& name, dm::v1::HostHealth health, const std::string& unit = "") {
+    HostHealthState& h = Host(name);
+    HostHealthChange change{h, h.health};
+    h.health = health;
+    h.report.Clear();
+    if (health == dm::v1::HOST_UNHEALTHY) {
+      dm::v1::CheckStatus* c = h.report.add_checks();
+      c->set_name("service[" + unit + "]");
+      c->set_state(dm::v1::CHECK_FAILING);
+      c->set_critical(true);
+      c->set_service(unit);
+      c->set_output(unit + " is inactive (dead)");
+    }
+    change.host = h;
+    healer_->OnHostChange(change);
+  }
+  std::vector<std::string> Kinds() {
+    std::vector<std::string> kinds;
+    absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(EventQuery{100});
+    for (auto it = events->rbegin(); it != events->rend(); ++it)
+      kinds.push_back(it->kind + ":" + it->outcome);
+    return kinds;
+  }
+  std::string LastMessage(const std::string& kind) {
+    absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(EventQuery{100});
+    for (const EventRecord& e : *events)
+      if (e.kind == kind) return e.message;
+    return "";
+  }
+
+  FakeClock clock_;
+  FakeHealWorld world_;
+  std::unique_ptr<AuditTrail> audit_;
+  std::unique_ptr<Healer> healer_;
+};
+
+TEST_F(HealerTest, ARestartThatWorksEndsTheEpisode) {
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("restart shop-loadbalancer-1 nginx.service"));
+  EXPECT_THAT(LastMessage("heal.restart"), HasSubstr("restart done"));
+  Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+  healer_->Tick();
+  EXPECT_THAT(Kinds(), ElementsAre("heal.restart:started", "heal.restart:succeeded",
+                                   "heal.recovered:succeeded"));
+  EXPECT_EQ(LastMessage("heal.recovered"), "healthy again after restart");
+}
+
+TEST_F(HealerTest, EachRungGetsItsSettleTimeBeforeTheNext) {
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  clock_.Advance(absl::Seconds(19));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 1u);  // the restart still has time
+  clock_.Advance(absl::Seconds(2));
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("restart shop-loadbalancer-1 nginx.service",
+                                       "reconverge shop-loadbalancer-1"));
+  EXPECT_THAT(LastMessage("heal.reconverge"), HasSubstr("done"));
+  clock_.Advance(absl::Seconds(61));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.back(), "replace shop-loadbalancer-1");
+  world_.hosts.erase(world_.hosts.begin());  // replaced: gone
+  clock_.Advance(absl::Minutes(5));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 3u);
+}
+
+TEST_F(HealerTest, AClimbedLadderIsHandedToAnOperator) {
+  world_.policy.roles["loadbalancer"].ladder = {HealStep::kRestart};
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  clock_.Advance(absl::Seconds(21));
+  healer_->Tick();
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 1u);
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("over to an operator"));
+}
+
+TEST_F(HealerTest, ALostHostIsReplacedWithoutTryingItsAgent) {
+  Set("shop-appnode-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("replace shop-appnode-1"));
+  EXPECT_THAT(LastMessage("heal.replace"), HasSubstr("replace done"));
+}
+
+TEST_F(HealerTest, AnUnhealthyAppNodeLeavesTheUpstreamsAndComesBack) {
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_EQ(world_.out_of_service, std::set<std::string>{"shop-appnode-2"});
+  EXPECT_EQ(LastMessage("heal.upstreams"), "out of the load balancers: shop-appnode-2");
+  Set("shop-appnode-2", dm::v1::HOST_HEALTHY);
+  healer_->Tick();
+  EXPECT_TRUE(world_.out_of_service.empty());
+  EXPECT_EQ(LastMessage("heal.upstreams"), "back in: shop-appnode-2");
+  healer_->Tick();
+  EXPECT_EQ(world_.rewires, 2);  // nothing changed since: no rewiring
+}
+
+TEST_F(HealerTest, WhenNoAppNodeServesTheBalancersKeepThemAll) {
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_EQ(world_.rewires, 0);
+  EXPECT_TRUE(world_.out_of_service.empty());
+}
+
+TEST_F(HealerTest, EveryHostOfARoleFailingIsNotReplaced) {
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  for (int i = 0; i < 4; ++i) {
+    healer_->Tick();
+    clock_.Advance(absl::Seconds(61));
+  }
+  for (const std::string& d : world_.done) EXPECT_THAT(d, ::testing::Not(HasSubstr("replace")));
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("every appnode fails: a shared cause"));
+}
+
+TEST_F(HealerTest, TheDatabaseIsReplacedOnlyWhenTheFleetSaysHow) {
+  Set("shop-dbserver-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("heal: {database: restore-latest}"));
+  world_.policy.restore_database = true;
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("replace shop-dbserver-1"));
+}
+
+TEST_F(HealerTest, NothingIsDoneWhileHealingIsOffInMaintenanceOrDuringAnOperation) {
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  world_.policy.healing = false;
+  healer_->Tick();
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("healing is off"));
+  world_.policy.healing = true;
+  world_.policy.maintenance = true;
+  healer_->Tick();
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("maintenance"));
+  world_.policy.maintenance = false;
+  world_.policy.busy = true;
+  healer_->Tick();
+  healer_->Tick();  // held once, said once
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("a fleet operation is running"));
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_EQ(Kinds().size(), 3u);
+  world_.policy.busy = false;
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 1u);
+}
+
+TEST_F(HealerTest, AFlappingHostIsDampedNotEscalated) {
+  for (int i = 0; i < 4; ++i) {
+    Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+    Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+    clock_.Advance(absl::Seconds(30));
+  }
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_THAT(Kinds(), ElementsAre("heal.damped:skipped"));
+  // Once it has settled (no change within the window), healing resumes.
+  clock_.Advance(absl::Minutes(11));
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("restart shop-loadbalancer-1 nginx.service"));
+}
+
+TEST_F(HealerTest, ManyHostsLostAtOnceLookLikeTheControllersNetwork) {
+  Set("shop-appnode-1", dm::v1::HOST_LOST);
+  Set("shop-appnode-2", dm::v1::HOST_LOST);
+  Set("shop-loadbalancer-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_THAT(Kinds(), ElementsAre("heal.storm_guard:skipped"));
+  // They come back: nothing was replaced, no twin exists.
+  Set("shop-appnode-1", dm::v1::HOST_HEALTHY);
+  Set("shop-appnode-2", dm::v1::HOST_HEALTHY);
+  Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+}
+
+TEST_F(HealerTest, OneReplacementAtATimeAndAtMostThreeAnHour) {
+  HealerOptions options;
+  options.storm_share = 1.0;  // this test loses hosts one after another, not a storm
+  std::vector<std::function<void()>> parked;
+  healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, options,
+                                     [&](std::function<void()> a) { parked.push_back(a); });
+  Add("shop-appnode-3", "appnode");
+  Add("shop-appnode-4", "appnode");
+  Add("shop-appnode-5", "appnode");
+  Set("shop-appnode-1", dm::v1::HOST_LOST);
+  Set("shop-appnode-2", dm::v1::HOST_LOST);
+  healer_->Tick();
+  ASSERT_EQ(parked.size(), 2u);  // a replacement and the upstreams; the second waits
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("another replacement of the fleet is in flight"));
+  for (auto& a : parked) a();
+  parked.clear();
+  for (const char* host : {"shop-appnode-3", "shop-appnode-4", "shop-appnode-5"}) {
+    clock_.Advance(absl::Minutes(3));
+    Set(host, dm::v1::HOST_LOST);
+    healer_->Tick();
+    for (auto& a : parked) a();
+    parked.clear();
+  }
+  // appnode-1 (done), appnode-2 and appnode-3 took the hour's three; the rest wait.
+  EXPECT_EQ(std::count_if(world_.done.begin(), world_.done.end(),
+                          [](const std::string& d) { return d.rfind("replace", 0) == 0; }),
+            3);
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("replacements in the last hour (the cap)"));
+}
+
+TEST_F(HealerTest, AFailedRemedyMovesToTheNextRungAndSaysWhy) {
+  world_.result = absl::UnavailableError("the agent is not connected");
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  EXPECT_THAT(Kinds(), ElementsAre("heal.restart:started", "heal.restart:failed"));
+  EXPECT_EQ(LastMessage("heal.restart"), "the agent is not connected");
+  clock_.Advance(absl::Seconds(21));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.back(), "reconverge shop-loadbalancer-1");
+}
+
+}  // namespace
+}  // namespace dm
