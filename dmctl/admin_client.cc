@@ -120,6 +120,10 @@ absl::StatusOr<dm::v1::DestroyServerResponse> AdminClient::DestroyServer(
   return impl_->Unary(&Stub::DestroyServer, request, deadline);
 }
 
+absl::StatusOr<dm::v1::HealResponse> AdminClient::HealFleet(const dm::v1::HealRequest& request) {
+  return impl_->Unary(&Stub::HealFleet, request, kCallDeadline);
+}
+
 absl::StatusOr<dm::v1::FleetHealthResponse> AdminClient::FleetHealth(
     const dm::v1::FleetRequest& request) {
   return impl_->Unary(&Stub::FleetHealth, request, kCallDeadline);

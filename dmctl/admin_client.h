@@ -54,6 +54,7 @@ class AdminClient {
       const dm::v1::DestroyServerRequest& request, absl::Duration deadline = kCallDeadline);
   absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::ListBackupsResponse> ListBackups(const dm::v1::FleetRequest& request);
+  absl::StatusOr<dm::v1::HealResponse> HealFleet(const dm::v1::HealRequest& request);
   absl::StatusOr<dm::v1::FleetHealthResponse> FleetHealth(const dm::v1::FleetRequest& request);
 
   absl::Status Exec(const dm::v1::ExecRequest& request,

@@ -21,6 +21,7 @@ std::unique_ptr<Command> NewRunsList();
 std::unique_ptr<Command> NewRunsShow();
 std::unique_ptr<Command> NewStatus();
 std::unique_ptr<Command> NewHealth();
+std::unique_ptr<Command> NewHeal();
 std::unique_ptr<Command> NewPlan();
 std::unique_ptr<Command> NewUp();
 std::unique_ptr<Command> NewDown();
@@ -40,6 +41,7 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   // Fleets first: what an operator uses every day.
   commands.push_back(NewStatus());
   commands.push_back(NewHealth());
+  commands.push_back(NewHeal());
   commands.push_back(NewPlan());
   commands.push_back(NewUp());
   commands.push_back(NewScale());

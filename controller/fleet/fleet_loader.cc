@@ -38,6 +38,7 @@ absl::StatusOr<LoadedFleet> FleetLoader::Load(const dm::v1::FleetRequest& reques
   }
   fleet.record.file_path = path;
   fleet.record.file_text = request.file_text();
+  fleet.file.server_names = fleet.record.replacements;
   return fleet;
 }
 
@@ -58,6 +59,7 @@ absl::StatusOr<LoadedFleet> FleetLoader::LoadByName(const std::string& name) con
   fleet.applied_text = fleet.record.file_text;
   DM_ASSIGN_OR_RETURN(
       fleet.file, ParseFleetFile(fleet.record.file_text, fleet.record.file_path, env_.deploy_dir));
+  fleet.file.server_names = fleet.record.replacements;
   return fleet;
 }
 

@@ -4,6 +4,7 @@
 #include "controller/fleet/operations/backups.h"
 #include "controller/fleet/operations/deploy.h"
 #include "controller/fleet/operations/down.h"
+#include "controller/fleet/operations/heal.h"
 #include "controller/fleet/operations/maintenance.h"
 #include "controller/fleet/operations/scale.h"
 #include "controller/fleet/operations/split.h"
@@ -107,6 +108,48 @@ absl::Status FleetService::Split(const dm::v1::SplitRequest& request,
   const absl::Duration keep_old =
       request.has_keep_old_seconds() ? absl::Seconds(request.keep_old_seconds()) : kDefaultKeepOld;
   return SplitOperation(env_).Run(fleet, keep_old, Serialized(on_event));
+}
+
+absl::Status FleetService::HealReconverge(const std::string& name, const std::string& host) {
+  DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
+  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  return HealOperations(env_).Reconverge(fleet, host, [](const dm::v1::FleetEvent&) {});
+}
+
+absl::Status FleetService::HealOutOfService(const std::string& name,
+                                            const std::set<std::string>& out) {
+  DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
+  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  return HealOperations(env_).SetOutOfService(fleet, out, [](const dm::v1::FleetEvent&) {});
+}
+
+absl::Status FleetService::HealReplace(const std::string& name, const std::string& host,
+                                       std::string* note) {
+  DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
+  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  return HealOperations(env_).Replace(
+      fleet, host, [](const dm::v1::FleetEvent&) {}, note);
+}
+
+absl::StatusOr<std::string> FleetService::SetHealing(const dm::v1::FleetRequest& request, bool on) {
+  DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.Load(request));
+  if (!fleet.known) {
+    return absl::NotFoundError(absl::StrCat("no fleet '", fleet.file.name, "' (dmctl up first)"));
+  }
+  // The stored record, not the request's file: switching healing changes nothing else.
+  DM_ASSIGN_OR_RETURN(FleetRecord record, env_.store->GetFleet(fleet.file.name));
+  if (record.healing != on) {
+    record.healing = on;
+    record.updated = env_.clock->Now();
+    DM_RETURN_IF_ERROR(env_.store->SaveFleet(record));
+    EventRecord event;
+    event.kind = on ? "heal.on" : "heal.off";
+    event.subject = record.name;
+    event.fleet = record.name;
+    event.message = on ? "self-healing resumed" : "self-healing paused by an operator";
+    env_.audit->Record(std::move(event));
+  }
+  return record.name;
 }
 
 }  // namespace dm

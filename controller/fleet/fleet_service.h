@@ -7,6 +7,8 @@
 #ifndef DM_CONTROLLER_FLEET_FLEET_SERVICE_H_
 #define DM_CONTROLLER_FLEET_FLEET_SERVICE_H_
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,6 +36,15 @@ class FleetService {
   absl::StatusOr<std::vector<dm::v1::Backup>> ListBackups(const dm::v1::FleetRequest& request);
   absl::Status Restore(const dm::v1::RestoreRequest& request, const FleetEventFn& on_event);
   absl::Status Split(const dm::v1::SplitRequest& request, const FleetEventFn& on_event);
+
+  // Self-healing (operations/heal.h), for the healer: each claims the fleet, and fails at once
+  // (FailedPrecondition) when an operation holds it.
+  absl::Status HealReconverge(const std::string& fleet, const std::string& host);
+  absl::Status HealOutOfService(const std::string& fleet, const std::set<std::string>& out);
+  // `note`: the backup restored, for a database server.
+  absl::Status HealReplace(const std::string& fleet, const std::string& host, std::string* note);
+  // dmctl heal FLEET on|off. Returns the fleet's name.
+  absl::StatusOr<std::string> SetHealing(const dm::v1::FleetRequest& request, bool on);
 
   // Shared with the backup scheduler.
   FleetLocks* locks() { return &locks_; }

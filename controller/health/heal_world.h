@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "controller/health/health_board.h"
 
 namespace dm {
@@ -45,8 +46,10 @@ class HealWorld {
   // its own thread.
   virtual absl::Status Restart(const std::string& host, const std::string& unit) = 0;
   virtual absl::Status Reconverge(const std::string& fleet, const std::string& host) = 0;
-  // Boots a new server for `host`'s place, wires it in, then destroys `host`.
-  virtual absl::Status Replace(const std::string& fleet, const std::string& host) = 0;
+  // Boots a new server for `host`'s place, wires it in, then destroys `host`. Returns what is
+  // worth saying about it ("" or the backup a database was restored from, with its time).
+  virtual absl::StatusOr<std::string> Replace(const std::string& fleet,
+                                              const std::string& host) = 0;
   // The fleet's load balancers send to every app node but `out`.
   virtual absl::Status SetOutOfService(const std::string& fleet,
                                        const std::set<std::string>& out) = 0;

@@ -244,6 +244,7 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   const std::string unit = step == HealStep::kRestart ? failing->service() : "";
   pending_.push_back([this, step, name, fleet, unit, kind] {
     absl::Status done;
+    std::string note;
     switch (step) {
       case HealStep::kRestart:
         done = world_->Restart(name, unit);
@@ -251,12 +252,16 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
       case HealStep::kReconverge:
         done = world_->Reconverge(fleet, name);
         break;
-      case HealStep::kReplace:
-        done = world_->Replace(fleet, name);
+      case HealStep::kReplace: {
+        absl::StatusOr<std::string> replaced = world_->Replace(fleet, name);
+        done = replaced.status();
+        if (replaced.ok() && !replaced->empty()) note = ": " + *replaced;
         break;
+      }
     }
-    Record(kind, fleet, name, done.ok() ? "succeeded" : "failed",
-           done.ok() ? absl::StrCat(HealStepWord(step), " done") : std::string(done.message()));
+    Record(
+        kind, fleet, name, done.ok() ? "succeeded" : "failed",
+        done.ok() ? absl::StrCat(HealStepWord(step), " done", note) : std::string(done.message()));
     std::lock_guard<std::mutex> lock(mu_);
     if (step == HealStep::kReplace) replacing_.erase(fleet);
     auto episode = episodes_.find(name);

@@ -33,23 +33,10 @@
 #include "absl/base/thread_annotations.h"
 #include "common/clock.h"
 #include "controller/health/heal_world.h"
+#include "controller/health/healer_options.h"
 #include "controller/store/audit_trail.h"
 
 namespace dm {
-
-struct HealerOptions {
-  // How long a rung has to bring the host back before the next one.
-  absl::Duration restart_settle = absl::Seconds(20);
-  absl::Duration reconverge_settle = absl::Seconds(60);
-  // Flapping: more than `flap_changes` changes of a host's health within `flap_window`.
-  int flap_changes = 6;
-  absl::Duration flap_window = absl::Minutes(10);
-  // Replacements per fleet per hour.
-  int replacements_per_hour = 3;
-  // The storm guard: more than this share of a fleet's or of all agents lost within the window.
-  double storm_share = 1.0 / 3;
-  absl::Duration storm_window = absl::Minutes(2);
-};
 
 class Healer {
  public:

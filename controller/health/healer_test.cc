@@ -27,9 +27,10 @@ class FakeHealWorld : public HealWorld {
     done.push_back("reconverge " + host);
     return result;
   }
-  absl::Status Replace(const std::string& fleet, const std::string& host) override {
+  absl::StatusOr<std::string> Replace(const std::string& fleet, const std::string& host) override {
     done.push_back("replace " + host);
-    return result;
+    if (!result.ok()) return result;
+    return replace_note;
   }
   absl::Status SetOutOfService(const std::string& fleet,
                                const std::set<std::string>& out) override {
@@ -41,6 +42,7 @@ class FakeHealWorld : public HealWorld {
   std::vector<HostHealthState> hosts;
   FleetHealPolicy policy;
   absl::Status result = absl::OkStatus();
+  std::string replace_note;
   std::vector<std::string> done;
   std::set<std::string> out_of_service;
   int rewires = 0;
@@ -206,8 +208,11 @@ TEST_F(HealerTest, TheDatabaseIsReplacedOnlyWhenTheFleetSaysHow) {
   EXPECT_TRUE(world_.done.empty());
   EXPECT_THAT(LastMessage("heal.held"), HasSubstr("heal: {database: restore-latest}"));
   world_.policy.restore_database = true;
+  world_.replace_note = "restored 20261206T120000Z: entries 12 rows";
   healer_->Tick();
   EXPECT_THAT(world_.done, ElementsAre("replace shop-dbserver-1"));
+  EXPECT_EQ(LastMessage("heal.replace"),
+            "replace done: restored 20261206T120000Z: entries 12 rows");
 }
 
 TEST_F(HealerTest, NothingIsDoneWhileHealingIsOffInMaintenanceOrDuringAnOperation) {

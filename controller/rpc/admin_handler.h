@@ -75,6 +75,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
                             grpc::ServerWriter<dm::v1::Event>* writer) override;
   grpc::Status FleetHealth(grpc::ServerContext* context, const dm::v1::FleetRequest* request,
                            dm::v1::FleetHealthResponse* response) override;
+  grpc::Status HealFleet(grpc::ServerContext* context, const dm::v1::HealRequest* request,
+                         dm::v1::HealResponse* response) override;
 
   grpc::Status Converge(grpc::ServerContext* context, const dm::v1::ConvergeRequest* request,
                         grpc::ServerWriter<dm::v1::ConvergeEvent>* writer) override;

@@ -1,4 +1,5 @@
-// Admin RPC for health (dmctl health): every host of a fleet with its checks, judged now.
+// Admin RPCs for health: every host of a fleet with its checks, judged now (dmctl health), and
+// self-healing switched off and on (dmctl heal).
 #include "common/grpc_status.h"
 #include "controller/rpc/admin_handler.h"
 
@@ -20,7 +21,19 @@ grpc::Status AdminHandler::FleetHealth(grpc::ServerContext* context,
     if (host.last_seen != absl::InfinitePast())
       view->set_last_seen_unix_ms(absl::ToUnixMillis(host.last_seen));
   }
-  response->set_healing(true);
+  absl::StatusOr<FleetRecord> record = store_->GetFleet(fleet->fleet());
+  response->set_healing(record.ok() && record->healing);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminHandler::HealFleet(grpc::ServerContext* context,
+                                     const dm::v1::HealRequest* request,
+                                     dm::v1::HealResponse* response) {
+  if (grpc::Status s = Authorize(context); !s.ok()) return s;
+  absl::StatusOr<std::string> fleet = fleets_->SetHealing(request->fleet(), request->on());
+  if (!fleet.ok()) return ToGrpcStatus(fleet.status());
+  response->set_fleet(*fleet);
+  response->set_healing(request->on());
   return grpc::Status::OK;
 }
 

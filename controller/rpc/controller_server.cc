@@ -26,6 +26,8 @@
 #include "controller/fleet/backup_scheduler.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/fleet/live_fleet_world.h"
+#include "controller/health/healing_service.h"
+#include "controller/health/live_heal_world.h"
 #include "controller/providers/dns/embedded_powerdns.h"
 #include "controller/providers/storage/backup_store_config.h"
 #include "controller/providers/storage/local_directory_store.h"
@@ -97,6 +99,8 @@ class LiveController : public ControllerServer {
   // locks it holds).
   std::unique_ptr<FleetService> fleets_;
   std::unique_ptr<BackupScheduler> backup_scheduler_;
+  std::unique_ptr<LiveHealWorld> heal_world_;
+  std::unique_ptr<HealingService> healing_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<EnrollmentService> enrollment_;
   std::unique_ptr<EnrollmentHandler> enrollment_handler_;
@@ -168,6 +172,17 @@ absl::Status LiveController::StartFleetServices() {
   fleets_ = std::make_unique<FleetService>(env);
   backup_scheduler_ = std::make_unique<BackupScheduler>(env, fleets_->locks());
   backup_scheduler_->Start(absl::Seconds(30));
+  LiveHealWorld::Parts heal;
+  heal.board = health_.get();
+  heal.fleets = fleets_.get();
+  heal.store = store_.get();
+  heal.directory = directory_.get();
+  heal.tracker = tracker_.get();
+  heal.deploy_dir = options_.deploy_dir;
+  heal_world_ = std::make_unique<LiveHealWorld>(heal);
+  healing_ = std::make_unique<HealingService>(heal_world_.get(), health_.get(), audit_.get(),
+                                              clock_, options_.healing);
+  healing_->Start();
   return absl::OkStatus();
 }
 
@@ -293,6 +308,7 @@ void LiveController::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (backup_scheduler_) backup_scheduler_->Stop();
+  if (healing_) healing_->Stop();
   if (server_) {
     directory_->CloseAll(
         grpc::Status(grpc::StatusCode::UNAVAILABLE, "controller is shutting down"));

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/health/healer_options.h"
 #include "controller/servers/server_manager_options.h"
 
 namespace dm {
@@ -28,6 +29,8 @@ struct ControllerOptions {
   // store and its credentials (see providers/storage/backup_store_config.h); not both.
   std::string backup_dir;
   std::string backup_store;
+  // Self-healing's settle times, damping and caps (docs/health.md).
+  HealerOptions healing;
 };
 
 class ControllerServer {

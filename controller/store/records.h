@@ -4,7 +4,9 @@
 #define DM_CONTROLLER_STORE_RECORDS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/time/time.h"
@@ -138,6 +140,11 @@ struct FleetRecord {
   std::string previous_commit;  // what dmctl rollback returns to
   absl::Time created, updated;
   bool maintenance = false;  // the load balancers serve the maintenance page
+  // Self-healing (docs/health.md): on unless dmctl heal FLEET off; app nodes the healer took out
+  // of the load balancers; places whose server was replaced (slot -> the server now there).
+  bool healing = true;
+  std::set<std::string> out_of_service;
+  std::map<std::string, std::string> replacements;
 };
 
 }  // namespace dm

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/status_macros.h"
+#include "nlohmann/json.hpp"
 
 namespace dm {
 namespace {
@@ -108,6 +109,8 @@ ALTER TABLE agents ADD COLUMN health BLOB;
 ALTER TABLE events ADD COLUMN fleet TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 CREATE INDEX events_by_fleet ON events (fleet, seq);
+ALTER TABLE fleets ADD COLUMN healing INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE fleets ADD COLUMN heal_state TEXT NOT NULL DEFAULT '{}';
 )sql",
 };
 
@@ -556,22 +559,24 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
   DM_ASSIGN_OR_RETURN(
       Statement upsert,
       db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
-                   "revision_commit, previous_commit, created_ms, updated_ms, maintenance) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   "revision_commit, previous_commit, created_ms, updated_ms, maintenance, "
+                   "healing, heal_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, f.name)
       .Bind(2, f.file_path)
       .Bind(3, f.file_text)
       .Bind(4, f.secrets_json)
       .Bind(5, f.commit);
   upsert.Bind(6, f.previous_commit).Bind(7, ToMs(f.created)).Bind(8, ToMs(f.updated));
-  upsert.Bind(9, static_cast<int64_t>(f.maintenance));
+  upsert.Bind(9, static_cast<int64_t>(f.maintenance)).Bind(10, static_cast<int64_t>(f.healing));
+  nlohmann::json heal = {{"out_of_service", f.out_of_service}, {"replacements", f.replacements}};
+  upsert.Bind(11, heal.dump());
   return upsert.Run();
 }
 
 namespace {
 constexpr char kFleetColumns[] =
     "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, "
-    "updated_ms, maintenance";
+    "updated_ms, maintenance, healing, heal_state";
 FleetRecord ReadFleet(const Statement& row) {
   FleetRecord f;
   f.name = row.ColumnText(0);
@@ -583,6 +588,12 @@ FleetRecord ReadFleet(const Statement& row) {
   f.created = FromMs(row.ColumnInt(6));
   f.updated = FromMs(row.ColumnInt(7));
   f.maintenance = row.ColumnInt(8) != 0;
+  f.healing = row.ColumnInt(9) != 0;
+  nlohmann::json heal = nlohmann::json::parse(row.ColumnText(10), nullptr, false);
+  if (heal.is_object()) {
+    f.out_of_service = heal.value("out_of_service", std::set<std::string>{});
+    f.replacements = heal.value("replacements", std::map<std::string, std::string>{});
+  }
   return f;
 }
 }  // namespace

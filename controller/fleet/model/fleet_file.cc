@@ -69,6 +69,12 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
       continue;
     }
     role.provides = std::move(*provides);
+    absl::StatusOr<std::vector<std::string>> ladder = ReadRoleRemediation(deploy_dir, role.role);
+    if (!ladder.ok()) {
+      errors->Add(key.mark(), absl::StrCat(where, ": ", ladder.status().message()));
+      continue;
+    }
+    role.remediation = std::move(*ladder);
     fleet->roles.push_back(std::move(role));
   }
 }
@@ -146,6 +152,18 @@ void ReadBackups(const yaml::Node* backups, ValidationErrors* errors, FleetFile*
   fields.RejectUnknown();
 }
 
+void ReadHeal(const yaml::Node* heal, ValidationErrors* errors, FleetFile* fleet) {
+  if (heal == nullptr || heal->IsNull()) return;
+  FieldReader fields(*heal, "fleet: heal", errors);
+  if (!heal->IsMap()) {
+    fields.Error("", "must be a map such as {database: restore-latest}");
+    return;
+  }
+  fleet->heal.restore_database =
+      fields.Choice("database", {"never", "restore-latest"}, "never") == "restore-latest";
+  fields.RejectUnknown();
+}
+
 // The fleet as a whole: one database and one cache at most, an app needs its database.
 void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFile& fleet) {
   auto count = [&](Service s) {
@@ -170,11 +188,12 @@ void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFil
                 "fleet: the app nodes need app: repository: (the application's git repository)");
   }
   for (const FleetRole& role : fleet.roles) {
-    if (FleetServerName(fleet.name, role.role, role.count).size() > 32) {
+    // A replacement's name is one character longer ("...-2r").
+    if (FleetServerName(fleet.name, role.role, role.count).size() > 31) {
       errors->Add(at,
                   absl::StrCat("fleet: roles: ", role.role, ": server names (",
                                FleetServerName(fleet.name, role.role, role.count),
-                               ") would be longer than 32 characters: shorten the fleet's name"));
+                               ") would be longer than 31 characters: shorten the fleet's name"));
     }
   }
 }
@@ -251,6 +270,10 @@ std::string FleetServerName(const std::string& fleet, const std::string& role, i
   return absl::StrCat(fleet, "-", role, "-", index);
 }
 
+std::string ReplacementName(const std::string& slot, const std::string& current) {
+  return current == slot ? slot + "r" : slot;
+}
+
 namespace {
 
 // "appnode, dbserver, ..." : the roles a fleet may name, for a message about one it may not.
@@ -302,6 +325,30 @@ absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_
   return services;
 }
 
+absl::StatusOr<std::vector<std::string>> ReadRoleRemediation(const std::string& deploy_dir,
+                                                             const std::string& role) {
+  std::string path = absl::StrCat(deploy_dir, "/roles/", role, ".yaml");
+  absl::StatusOr<yaml::Node> root = yaml::ParseFile(path);
+  if (!root.ok()) return root.status();
+  const yaml::Node* ladder = root->IsMap() ? root->Find("remediation") : nullptr;
+  if (ladder == nullptr || ladder->IsNull()) return FleetRole().remediation;
+  if (!ladder->IsSequence()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": remediation: must be a list such as [restart, reconverge, replace]"));
+  }
+  std::vector<std::string> steps;
+  for (const yaml::Node& item : ladder->items()) {
+    const std::string& step = item.scalar();
+    if (step != "restart" && step != "reconverge" && step != "replace") {
+      return absl::FailedPreconditionError(
+          absl::StrCat(item.mark().ToString(), ": remediation: '", step,
+                       "' is not one of restart, reconverge, replace"));
+    }
+    steps.push_back(step);
+  }
+  return steps;
+}
+
 absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::string& path,
                                          const std::string& deploy_dir) {
   absl::StatusOr<yaml::Node> root = yaml::Parse(text, path);
@@ -334,6 +381,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   }
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
   ReadBackups(fields.Raw("backups"), &errors, &fleet);
+  ReadHeal(fields.Raw("heal"), &errors, &fleet);
   fields.RejectUnknown();
   if (errors.empty()) CheckShape(*root, &errors, fleet);
   if (!errors.empty()) return errors.ToStatus();

@@ -15,11 +15,13 @@
 //   secrets:                        # attributes the controller generates once and keeps
 //     database.password: {generate: 32}
 //   backups: {every: 24h, keep: 7}  # scheduled database backups, the newest 7 kept
+//   heal: {database: restore-latest}  # a lost database server may be replaced (docs/health.md)
 //
 // Every problem is reported at once, each as "file:line:column: field: what is wrong".
 #ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
 #define DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,8 @@ struct FleetRole {
   yaml::Mark count_mark;  // where the count is written (dmctl scale rewrites it there)
   yaml::Mark key_mark;    // where the role's name is written (dmctl split rewrites it)
   std::vector<Service> provides;
+  // The role's remediation ladder (ROLE.yaml `remediation:`): "restart", "reconverge", "replace".
+  std::vector<std::string> remediation = {"restart", "reconverge", "replace"};
 
   bool Provides(Service s) const;
 };
@@ -56,6 +60,13 @@ struct FleetBackups {
   int keep = 0;
 };
 
+// What self-healing may do beyond its defaults (docs/health.md).
+struct FleetHeal {
+  // A server holding the database is replaced, its data restored from the newest backup
+  // (`database: restore-latest`); by default it is not replaced (`database: never`).
+  bool restore_database = false;
+};
+
 struct FleetSecret {
   std::string attribute;  // "database.password"
   int generate = 0;       // characters to generate
@@ -70,6 +81,10 @@ struct FleetFile {
   nlohmann::json attributes = nlohmann::json::object();
   std::vector<FleetSecret> secrets;
   FleetBackups backups;
+  FleetHeal heal;
+  // Not from the file: servers that took a place over from a replaced one ("shop-appnode-2" ->
+  // "shop-appnode-2r"), from the fleet's record (FleetLoader fills it in).
+  std::map<std::string, std::string> server_names;
 
   // nullptr if the fleet has no such role.
   const FleetRole* Find(const std::string& role) const;
@@ -83,6 +98,9 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
 // The roles' `provides:` as read from DEPLOY_DIR/roles/ROLE.yaml. NotFound without that file.
 absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_dir,
                                                       const std::string& role);
+// The role's `remediation:` ladder (the default one when the role names none).
+absl::StatusOr<std::vector<std::string>> ReadRoleRemediation(const std::string& deploy_dir,
+                                                             const std::string& role);
 
 // `text` with the scalar written at `mark` (as `old_value`) replaced by `new_value`; the rest,
 // comments included, as it was. InvalidArgument if `old_value` is not there.
@@ -97,6 +115,10 @@ absl::StatusOr<std::string> SplitRole(const std::string& text, const FleetRole& 
 
 // "shop-appnode-2"
 std::string FleetServerName(const std::string& fleet, const std::string& role, int index);
+// The name of the server that replaces `current` in place `slot`: the two alternate
+// ("shop-appnode-2" <-> "shop-appnode-2r"), so that a replacement boots beside the server it
+// replaces.
+std::string ReplacementName(const std::string& slot, const std::string& current);
 
 // Names a fleet can have: 1 to 15 lower-case letters, digits and '-', starting with a letter
 // (servers are named FLEET-ROLE-N, at most 32 characters).

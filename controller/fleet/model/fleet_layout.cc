@@ -82,6 +82,8 @@ std::vector<FleetHost> DesiredHosts(const FleetFile& fleet) {
     for (int i = 1; i <= role.count; ++i) {
       FleetHost host;
       host.name = FleetServerName(fleet.name, role.role, i);
+      if (auto replaced = fleet.server_names.find(host.name); replaced != fleet.server_names.end())
+        host.name = replaced->second;
       host.role = role.role;
       host.index = i;
       host.provides = role.provides;
@@ -145,6 +147,11 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     std::vector<std::string> upstreams;
     for (const FleetHost* app : apps) {
       if (!context.drained.count(app->name))
+        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+    }
+    // Never none: nginx refuses an empty upstream, and a drained node may still answer some.
+    if (upstreams.empty()) {
+      for (const FleetHost* app : apps)
         upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
     }
     Set(a, "nginx.upstreams", upstreams);

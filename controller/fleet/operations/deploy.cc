@@ -67,7 +67,7 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
     // With one app node there is nobody to take over: it restarts in place.
     const bool drain = apps.size() > 1 && !app->Provides(Service::kLoadBalancer);
     if (drain) {
-      context.drained = {app->name};
+      context.drained.insert(app->name);
       emit(FleetEventOf(app->name, "drain", STEP_RUNNING, "out of the load balancers"));
       if (failure = rewire(); !failure.ok()) break;
     }
@@ -80,7 +80,7 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
     emit(FleetEventOf(app->name, "deploy", STEP_CHANGED,
                       absl::StrCat("running ", ShortCommit(target))));
     if (drain) {
-      context.drained.clear();
+      context.drained.erase(app->name);
       if (failure = rewire(); !failure.ok()) break;
     }
   }
@@ -97,7 +97,7 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
           app->name, "deploy", back.ok() ? STEP_OK : STEP_FAILED,
           back.ok() ? absl::StrCat("running ", ShortCommit(old)) : std::string(back.message())));
     }
-    context.drained.clear();
+    context.drained = fleet.record.out_of_service;
     absl::Status rejoined = rewire();
     env_.audit->Record("fleet.deploy.failed", fleet.file.name,
                        absl::StrCat(ShortCommit(target), ": ", failure.message()));

@@ -173,7 +173,7 @@ absl::Status SplitOperation::SplitBalancer(LoadedFleet& old, const FleetRole& ro
   Inventory meanwhile = after;
   meanwhile.hosts.push_back(leaving);  // last: the new app node runs the migrations
   DM_ASSIGN_OR_RETURN(FleetContext context, ContextFor(env_, split, split.record.commit));
-  context.drained = {leaving.name};
+  context.drained.insert(leaving.name);
   std::vector<std::string> new_hosts;
   for (const FleetHost& h : after.hosts) new_hosts.push_back(h.name);
   DM_RETURN_IF_ERROR(ConvergeStages(env_, split.file, meanwhile, context, new_hosts, emit));

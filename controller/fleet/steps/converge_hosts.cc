@@ -78,6 +78,8 @@ absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& 
   context.app_commit = commit;
   context.controller_address = env.world->ControllerAddress();
   context.maintenance = fleet.record.maintenance;
+  // App nodes the healer took out of the load balancers stay out whatever operation converges.
+  context.drained = fleet.record.out_of_service;
   context.memory_bytes = env.world->HostMemory();
   nlohmann::json secrets = nlohmann::json::parse(fleet.record.secrets_json, nullptr, false);
   if (!secrets.is_object()) {

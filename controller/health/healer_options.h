@@ -1,0 +1,26 @@
+// The healer's settle times, damping and caps (docs/health.md). Apart from healer.h so that the
+// controller's options (rpc/controller_server.h, which main.cc compiles) stay light.
+#ifndef DM_CONTROLLER_HEALTH_HEALER_OPTIONS_H_
+#define DM_CONTROLLER_HEALTH_HEALER_OPTIONS_H_
+
+#include "absl/time/time.h"
+
+namespace dm {
+
+struct HealerOptions {
+  // How long a rung has to bring the host back before the next one.
+  absl::Duration restart_settle = absl::Seconds(20);
+  absl::Duration reconverge_settle = absl::Seconds(60);
+  // Flapping: more than `flap_changes` changes of a host's health within `flap_window`.
+  int flap_changes = 6;
+  absl::Duration flap_window = absl::Minutes(10);
+  // Replacements per fleet per hour.
+  int replacements_per_hour = 3;
+  // The storm guard: more than this share of a fleet's or of all agents lost within the window.
+  double storm_share = 1.0 / 3;
+  absl::Duration storm_window = absl::Minutes(2);
+};
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_HEALTH_HEALER_OPTIONS_H_
