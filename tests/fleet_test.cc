@@ -41,41 +41,7 @@ class FleetLifecycleTest : public LocalServersTest {
     dns_port_ = 26000 + ::getpid() % 2000;
     SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_), "--backup-store", store});
     if (IsSkipped()) return;
-    MakeAppRepository();
-  }
-
-  // The example app in a git repository of the test's own, as an operator's would be.
-  void MakeAppRepository() {
-    const std::string app = Path("app");
-    ASSERT_TRUE(MakeDirectories(app, 0755).ok());
-    ProcessResult made = Sh(
-        absl::StrCat("cd ", app, " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py ",
-                     DM_SOURCE_DIR,
-                     "/deploy/examples/app/static . && git init -q -b main && git -c user.name=t "
-                     "-c user.email=t@t add -A && ",
-                     "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
-    ASSERT_TRUE(made.ok()) << made.output;
-    commit_ = std::string(absl::StripAsciiWhitespace(made.output));
-  }
-
-  // Commits a change made by `edit` (a shell command run in the repository); returns the commit.
-  std::string Commit(const std::string& edit, const std::string& message) {
-    ProcessResult done = Sh(absl::StrCat("cd ", Path("app"), " && ", edit,
-                                         " && git -c user.name=t -c user.email=t@t ",
-                                         "commit -q -am '", message, "' && git rev-parse HEAD"));
-    EXPECT_TRUE(done.ok()) << done.output;
-    return std::string(absl::StripAsciiWhitespace(done.output));
-  }
-
-  std::string WriteFleet(const std::string& name, const std::string& roles,
-                         const std::string& revision = "main") {
-    std::string path = Path(name + ".yaml");
-    std::string text = absl::StrCat(
-        "name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
-        "app:\n  repository: app\n  revision: ", revision, "\n",
-        "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n");
-    EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());
-    return path;
+    commit_ = MakeAppRepository();
   }
 
   std::string Dig(const std::string& name) {
@@ -185,7 +151,7 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
 
   // A rolling deploy of a new commit, a failing one that changes nothing, and a rollback.
   const std::string v1 = commit_;
-  const std::string v2 = Commit(
+  const std::string v2 = CommitToApp(
       "sed -i 's|<h1>Guestbook</h1>|<h1>Guestbook v2</h1>|' guestbook.py && "
       "echo '/* v2 */' >> static/guestbook.css",
       "v2");
@@ -196,7 +162,7 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   EXPECT_TRUE(
       absl::StrContains(Sh("curl -sf -m 10 " + url + "static/guestbook.css").output, "/* v2 */"))
       << "the load balancer's static files follow the deploy";
-  Commit("echo 'this is not python' >> guestbook.py", "v3, broken");
+  CommitToApp("echo 'this is not python' >> guestbook.py", "v3, broken");
   CommandResult broken = Dmctl({"deploy", "shop", "--rev", "main"}, "", absl::Minutes(5));
   EXPECT_EQ(broken.exit_code, 1) << broken.out;
   EXPECT_TRUE(absl::StrContains(broken.err, v2.substr(0, 12) + " keeps serving")) << broken.err;

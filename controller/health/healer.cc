@@ -120,6 +120,7 @@ void Healer::Tick() {
     for (const auto& [fleet, members] : by_fleet) {
       const FleetHealPolicy& policy = policies[fleet];
       if (!policy.exists) continue;
+      if (policy.busy) busy_seen_[fleet] = clock_->Now();
       for (const HostHealthState& host : members) Act(host, policy, members);
       UpdateOutOfService(fleet, policy, members);
     }
@@ -152,6 +153,10 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   if (!policy.healing) return Hold(episode, host.name, "healing is off (dmctl heal FLEET on)");
   if (policy.maintenance) return Hold(episode, host.name, "the fleet is in maintenance");
   if (policy.busy) return Hold(episode, host.name, "a fleet operation is running");
+  if (auto busy = busy_seen_.find(host.fleet);
+      busy != busy_seen_.end() && clock_->Now() < busy->second + options_.after_operation) {
+    return Hold(episode, host.name, "a fleet operation just finished: its checks settle first");
+  }
   if (Flapping(host.name)) {
     if (damped_.insert(host.name).second) {
       Record("heal.damped", host.fleet, host.name, "skipped",
@@ -282,6 +287,10 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
 void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
                                 const std::vector<HostHealthState>& hosts) {
   if (!policy.healing || policy.maintenance || policy.busy || rewiring_.count(fleet)) return;
+  if (auto busy = busy_seen_.find(fleet);
+      busy != busy_seen_.end() && clock_->Now() < busy->second + options_.after_operation) {
+    return;
+  }
   if (clock_->Now() < rewire_after_[fleet]) return;  // the last attempt failed: not every second
   std::set<std::string> broken, serving;
   for (const HostHealthState& h : hosts) {

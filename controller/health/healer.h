@@ -6,7 +6,8 @@
 // An unhealthy or lost app node leaves the load balancers while another one serves.
 //
 // Safety, before any action:
-// - nothing while the fleet's healing is off, it is in maintenance, or an operation holds it;
+// - nothing while the fleet's healing is off, it is in maintenance, or an operation holds it
+//   (nor for a short while after one: checks that ran during it settle first);
 // - a host whose health flaps (more than N changes in M minutes) is damped: reported, not healed;
 // - when a large share of the fleet's (or all) agents were lost within a short window, the
 //   controller suspects its own network and replaces nothing (the storm guard);
@@ -96,6 +97,7 @@ class Healer {
   std::map<std::string, std::set<std::string>> out_of_service_ ABSL_GUARDED_BY(mu_);  // by fleet
   std::set<std::string> rewiring_ ABSL_GUARDED_BY(mu_);  // fleets whose balancers are being set
   std::map<std::string, absl::Time> rewire_after_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::Time> busy_seen_ ABSL_GUARDED_BY(mu_);  // fleet -> last seen busy
   size_t all_agents_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::function<void()>> pending_ ABSL_GUARDED_BY(mu_);  // decided, run after unlock
 };

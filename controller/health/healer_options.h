@@ -14,6 +14,9 @@ struct HealerOptions {
   // Flapping: more than `flap_changes` changes of a host's health within `flap_window`.
   int flap_changes = 6;
   absl::Duration flap_window = absl::Minutes(10);
+  // After a fleet operation (up, deploy, ...), its hosts' checks settle before anything is done:
+  // checks that ran while services were being set up fail for no lasting reason.
+  absl::Duration after_operation = absl::Seconds(15);
   // Replacements per fleet per hour.
   int replacements_per_hour = 3;
   // The storm guard: more than this share of a fleet's or of all agents lost within the window.

@@ -230,8 +230,12 @@ TEST_F(HealerTest, NothingIsDoneWhileHealingIsOffInMaintenanceOrDuringAnOperatio
   healer_->Tick();  // held once, said once
   EXPECT_THAT(LastMessage("heal.held"), HasSubstr("a fleet operation is running"));
   EXPECT_TRUE(world_.done.empty());
-  EXPECT_EQ(Kinds().size(), 3u);
+  EXPECT_EQ(Kinds().size(), 3u);  // healing off, maintenance, the operation: each said once
   world_.policy.busy = false;
+  healer_->Tick();
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("just finished: its checks settle first"));
+  EXPECT_TRUE(world_.done.empty());
+  clock_.Advance(absl::Seconds(16));
   healer_->Tick();
   EXPECT_EQ(world_.done.size(), 1u);
 }

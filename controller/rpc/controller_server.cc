@@ -204,8 +204,9 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   c->directory_ = std::make_unique<AgentDirectory>(c->store_.get(), c->clock_, window);
   DM_RETURN_IF_ERROR(c->directory_->Load());
   HealthBoard::Options health;
-  // Past the heartbeat window (when the directory closes a silent stream) and a reconnect.
-  health.lost_after = 2 * window;
+  // Past the heartbeat window (when the directory closes a silent stream) and a reconnect; never
+  // so short that a busy moment looks like a dead server.
+  health.lost_after = std::max(2 * window, absl::Seconds(10));
   c->health_ = std::make_unique<HealthBoard>(c->store_.get(), c->directory_.get(), c->audit_.get(),
                                              c->clock_, health);
   DM_RETURN_IF_ERROR(c->health_->Load());

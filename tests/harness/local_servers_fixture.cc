@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/files.h"
 #include "controller/providers/local/local_provider.h"
 
 namespace dm::testing {
@@ -65,6 +68,57 @@ ProcessResult LocalServersTest::Ssh(const std::string& user_at_host,
       "ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o "
       "ConnectTimeout=5" +
       opts + " -i " + Path("ctl/ssh/operator_ed25519") + " " + user_at_host + " true 2>&1");
+}
+
+ProcessResult LocalServersTest::InServer(const std::string& name, const std::string& command,
+                                         absl::Duration timeout) {
+  // The server's init is the only child of its systemd-nspawn.
+  const std::string pid_file = Path("ctl/local/servers/" + name + "/nspawn.pid");
+  return Sh(absl::StrCat("init=$(pgrep -P \"$(cat ", pid_file, ")\" | head -1) && ",
+                         "nsenter -t \"$init\" -m -u -i -n -p -- /bin/sh -c '", command, "' 2>&1"),
+            timeout);
+}
+
+void LocalServersTest::KillServer(const std::string& name) {
+  // Everything in the server's network namespace (its init and every process it started), then
+  // its systemd-nspawn: as sudden as a machine losing power. The namespace is named as the local
+  // provider names it: dm-NAME-<first 6 hex digits of the SHA-256 of its state folder>.
+  const std::string state_dir = Path("ctl/local");
+  Sh(absl::StrCat("tag=$(printf '%s' '", state_dir, "' | sha256sum | cut -c1-6); ",
+                  "ip netns pids \"dm-", name, "-$tag\" | xargs -r kill -9; ", "kill -9 \"$(cat ",
+                  state_dir, "/servers/", name, "/nspawn.pid)\""));
+}
+
+std::string LocalServersTest::MakeAppRepository() {
+  const std::string app = Path("app");
+  EXPECT_TRUE(MakeDirectories(app, 0755).ok());
+  ProcessResult made = Sh(absl::StrCat(
+      "cd ", app, " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/app/guestbook.py ", DM_SOURCE_DIR,
+      "/deploy/examples/app/static . && git init -q -b main && git -c user.name=t "
+      "-c user.email=t@t add -A && ",
+      "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
+  EXPECT_TRUE(made.ok()) << made.output;
+  return std::string(absl::StripAsciiWhitespace(made.output));
+}
+
+std::string LocalServersTest::CommitToApp(const std::string& edit, const std::string& message) {
+  ProcessResult done =
+      Sh(absl::StrCat("cd ", Path("app"), " && ", edit, " && git -c user.name=t -c user.email=t@t ",
+                      "commit -q -am '", message, "' && git rev-parse HEAD"));
+  EXPECT_TRUE(done.ok()) << done.output;
+  return std::string(absl::StripAsciiWhitespace(done.output));
+}
+
+std::string LocalServersTest::WriteFleet(const std::string& name, const std::string& roles,
+                                         const std::string& revision, const std::string& extra) {
+  std::string path = Path(name + ".yaml");
+  std::string text = absl::StrCat(
+      "name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
+      "app:\n  repository: app\n  revision: ", revision, "\n",
+      "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n",
+      extra);
+  EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());
+  return path;
 }
 
 }  // namespace dm::testing

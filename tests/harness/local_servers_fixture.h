@@ -31,6 +31,21 @@ class LocalServersTest : public FleetTest {
   nlohmann::json Servers();
   // ssh from this machine with the controller's operator key.
   ProcessResult Ssh(const std::string& user_at_host, const std::vector<std::string>& extra = {});
+  // sh -c COMMAND inside server `name` (its namespaces, as root), behind the controller's back.
+  ProcessResult InServer(const std::string& name, const std::string& command,
+                         absl::Duration timeout = absl::Seconds(60));
+  // Kills server `name` outright (every process in it, with SIGKILL), as a machine dies.
+  void KillServer(const std::string& name);
+
+  // The example app in a git repository of the test's own (Path("app")), as an operator's would
+  // be; returns its commit.
+  std::string MakeAppRepository();
+  // Commits a change made by `edit` (a shell command run in the repository); returns the commit.
+  std::string CommitToApp(const std::string& edit, const std::string& message);
+  // Writes NAME.yaml: `roles` as YAML lines ("  appnode: 2\n"), the app at `revision`, generated
+  // secrets, and `extra` lines. Returns its path.
+  std::string WriteFleet(const std::string& name, const std::string& roles,
+                         const std::string& revision = "main", const std::string& extra = "");
 
   std::string bridge_, subnet_;  // the network's, for short
 
