@@ -117,12 +117,22 @@ void Healer::Tick() {
     for (auto it = episodes_.begin(); it != episodes_.end();) {
       it = present.count(it->first) || it->second.in_flight ? std::next(it) : episodes_.erase(it);
     }
+    // A replaced server's loss is over: it no longer counts towards a storm.
+    for (auto it = lost_at_.begin(); it != lost_at_.end();) {
+      if (present.count(it->first)) {
+        ++it;
+      } else {
+        fleet_of_lost_.erase(it->first);
+        it = lost_at_.erase(it);
+      }
+    }
     for (const auto& [fleet, members] : by_fleet) {
       const FleetHealPolicy& policy = policies[fleet];
       if (!policy.exists) continue;
       if (policy.busy) busy_seen_[fleet] = clock_->Now();
-      for (const HostHealthState& host : members) Act(host, policy, members);
+      // The balancers first: a broken app node leaves them before anything else is tried.
       UpdateOutOfService(fleet, policy, members);
+      for (const HostHealthState& host : members) Act(host, policy, members);
     }
     actions.swap(pending_);
   }
@@ -217,6 +227,8 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
           episode, host.name,
           absl::StrCat("every ", host.role, " fails: a shared cause is likelier; no replacement"));
     }
+    // The balancers are being set (the host leaving them): the replacement waits its turn.
+    if (rewiring_.count(host.fleet)) return;
     if (replacing_.count(host.fleet)) {
       return Hold(episode, host.name, "another replacement of the fleet is in flight");
     }

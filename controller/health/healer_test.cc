@@ -163,11 +163,27 @@ TEST_F(HealerTest, AClimbedLadderIsHandedToAnOperator) {
   EXPECT_THAT(LastMessage("heal.held"), HasSubstr("over to an operator"));
 }
 
-TEST_F(HealerTest, ALostHostIsReplacedWithoutTryingItsAgent) {
+TEST_F(HealerTest, ALostHostLeavesTheBalancersThenIsReplacedWithoutTryingItsAgent) {
   Set("shop-appnode-1", dm::v1::HOST_LOST);
+  healer_->Tick();  // out of the balancers first
+  EXPECT_EQ(world_.out_of_service, std::set<std::string>{"shop-appnode-1"});
+  EXPECT_TRUE(world_.done.empty());
   healer_->Tick();
   EXPECT_THAT(world_.done, ElementsAre("replace shop-appnode-1"));
   EXPECT_THAT(LastMessage("heal.replace"), HasSubstr("replace done"));
+}
+
+TEST_F(HealerTest, AReplacedHostNoLongerCountsTowardsAStorm) {
+  Set("shop-appnode-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  healer_->Tick();
+  ASSERT_THAT(world_.done, ElementsAre("replace shop-appnode-1"));
+  world_.hosts.erase(world_.hosts.begin() + 1);  // shop-appnode-1 is gone
+  healer_->Tick();
+  clock_.Advance(absl::Seconds(30));
+  Set("shop-loadbalancer-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_EQ(world_.done.back(), "replace shop-loadbalancer-1");
 }
 
 TEST_F(HealerTest, AnUnhealthyAppNodeLeavesTheUpstreamsAndComesBack) {
@@ -281,19 +297,27 @@ TEST_F(HealerTest, OneReplacementAtATimeAndAtMostThreeAnHour) {
   Add("shop-appnode-3", "appnode");
   Add("shop-appnode-4", "appnode");
   Add("shop-appnode-5", "appnode");
+  auto run_parked = [&] {
+    std::vector<std::function<void()>> now;
+    now.swap(parked);
+    for (auto& a : now) a();
+  };
   Set("shop-appnode-1", dm::v1::HOST_LOST);
   Set("shop-appnode-2", dm::v1::HOST_LOST);
   healer_->Tick();
-  ASSERT_EQ(parked.size(), 2u);  // a replacement and the upstreams; the second waits
+  ASSERT_EQ(parked.size(), 1u);  // the balancers first: both leave them
+  run_parked();
+  healer_->Tick();
+  ASSERT_EQ(parked.size(), 1u);  // one replacement; the second waits
   EXPECT_THAT(LastMessage("heal.held"), HasSubstr("another replacement of the fleet is in flight"));
-  for (auto& a : parked) a();
-  parked.clear();
+  run_parked();
   for (const char* host : {"shop-appnode-3", "shop-appnode-4", "shop-appnode-5"}) {
     clock_.Advance(absl::Minutes(3));
     Set(host, dm::v1::HOST_LOST);
-    healer_->Tick();
-    for (auto& a : parked) a();
-    parked.clear();
+    for (int i = 0; i < 3; ++i) {
+      healer_->Tick();
+      run_parked();
+    }
   }
   // appnode-1 (done), appnode-2 and appnode-3 took the hour's three; the rest wait.
   EXPECT_EQ(std::count_if(world_.done.begin(), world_.done.end(),
