@@ -117,6 +117,12 @@ void Healer::Tick() {
     for (auto it = episodes_.begin(); it != episodes_.end();) {
       it = present.count(it->first) || it->second.in_flight ? std::next(it) : episodes_.erase(it);
     }
+    // Hosts this tick sees lost count towards a storm at once, even before the board's sweep
+    // announces them: a network cut must not look like one lost host at a time.
+    for (const HostHealthState& h : hosts) {
+      if (h.health == dm::v1::HOST_LOST && lost_at_.emplace(h.name, clock_->Now()).second)
+        fleet_of_lost_[h.name] = h.fleet;
+    }
     // A replaced server's loss is over: it no longer counts towards a storm.
     for (auto it = lost_at_.begin(); it != lost_at_.end();) {
       if (present.count(it->first)) {
@@ -314,6 +320,12 @@ void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy&
   // With no app node serving, the load balancers keep them all: one may answer some requests.
   std::set<std::string> out = serving.empty() ? std::set<std::string>{} : broken;
   std::set<std::string>& now_out = out_of_service_[fleet];
+  // A replaced node is gone from the fleet, and from the balancers with it.
+  for (auto it = now_out.begin(); it != now_out.end();) {
+    bool present = false;
+    for (const HostHealthState& h : hosts) present = present || h.name == *it;
+    it = present ? std::next(it) : now_out.erase(it);
+  }
   if (out == now_out) return;
   rewiring_.insert(fleet);
   pending_.push_back([this, fleet, out] {

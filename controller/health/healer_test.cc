@@ -288,6 +288,16 @@ TEST_F(HealerTest, ManyHostsLostAtOnceLookLikeTheControllersNetwork) {
   EXPECT_TRUE(world_.done.empty());
 }
 
+TEST_F(HealerTest, HostsSeenLostBeforeTheBoardSaysSoStillMakeAStorm) {
+  // The board judges hosts lost when asked; its sweep announces them a moment later.
+  for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-loadbalancer-1"})
+    Host(host).health = dm::v1::HOST_LOST;
+  healer_->Tick();
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_THAT(Kinds(), ::testing::Contains("heal.storm_guard:skipped"));
+}
+
 TEST_F(HealerTest, OneReplacementAtATimeAndAtMostThreeAnHour) {
   HealerOptions options;
   options.storm_share = 1.0;  // this test loses hosts one after another, not a storm
