@@ -42,7 +42,12 @@ const char* HealStepWord(HealStep step) {
 
 Healer::Healer(HealWorld* world, const AuditTrail* audit, Clock* clock, HealerOptions options,
                Runner run)
-    : world_(world), audit_(audit), clock_(clock), options_(options), run_(std::move(run)) {}
+    : world_(world),
+      audit_(audit),
+      clock_(clock),
+      options_(options),
+      run_(std::move(run)),
+      started_(clock->Now()) {}
 
 void Healer::Record(const std::string& kind, const std::string& fleet, const std::string& host,
                     const std::string& outcome, const std::string& message) const {
@@ -66,9 +71,9 @@ void Healer::OnHostChange(const HostHealthChange& change) {
   if (change.host.health == dm::v1::HOST_LOST) {
     lost_at_[host] = now;
     fleet_of_lost_[host] = change.host.fleet;
+    losses_.push_back({now, host});
   } else if (change.before == dm::v1::HOST_LOST) {
-    lost_at_.erase(host);
-    fleet_of_lost_.erase(host);
+    lost_at_.erase(host);  // (its loss stays in losses_ for the storm window)
   }
 }
 
@@ -80,17 +85,17 @@ bool Healer::Flapping(const std::string& host) {
 
 bool Healer::Storm(const std::string& fleet, size_t fleet_size, size_t all_agents) {
   absl::Time since = clock_->Now() - options_.storm_window;
-  size_t in_fleet = 0, everywhere = 0;
-  for (const auto& [host, at] : lost_at_) {
-    if (at < since) continue;
-    ++everywhere;
-    if (fleet_of_lost_[host] == fleet) ++in_fleet;
+  while (!losses_.empty() && losses_.front().first < since) losses_.pop_front();
+  std::set<std::string> in_fleet, everywhere;
+  for (const auto& [at, host] : losses_) {
+    everywhere.insert(host);
+    if (fleet_of_lost_[host] == fleet) in_fleet.insert(host);
   }
   // One host lost is never a storm: a server does die alone.
   auto too_many = [this](size_t lost, size_t of) {
     return lost >= 2 && static_cast<double>(lost) > options_.storm_share * static_cast<double>(of);
   };
-  return too_many(in_fleet, fleet_size) || too_many(everywhere, all_agents);
+  return too_many(in_fleet.size(), fleet_size) || too_many(everywhere.size(), all_agents);
 }
 
 void Healer::Hold(Episode& episode, const std::string& host, const std::string& why) {
@@ -120,18 +125,21 @@ void Healer::Tick() {
     // Hosts this tick sees lost count towards a storm at once, even before the board's sweep
     // announces them: a network cut must not look like one lost host at a time.
     for (const HostHealthState& h : hosts) {
-      if (h.health == dm::v1::HOST_LOST && lost_at_.emplace(h.name, clock_->Now()).second)
+      if (h.health == dm::v1::HOST_LOST && lost_at_.emplace(h.name, clock_->Now()).second) {
         fleet_of_lost_[h.name] = h.fleet;
+        losses_.push_back({clock_->Now(), h.name});
+      }
     }
     // A replaced server's loss is over: it no longer counts towards a storm.
     for (auto it = lost_at_.begin(); it != lost_at_.end();) {
       if (present.count(it->first)) {
         ++it;
       } else {
-        fleet_of_lost_.erase(it->first);
         it = lost_at_.erase(it);
       }
     }
+    for (auto it = losses_.begin(); it != losses_.end();)
+      it = present.count(it->second) ? std::next(it) : losses_.erase(it);
     for (const auto& [fleet, members] : by_fleet) {
       const FleetHealPolicy& policy = policies[fleet];
       if (!policy.exists) continue;
@@ -169,6 +177,9 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   if (!policy.healing) return Hold(episode, host.name, "healing is off (dmctl heal FLEET on)");
   if (policy.maintenance) return Hold(episode, host.name, "the fleet is in maintenance");
   if (policy.busy) return Hold(episode, host.name, "a fleet operation is running");
+  if (clock_->Now() < started_ + options_.after_start) {
+    return Hold(episode, host.name, "the controller just started: reports settle first");
+  }
   if (auto busy = busy_seen_.find(host.fleet);
       busy != busy_seen_.end() && clock_->Now() < busy->second + options_.after_operation) {
     return Hold(episode, host.name, "a fleet operation just finished: its checks settle first");
@@ -309,7 +320,9 @@ void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy&
       busy != busy_seen_.end() && clock_->Now() < busy->second + options_.after_operation) {
     return;
   }
-  if (clock_->Now() < rewire_after_[fleet]) return;  // the last attempt failed: not every second
+  if (clock_->Now() < rewire_after_[fleet]) return;
+  if (clock_->Now() < started_ + options_.after_start)
+    return;  // the last attempt failed: not every second
   std::set<std::string> broken, serving;
   for (const HostHealthState& h : hosts) {
     auto role = policy.roles.find(h.role);

@@ -99,6 +99,10 @@ class Healer {
   std::map<std::string, absl::Time> rewire_after_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Time> busy_seen_ ABSL_GUARDED_BY(mu_);  // fleet -> last seen busy
   size_t all_agents_ ABSL_GUARDED_BY(mu_) = 0;
+  const absl::Time started_;
+  // Losses within the storm window, kept when a host comes back (a network cut ends with every
+  // host but one back: that one is still part of the storm); dropped when a host is gone.
+  std::deque<std::pair<absl::Time, std::string>> losses_ ABSL_GUARDED_BY(mu_);
   std::vector<std::function<void()>> pending_ ABSL_GUARDED_BY(mu_);  // decided, run after unlock
 };
 

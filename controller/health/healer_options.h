@@ -17,6 +17,8 @@ struct HealerOptions {
   // After a fleet operation (up, deploy, ...), its hosts' checks settle before anything is done:
   // checks that ran while services were being set up fail for no lasting reason.
   absl::Duration after_operation = absl::Seconds(15);
+  // The same after the controller starts: the reports it kept may be stale until agents report.
+  absl::Duration after_start = absl::Seconds(15);
   // Replacements per fleet per hour.
   int replacements_per_hour = 3;
   // The storm guard: more than this share of a fleet's or of all agents lost within the window.

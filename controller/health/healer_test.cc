@@ -61,7 +61,8 @@ class HealerTest : public TempStoreTest {
     RoleHealPolicy db;
     db.database = true;
     world_.policy.roles["dbserver"] = db;
-    healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, HealerOptions{},
+    options_.after_start = absl::ZeroDuration();  // TheControllersStartIsASettleTimeToo: its own
+    healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, options_,
                                        [](std::function<void()> action) { action(); });
     Add("shop-loadbalancer-1", "loadbalancer");
     Add("shop-appnode-1", "appnode");
@@ -115,6 +116,7 @@ class HealerTest : public TempStoreTest {
   }
 
   FakeClock clock_;
+  HealerOptions options_;
   FakeHealWorld world_;
   std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<Healer> healer_;
@@ -298,8 +300,37 @@ TEST_F(HealerTest, HostsSeenLostBeforeTheBoardSaysSoStillMakeAStorm) {
   EXPECT_THAT(Kinds(), ::testing::Contains("heal.storm_guard:skipped"));
 }
 
+TEST_F(HealerTest, TheControllersStartIsASettleTimeToo) {
+  healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, HealerOptions{},
+                                     [](std::function<void()> action) { action(); });
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("the controller just started"));
+  clock_.Advance(absl::Seconds(16));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 1u);
+}
+
+TEST_F(HealerTest, AHostStillLostAfterACutIsPartOfTheStorm) {
+  Set("shop-appnode-1", dm::v1::HOST_LOST);
+  Set("shop-appnode-2", dm::v1::HOST_LOST);
+  Set("shop-loadbalancer-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  Set("shop-appnode-2", dm::v1::HOST_HEALTHY);  // the network is back; appnode-1 is slower
+  Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+  healer_->Tick();
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  clock_.Advance(absl::Minutes(3));  // still lost long after the cut: a dead server after all
+  healer_->Tick();
+  healer_->Tick();
+  ASSERT_FALSE(world_.done.empty());
+  EXPECT_EQ(world_.done.front(), "replace shop-appnode-1");
+}
+
 TEST_F(HealerTest, OneReplacementAtATimeAndAtMostThreeAnHour) {
-  HealerOptions options;
+  HealerOptions options = options_;
   options.storm_share = 1.0;  // this test loses hosts one after another, not a storm
   std::vector<std::function<void()>> parked;
   healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, options,
