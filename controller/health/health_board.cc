@@ -81,9 +81,13 @@ absl::Status HealthBoard::Load() {
   return absl::OkStatus();
 }
 
-std::string HealthBoard::FleetOf(const std::string& name) const {
+std::string HealthBoard::FleetOf(const std::string& name, Entry& entry) {
+  if (entry.fleet) return *entry.fleet;
+  // Kept once the server is known; an agent without a server (enrolled by hand) is asked again.
   absl::StatusOr<ServerRecord> server = store_->GetServer(name);
-  return server.ok() ? server->fleet : "";
+  if (!server.ok()) return "";
+  entry.fleet = server->fleet;
+  return *entry.fleet;
 }
 
 HostHealthState HealthBoard::Judge(const AgentView& agent, const Entry& entry) const {
@@ -105,12 +109,15 @@ void HealthBoard::Report(const std::string& agent_name, const dm::v1::HealthRepo
   if (!agent.ok()) return;  // removed meanwhile
   dm::v1::HealthReport before;
   std::vector<HostHealthChange> changes;
+  std::string fleet;
   {
     std::lock_guard<std::mutex> lock(mu_);
     Entry& entry = hosts_[agent_name];
     before = entry.report;
     entry.report = report;
     HostHealthState judged = Judge(*agent, entry);
+    judged.fleet = FleetOf(agent_name, entry);
+    fleet = judged.fleet;
     if (judged.health != entry.judged) {
       changes.push_back({judged, entry.judged});
       entry.judged = judged.health;
@@ -118,9 +125,7 @@ void HealthBoard::Report(const std::string& agent_name, const dm::v1::HealthRepo
   }
   if (absl::Status s = store_->RecordAgentHealth(agent->record.id, report); !s.ok())
     LogWarn("keeping the health of {}: {}", agent_name, s.ToString());
-  std::string fleet = FleetOf(agent_name);
   RecordCheckChanges(agent_name, fleet, before, report);
-  for (HostHealthChange& change : changes) change.host.fleet = fleet;
   Announce(changes);
 }
 
@@ -145,11 +150,11 @@ void HealthBoard::Sweep() {
       Entry& entry = hosts_[agent.record.name];
       HostHealthState judged = Judge(agent, entry);
       if (judged.health == entry.judged) continue;
+      judged.fleet = FleetOf(agent.record.name, entry);
       changes.push_back({judged, entry.judged});
       entry.judged = judged.health;
     }
   }
-  for (HostHealthChange& change : changes) change.host.fleet = FleetOf(change.host.name);
   Announce(changes);
 }
 
@@ -158,8 +163,9 @@ std::vector<HostHealthState> HealthBoard::Hosts(const std::string& fleet) {
   std::vector<HostHealthState> out;
   std::lock_guard<std::mutex> lock(mu_);
   for (const AgentView& agent : agents) {
-    HostHealthState state = Judge(agent, hosts_[agent.record.name]);
-    state.fleet = FleetOf(agent.record.name);
+    Entry& entry = hosts_[agent.record.name];
+    HostHealthState state = Judge(agent, entry);
+    state.fleet = FleetOf(agent.record.name, entry);
     if (!fleet.empty() && state.fleet != fleet) continue;
     out.push_back(std::move(state));
   }

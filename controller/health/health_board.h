@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,10 +88,12 @@ class HealthBoard {
     dm::v1::HealthReport report;
     dm::v1::HostHealth judged = dm::v1::HOST_UNKNOWN;  // as last announced
     absl::Time asked = absl::InfinitePast();
+    std::optional<std::string> fleet;  // the host's server's fleet, read once (it never moves)
   };
 
   HostHealthState Judge(const AgentView& agent, const Entry& entry) const;
-  std::string FleetOf(const std::string& name) const;
+  // Requires mu_. Reads the Store the first time only: Hosts() runs every second.
+  std::string FleetOf(const std::string& name, Entry& entry);
   void RecordCheckChanges(const std::string& name, const std::string& fleet,
                           const dm::v1::HealthReport& before, const dm::v1::HealthReport& after);
   void Announce(const std::vector<HostHealthChange>& changes);
