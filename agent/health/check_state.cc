@@ -23,9 +23,9 @@ bool CheckTracker::Record(bool passed, std::string output, absl::Time now) {
     return false;
   }
   ++streak_;
-  int needed = status_.state == CheckState::kUnknown ? 1
-               : passed                              ? status_.spec.rise
-                                                     : status_.spec.fall;
+  int needed = !passed                                 ? status_.spec.fall
+               : status_.state == CheckState::kUnknown ? 1
+                                                       : status_.spec.rise;
   if (streak_ < needed) return false;
   status_.state = seen;
   status_.since = now;

@@ -1,6 +1,8 @@
 // One check's state from its results: a state changes only after `fall` failures (or `rise`
 // passes) in a row, so one slow answer does not make a host unhealthy, and one lucky answer
-// does not make it healthy. The first result decides at once: a fresh check has no state to keep.
+// does not make it healthy. A fresh check passes at its first pass (it has no state to keep),
+// but fails only after `fall` failures like any other: its service may just have been started
+// by the converge that brought the check, and needs a moment to listen.
 #ifndef DM_AGENT_HEALTH_CHECK_STATE_H_
 #define DM_AGENT_HEALTH_CHECK_STATE_H_
 

@@ -18,14 +18,23 @@ class CheckStateTest : public ::testing::Test {
   absl::Time At(int s) { return absl::FromUnixSeconds(1000 + s); }
 };
 
-TEST_F(CheckStateTest, TheFirstResultDecidesAtOnce) {
-  CheckTracker failing(Spec(3, 3));
-  EXPECT_TRUE(failing.Record(false, "refused", At(0)));
-  EXPECT_EQ(failing.status().state, CheckState::kFailing);
-  EXPECT_EQ(failing.status().since, At(0));
+TEST_F(CheckStateTest, AFreshCheckPassesAtOnceButFailsOnlyAfterFall) {
   CheckTracker passing(Spec(3, 3));
   EXPECT_TRUE(passing.Record(true, "ok", At(0)));
   EXPECT_EQ(passing.status().state, CheckState::kPassing);
+  EXPECT_EQ(passing.status().since, At(0));
+  // A service the converge just started may refuse its first connections.
+  CheckTracker starting(Spec(3, 3));
+  EXPECT_FALSE(starting.Record(false, "refused", At(0)));
+  EXPECT_FALSE(starting.Record(false, "refused", At(5)));
+  EXPECT_EQ(starting.status().state, CheckState::kUnknown);
+  EXPECT_TRUE(starting.Record(false, "refused", At(10)));
+  EXPECT_EQ(starting.status().state, CheckState::kFailing);
+  EXPECT_EQ(starting.status().since, At(10));
+  CheckTracker late(Spec(3, 3));
+  late.Record(false, "refused", At(0));
+  EXPECT_TRUE(late.Record(true, "ok", At(5)));
+  EXPECT_EQ(late.status().state, CheckState::kPassing);
 }
 
 TEST_F(CheckStateTest, FallFailuresInARowMakeItFailing) {

@@ -81,6 +81,9 @@ absl::Status HealthMonitor::SetChecks(std::vector<CheckSpec> checks) {
       std::string name = spec.name;
       auto old = checks_.find(name);
       if (old != checks_.end() && SameSpec(old->second.tracker.spec(), spec)) {
+        // Kept, and run at once: the converge may have changed what it checks (a deploy
+        // restarted the app), and a deploy waits for fresh results.
+        old->second.next_run = clock_->Now();
         next.emplace(name, std::move(old->second));
       } else {
         next.emplace(name, Entry{CheckTracker(std::move(spec)), clock_->Now()});

@@ -43,7 +43,7 @@ class HealthMonitor {
   void Stop();
 
   // Replaces the checks (a converge finished) and keeps them for the next start. A check whose
-  // definition did not change keeps its state; the others start unknown and run at once.
+  // definition did not change keeps its state; the others start unknown. All run at once.
   absl::Status SetChecks(std::vector<CheckSpec> checks);
 
   std::vector<CheckStatus> Snapshot() const;

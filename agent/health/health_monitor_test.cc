@@ -96,6 +96,9 @@ TEST_F(HealthMonitorTest, NewChecksKeepTheStateOfUnchangedOnes) {
   answers_ = {{"a", false}, {"b", true}};
   ASSERT_TRUE(monitor->SetChecks({Check("a"), Check("b")}).ok());
   monitor->RunDue();
+  clock_.Advance(absl::Seconds(5));
+  monitor->RunDue();  // "a" fails its second time (fall 2)
+  ASSERT_EQ(monitor->Snapshot()[0].state, CheckState::kFailing);
   absl::Time failing_since = monitor->Snapshot()[0].since;
   clock_.Advance(absl::Seconds(1));
 
@@ -107,9 +110,11 @@ TEST_F(HealthMonitorTest, NewChecksKeepTheStateOfUnchangedOnes) {
   EXPECT_EQ(now[0].state, CheckState::kFailing);
   EXPECT_EQ(now[0].since, failing_since);
   EXPECT_EQ(now[1].state, CheckState::kUnknown);
-  monitor->RunDue();  // the new one runs at once; "a" waits for its beat
-  EXPECT_EQ(runs_["a"], 1);
-  EXPECT_EQ(runs_["b"], 2);
+  // Both run at once, off their beat: a converge just finished and results should be fresh.
+  monitor->RunDue();
+  EXPECT_EQ(runs_["a"], 3);
+  EXPECT_EQ(runs_["b"], 3);
+  EXPECT_EQ(monitor->Snapshot()[1].state, CheckState::kPassing);
 }
 
 TEST_F(HealthMonitorTest, ARestartedAgentGoesOnWithTheChecksItKept) {

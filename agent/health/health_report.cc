@@ -47,6 +47,10 @@ dm::v1::HealthReport ToHealthReport(const std::vector<CheckStatus>& statuses) {
     c->set_service(s.spec.service);
     c->set_critical(s.spec.critical);
     c->set_target(s.spec.target);
+    c->set_interval_ms(static_cast<uint32_t>(absl::ToInt64Milliseconds(s.spec.interval)));
+    c->set_timeout_ms(static_cast<uint32_t>(absl::ToInt64Milliseconds(s.spec.timeout)));
+    c->set_fall(static_cast<uint32_t>(s.spec.fall));
+    c->set_rise(static_cast<uint32_t>(s.spec.rise));
   }
   report.set_digest(DigestOf(statuses));
   return report;

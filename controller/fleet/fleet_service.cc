@@ -131,6 +131,16 @@ absl::Status FleetService::HealReplace(const std::string& name, const std::strin
       fleet, host, [](const dm::v1::FleetEvent&) {}, note);
 }
 
+absl::Status FleetService::HealRollback(const std::string& name, const std::string& commit,
+                                        const std::string& cause) {
+  DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
+  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  DeployOptions options;
+  options.commit = commit;
+  options.cause = cause;
+  return DeployOperation(env_).Run(fleet, options, [](const dm::v1::FleetEvent&) {});
+}
+
 absl::StatusOr<std::string> FleetService::SetHealing(const dm::v1::FleetRequest& request, bool on) {
   DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.Load(request));
   if (!fleet.known) {

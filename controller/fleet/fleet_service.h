@@ -43,6 +43,9 @@ class FleetService {
   absl::Status HealOutOfService(const std::string& fleet, const std::set<std::string>& out);
   // `note`: the backup restored, for a database server.
   absl::Status HealReplace(const std::string& fleet, const std::string& host, std::string* note);
+  // Back to `commit` (the last healthy one) on every app node: the deploy watch's remedy.
+  absl::Status HealRollback(const std::string& fleet, const std::string& commit,
+                            const std::string& cause);
   // dmctl heal FLEET on|off. Returns the fleet's name.
   absl::StatusOr<std::string> SetHealing(const dm::v1::FleetRequest& request, bool on);
 

@@ -1,7 +1,7 @@
 // Everything a fleet operation does outside the controller's own state, behind one narrow
 // interface: servers booted, bootstrapped and destroyed (a provider and SSH), agents' liveness
-// and facts, converges, commands on a host (the fleet's database), the app's source, DNS, and
-// HTTP requests to the fleet's hosts (site and health checks).
+// and facts and health checks, converges, commands on a host (the fleet's database), the app's
+// source, DNS, and HTTP requests to the fleet's hosts (site and health checks).
 //
 // LiveFleetWorld (live_fleet_world.h) is the real one. testing/fake_fleet_world.h keeps a whole
 // fleet in memory, so that every operation's decisions and failure paths are unit-tested without
@@ -24,6 +24,7 @@
 #include "controller/providers/cloud_provider.h"
 #include "controller/providers/dns/dns_provider.h"
 #include "dm/v1/admin.pb.h"
+#include "dm/v1/health.pb.h"
 
 namespace dm {
 
@@ -43,6 +44,13 @@ struct DatabaseRef {
 
 // Rows per table ("entries" -> 12).
 using RowCounts = std::map<std::string, int64_t>;
+
+// A host's checks as its agent last reported them, and its health judged from them now
+// (docs/health.md): lost when the agent has been silent too long.
+struct HostChecks {
+  dm::v1::HostHealth health = dm::v1::HOST_UNKNOWN;
+  dm::v1::HealthReport report;
+};
 
 class FleetWorld {
  public:
@@ -71,6 +79,8 @@ class FleetWorld {
   virtual absl::StatusOr<bool> AgentConnected(const std::string& name) = 0;
   // Each host's memory in bytes, as its agent reported it (hosts without facts are absent).
   virtual std::map<std::string, uint64_t> HostMemory() = 0;
+  // The host's health checks (a deploy judges each node by them).
+  virtual HostChecks ChecksOf(const std::string& host) = 0;
 
   // --- converges ---
   // Converges every target in parallel (see Converger::Run): one outcome per target, in order;

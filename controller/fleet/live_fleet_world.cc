@@ -52,6 +52,10 @@ std::map<std::string, uint64_t> LiveFleetWorld::HostMemory() {
   return memory;
 }
 
+HostChecks LiveFleetWorld::ChecksOf(const std::string& host) {
+  return p_.checks ? p_.checks(host) : HostChecks{};
+}
+
 absl::StatusOr<std::vector<ConvergeOutcome>> LiveFleetWorld::Converge(
     const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
   return p_.converger->Run(targets, dry_run, on_event);

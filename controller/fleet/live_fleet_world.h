@@ -5,6 +5,7 @@
 #ifndef DM_CONTROLLER_FLEET_LIVE_FLEET_WORLD_H_
 #define DM_CONTROLLER_FLEET_LIVE_FLEET_WORLD_H_
 
+#include <functional>
 #include <string>
 
 #include "controller/agents/agent_directory.h"
@@ -26,6 +27,8 @@ struct LiveFleetWorldParts {
   DnsProvider* dns = nullptr;  // nullptr: DNS is off
   std::string dns_server;      // where to ask it ("127.0.0.1:5300")
   HttpClient* http = nullptr;
+  // Hosts' health checks (the controller's HealthBoard); unset: every host is unknown.
+  std::function<HostChecks(const std::string&)> checks;
 };
 
 class LiveFleetWorld : public FleetWorld {
@@ -43,6 +46,7 @@ class LiveFleetWorld : public FleetWorld {
 
   absl::StatusOr<bool> AgentConnected(const std::string& name) override;
   std::map<std::string, uint64_t> HostMemory() override;
+  HostChecks ChecksOf(const std::string& host) override;
 
   absl::StatusOr<std::vector<ConvergeOutcome>> Converge(const std::vector<ConvergeTarget>& targets,
                                                         bool dry_run,

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "controller/health/health_board.h"
 
 namespace dm {
@@ -32,6 +33,12 @@ struct FleetHealPolicy {
   bool busy = false;              // a fleet operation (up, deploy, split, ...) holds the fleet
   bool restore_database = false;  // heal: {database: restore-latest}
   std::map<std::string, RoleHealPolicy> roles;  // by role name
+  // The deploy watch: the app commit the fleet runs, the last one known healthy, when the last
+  // deploy finished and for how long after it the fleet is watched (deploy: {watch: ...}).
+  std::string commit;
+  std::string healthy_commit;
+  absl::Time deployed_at = absl::InfinitePast();
+  absl::Duration watch = absl::Minutes(2);
 };
 
 class HealWorld {
@@ -50,6 +57,9 @@ class HealWorld {
   // worth saying about it ("" or the backup a database was restored from, with its time).
   virtual absl::StatusOr<std::string> Replace(const std::string& fleet,
                                               const std::string& host) = 0;
+  // Every app node back to `commit` (the last healthy one), for `cause`.
+  virtual absl::Status Rollback(const std::string& fleet, const std::string& commit,
+                                const std::string& cause) = 0;
   // The fleet's load balancers send to every app node but `out`.
   virtual absl::Status SetOutOfService(const std::string& fleet,
                                        const std::set<std::string>& out) = 0;

@@ -144,6 +144,8 @@ void Healer::Tick() {
       const FleetHealPolicy& policy = policies[fleet];
       if (!policy.exists) continue;
       if (policy.busy) busy_seen_[fleet] = clock_->Now();
+      // A revision that broke every app node is undone before any node is treated.
+      if (WatchDeploy(fleet, policy, members)) continue;
       // The balancers first: a broken app node leaves them before anything else is tried.
       UpdateOutOfService(fleet, policy, members);
       for (const HostHealthState& host : members) Act(host, policy, members);
@@ -171,6 +173,7 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   if (episode.fleet.empty()) {
     episode.fleet = host.fleet;
     episode.role = host.role;
+    episode.started = clock_->Now();
   }
   if (episode.in_flight) return;
 
@@ -193,7 +196,15 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
     }
     return;
   }
+  auto role = policy.roles.find(host.role);
+  RoleHealPolicy role_policy = role == policy.roles.end() ? RoleHealPolicy{} : role->second;
   const bool lost = host.health == dm::v1::HOST_LOST;
+  if (role_policy.app && !lost && InDeployWatch(policy) &&
+      clock_->Now() < episode.started + options_.deploy_grace) {
+    return Hold(episode, host.name,
+                "just deployed: waiting to see whether every app node fails (then the deploy is "
+                "rolled back) or only this one");
+  }
   if (lost && Storm(host.fleet, fleet_hosts.size(), all_agents_)) {
     if (storming_.insert(host.fleet).second) {
       Record("heal.storm_guard", host.fleet, host.name, "skipped",
@@ -206,8 +217,6 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   absl::Time now = clock_->Now();
   if (now < episode.next_at) return;
 
-  auto role = policy.roles.find(host.role);
-  RoleHealPolicy role_policy = role == policy.roles.end() ? RoleHealPolicy{} : role->second;
   const dm::v1::CheckStatus* failing = FailingCheck(host);
   // The next rung that applies: a lost host has no agent to restart or converge through, and a
   // restart needs a failing check that names its service.
@@ -311,6 +320,55 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
         clock_->Now() +
         (step == HealStep::kRestart ? options_.restart_settle : options_.reconverge_settle);
   });
+}
+
+bool Healer::InDeployWatch(const FleetHealPolicy& policy) const {
+  return !policy.commit.empty() && !policy.healthy_commit.empty() &&
+         policy.healthy_commit != policy.commit &&
+         clock_->Now() < policy.deployed_at + policy.watch;
+}
+
+bool Healer::WatchDeploy(const std::string& fleet, const FleetHealPolicy& policy,
+                         const std::vector<HostHealthState>& hosts) {
+  if (rolling_back_.count(fleet)) return true;
+  if (!InDeployWatch(policy) || !policy.healing || policy.maintenance || policy.busy) return false;
+  if (clock_->Now() < rollback_after_[fleet]) return false;  // the last attempt failed
+  // Every app node unhealthy by its own checks. Lost ones say nothing of the revision (the
+  // storm guard's business), so they neither count nor are required.
+  std::vector<std::string> failing;
+  size_t apps = 0;
+  for (const HostHealthState& h : hosts) {
+    auto role = policy.roles.find(h.role);
+    if (role == policy.roles.end() || !role->second.app) continue;
+    ++apps;
+    if (h.health != dm::v1::HOST_UNHEALTHY) return false;
+    std::vector<std::string> checks;
+    for (const dm::v1::CheckStatus& c : h.report.checks()) {
+      if (c.state() != dm::v1::CHECK_FAILING || !c.critical()) continue;
+      std::string output = c.output().substr(0, c.output().find('\n')).substr(0, 120);
+      checks.push_back(output.empty() ? c.name() : absl::StrCat(c.name(), " (", output, ")"));
+    }
+    failing.push_back(absl::StrCat(h.name, ": ", absl::StrJoin(checks, ", ")));
+  }
+  if (apps == 0) return false;
+  rolling_back_.insert(fleet);
+  const std::string cause = absl::StrCat(
+      "every app node fails its checks within ",
+      absl::FormatDuration(absl::Trunc(clock_->Now() - policy.deployed_at, absl::Seconds(1))),
+      " of deploying ", policy.commit.substr(0, 12), " (", absl::StrJoin(failing, "; "), ")");
+  Record("heal.rollback", fleet, fleet, "started",
+         absl::StrCat(cause, ": back to ", policy.healthy_commit.substr(0, 12),
+                      ", the last healthy commit"));
+  pending_.push_back([this, fleet, commit = policy.healthy_commit, cause] {
+    absl::Status done = world_->Rollback(fleet, commit, cause);
+    Record("heal.rollback", fleet, fleet, done.ok() ? "succeeded" : "failed",
+           done.ok() ? absl::StrCat("every app node runs ", commit.substr(0, 12), " again")
+                     : std::string(done.message()));
+    std::lock_guard<std::mutex> lock(mu_);
+    rolling_back_.erase(fleet);
+    if (!done.ok()) rollback_after_[fleet] = clock_->Now() + absl::Seconds(30);
+  });
+  return true;
 }
 
 void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,

@@ -5,6 +5,11 @@
 // time gives way to the next. A lost host (its agent silent past the grace period) is replaced.
 // An unhealthy or lost app node leaves the load balancers while another one serves.
 //
+// The deploy watch: when every app node turns unhealthy within the watch window after a deploy,
+// the revision is the likeliest cause, and the fleet goes back to the last healthy commit
+// (heal.rollback, naming the failing checks). Meanwhile an app node's ladder waits a short while
+// (deploy_grace) for the others to show whether it is the revision or the node.
+//
 // Safety, before any action:
 // - nothing while the fleet's healing is off, it is in maintenance, or an operation holds it
 //   (nor for a short while after one: checks that ran during it settle first);
@@ -58,7 +63,8 @@ class Healer {
     size_t rung = 0;  // the next rung to climb
     absl::Time next_at = absl::InfinitePast();
     bool in_flight = false;
-    bool held = false;  // a safety rule holds it (said once)
+    absl::Time started = absl::InfinitePast();  // its first unhealthy tick
+    bool held = false;                          // a safety rule holds it (said once)
     std::string held_why;
     std::vector<std::string> done;  // rungs climbed, for the recovery event
   };
@@ -67,6 +73,10 @@ class Healer {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Act(const HostHealthState& host, const FleetHealPolicy& policy,
            const std::vector<HostHealthState>& fleet_hosts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The deploy watch (above). True when the fleet is going back to its healthy commit.
+  bool WatchDeploy(const std::string& fleet, const FleetHealPolicy& policy,
+                   const std::vector<HostHealthState>& hosts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool InDeployWatch(const FleetHealPolicy& policy) const;
   void UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
                           const std::vector<HostHealthState>& hosts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -98,6 +108,8 @@ class Healer {
   std::set<std::string> rewiring_ ABSL_GUARDED_BY(mu_);  // fleets whose balancers are being set
   std::map<std::string, absl::Time> rewire_after_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Time> busy_seen_ ABSL_GUARDED_BY(mu_);  // fleet -> last seen busy
+  std::set<std::string> rolling_back_ ABSL_GUARDED_BY(mu_);  // fleets going back to a commit
+  std::map<std::string, absl::Time> rollback_after_ ABSL_GUARDED_BY(mu_);  // after a failed one
   size_t all_agents_ ABSL_GUARDED_BY(mu_) = 0;
   const absl::Time started_;
   // Losses within the storm window, kept when a host comes back (a network cut ends with every

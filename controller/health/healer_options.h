@@ -19,6 +19,9 @@ struct HealerOptions {
   absl::Duration after_operation = absl::Seconds(15);
   // The same after the controller starts: the reports it kept may be stale until agents report.
   absl::Duration after_start = absl::Seconds(15);
+  // Within a deploy's watch window, how long an unhealthy app node's ladder waits to see whether
+  // every app node fails (the revision: rolled back) or only this one (the node: healed).
+  absl::Duration deploy_grace = absl::Seconds(20);
   // Replacements per fleet per hour.
   int replacements_per_hour = 3;
   // The storm guard: more than this share of a fleet's or of all agents lost within the window.

@@ -2,6 +2,8 @@
 // every safety rule.
 #include "controller/health/healer.h"
 
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -31,6 +33,15 @@ class FakeHealWorld : public HealWorld {
     done.push_back("replace " + host);
     if (!result.ok()) return result;
     return replace_note;
+  }
+  absl::Status Rollback(const std::string& fleet, const std::string& commit,
+                        const std::string& cause) override {
+    done.push_back("rollback " + fleet + " " + commit);
+    if (result.ok()) {
+      policy.commit = commit;
+      policy.deployed_at = absl::InfinitePast();
+    }
+    return result;
   }
   absl::Status SetOutOfService(const std::string& fleet,
                                const std::set<std::string>& out) override {
@@ -376,6 +387,105 @@ TEST_F(HealerTest, AFailedRemedyMovesToTheNextRungAndSaysWhy) {
   clock_.Advance(absl::Seconds(21));
   healer_->Tick();
   EXPECT_EQ(world_.done.back(), "reconverge shop-loadbalancer-1");
+}
+
+// --- the deploy watch ---
+
+class DeployWatchTest : public HealerTest {
+ protected:
+  void SetUp() override {
+    HealerTest::SetUp();
+    world_.policy.commit = "bbbbbbbbbbbbbbbbbbbb";
+    world_.policy.healthy_commit = "aaaaaaaaaaaaaaaaaaaa";
+    world_.policy.deployed_at = clock_.Now();
+    world_.policy.watch = absl::Minutes(2);
+  }
+};
+
+TEST_F(DeployWatchTest, EveryAppNodeFailingSoonAfterADeployRollsTheFleetBack) {
+  clock_.Advance(absl::Seconds(50));
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty()) << "one node might be the node: it waits for the others";
+  EXPECT_THAT(LastMessage("heal.held"), HasSubstr("just deployed"));
+  clock_.Advance(absl::Seconds(5));
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("rollback shop aaaaaaaaaaaaaaaaaaaa"));
+  std::string why = LastMessage("heal.rollback");
+  EXPECT_THAT(Kinds(), ::testing::Contains("heal.rollback:succeeded"));
+  absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(EventQuery{100});
+  std::string started;
+  for (const EventRecord& e : *events)
+    if (e.kind == "heal.rollback" && e.outcome == "started") started = e.message;
+  EXPECT_THAT(started, HasSubstr("within 55s of deploying bbbbbbbbbbbb"));
+  EXPECT_THAT(started, HasSubstr("shop-appnode-1: service[guestbook.service] (guestbook.service is "
+                                 "inactive (dead))"));
+  EXPECT_THAT(started, HasSubstr("back to aaaaaaaaaaaa"));
+  // The fleet runs its healthy commit again: nothing more is rolled back; the nodes' own ladders
+  // take over if they still fail.
+  clock_.Advance(absl::Seconds(30));
+  healer_->Tick();
+  EXPECT_EQ(
+      std::count(world_.done.begin(), world_.done.end(), "rollback shop aaaaaaaaaaaaaaaaaaaa"), 1);
+}
+
+TEST_F(DeployWatchTest, OneFailingNodeIsTheNodesAfterTheGrace) {
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
+  clock_.Advance(options_.deploy_grace);
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("restart shop-appnode-1 guestbook.service"));
+  EXPECT_EQ(world_.out_of_service, std::set<std::string>{"shop-appnode-1"})
+      << "it left the balancers at once, grace or not";
+}
+
+TEST_F(DeployWatchTest, NothingIsRolledBackAfterTheWindowOrWithoutAHealthyCommit) {
+  clock_.Advance(absl::Minutes(2));
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ::testing::Not(::testing::Contains(HasSubstr("rollback"))));
+
+  world_.done.clear();
+  world_.policy.deployed_at = clock_.Now();
+  world_.policy.healthy_commit = "";  // never known healthy: nothing to go back to
+  clock_.Advance(options_.restart_settle);
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ::testing::Not(::testing::Contains(HasSubstr("rollback"))));
+}
+
+TEST_F(DeployWatchTest, LostNodesAreNotTheRevisionsFault) {
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ::testing::Not(::testing::Contains(HasSubstr("rollback"))));
+}
+
+TEST_F(DeployWatchTest, AFailedRollbackIsRetriedLaterNotEverySecond) {
+  world_.result = absl::UnavailableError("the fleet is busy");
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  clock_.Advance(absl::Seconds(1));
+  healer_->Tick();
+  EXPECT_EQ(
+      std::count(world_.done.begin(), world_.done.end(), "rollback shop aaaaaaaaaaaaaaaaaaaa"), 1);
+  EXPECT_THAT(LastMessage("heal.rollback"), HasSubstr("busy"));
+  world_.result = absl::OkStatus();
+  clock_.Advance(absl::Seconds(30));
+  healer_->Tick();
+  EXPECT_EQ(
+      std::count(world_.done.begin(), world_.done.end(), "rollback shop aaaaaaaaaaaaaaaaaaaa"), 2);
+}
+
+TEST_F(DeployWatchTest, HealingOffPausesTheWatchToo) {
+  world_.policy.healing = false;
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty());
 }
 
 }  // namespace

@@ -172,6 +172,16 @@ std::vector<HostHealthState> HealthBoard::Hosts(const std::string& fleet) {
   return out;
 }
 
+std::optional<HostHealthState> HealthBoard::Host(const std::string& name) {
+  absl::StatusOr<AgentView> agent = directory_->Get(name);
+  if (!agent.ok()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = hosts_[name];
+  HostHealthState state = Judge(*agent, entry);
+  state.fleet = FleetOf(name, entry);
+  return state;
+}
+
 void HealthBoard::RecordCheckChanges(const std::string& name, const std::string& fleet,
                                      const dm::v1::HealthReport& before,
                                      const dm::v1::HealthReport& after) {

@@ -82,6 +82,8 @@ class HealthBoard {
 
   // Every host (of `fleet` when not empty), judged now, sorted by name.
   std::vector<HostHealthState> Hosts(const std::string& fleet = "");
+  // One host, judged now; none when there is no such agent.
+  std::optional<HostHealthState> Host(const std::string& name);
 
  private:
   struct Entry {

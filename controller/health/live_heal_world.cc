@@ -48,6 +48,7 @@ FleetHealPolicy LiveHealWorld::Policy(const std::string& fleet) {
       if (!file.ok()) return policy;  // roles changed under it: nothing is healed blindly
       policy.exists = true;
       policy.restore_database = file->heal.restore_database;
+      policy.watch = file->deploy.watch;
       for (const FleetRole& role : file->roles) {
         RoleHealPolicy r;
         r.ladder = Ladder(role.remediation);
@@ -61,6 +62,9 @@ FleetHealPolicy LiveHealWorld::Policy(const std::string& fleet) {
   policy.healing = record->healing;
   policy.maintenance = record->maintenance;
   policy.busy = parts_.fleets->locks()->IsHeld(fleet);
+  policy.commit = record->commit;
+  policy.healthy_commit = record->healthy_commit;
+  policy.deployed_at = record->deployed_at;
   return policy;
 }
 
@@ -98,6 +102,11 @@ absl::StatusOr<std::string> LiveHealWorld::Replace(const std::string& fleet,
   absl::Status done = parts_.fleets->HealReplace(fleet, host, &note);
   if (!done.ok()) return done;
   return note;
+}
+
+absl::Status LiveHealWorld::Rollback(const std::string& fleet, const std::string& commit,
+                                     const std::string& cause) {
+  return parts_.fleets->HealRollback(fleet, commit, cause);
 }
 
 absl::Status LiveHealWorld::SetOutOfService(const std::string& fleet,

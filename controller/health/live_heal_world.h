@@ -35,6 +35,8 @@ class LiveHealWorld : public HealWorld {
   absl::Status Restart(const std::string& host, const std::string& unit) override;
   absl::Status Reconverge(const std::string& fleet, const std::string& host) override;
   absl::StatusOr<std::string> Replace(const std::string& fleet, const std::string& host) override;
+  absl::Status Rollback(const std::string& fleet, const std::string& commit,
+                        const std::string& cause) override;
   absl::Status SetOutOfService(const std::string& fleet, const std::set<std::string>& out) override;
 
  private:

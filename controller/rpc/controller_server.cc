@@ -147,6 +147,10 @@ absl::Status LiveController::StartFleetServices() {
   world.tracker = tracker_.get();
   world.apps = apps_.get();
   world.http = http_.get();
+  world.checks = [board = health_.get()](const std::string& host) {
+    std::optional<HostHealthState> state = board->Host(host);
+    return state ? HostChecks{state->health, state->report} : HostChecks{};
+  };
   if (options_.dns_listen != "off") {
     DM_ASSIGN_OR_RETURN(HostPort at, HostPort::Parse(options_.dns_listen));
     absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> dns =

@@ -145,6 +145,11 @@ struct FleetRecord {
   bool healing = true;
   std::set<std::string> out_of_service;
   std::map<std::string, std::string> replacements;
+  // Health-driven deploys (docs/health.md): the last app commit known healthy (an up's site
+  // answered with it, or every app node passed its checks with it), and when the last deploy
+  // finished (its watch window starts then).
+  std::string healthy_commit;
+  absl::Time deployed_at = absl::InfinitePast();
 };
 
 }  // namespace dm

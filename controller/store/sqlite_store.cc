@@ -568,7 +568,10 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
       .Bind(5, f.commit);
   upsert.Bind(6, f.previous_commit).Bind(7, ToMs(f.created)).Bind(8, ToMs(f.updated));
   upsert.Bind(9, static_cast<int64_t>(f.maintenance)).Bind(10, static_cast<int64_t>(f.healing));
-  nlohmann::json heal = {{"out_of_service", f.out_of_service}, {"replacements", f.replacements}};
+  nlohmann::json heal = {{"out_of_service", f.out_of_service},
+                         {"replacements", f.replacements},
+                         {"healthy_commit", f.healthy_commit}};
+  if (f.deployed_at != absl::InfinitePast()) heal["deployed_ms"] = ToMs(f.deployed_at);
   upsert.Bind(11, heal.dump());
   return upsert.Run();
 }
@@ -593,6 +596,8 @@ FleetRecord ReadFleet(const Statement& row) {
   if (heal.is_object()) {
     f.out_of_service = heal.value("out_of_service", std::set<std::string>{});
     f.replacements = heal.value("replacements", std::map<std::string, std::string>{});
+    f.healthy_commit = heal.value("healthy_commit", "");
+    if (heal.contains("deployed_ms")) f.deployed_at = FromMs(heal.value("deployed_ms", int64_t{0}));
   }
   return f;
 }

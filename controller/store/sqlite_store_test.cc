@@ -345,6 +345,9 @@ TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
   shop.commit = "def456";
   shop.updated = kT0 + absl::Minutes(5);
   shop.maintenance = true;
+  shop.out_of_service = {"shop-appnode-2"};
+  shop.healthy_commit = "abc123";
+  shop.deployed_at = kT0 + absl::Minutes(4);
   ASSERT_TRUE(store_->SaveFleet(shop).ok());
   ASSERT_TRUE(store_->SaveFleet({"blog", "/b.yaml", "name: blog\n", "{}", "", "", kT0, kT0}).ok());
   Reopen();
@@ -356,6 +359,12 @@ TEST_F(SqliteStoreTest, FleetsKeepTheirFileSecretsAndRevisions) {
   EXPECT_EQ(got->previous_commit, "abc123");
   EXPECT_EQ(got->updated, kT0 + absl::Minutes(5));
   EXPECT_TRUE(got->maintenance);
+  EXPECT_EQ(got->out_of_service, std::set<std::string>{"shop-appnode-2"});
+  EXPECT_EQ(got->healthy_commit, "abc123");
+  EXPECT_EQ(got->deployed_at, kT0 + absl::Minutes(4));
+  auto blog = store_->GetFleet("blog");
+  ASSERT_TRUE(blog.ok());
+  EXPECT_EQ(blog->deployed_at, absl::InfinitePast()) << "never deployed";
   auto all = store_->ListFleets();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);

@@ -164,6 +164,19 @@ void ReadHeal(const yaml::Node* heal, ValidationErrors* errors, FleetFile* fleet
   fields.RejectUnknown();
 }
 
+void ReadDeploy(const yaml::Node* deploy, ValidationErrors* errors, FleetFile* fleet) {
+  if (deploy == nullptr || deploy->IsNull()) return;
+  FieldReader fields(*deploy, "fleet: deploy", errors);
+  if (!deploy->IsMap()) {
+    fields.Error("", "must be a map such as {settle: 20s, watch: 2m}");
+    return;
+  }
+  if (std::optional<absl::Duration> settle = fields.Seconds("settle"))
+    fleet->deploy.settle = *settle;
+  if (std::optional<absl::Duration> watch = fields.Seconds("watch")) fleet->deploy.watch = *watch;
+  fields.RejectUnknown();
+}
+
 // The fleet as a whole: one database and one cache at most, an app needs its database.
 void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFile& fleet) {
   auto count = [&](Service s) {
@@ -382,6 +395,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
   ReadBackups(fields.Raw("backups"), &errors, &fleet);
   ReadHeal(fields.Raw("heal"), &errors, &fleet);
+  ReadDeploy(fields.Raw("deploy"), &errors, &fleet);
   fields.RejectUnknown();
   if (errors.empty()) CheckShape(*root, &errors, fleet);
   if (!errors.empty()) return errors.ToStatus();

@@ -16,6 +16,7 @@
 //     database.password: {generate: 32}
 //   backups: {every: 24h, keep: 7}  # scheduled database backups, the newest 7 kept
 //   heal: {database: restore-latest}  # a lost database server may be replaced (docs/health.md)
+//   deploy: {settle: 20s, watch: 2m}  # how long deployed nodes are judged by their checks
 //
 // Every problem is reported at once, each as "file:line:column: field: what is wrong".
 #ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
@@ -67,6 +68,16 @@ struct FleetHeal {
   bool restore_database = false;
 };
 
+// How dmctl deploy judges a revision by the app nodes' checks (docs/health.md).
+struct FleetDeploy {
+  // How long each node must pass its checks after it moved before the next one moves; zero: from
+  // its checks' beat (long enough for each to fail `fall` times in a row).
+  absl::Duration settle = absl::ZeroDuration();
+  // After a finished deploy: when every app node turns unhealthy within this time, the fleet goes
+  // back to the last commit that was healthy.
+  absl::Duration watch = absl::Minutes(2);
+};
+
 struct FleetSecret {
   std::string attribute;  // "database.password"
   int generate = 0;       // characters to generate
@@ -82,6 +93,7 @@ struct FleetFile {
   std::vector<FleetSecret> secrets;
   FleetBackups backups;
   FleetHeal heal;
+  FleetDeploy deploy;
   // Not from the file: servers that took a place over from a replaced one ("shop-appnode-2" ->
   // "shop-appnode-2r"), from the fleet's record (FleetLoader fills it in).
   std::map<std::string, std::string> server_names;

@@ -126,6 +126,25 @@ TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
       << none.status();
 }
 
+TEST(FleetFileTest, DeploySettleAndWatchHaveDefaultsAndAreChecked) {
+  FleetFile plain = Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\n");
+  EXPECT_EQ(plain.deploy.settle, absl::ZeroDuration()) << "from the checks' beat";
+  EXPECT_EQ(plain.deploy.watch, absl::Minutes(2));
+  FleetFile set =
+      Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\ndeploy: {settle: 30s, watch: 5m}\n");
+  EXPECT_EQ(set.deploy.settle, absl::Seconds(30));
+  EXPECT_EQ(set.deploy.watch, absl::Minutes(5));
+  absl::StatusOr<FleetFile> bad = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {dbserver: 1}\ndeploy: {watch: soon, wait: 1}\n", "f.yaml",
+      kDeploy);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(),
+                                "f.yaml:4:17: fleet: deploy: field 'watch': must be a positive "
+                                "duration"))
+      << bad.status();
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "'wait'")) << bad.status();
+}
+
 TEST(BackupScheduleTest, ReadsThePolicyAndRefusesNonsense) {
   FleetFile file =
       Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 6h, keep: 7}\n");

@@ -121,5 +121,96 @@ TEST_F(DeployTest, AFleetWithoutAnEarlierDeployCannotRollBack) {
   EXPECT_THAT(std::string(back.message()), HasSubstr("no earlier deploy"));
 }
 
+// --- judged by the nodes' health checks ---
+
+TEST_F(DeployTest, ANodeFailingItsChecksWithinTheSettleWindowTakesTheRevisionBack) {
+  // /health and /version answer; the role's checks fail 5 s after the app starts.
+  world_.SickenApp(kNew, absl::Seconds(5));
+  EventLog log;
+  absl::Status deployed = Deploy("v2", &log);
+  EXPECT_EQ(deployed.code(), absl::StatusCode::kAborted) << log.Text();
+  EXPECT_THAT(std::string(deployed.message()),
+              HasSubstr("shop-appnode-1: fails http[app] (GET /health: status 500)"));
+  EXPECT_TRUE(log.Has("shop-appnode-1", "health", dm::v1::STEP_FAILED)) << log.Text();
+  for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-appnode-3"})
+    EXPECT_EQ(world_.CommitOn(host), kOld) << host;
+  EXPECT_EQ(world_.ConvergeHistory("shop-appnode-2").size(), 1u) << "the second node never moved";
+  EXPECT_EQ(Record("shop").commit, kOld);
+  EXPECT_EQ(Record("shop").deployed_at, absl::InfinitePast()) << "no deploy finished";
+}
+
+TEST_F(DeployTest, ANodeThatMovedEarlierAndTurnsUnhealthyStopsTheRollout) {
+  // Each node passes its own window (14 s: fall 2 x 5 s + a 3 s timeout + 1 s), then the first
+  // one fails while the second is being judged.
+  world_.SickenApp(kNew, absl::Seconds(20));
+  EventLog log;
+  absl::Status deployed = Deploy("v2", &log);
+  EXPECT_EQ(deployed.code(), absl::StatusCode::kAborted) << log.Text();
+  EXPECT_THAT(std::string(deployed.message()), HasSubstr("shop-appnode-1: moved earlier"));
+  EXPECT_TRUE(log.Has("shop-appnode-1", "health", dm::v1::STEP_OK)) << log.Text();
+  for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-appnode-3"})
+    EXPECT_EQ(world_.CommitOn(host), kOld) << host;
+  EXPECT_EQ(world_.ConvergeHistory("shop-appnode-3").size(), 1u);
+}
+
+TEST_F(DeployTest, EachNodeIsWatchedForItsSettleWindowAndTheWatchBegins) {
+  const absl::Time start = clock_.Now();
+  EventLog log;
+  ASSERT_TRUE(Deploy("v2", &log).ok()) << log.Text();
+  EXPECT_GE(clock_.Now() - start, absl::Seconds(3 * 14)) << "three nodes, 14 s each";
+  EXPECT_TRUE(log.Has("shop-appnode-3", "health", dm::v1::STEP_OK)) << log.Text();
+  FleetRecord record = Record("shop");
+  EXPECT_EQ(record.healthy_commit, kOld) << "what ran, healthy, before the deploy";
+  EXPECT_LT(clock_.Now() - record.deployed_at, absl::Milliseconds(1)) << "kept to the ms";
+}
+
+TEST_F(DeployTest, TheFleetFilesSettleWindowIsUsedWhenGiven) {
+  ASSERT_TRUE(Up(File("shop", "  dbserver: 1\n  appnode: 3\n  loadbalancer: 1\n", "main",
+                      "deploy: {settle: 2s}\n"))
+                  .ok());
+  const absl::Time start = clock_.Now();
+  EventLog log;
+  ASSERT_TRUE(Deploy("v2", &log).ok()) << log.Text();
+  EXPECT_LT(clock_.Now() - start, absl::Seconds(14));
+}
+
+TEST_F(DeployTest, OnlyACommitPassingItsChecksBecomesTheOneToGoBackTo) {
+  world_.SickenApp(kOld, absl::ZeroDuration());
+  EventLog log;
+  ASSERT_TRUE(Deploy("v2", &log).ok()) << log.Text();
+  EXPECT_EQ(Record("shop").healthy_commit, kOld) << "up's site answered: kept from then";
+  // Were it sick when the deploy starts and no commit known healthy, none would be recorded.
+  FleetRecord record = Record("shop");
+  record.healthy_commit = "";
+  ASSERT_TRUE(store_->SaveFleet(record).ok());
+  world_.SickenApp(kNew, absl::ZeroDuration());
+  world_.SetRevision("v3", std::string(40, '3'));
+  EventLog again;
+  (void)Deploy("v3", &again);
+  EXPECT_EQ(Record("shop").healthy_commit, "");
+}
+
+TEST_F(DeployTest, TheHealersReturnMovesEveryNodeWhatever) {
+  EventLog log;
+  ASSERT_TRUE(Deploy("v2", &log).ok()) << log.Text();
+  world_.BreakApp(kOld);  // even the healthy commit does not answer now
+  absl::Status back = fleets_->HealRollback("shop", kOld, "every app node failed");
+  EXPECT_EQ(back.code(), absl::StatusCode::kUnavailable) << back;
+  EXPECT_THAT(std::string(back.message()), HasSubstr("is back on every app node"));
+  for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-appnode-3"})
+    EXPECT_EQ(world_.CommitOn(host), kOld) << host;
+  FleetRecord record = Record("shop");
+  EXPECT_EQ(record.commit, kOld);
+  EXPECT_EQ(record.deployed_at, absl::InfinitePast()) << "nothing left to watch";
+  absl::StatusOr<std::vector<EventRecord>> events = store_->ListEvents(EventQuery{20});
+  ASSERT_TRUE(events.ok());
+  bool said = false;
+  for (const EventRecord& e : *events) {
+    said = said || (e.kind == "fleet.rollback" && e.fleet == "shop" &&
+                    e.message.find("because every app node failed") != std::string::npos);
+  }
+  EXPECT_TRUE(said);
+}
+
 }  // namespace
 }  // namespace dm::testing

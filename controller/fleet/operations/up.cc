@@ -7,6 +7,7 @@
 #include "controller/fleet/steps/checks.h"
 #include "controller/fleet/steps/converge_hosts.h"
 #include "controller/fleet/steps/dns.h"
+#include "controller/fleet/steps/health_gate.h"
 #include "controller/fleet/steps/provision.h"
 #include "nlohmann/json.hpp"
 
@@ -64,6 +65,8 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
   // A plan generates them too (the hosts' attributes need values), and forgets them.
   GenerateSecrets(fleet);
   DM_ASSIGN_OR_RETURN(std::string commit, ResolveCommit(fleet, apply, emit));
+  // Not "" when this up moves a running fleet to another commit, as a deploy does at once.
+  const std::string moved_from = fleet.record.commit != commit ? fleet.record.commit : "";
   if (apply) {
     // Saved before any server sees the secrets or the commit.
     if (commit != fleet.record.commit) {
@@ -83,6 +86,13 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
                         "servers)"));
     }
   }
+  if (apply && !moved_from.empty()) {
+    // What ran until now is what the healer goes back to, if it passed its checks.
+    std::vector<std::string> apps;
+    for (const FleetHost& host : inventory.hosts)
+      if (host.Provides(Service::kApp)) apps.push_back(host.name);
+    if (NoneFailing(env_, apps)) fleet.record.healthy_commit = moved_from;
+  }
   DM_ASSIGN_OR_RETURN(FleetContext context, ContextFor(env_, fleet, commit));
   DM_RETURN_IF_ERROR(ConvergeInOrder(env_, fleet.file, inventory, context, apply, emit));
   // A fleet rebuilt from nothing gets its data back (under maintenance, all or nothing).
@@ -97,6 +107,10 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
   DM_RETURN_IF_ERROR(PointDns(env_, fleet.file, inventory.hosts, apply, emit));
   if (!apply) return absl::OkStatus();
   DM_RETURN_IF_ERROR(CheckSite(env_, fleet.file, inventory.hosts, fleet.record.maintenance, emit));
+  // The site answered: a first commit is the healthy one; a moved one is watched like a deploy.
+  if (fleet.record.healthy_commit.empty()) fleet.record.healthy_commit = fleet.record.commit;
+  if (!moved_from.empty()) fleet.record.deployed_at = env_.clock->Now();
+  DM_RETURN_IF_ERROR(env_.store->SaveFleet(fleet.record));
   env_.audit->Record(
       "fleet.up", fleet.file.name,
       absl::StrCat(

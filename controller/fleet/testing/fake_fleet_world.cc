@@ -103,7 +103,9 @@ int FakeDns::writes() {
 
 // --- FakeFleetWorld: set-up ---
 
-FakeFleetWorld::FakeFleetWorld() { revisions_["HEAD"] = std::string(40, 'a'); }
+FakeFleetWorld::FakeFleetWorld(Clock* clock) : clock_(clock) {
+  revisions_["HEAD"] = std::string(40, 'a');
+}
 
 void FakeFleetWorld::SetRevision(const std::string& revision, const std::string& commit) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -147,6 +149,11 @@ void FakeFleetWorld::FailConvergeAt(const std::string& host, const std::string& 
 void FakeFleetWorld::BreakApp(const std::string& commit) {
   std::lock_guard<std::mutex> lock(mu_);
   broken_commits_.insert(commit);
+}
+
+void FakeFleetWorld::SickenApp(const std::string& commit, absl::Duration after) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sickening_commits_[commit] = after;
 }
 
 void FakeFleetWorld::LoseRowsOnNextRestore(int64_t rows) {
@@ -386,11 +393,49 @@ ConvergeOutcome FakeFleetWorld::ConvergeOne(const ConvergeTarget& target, bool d
   run.status = RunStatus::kConverged;
   run.changed = differs ? kChangedWhenAttributesDiffer : 0;
   if (!dry_run) {
+    if (commit != TextAt(server->attributes, {"guestbook", "revision"}))
+      server->app_since = clock_->Now();
     server->history.push_back(attributes);
     server->attributes = std::move(attributes);
     ++server->converges;
   }
   return outcome;
+}
+
+HostChecks FakeFleetWorld::ChecksOf(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  HostChecks checks;
+  Server* server = Find(host);
+  if (server == nullptr || !server->agent) return checks;
+  if (!server->connected) {
+    checks.health = dm::v1::HOST_LOST;
+    return checks;
+  }
+  // One check per host, on the usual beat: the app's when it runs one, else its role's service.
+  dm::v1::CheckStatus* check = checks.report.add_checks();
+  check->set_critical(true);
+  check->set_interval_ms(5000);
+  check->set_timeout_ms(3000);
+  check->set_fall(2);
+  check->set_rise(2);
+  const std::string commit = TextAt(server->attributes, {"guestbook", "revision"});
+  bool failing = false;
+  if (commit.empty()) {
+    check->set_name("service[" + server->view.role() + "]");
+    check->set_kind(dm::v1::CHECK_SERVICE);
+  } else {
+    check->set_name("http[app]");
+    check->set_kind(dm::v1::CHECK_HTTP);
+    check->set_service("guestbook");
+    auto sick = sickening_commits_.find(commit);
+    failing =
+        broken_commits_.count(commit) > 0 ||
+        (sick != sickening_commits_.end() && clock_->Now() - server->app_since >= sick->second);
+  }
+  check->set_state(failing ? dm::v1::CHECK_FAILING : dm::v1::CHECK_PASSING);
+  check->set_output(failing ? "GET /health: status 500" : "200");
+  checks.health = failing ? dm::v1::HOST_UNHEALTHY : dm::v1::HOST_HEALTHY;
+  return checks;
 }
 
 absl::StatusOr<std::vector<ConvergeOutcome>> FakeFleetWorld::Converge(

@@ -3,7 +3,9 @@
 // attributes, and from them what the host serves: its nginx (upstreams, maintenance page), its
 // app (which commit, healthy or not) and its database (rows per table). HTTP answers, DNS and
 // the app's repository follow from that state, so an operation is judged by what a user would
-// see, not by which calls it made. Failures are injected by name.
+// see, not by which calls it made. Each host's health checks follow from it too: an app node's
+// fail while it runs a broken (or sickening) commit, any host is lost while its agent is not
+// connected. Failures are injected by name.
 //
 // Thread-safe.
 #ifndef DM_CONTROLLER_FLEET_TESTING_FAKE_FLEET_WORLD_H_
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "common/clock.h"
 #include "controller/fleet/fleet_world.h"
 #include "nlohmann/json.hpp"
 
@@ -44,7 +47,8 @@ class FakeDns : public DnsProvider {
 
 class FakeFleetWorld : public FleetWorld {
  public:
-  FakeFleetWorld();
+  // `clock` times the hosts' health (a sickening app); it outlives the world.
+  explicit FakeFleetWorld(Clock* clock);
 
   // --- the world as a test sets it up ---
   // The app repository: `revision` names `commit` (from then on).
@@ -61,6 +65,9 @@ class FakeFleetWorld : public FleetWorld {
   void FailConvergeAt(const std::string& host, const std::string& commit);
   // The app answers /health with 500 while it runs `commit` (a revision that does not start).
   void BreakApp(const std::string& commit);
+  // The app answers /health and /version while it runs `commit`, but its role's checks fail once
+  // it has run it for `after` (a revision that leaks, or fails a check other than /health).
+  void SickenApp(const std::string& commit, absl::Duration after);
   // The next restore loses `rows` rows of its first table (a restore that goes wrong).
   void LoseRowsOnNextRestore(int64_t rows);
   void SetAgentConnected(const std::string& host, bool connected);
@@ -98,6 +105,7 @@ class FakeFleetWorld : public FleetWorld {
   std::string ControllerAddress() override { return "10.0.0.1"; }
   absl::StatusOr<bool> AgentConnected(const std::string& name) override;
   std::map<std::string, uint64_t> HostMemory() override;
+  HostChecks ChecksOf(const std::string& host) override;
   absl::StatusOr<std::vector<ConvergeOutcome>> Converge(const std::vector<ConvergeTarget>& targets,
                                                         bool dry_run,
                                                         const ConvergeEventFn& on_event) override;
@@ -124,6 +132,7 @@ class FakeFleetWorld : public FleetWorld {
     std::vector<nlohmann::json> history;
     RowCounts rows;
     int converges = 0;
+    absl::Time app_since = absl::InfinitePast();  // when it started running its commit
   };
 
   Server* Find(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -150,6 +159,8 @@ class FakeFleetWorld : public FleetWorld {
   std::map<std::string, absl::Status> failing_bootstraps_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> failing_converges_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> broken_commits_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::Duration> sickening_commits_ ABSL_GUARDED_BY(mu_);
+  Clock* const clock_;
   int64_t rows_lost_on_restore_ ABSL_GUARDED_BY(mu_) = 0;
   bool dns_on_ ABSL_GUARDED_BY(mu_) = true;
   FakeDns dns_;

@@ -59,7 +59,7 @@ class FleetTest : public ::testing::Test {
   TempDir dir_;
   // Starts now: backups in the local store carry the files' real times.
   FakeClock clock_{absl::Now()};
-  FakeFleetWorld world_;
+  FakeFleetWorld world_{&clock_};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<AuditTrail> audit_;
