@@ -33,6 +33,23 @@ int main(int argc, char** argv) {
            "Seconds between agent heartbeats; an agent silent for three is disconnected")
       .ShowDefault()
       .Range(0.1, 3600.0);
+  double lost_after_seconds = 0;
+  cli.flags()
+      .Add("--lost-after", &lost_after_seconds,
+           "Seconds an agent may be silent before its host is lost and self-healing may replace "
+           "it (default: six heartbeats, at least 10); with --heartbeat-interval 1, 4 takes a "
+           "dead app server out of the load balancers within 10 s")
+      .Range(0.0, 3600.0);
+  cli.flags()
+      .Add("--heal-replacements-per-hour", &options.healing.replacements_per_hour,
+           "Servers self-healing may replace per fleet per hour")
+      .ShowDefault()
+      .Range(0, 1000);
+  cli.flags()
+      .Add("--heal-flap-changes", &options.healing.flap_changes,
+           "A host whose health changes more often than this in 10 minutes is damped, not healed")
+      .ShowDefault()
+      .Range(1, 1000);
   cli.flags().Add("--deploy-dir", &options.deploy_dir,
                   "Folder with cookbooks/ and roles/ that dmctl converge sends to agents");
   // The local provider: real servers on this machine (needs root).
@@ -67,6 +84,7 @@ int main(int argc, char** argv) {
   if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   options.servers.local_provider = local_provider == "on";
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);
+  options.lost_after = absl::Seconds(lost_after_seconds);
 
   if (absl::Status s = dm::InitLogging("dm-controller", log_level); !s.ok()) {
     std::fprintf(stderr, "dm-controller: %s\n", std::string(s.message()).c_str());

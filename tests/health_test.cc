@@ -9,6 +9,9 @@
 //   its agent are gone;
 // - the load balancer's server killed: a new one serves, and PowerDNS answers with its address;
 // - every agent cut off at once: all lost, nothing replaced, all healthy again afterwards;
+// - a revision whose /health starts failing a minute after it starts: its deploy passes each
+//   node's settle window, then every app node fails and the fleet goes back to the last healthy
+//   commit on its own, while the site keeps answering;
 // - a service that keeps crashing: damped and reported, no replacement.
 #include <unistd.h>
 
@@ -35,7 +38,7 @@ class HealthTest : public LocalServersTest {
     // floor of 10 s.
     SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
     if (IsSkipped()) return;
-    MakeAppRepository();
+    first_commit_ = MakeAppRepository();
   }
 
   nlohmann::json Health() {
@@ -99,6 +102,7 @@ class HealthTest : public LocalServersTest {
   }
 
   int dns_port_ = 0;
+  std::string first_commit_;
 };
 
 // Requests through the load balancer every 200 ms, each answer's status kept with its time.
@@ -267,6 +271,43 @@ TEST_F(HealthTest, OneFleetThroughWhatBreaksInProduction) {
     ASSERT_TRUE(WaitFor([&] { return AllHealthy(4); }, absl::Seconds(90))) << Health().dump(2);
     EXPECT_EQ(CountEvents("heal.replace"), replacements);
     EXPECT_EQ(Servers().size(), servers);  // no twin
+  }
+
+  {
+    SCOPED_TRACE("a revision whose /health fails a minute after it starts");
+    const std::string lb_now = AddressOf("shop-loadbalancer-1r");
+    const std::string bad = CommitToApp(
+        "sed -i 's/^import html$/import html\\nimport time\\nSTARTED = time.time()/' "
+        "guestbook.py && sed -i 's/^def health():$/def health():\\n    if time.time() - STARTED "
+        "> 60:\\n        flask.abort(500)/' guestbook.py",
+        "v2: /health fails after a minute");
+    RequestLoop requests("http://" + lb_now + "/");
+    const absl::Time start = absl::Now();
+    // Each node passes its settle window: the failure comes later.
+    CommandResult deploy = Dmctl({"deploy", "shop"}, "", absl::Minutes(5));
+    ASSERT_EQ(deploy.exit_code, 0) << deploy.out << deploy.err;
+    EXPECT_THAT(deploy.out, ::testing::HasSubstr("checks passed")) << deploy.out;
+    for (const char* node : {"shop-appnode-1", "shop-appnode-2r"}) {
+      EXPECT_EQ(Sh(absl::StrCat("curl -s -m 5 http://", AddressOf(node), ":8000/version")).output,
+                bad + "\n");
+    }
+    ASSERT_TRUE(
+        WaitFor([&] { return HasEvent("heal.rollback", "shop", "succeeded"); }, absl::Minutes(5)))
+        << Events().dump(2) << AllLogs();
+    for (const char* node : {"shop-appnode-1", "shop-appnode-2r"}) {
+      EXPECT_EQ(Sh(absl::StrCat("curl -s -m 5 http://", AddressOf(node), ":8000/version")).output,
+                first_commit_ + "\n")
+          << node;
+    }
+    std::string why;
+    for (const nlohmann::json& e : Events())
+      if (e["kind"] == "heal.rollback" && e["outcome"] == "started") why = e["message"];
+    EXPECT_THAT(why, ::testing::HasSubstr("http[http://127.0.0.1:8000/health]")) << why;
+    EXPECT_THAT(why, ::testing::HasSubstr("back to " + first_commit_.substr(0, 12))) << why;
+    ASSERT_TRUE(WaitFor([&] { return AllHealthy(4); }, absl::Seconds(60))) << Health().dump(2);
+    requests.Stop();
+    EXPECT_THAT(requests.FailuresSince(start), ::testing::IsEmpty());
+    EXPECT_GT(requests.count(), 100u);
   }
 
   {

@@ -143,7 +143,7 @@ void Healer::Tick() {
     for (const auto& [fleet, members] : by_fleet) {
       const FleetHealPolicy& policy = policies[fleet];
       if (!policy.exists) continue;
-      if (policy.busy) busy_seen_[fleet] = clock_->Now();
+      if (policy.busy && !OwnLightWork(fleet)) busy_seen_[fleet] = clock_->Now();
       // A revision that broke every app node is undone before any node is treated.
       if (WatchDeploy(fleet, policy, members)) continue;
       // The balancers first: a broken app node leaves them before anything else is tried.
@@ -270,6 +270,7 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
   }
 
   episode.in_flight = true;
+  episode.step = step;
   episode.held = false;
   const std::string kind = absl::StrCat("heal.", HealStepWord(step));
   std::string cause = lost ? "its agent is lost"
@@ -307,6 +308,7 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
         done.ok() ? absl::StrCat(HealStepWord(step), " done", note) : std::string(done.message()));
     std::lock_guard<std::mutex> lock(mu_);
     if (step == HealStep::kReplace) replacing_.erase(fleet);
+    if (step == HealStep::kReconverge) light_work_done_[fleet] = clock_->Now();
     auto episode = episodes_.find(name);
     if (episode == episodes_.end()) return;
     if (step == HealStep::kReplace && done.ok()) {
@@ -320,6 +322,17 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
         clock_->Now() +
         (step == HealStep::kRestart ? options_.restart_settle : options_.reconverge_settle);
   });
+}
+
+bool Healer::OwnLightWork(const std::string& fleet) {
+  if (rewiring_.count(fleet)) return true;
+  for (const auto& [host, episode] : episodes_) {
+    if (episode.fleet == fleet && episode.in_flight && episode.step == HealStep::kReconverge)
+      return true;
+  }
+  // The operation's lock may outlive the healer's note of it by a moment.
+  auto done = light_work_done_.find(fleet);
+  return done != light_work_done_.end() && clock_->Now() < done->second + absl::Seconds(2);
 }
 
 bool Healer::InDeployWatch(const FleetHealPolicy& policy) const {
@@ -403,6 +416,7 @@ void Healer::UpdateOutOfService(const std::string& fleet, const FleetHealPolicy&
     absl::Status done = world_->SetOutOfService(fleet, out);
     std::lock_guard<std::mutex> lock(mu_);
     rewiring_.erase(fleet);
+    light_work_done_[fleet] = clock_->Now();
     std::set<std::string>& was = out_of_service_[fleet];
     std::vector<std::string> left, back;
     for (const std::string& h : out)

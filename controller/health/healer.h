@@ -63,6 +63,7 @@ class Healer {
     size_t rung = 0;  // the next rung to climb
     absl::Time next_at = absl::InfinitePast();
     bool in_flight = false;
+    HealStep step = HealStep::kRestart;         // the rung in flight
     absl::Time started = absl::InfinitePast();  // its first unhealthy tick
     bool held = false;                          // a safety rule holds it (said once)
     std::string held_why;
@@ -77,6 +78,10 @@ class Healer {
   bool WatchDeploy(const std::string& fleet, const FleetHealPolicy& policy,
                    const std::vector<HostHealthState>& hosts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool InDeployWatch(const FleetHealPolicy& policy) const;
+  // True while the fleet is held by the healer's own light work (setting the balancers,
+  // converging one host again), or was a moment ago: that is no operation whose checks must
+  // settle for everyone (a replacement or a rollback is).
+  bool OwnLightWork(const std::string& fleet) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
                           const std::vector<HostHealthState>& hosts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -109,7 +114,8 @@ class Healer {
   std::map<std::string, absl::Time> rewire_after_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Time> busy_seen_ ABSL_GUARDED_BY(mu_);  // fleet -> last seen busy
   std::set<std::string> rolling_back_ ABSL_GUARDED_BY(mu_);  // fleets going back to a commit
-  std::map<std::string, absl::Time> rollback_after_ ABSL_GUARDED_BY(mu_);  // after a failed one
+  std::map<std::string, absl::Time> light_work_done_ ABSL_GUARDED_BY(mu_);  // by fleet
+  std::map<std::string, absl::Time> rollback_after_ ABSL_GUARDED_BY(mu_);   // after a failed one
   size_t all_agents_ ABSL_GUARDED_BY(mu_) = 0;
   const absl::Time started_;
   // Losses within the storm window, kept when a host comes back (a network cut ends with every

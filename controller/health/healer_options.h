@@ -20,8 +20,10 @@ struct HealerOptions {
   // The same after the controller starts: the reports it kept may be stale until agents report.
   absl::Duration after_start = absl::Seconds(15);
   // Within a deploy's watch window, how long an unhealthy app node's ladder waits to see whether
-  // every app node fails (the revision: rolled back) or only this one (the node: healed).
-  absl::Duration deploy_grace = absl::Seconds(20);
+  // every app node fails (the revision: rolled back) or only this one (the node: healed). Longer
+  // than a rolling deploy takes between two nodes (a settle window and a converge), since a
+  // revision that fails some time after it starts fails on each node that much later.
+  absl::Duration deploy_grace = absl::Seconds(60);
   // Replacements per fleet per hour.
   int replacements_per_hour = 3;
   // The storm guard: more than this share of a fleet's or of all agents lost within the window.

@@ -25,17 +25,18 @@ class FakeHealWorld : public HealWorld {
     done.push_back("restart " + host + " " + unit);
     return result;
   }
-  absl::Status Reconverge(const std::string& fleet, const std::string& host) override {
+  absl::Status Reconverge(const std::string& /*fleet*/, const std::string& host) override {
     done.push_back("reconverge " + host);
     return result;
   }
-  absl::StatusOr<std::string> Replace(const std::string& fleet, const std::string& host) override {
+  absl::StatusOr<std::string> Replace(const std::string& /*fleet*/,
+                                      const std::string& host) override {
     done.push_back("replace " + host);
     if (!result.ok()) return result;
     return replace_note;
   }
   absl::Status Rollback(const std::string& fleet, const std::string& commit,
-                        const std::string& cause) override {
+                        const std::string& /*cause*/) override {
     done.push_back("rollback " + fleet + " " + commit);
     if (result.ok()) {
       policy.commit = commit;
@@ -43,7 +44,7 @@ class FakeHealWorld : public HealWorld {
     }
     return result;
   }
-  absl::Status SetOutOfService(const std::string& fleet,
+  absl::Status SetOutOfService(const std::string& /*fleet*/,
                                const std::set<std::string>& out) override {
     out_of_service = out;
     ++rewires;
@@ -267,6 +268,20 @@ TEST_F(HealerTest, NothingIsDoneWhileHealingIsOffInMaintenanceOrDuringAnOperatio
   clock_.Advance(absl::Seconds(16));
   healer_->Tick();
   EXPECT_EQ(world_.done.size(), 1u);
+}
+
+TEST_F(HealerTest, TheHealersOwnRewiringIsNoOperationToSettleAfter) {
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  healer_->Tick();
+  EXPECT_EQ(world_.out_of_service, std::set<std::string>{"shop-appnode-1"});
+  world_.policy.busy = true;  // the rewire's claim of the fleet, seen a moment after it ended
+  clock_.Advance(absl::Seconds(1));
+  healer_->Tick();
+  world_.policy.busy = false;
+  Set("shop-appnode-1", dm::v1::HOST_HEALTHY);
+  clock_.Advance(absl::Seconds(1));
+  healer_->Tick();
+  EXPECT_TRUE(world_.out_of_service.empty()) << "back in at once, not after a settle time";
 }
 
 TEST_F(HealerTest, AFlappingHostIsDampedNotEscalated) {

@@ -210,7 +210,9 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   HealthBoard::Options health;
   // Past the heartbeat window (when the directory closes a silent stream) and a reconnect; never
   // so short that a busy moment looks like a dead server.
-  health.lost_after = std::max(2 * window, absl::Seconds(10));
+  health.lost_after = options.lost_after > absl::ZeroDuration()
+                          ? std::max(options.lost_after, window)
+                          : std::max(2 * window, absl::Seconds(10));
   c->health_ = std::make_unique<HealthBoard>(c->store_.get(), c->directory_.get(), c->audit_.get(),
                                              c->clock_, health);
   DM_RETURN_IF_ERROR(c->health_->Load());

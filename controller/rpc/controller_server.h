@@ -19,6 +19,9 @@ struct ControllerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:7443";  // port 0 picks a free port (see bound_address())
   absl::Duration heartbeat_interval = absl::Seconds(5);
+  // How long an agent may be silent before its host is lost (and may be replaced); zero: twice
+  // the heartbeat window (three heartbeats), at least 10 s.
+  absl::Duration lost_after = absl::ZeroDuration();
   // Cookbooks and roles for dmctl converge: a folder with cookbooks/ and roles/ ("" : none).
   std::string deploy_dir;
   // Providers and bootstrap (data_dir is filled in from the above).

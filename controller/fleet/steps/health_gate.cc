@@ -31,9 +31,11 @@ CheckStates StatesOf(const dm::v1::HealthReport& report) {
 absl::Duration SettleWindow(const dm::v1::HealthReport& report, absl::Duration configured) {
   if (configured > absl::ZeroDuration()) return configured;
   absl::Duration window = kMinimumWindow;
+  // The agent runs every check at once when its converge ends, then on the check's beat: `fall`
+  // results in a row take fall - 1 intervals, the last one up to its timeout.
   for (const dm::v1::CheckStatus& c : report.checks()) {
     const uint32_t streak = std::max({c.fall(), c.rise(), 1u});
-    window = std::max(window, streak * absl::Milliseconds(c.interval_ms()) +
+    window = std::max(window, (streak - 1) * absl::Milliseconds(c.interval_ms()) +
                                   absl::Milliseconds(c.timeout_ms()) + absl::Seconds(1));
   }
   return window;
@@ -87,11 +89,13 @@ absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
                                            : absl::StrCat(c.name(), " (", Brief(c.output()), ")"));
       }
     }
-    if (!fresh.empty()) return fail(request.host, absl::StrCat("fails ", absl::StrJoin(fresh, "; ")));
+    if (!fresh.empty())
+      return fail(request.host, absl::StrCat("fails ", absl::StrJoin(fresh, "; ")));
     for (const std::string& earlier : request.earlier) {
       HostChecks other = env.world->ChecksOf(earlier);
       if (other.health == dm::v1::HOST_UNHEALTHY) {
-        return fail(earlier, absl::StrCat("moved earlier, now fails ", FailingChecks(other.report)));
+        return fail(earlier,
+                    absl::StrCat("moved earlier, now fails ", FailingChecks(other.report)));
       }
     }
     const absl::Time at = env.clock->Now();
@@ -102,16 +106,16 @@ absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
     }
     if (now.health != dm::v1::HOST_UNKNOWN) break;
     if (at >= last_chance) {
-      return fail(request.host, absl::StrCat("its checks did not report within ",
-                                             absl::FormatDuration(last_chance - request.converged)));
+      return fail(request.host,
+                  absl::StrCat("its checks did not report within ",
+                               absl::FormatDuration(last_chance - request.converged)));
     }
   }
-  emit(FleetEventOf(request.host, "health", dm::v1::STEP_OK,
-                    absl::StrCat(now.report.checks_size(), " checks passed for ",
-                                 absl::FormatDuration(window),
-                                 now.health == dm::v1::HOST_DEGRADED
-                                     ? " (degraded: a non-critical check fails)"
-                                     : "")));
+  emit(FleetEventOf(
+      request.host, "health", dm::v1::STEP_OK,
+      absl::StrCat(
+          now.report.checks_size(), " checks passed for ", absl::FormatDuration(window),
+          now.health == dm::v1::HOST_DEGRADED ? " (degraded: a non-critical check fails)" : "")));
   return absl::OkStatus();
 }
 

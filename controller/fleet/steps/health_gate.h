@@ -20,8 +20,9 @@ using CheckStates = std::map<std::string, dm::v1::CheckState>;
 CheckStates StatesOf(const dm::v1::HealthReport& report);
 
 // How long a moved node is watched: `configured` when set (the fleet file's deploy.settle), else
-// long enough for every check to fail `fall` (or pass `rise`) times in a row after the converge,
-// plus a second for the report to travel; at least 5 s.
+// long enough for every check to fail `fall` (or pass `rise`) times in a row after the converge
+// (the agent runs them all when it ends), plus a second for the report to travel; at least 5 s.
+// Checks of 5 s, 2/2 and a 3 s timeout: 9 s.
 absl::Duration SettleWindow(const dm::v1::HealthReport& report, absl::Duration configured);
 
 // "http[...] (GET ...: status 500); service[...]": the critical checks failing, with output.
@@ -31,10 +32,10 @@ std::string FailingChecks(const dm::v1::HealthReport& report);
 bool NoneFailing(const FleetEnv& env, const std::vector<std::string>& hosts);
 
 struct GateRequest {
-  std::string host;       // the node that moved
-  CheckStates before;     // its checks just before it moved
-  absl::Time converged;   // when its converge finished
-  absl::Duration settle;  // the fleet file's deploy.settle (zero: from the checks)
+  std::string host;                  // the node that moved
+  CheckStates before;                // its checks just before it moved
+  absl::Time converged;              // when its converge finished
+  absl::Duration settle;             // the fleet file's deploy.settle (zero: from the checks)
   std::vector<std::string> earlier;  // nodes that moved before it, which must stay healthy
 };
 
