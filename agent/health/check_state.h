@@ -33,6 +33,9 @@ class CheckTracker {
   bool Record(bool passed, std::string output, absl::Time now);
 
   const CheckStatus& status() const { return status_; }
+  // True while the latest results disagree with a known state: a change is on its way, and the
+  // next result should come soon (HealthMonitor retries sooner than the interval).
+  bool Changing() const { return streak_ > 0 && status_.state != CheckState::kUnknown; }
   const CheckSpec& spec() const { return status_.spec; }
 
  private:

@@ -1,10 +1,14 @@
 #include "agent/health/health_monitor.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 
 namespace dm::health {
 namespace {
+
+constexpr absl::Duration kConfirmAfter = absl::Seconds(1);
 
 // Two definitions are the same check when their JSON is the same.
 bool SameSpec(const CheckSpec& a, const CheckSpec& b) {
@@ -128,7 +132,13 @@ absl::Time HealthMonitor::RunDue() {
     if (generation != generation_) break;  // the checks were replaced meanwhile
     auto entry = checks_.find(spec.name);
     if (entry == checks_.end()) continue;
-    changed |= entry->second.tracker.Record(result.passed, std::move(result.output), clock_->Now());
+    CheckTracker& tracker = entry->second.tracker;
+    changed |= tracker.Record(result.passed, std::move(result.output), clock_->Now());
+    // A result against the state is confirmed (or not) a second later, not an interval later:
+    // a stopped service is known within about an interval instead of `fall` of them.
+    if (tracker.Changing()) {
+      entry->second.next_run = std::min(entry->second.next_run, clock_->Now() + kConfirmAfter);
+    }
   }
   if (changed && on_change_) on_change_(Snapshot());
 

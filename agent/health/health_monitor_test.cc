@@ -91,6 +91,29 @@ TEST_F(HealthMonitorTest, ReportsOnlyWhenAStateChanges) {
   EXPECT_NE(monitor->Digest(), passing_digest);
 }
 
+TEST_F(HealthMonitorTest, AResultAgainstTheStateIsConfirmedASecondLater) {
+  auto monitor = Monitor();
+  answers_ = {{"web", true}};
+  ASSERT_TRUE(monitor->SetChecks({Check("web")}).ok());
+  monitor->RunDue();
+  clock_.Advance(absl::Seconds(5));
+  answers_["web"] = false;
+  const absl::Time failed = clock_.Now();
+  EXPECT_EQ(monitor->RunDue(), failed + absl::Seconds(1)) << "not at the next beat (5 s)";
+  clock_.Set(failed + absl::Seconds(1));
+  monitor->RunDue();
+  ASSERT_EQ(reports_.size(), 2u);
+  EXPECT_EQ(reports_[1][0].state, CheckState::kFailing);
+  // Failing and failing again: an interval after the confirmation.
+  EXPECT_EQ(monitor->RunDue(), failed + absl::Seconds(6));
+  // A fresh check that fails keeps its beat: the service its converge started may be slow.
+  ASSERT_TRUE(monitor->SetChecks({Check("web"), Check("new")}).ok());
+  answers_["new"] = false;
+  const absl::Time set = clock_.Now();
+  monitor->RunDue();
+  EXPECT_EQ(monitor->RunDue(), set + absl::Seconds(5));
+}
+
 TEST_F(HealthMonitorTest, NewChecksKeepTheStateOfUnchangedOnes) {
   auto monitor = Monitor();
   answers_ = {{"a", false}, {"b", true}};

@@ -117,7 +117,8 @@ absl::Time AwaitEvent(const std::string& what, absl::Time since,
                       const std::function<bool(const nlohmann::json&)>& match,
                       absl::Duration timeout) {
   std::optional<absl::Time> at;
-  WaitUntil(what, [&] { return (at = EventTime(since, match)).has_value(); }, timeout);
+  WaitUntil(
+      what, [&] { return (at = EventTime(since, match)).has_value(); }, timeout);
   return *at;
 }
 
@@ -165,8 +166,8 @@ void StoppedService(int round, Figures* f) {
       "the failed check", broke,
       [&](const nlohmann::json& e) { return Is(e, "health.check_failed", server); },
       absl::Minutes(1));
-  absl::Time serving =
-      WaitUntil("the service back", [&] { return HttpCode(url) == "200"; }, absl::Minutes(2));
+  absl::Time serving = WaitUntil(
+      "the service back", [&] { return HttpCode(url) == "200"; }, absl::Minutes(2));
   f->detect.push_back(Seconds(detected - broke));
   f->repair.push_back(Seconds(serving - broke));
   std::printf("  stopped %-9s on %-20s detect %5.1f s  serving %5.1f s\n", unit.c_str(),
@@ -191,8 +192,8 @@ void BrokenConfig(int round, Figures* f) {
         return Is(e, "heal.reconverge", server) && e.value("outcome", "") == "succeeded";
       },
       absl::Minutes(3));
-  absl::Time serving =
-      WaitUntil("the app back", [&] { return HttpCode(url) == "200"; }, absl::Minutes(1));
+  absl::Time serving = WaitUntil(
+      "the app back", [&] { return HttpCode(url) == "200"; }, absl::Minutes(1));
   f->detect.push_back(Seconds(detected - broke));
   f->repair.push_back(Seconds(serving - broke));
   std::printf("  broken config on %-20s detect %5.1f s  serving %5.1f s\n", server.c_str(),
@@ -207,8 +208,7 @@ void LostAppServer(Figures* f) {
   absl::Time lost = AwaitEvent(
       "the host lost", broke,
       [&](const nlohmann::json& e) {
-        return Is(e, "health.host", server) &&
-               absl::StrContains(e.value("message", ""), "-> lost");
+        return Is(e, "health.host", server) && absl::StrContains(e.value("message", ""), "-> lost");
       },
       absl::Minutes(1));
   absl::Time out = AwaitEvent(
@@ -251,13 +251,28 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/dm-bench-heal-XXXXXX";
   g_dir = ::mkdtemp(tmpl);
   g_config = g_dir + "/ctl/dmctl.yaml";
-  dm::testing::Process controller(
-      {BinaryPath("dm-controller"), "--data-dir", g_dir + "/ctl", "--listen", "127.0.0.1:0",
-       "--local-bridge", "dmbench2", "--local-subnet", "10.231.252", "--dns-listen",
-       "127.0.0.1:29398", "--deploy-dir", std::string(DM_SOURCE_DIR) + "/deploy",
-       "--heartbeat-interval", "1", "--lost-after", "4", "--heal-replacements-per-hour", "100",
-       "--heal-flap-changes", "1000"},
-      g_dir + "/controller.log");
+  dm::testing::Process controller({BinaryPath("dm-controller"),
+                                   "--data-dir",
+                                   g_dir + "/ctl",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--local-bridge",
+                                   "dmbench2",
+                                   "--local-subnet",
+                                   "10.231.252",
+                                   "--dns-listen",
+                                   "127.0.0.1:29398",
+                                   "--deploy-dir",
+                                   std::string(DM_SOURCE_DIR) + "/deploy",
+                                   "--heartbeat-interval",
+                                   "1",
+                                   "--lost-after",
+                                   "4",
+                                   "--heal-replacements-per-hour",
+                                   "100",
+                                   "--heal-flap-changes",
+                                   "1000"},
+                                  g_dir + "/controller.log");
   if (!controller.WaitForLog("listening on", absl::Seconds(30))) {
     std::fprintf(stderr, "controller did not start:\n%s\n", controller.Log().c_str());
     return 1;
@@ -269,9 +284,10 @@ int main(int argc, char** argv) {
                       "git -c user.name=b -c user.email=b@b add . && ",
                       "git -c user.name=b -c user.email=b@b commit -qm v1"));
   const std::string fleet = g_dir + "/heal.yaml";
-  Sh(absl::StrCat("printf 'name: heal\\ndomain: heal.test\\nroles:\\n  dbserver: 1\\n  appnode: 2\\n",
-                  "  loadbalancer: 1\\napp:\\n  repository: app\\n  revision: main\\nsecrets:\\n",
-                  "  database.password: {generate: 24}\\n' > ", fleet));
+  Sh(absl::StrCat(
+      "printf 'name: heal\\ndomain: heal.test\\nroles:\\n  dbserver: 1\\n  appnode: 2\\n",
+      "  loadbalancer: 1\\napp:\\n  repository: app\\n  revision: main\\nsecrets:\\n",
+      "  database.password: {generate: 24}\\n' > ", fleet));
   int failed = 0;
   try {
     if (repo.exit_code != 0) throw std::runtime_error("the app repository: " + repo.out);
@@ -299,9 +315,10 @@ int main(int argc, char** argv) {
                 Median(stopped.detect), Median(stopped.repair));
     std::printf("a broken config            %5.1f s (< 5 s)   %5.1f s serving\n",
                 Median(config.detect), Median(config.repair));
-    std::printf("a lost app server          %5.1f s (< 5 s)   %5.1f s out of upstreams (< 10 s), "
-                "%5.1f s replaced (< 90 s)\n",
-                Median(lost.detect), Median(lost.out), Median(lost.repair));
+    std::printf(
+        "a lost app server          %5.1f s (< 5 s)   %5.1f s out of upstreams (< 10 s), "
+        "%5.1f s replaced (< 90 s)\n",
+        Median(lost.detect), Median(lost.out), Median(lost.repair));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n(the controller's log: %s/controller.log)\n", e.what(),
                  g_dir.c_str());

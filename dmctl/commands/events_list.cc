@@ -25,7 +25,7 @@ nlohmann::json EventJson(const dm::v1::Event& e) {
 
 std::vector<std::string> EventRow(const dm::v1::Event& e) {
   return {JsonTime(e.time_unix_ms()).get<std::string>(), e.kind(), e.subject(),
-          e.outcome().empty() ? "-" : e.outcome(), e.message()};
+          e.outcome().empty() ? "-" : e.outcome(), OneLine(e.message(), 240)};
 }
 
 const std::vector<std::string> kColumns = {"TIME", "KIND", "SUBJECT", "OUTCOME", "MESSAGE"};

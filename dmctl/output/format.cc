@@ -61,4 +61,19 @@ absl::StatusOr<absl::Duration> ParseHumanDuration(const std::string& text) {
       absl::StrCat("'", text, "' is not a duration; use forms like 90s, 30m, 1h, 2h30m or 7d"));
 }
 
+std::string OneLine(const std::string& text, size_t max) {
+  std::string line;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  return line.size() > max ? line.substr(0, max) + "..." : line;
+}
+
 }  // namespace dm::dmctl

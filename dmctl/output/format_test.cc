@@ -22,6 +22,13 @@ TEST(FormatTest, JsonTimeIsRfc3339UtcOrNull) {
   EXPECT_EQ(JsonTime(Ms(kNow)).get<std::string>(), "2025-06-15T15:06:40.000Z");
 }
 
+TEST(FormatTest, OneLineFoldsWhitespaceAndCuts) {
+  EXPECT_EQ(OneLine("status 404: <html>\n<head>  <title>x</title>\n</head>\n", 100),
+            "status 404: <html> <head> <title>x</title> </head>");
+  EXPECT_EQ(OneLine("abcdef", 3), "abc...");
+  EXPECT_EQ(OneLine("\n  ok", 10), "ok");
+}
+
 TEST(FormatTest, ParsesDurationsOperatorsType) {
   EXPECT_EQ(*ParseHumanDuration("90s"), absl::Seconds(90));
   EXPECT_EQ(*ParseHumanDuration("2h30m"), absl::Minutes(150));

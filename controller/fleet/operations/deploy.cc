@@ -90,7 +90,6 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
     }
     GateRequest gate;
     gate.host = app->name;
-    gate.before = StatesOf(env_.world->ChecksOf(app->name).report);
     gate.settle = fleet.file.deploy.settle;
     for (const FleetHost* earlier : moved) gate.earlier.push_back(earlier->name);
     context.host_commits[app->name] = target;

@@ -71,6 +71,7 @@ absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
                       "its role declares no health checks"));
     return absl::OkStatus();
   }
+  const CheckStates before = StatesOf(now.report);
   const absl::Duration window = SettleWindow(now.report, request.settle);
   emit(FleetEventOf(request.host, "health", dm::v1::STEP_RUNNING,
                     absl::StrCat("its checks must pass for ", absl::FormatDuration(window))));
@@ -82,9 +83,9 @@ absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
     if (now.health == dm::v1::HOST_LOST) return fail(request.host, "its agent is lost");
     std::vector<std::string> fresh;
     for (const dm::v1::CheckStatus& c : now.report.checks()) {
-      auto was = request.before.find(c.name());
-      bool failed_before = was != request.before.end() && was->second == dm::v1::CHECK_FAILING;
-      if (Failing(c) && !failed_before) {
+      auto was = before.find(c.name());
+      bool passed_before = was != before.end() && was->second == dm::v1::CHECK_PASSING;
+      if (Failing(c) && passed_before) {
         fresh.push_back(c.output().empty() ? c.name()
                                            : absl::StrCat(c.name(), " (", Brief(c.output()), ")"));
       }

@@ -33,16 +33,16 @@ bool NoneFailing(const FleetEnv& env, const std::vector<std::string>& hosts);
 
 struct GateRequest {
   std::string host;                  // the node that moved
-  CheckStates before;                // its checks just before it moved
   absl::Time converged;              // when its converge finished
   absl::Duration settle;             // the fleet file's deploy.settle (zero: from the checks)
   std::vector<std::string> earlier;  // nodes that moved before it, which must stay healthy
 };
 
-// Watches the node until its settle window has passed. Unavailable, naming the failing checks,
-// as soon as a check that was not failing before the move fails, its agent is lost, or an
-// earlier node turns unhealthy; at the window's end, while a critical check still fails (a
-// failure from before the move had its window to pass again) or no check has reported.
+// Watches the node until its settle window has passed; called once the app answers (CheckApp).
+// Unavailable, naming the failing checks, as soon as a check that passed when the watch began
+// fails, its agent is lost, or an earlier node turns unhealthy; at the window's end, while a
+// critical check still fails or no check has reported. (A check may be failing when the watch
+// begins: it ran while the restarted app was starting. It has the window to pass again.)
 // A node whose role declares no checks passes at once (CheckApp judged it).
 absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
                                 const FleetEventFn& emit);
