@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -143,6 +144,13 @@ void AwaitAllHealthy() {
 
 double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
 
+// Waits 0 to 5 s at random before a failure: checks run on a 5 s beat, and a failure should not
+// always land at the same point of it (detection depends on that point).
+void RandomPause() {
+  static std::mt19937 random(static_cast<unsigned>(::getpid()));
+  absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(0, 4999)(random)));
+}
+
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   size_t n = values.size();
@@ -154,6 +162,7 @@ struct Figures {
 };
 
 void StoppedService(int round, Figures* f) {
+  RandomPause();
   // In turns, so that no host changes often enough to be damped.
   const bool balancer = round % 2 == 0;
   const std::string server = balancer ? "heal-loadbalancer-1" : ServerIn("heal-appnode-1");
@@ -176,6 +185,7 @@ void StoppedService(int round, Figures* f) {
 }
 
 void BrokenConfig(int round, Figures* f) {
+  RandomPause();
   const std::string server = ServerIn(round % 2 == 0 ? "heal-appnode-1" : "heal-appnode-2");
   const std::string url = "http://" + AddressOf(server) + ":8000/health";
   const absl::Time broke = absl::Now();
@@ -202,6 +212,7 @@ void BrokenConfig(int round, Figures* f) {
 }
 
 void LostAppServer(Figures* f) {
+  RandomPause();
   const std::string server = ServerIn("heal-appnode-2");
   const absl::Time broke = absl::Now();
   KillServer(server);
