@@ -112,21 +112,24 @@ absl::Status FleetService::Split(const dm::v1::SplitRequest& request,
 
 absl::Status FleetService::HealReconverge(const std::string& name, const std::string& host) {
   DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
-  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  DM_ASSIGN_OR_RETURN(
+      auto claim, locks_.AcquireForHealing(name, "self-healing (converging " + host + " again)"));
   return HealOperations(env_).Reconverge(fleet, host, [](const dm::v1::FleetEvent&) {});
 }
 
 absl::Status FleetService::HealOutOfService(const std::string& name,
                                             const std::set<std::string>& out) {
   DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
-  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  DM_ASSIGN_OR_RETURN(auto claim,
+                      locks_.AcquireForHealing(name, "self-healing (setting the load balancers)"));
   return HealOperations(env_).SetOutOfService(fleet, out, [](const dm::v1::FleetEvent&) {});
 }
 
 absl::Status FleetService::HealReplace(const std::string& name, const std::string& host,
                                        std::string* note) {
   DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
-  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  DM_ASSIGN_OR_RETURN(auto claim,
+                      locks_.AcquireForHealing(name, "self-healing (replacing " + host + ")"));
   return HealOperations(env_).Replace(
       fleet, host, [](const dm::v1::FleetEvent&) {}, note);
 }
@@ -134,7 +137,8 @@ absl::Status FleetService::HealReplace(const std::string& name, const std::strin
 absl::Status FleetService::HealRollback(const std::string& name, const std::string& commit,
                                         const std::string& cause) {
   DM_ASSIGN_OR_RETURN(LoadedFleet fleet, loader_.LoadByName(name));
-  DM_ASSIGN_OR_RETURN(auto claim, locks_.Acquire(name));
+  DM_ASSIGN_OR_RETURN(auto claim, locks_.AcquireForHealing(
+                                      name, "self-healing (rolling back to the healthy commit)"));
   DeployOptions options;
   options.commit = commit;
   options.cause = cause;

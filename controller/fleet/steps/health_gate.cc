@@ -20,6 +20,12 @@ bool Failing(const dm::v1::CheckStatus& check) {
   return check.critical() && check.state() == dm::v1::CHECK_FAILING;
 }
 
+// "http[...] (GET ...: status 500)"
+std::string Describe(const dm::v1::CheckStatus& check) {
+  return check.output().empty() ? check.name()
+                                : absl::StrCat(check.name(), " (", Brief(check.output()), ")");
+}
+
 }  // namespace
 
 CheckStates StatesOf(const dm::v1::HealthReport& report) {
@@ -44,9 +50,7 @@ absl::Duration SettleWindow(const dm::v1::HealthReport& report, absl::Duration c
 std::string FailingChecks(const dm::v1::HealthReport& report) {
   std::vector<std::string> failing;
   for (const dm::v1::CheckStatus& c : report.checks()) {
-    if (!Failing(c)) continue;
-    failing.push_back(c.output().empty() ? c.name()
-                                         : absl::StrCat(c.name(), " (", Brief(c.output()), ")"));
+    if (Failing(c)) failing.push_back(Describe(c));
   }
   return absl::StrJoin(failing, "; ");
 }
@@ -85,10 +89,7 @@ absl::Status AwaitHealthyChecks(const FleetEnv& env, const GateRequest& request,
     for (const dm::v1::CheckStatus& c : now.report.checks()) {
       auto was = before.find(c.name());
       bool passed_before = was != before.end() && was->second == dm::v1::CHECK_PASSING;
-      if (Failing(c) && passed_before) {
-        fresh.push_back(c.output().empty() ? c.name()
-                                           : absl::StrCat(c.name(), " (", Brief(c.output()), ")"));
-      }
+      if (Failing(c) && passed_before) fresh.push_back(Describe(c));
     }
     if (!fresh.empty())
       return fail(request.host, absl::StrCat("fails ", absl::StrJoin(fresh, "; ")));
