@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
       "--backup-store", &options.backup_store,
       "A YAML file (mode 0600) naming the object store for backups and its credentials: "
       "type: swift, s3 or directory (see docs/fleets.md)");
+  cli.flags().Add("--providers", &options.providers,
+                  "A YAML file (mode 0600) naming DNS and cloud providers and their credentials: "
+                  "dns: and cloud: lists of {name, type, ...} (see docs/providers.md)");
   cli.flags().Add("--agent-binary", &options.servers.agent_binary,
                   "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   cli.flags().Add("--log-level", &log_level, "trace, debug, info, warn or error").ShowDefault();

@@ -124,6 +124,21 @@ absl::StatusOr<dm::v1::HealResponse> AdminClient::HealFleet(const dm::v1::HealRe
   return impl_->Unary(&Stub::HealFleet, request, kCallDeadline);
 }
 
+absl::StatusOr<dm::v1::SetDnsRecordResponse> AdminClient::SetDnsRecord(
+    const dm::v1::SetDnsRecordRequest& request) {
+  return impl_->Unary(&Stub::SetDnsRecord, request, kCallDeadline);
+}
+
+absl::StatusOr<dm::v1::ListDnsRecordsResponse> AdminClient::ListDnsRecords(
+    const dm::v1::ListDnsRecordsRequest& request) {
+  return impl_->Unary(&Stub::ListDnsRecords, request, kCallDeadline);
+}
+
+absl::StatusOr<dm::v1::DeleteDnsRecordResponse> AdminClient::DeleteDnsRecord(
+    const dm::v1::DeleteDnsRecordRequest& request) {
+  return impl_->Unary(&Stub::DeleteDnsRecord, request, kCallDeadline);
+}
+
 absl::StatusOr<dm::v1::FleetHealthResponse> AdminClient::FleetHealth(
     const dm::v1::FleetRequest& request) {
   return impl_->Unary(&Stub::FleetHealth, request, kCallDeadline);

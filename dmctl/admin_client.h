@@ -55,6 +55,12 @@ class AdminClient {
   absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::ListBackupsResponse> ListBackups(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::HealResponse> HealFleet(const dm::v1::HealRequest& request);
+  absl::StatusOr<dm::v1::SetDnsRecordResponse> SetDnsRecord(
+      const dm::v1::SetDnsRecordRequest& request);
+  absl::StatusOr<dm::v1::ListDnsRecordsResponse> ListDnsRecords(
+      const dm::v1::ListDnsRecordsRequest& request);
+  absl::StatusOr<dm::v1::DeleteDnsRecordResponse> DeleteDnsRecord(
+      const dm::v1::DeleteDnsRecordRequest& request);
   absl::StatusOr<dm::v1::FleetHealthResponse> FleetHealth(const dm::v1::FleetRequest& request);
 
   absl::Status Exec(const dm::v1::ExecRequest& request,

@@ -57,6 +57,19 @@ std::string FieldReader::RequiredString(const std::string& key) {
   return ScalarText(*node, key).value_or("");
 }
 
+std::string FieldReader::Secret(const std::string& key) {
+  const Node* node = Raw(key);
+  if (node == nullptr || node->IsNull()) {
+    errors_->Add(map_.mark(), absl::StrCat(FieldName(key), " is required"));
+    return "";
+  }
+  if (!node->IsScalar() || node->scalar().empty()) {
+    errors_->Add(node->mark(), absl::StrCat(FieldName(key), ": must be the secret as one value"));
+    return "";
+  }
+  return node->scalar();
+}
+
 std::string FieldReader::Choice(const std::string& key, const std::vector<std::string>& allowed,
                                 const std::string& fallback) {
   std::optional<std::string> value = String(key);

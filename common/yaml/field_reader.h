@@ -34,6 +34,9 @@ class FieldReader {
 
   // Text fields. Required ones record an error when missing and return "".
   std::string RequiredString(const std::string& key);
+  // A required secret exactly as written: never interpolated (an interpolation error would quote
+  // it), and no message this reader records ever holds it.
+  std::string Secret(const std::string& key);
   std::optional<std::string> String(const std::string& key);
   // One of `allowed`, `fallback` when absent.
   std::string Choice(const std::string& key, const std::vector<std::string>& allowed,

@@ -14,6 +14,7 @@
 #include "controller/enrollment/token_service.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/health/health_board.h"
+#include "controller/providers/providers_config.h"
 #include "controller/servers/server_manager.h"
 #include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
@@ -35,6 +36,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
     ServerManager* servers = nullptr;
     FleetService* fleets = nullptr;
     HealthBoard* health = nullptr;
+    const DnsProviderSet* dns = nullptr;  // by name; nullptr: none
   };
 
   explicit AdminHandler(const Parts& parts)
@@ -47,7 +49,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
         converger_(parts.converger),
         servers_(parts.servers),
         fleets_(parts.fleets),
-        health_(parts.health) {}
+        health_(parts.health),
+        dns_(parts.dns) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -118,10 +121,21 @@ class AdminHandler final : public dm::v1::Admin::Service {
                             grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status SplitFleet(grpc::ServerContext* context, const dm::v1::SplitRequest* request,
                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status SetDnsRecord(grpc::ServerContext* context,
+                            const dm::v1::SetDnsRecordRequest* request,
+                            dm::v1::SetDnsRecordResponse* response) override;
+  grpc::Status ListDnsRecords(grpc::ServerContext* context,
+                              const dm::v1::ListDnsRecordsRequest* request,
+                              dm::v1::ListDnsRecordsResponse* response) override;
+  grpc::Status DeleteDnsRecord(grpc::ServerContext* context,
+                               const dm::v1::DeleteDnsRecordRequest* request,
+                               dm::v1::DeleteDnsRecordResponse* response) override;
 
  private:
   // OK for a verified admin certificate; the refusal to return otherwise.
   grpc::Status Authorize(const grpc::ServerContext* context) const;
+  // The provider `name` names, or NotFound listing those there are.
+  absl::StatusOr<DnsProvider*> DnsProviderNamed(const std::string& name) const;
   void Audit(const std::string& kind, const std::string& subject, const std::string& message) {
     audit_->Record(kind, subject, message);
   }
@@ -136,6 +150,7 @@ class AdminHandler final : public dm::v1::Admin::Service {
   ServerManager* const servers_;
   FleetService* const fleets_;
   HealthBoard* const health_;
+  const DnsProviderSet* const dns_;
 };
 
 }  // namespace dm

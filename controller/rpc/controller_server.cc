@@ -29,6 +29,7 @@
 #include "controller/health/healing_service.h"
 #include "controller/health/live_heal_world.h"
 #include "controller/providers/dns/embedded_powerdns.h"
+#include "controller/providers/providers_config.h"
 #include "controller/providers/storage/backup_store_config.h"
 #include "controller/providers/storage/local_directory_store.h"
 #include "controller/providers/storage/object_store.h"
@@ -93,6 +94,7 @@ class LiveController : public ControllerServer {
   std::unique_ptr<AppMirror> apps_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
+  DnsProviderSet dns_providers_;  // `local` (dns_) and those of --providers
   std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<LiveFleetWorld> fleet_world_;
   // After everything they use, so that they go first (the scheduler before the service, whose
@@ -121,6 +123,10 @@ absl::Status LiveController::StartFleetServices() {
   apps_ = std::make_unique<AppMirror>(dir + "/apps");
   if (const std::string local = servers_->local_network_address(); !local.empty()) {
     DM_RETURN_IF_ERROR(apps_->Serve(local));
+  }
+  if (!options_.providers.empty()) {
+    if (absl::Status s = LoadProviders(options_.providers, http_.get(), &dns_providers_); !s.ok())
+      return absl::Status(s.code(), absl::StrCat("--providers: ", s.message()));
   }
   // Backups off the fleets' servers: in a directory of this machine unless told otherwise.
   if (!options_.backup_store.empty()) {
@@ -162,6 +168,7 @@ absl::Status LiveController::StartFleetServices() {
     }
     dns_ = std::move(*dns);
     world.dns = dns_->provider();
+    dns_providers_.Add("local", dns_->provider());
     world.dns_server = at.ToString();
     LogInfo("DNS for fleets: PowerDNS on {}", at.ToString());
   }
@@ -250,6 +257,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   admin.servers = c->servers_.get();
   admin.fleets = c->fleets_.get();
   admin.health = c->health_.get();
+  admin.dns = &c->dns_providers_;
   c->admin_handler_ = std::make_unique<AdminHandler>(admin);
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
                                                            c->bundles_.get(), c->health_.get(),

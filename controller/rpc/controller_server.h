@@ -32,6 +32,9 @@ struct ControllerOptions {
   // store and its credentials (see providers/storage/backup_store_config.h); not both.
   std::string backup_dir;
   std::string backup_store;
+  // A YAML file (mode 0600) naming DNS (and cloud) providers and their credentials
+  // (providers/providers_config.h); "" : only the controller's own, `local`.
+  std::string providers;
   // Self-healing's settle times, damping and caps (docs/health.md).
   HealerOptions healing;
 };

@@ -82,6 +82,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(
 
   dns->api_url_ = absl::StrCat("http://127.0.0.1:", api_port);
   dns->http_ = NewCurlHttpClient();
+  dns->api_key_ = api_key;
   dns->provider_ = std::make_unique<PowerDnsProvider>(dns->http_.get(), dns->api_url_, api_key);
   HttpRequest probe;
   probe.url = dns->api_url_ + "/api/v1/servers/localhost";

@@ -31,12 +31,15 @@ class EmbeddedPowerDns {
   DnsProvider* provider() { return provider_.get(); }
   uint16_t dns_port() const { return options_.port; }
   const std::string& api_url() const { return api_url_; }
+  // Its HTTP API's key (for tests that drive it as "any PowerDNS"); never logged.
+  const std::string& api_key() const { return api_key_; }
 
  private:
   EmbeddedPowerDns() = default;
 
   EmbeddedPowerDnsOptions options_;
   std::string api_url_;
+  std::string api_key_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ChildProcess> server_;
   std::unique_ptr<PowerDnsProvider> provider_;

@@ -24,6 +24,34 @@ std::string ErrorText(const HttpResponse& response) {
   return response.body.substr(0, 200);
 }
 
+// A record's value as PowerDNS writes it (its "content"): TXT in quotes, names fully qualified.
+std::string Content(const std::string& type, const std::string& value) {
+  if (type == "TXT") {
+    std::string quoted = "\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    return quoted + "\"";
+  }
+  if (type == "CNAME" || type == "NS" || type == "MX") return Canonical(value);
+  return value;
+}
+
+// And back: the value as the DnsProvider contract has it.
+std::string Value(const std::string& type, const std::string& content) {
+  if (type == "TXT" && content.size() >= 2 && content.front() == '"' && content.back() == '"') {
+    std::string value;
+    for (size_t i = 1; i + 1 < content.size(); ++i) {
+      if (content[i] == '\\' && i + 2 < content.size()) ++i;
+      value += content[i];
+    }
+    return value;
+  }
+  if (type == "CNAME" || type == "NS" || type == "MX") return Plain(content);
+  return content;
+}
+
 bool IsMissingZone(const HttpResponse& response) {
   return response.status == 404 ||
          (response.status == 422 && absl::StrContains(ErrorText(response), "not find"));
@@ -94,7 +122,8 @@ absl::StatusOr<std::vector<DnsRecord>> PowerDnsProvider::ListRecords(const std::
     record.ttl = rrset.value("ttl", 0);
     if (record.type == "SOA" || record.type == "NS") continue;
     for (const nlohmann::json& r : rrset.value("records", nlohmann::json::array())) {
-      if (!r.value("disabled", false)) record.values.push_back(r.value("content", ""));
+      if (!r.value("disabled", false))
+        record.values.push_back(Value(record.type, r.value("content", "")));
     }
     std::sort(record.values.begin(), record.values.end());
     records.push_back(std::move(record));
@@ -118,7 +147,7 @@ absl::Status PowerDnsProvider::Patch(const std::string& zone, const std::string&
 absl::Status PowerDnsProvider::SetRecord(const std::string& zone, const DnsRecord& record) {
   nlohmann::json records = nlohmann::json::array();
   for (const std::string& value : record.values)
-    records.push_back({{"content", value}, {"disabled", false}});
+    records.push_back({{"content", Content(record.type, value)}, {"disabled", false}});
   nlohmann::json rrset = {{"name", Canonical(record.name)},
                           {"type", record.type},
                           {"ttl", record.ttl},

@@ -33,21 +33,6 @@ bool IsStoreName(const std::string& name) {
   return true;
 }
 
-// A secret exactly as written: no {{...}} interpolation (whose errors would quote the value), and
-// no message ever holds it.
-std::string Secret(FieldReader& fields, const std::string& key) {
-  const yaml::Node* node = fields.Raw(key);
-  if (node == nullptr || node->IsNull()) {
-    fields.Error("", absl::StrCat("field '", key, "' is required"));
-    return "";
-  }
-  if (!node->IsScalar() || node->scalar().empty()) {
-    fields.Error(key, "must be the secret as one value");
-    return "";
-  }
-  return node->scalar();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,
@@ -67,7 +52,7 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
     SwiftOptions o;
     o.auth_url = fields.RequiredString("auth_url");
     o.user = fields.RequiredString("user");
-    o.key = Secret(fields, "key");
+    o.key = fields.Secret("key");
     o.container = fields.String("container").value_or("dm-backups");
     // Keystone's URLs end in /v3; anything else is a v1 endpoint unless the file says.
     const std::string inferred =
@@ -91,7 +76,7 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
     o.region = fields.String("region").value_or("us-east-1");
     o.bucket = fields.RequiredString("bucket");
     o.access_key = fields.RequiredString("access_key");
-    o.secret_key = Secret(fields, "secret_key");
+    o.secret_key = fields.Secret("secret_key");
     o.virtual_hosted = fields.Choice("addressing", {"path", "virtual"}, "path") == "virtual";
     if (!o.endpoint.empty() && !IsHttpUrl(o.endpoint))
       fields.Error("endpoint", "must be an http:// or https:// URL");

@@ -1,0 +1,153 @@
+#include "controller/providers/providers_config.h"
+
+#include <sys/stat.h>
+
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "common/yaml/field_reader.h"
+#include "common/yaml/yaml_tree.h"
+#include "controller/providers/dns/powerdns_provider.h"
+
+namespace dm {
+namespace {
+
+using yaml::FieldReader;
+using yaml::ValidationErrors;
+
+// The cloud provider types dmctl servers boot --help lists; none but `local` (the controller's
+// own, never in this file) exists yet, so every `cloud:` entry is refused by its type.
+const std::vector<std::string> kCloudTypes = {"openstack", "digitalocean", "hetzner", "ec2"};
+
+bool IsProviderName(const std::string& name) {
+  if (name.empty() || name.size() > 32 || name.front() == '-') return false;
+  for (char c : name) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsHttpUrl(const std::string& url) {
+  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+}
+
+std::unique_ptr<DnsProvider> ReadPowerDns(FieldReader& fields, HttpClient* http) {
+  std::string url = fields.RequiredString("api_url");
+  std::string key = fields.Secret("api_key");
+  std::string server = fields.String("server_id").value_or("localhost");
+  if (!url.empty() && !IsHttpUrl(url)) fields.Error("api_url", "must be an http:// or https:// URL");
+  return std::make_unique<PowerDnsProvider>(http, std::string(absl::StripSuffix(url, "/")), key,
+                                            server);
+}
+
+// One list (`dns:` or `cloud:`): each entry's name and type checked, its settings read.
+void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
+              ValidationErrors* errors, std::vector<std::pair<std::string,
+                                                              std::unique_ptr<DnsProvider>>>* dns) {
+  if (list == nullptr || list->IsNull()) return;
+  if (!list->IsSequence()) {
+    errors->Add(list->mark(), absl::StrCat("providers: ", kind,
+                                           ": must be a list of providers (- name: ..., type: ...)"));
+    return;
+  }
+  std::set<std::string> names;
+  for (const yaml::Node& entry : list->items()) {
+    if (!entry.IsMap()) {
+      errors->Add(entry.mark(), absl::StrCat("providers: ", kind, ": each entry is a map with "
+                                             "name:, type: and the type's settings"));
+      continue;
+    }
+    std::string name = entry.Find("name") && entry.Find("name")->IsScalar()
+                           ? entry.Find("name")->scalar()
+                           : "";
+    FieldReader fields(entry, absl::StrCat("providers: ", kind, ": ", name.empty() ? "?" : name),
+                       errors);
+    fields.RequiredString("name");
+    if (!name.empty() && !IsProviderName(name)) {
+      fields.Error("name", "1 to 32 of a-z, 0-9 and '-'");
+    } else if (name == "local") {
+      fields.Error("name", "'local' is the controller's own; choose another name");
+    } else if (!name.empty() && !names.insert(name).second) {
+      fields.Error("name", "named twice");
+    }
+    const std::vector<std::string>& types = kind == "dns" ? DnsProviderTypes() : kCloudTypes;
+    const std::string type = fields.RequiredString("type");
+    if (type.empty()) continue;
+    if (kind == "dns" && type == "powerdns") {
+      std::unique_ptr<DnsProvider> provider = ReadPowerDns(fields, http);
+      fields.RejectUnknown();
+      dns->push_back({name, std::move(provider)});
+      continue;
+    }
+    bool known = std::find(types.begin(), types.end(), type) != types.end();
+    fields.Error("type", known ? absl::StrCat("'", type, "' is not available in this controller yet")
+                               : absl::StrCat("'", type, "' is not one of ",
+                                              absl::StrJoin(types, ", ")));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& DnsProviderTypes() {
+  static const std::vector<std::string> types = {"powerdns"};
+  return types;
+}
+
+void DnsProviderSet::Add(const std::string& name, DnsProvider* provider) {
+  by_name_[name] = provider;
+}
+
+void DnsProviderSet::Add(const std::string& name, std::unique_ptr<DnsProvider> provider) {
+  by_name_[name] = provider.get();
+  owned_.push_back(std::move(provider));
+}
+
+DnsProvider* DnsProviderSet::Find(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> DnsProviderSet::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, provider] : by_name_) names.push_back(name);
+  return names;
+}
+
+absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
+                            DnsProviderSet* dns) {
+  DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
+  ValidationErrors errors;
+  if (root.IsNull()) return absl::OkStatus();
+  if (!root.IsMap()) {
+    errors.Add(root.mark(), "providers: a map with dns: and cloud: lists");
+    return errors.ToStatus();
+  }
+  FieldReader fields(root, "providers", &errors);
+  std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>> read;
+  ReadList(fields.Raw("dns"), "dns", http, &errors, &read);
+  ReadList(fields.Raw("cloud"), "cloud", http, &errors, &read);
+  fields.RejectUnknown();
+  DM_RETURN_IF_ERROR(errors.ToStatus());
+  for (auto& [name, provider] : read) dns->Add(name, std::move(provider));
+  return absl::OkStatus();
+}
+
+absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (st.st_mode & 077) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": holds providers' credentials, but group or others may read it (chmod 600 ", path,
+        ")"));
+  }
+  DM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseProviders(text, path, http, dns);
+}
+
+}  // namespace dm

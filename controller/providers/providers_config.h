@@ -1,0 +1,58 @@
+// `dm-controller --providers FILE`: the DNS (and cloud) providers that fleet files and dmctl call
+// by name, with their credentials, so that no secret is ever on a command line, in a fleet file
+// or in a message (docs/providers.md):
+//
+//   dns:
+//     - name: edge                      # [a-z0-9-], what fleet files and dmctl say
+//       type: powerdns                  # PowerDNS's HTTP API, any server
+//       api_url: http://127.0.0.1:8081
+//       api_key: "..."
+//       server_id: localhost            # optional
+//   cloud: []
+//
+// The file must not be readable by group or others. `local` is the controller's own (its
+// embedded PowerDNS, its local servers) and cannot be named here. A type this controller does not
+// have yet is refused, never accepted and ignored. Every problem is reported at once with its
+// file, line and column.
+#ifndef DM_CONTROLLER_PROVIDERS_PROVIDERS_CONFIG_H_
+#define DM_CONTROLLER_PROVIDERS_PROVIDERS_CONFIG_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/http/http_client.h"
+#include "controller/providers/dns/dns_provider.h"
+
+namespace dm {
+
+// The DNS provider types this controller has, and what each is.
+const std::vector<std::string>& DnsProviderTypes();
+
+// The DNS providers a controller knows by name: `local` (its embedded PowerDNS, when it runs
+// one) and those of --providers. Read-only once built: safe from any thread.
+class DnsProviderSet {
+ public:
+  void Add(const std::string& name, DnsProvider* provider);  // not owned
+  void Add(const std::string& name, std::unique_ptr<DnsProvider> provider);
+  // nullptr when there is no such provider.
+  DnsProvider* Find(const std::string& name) const;
+  std::vector<std::string> Names() const;  // sorted
+
+ private:
+  std::map<std::string, DnsProvider*> by_name_;
+  std::vector<std::unique_ptr<DnsProvider>> owned_;
+};
+
+// The providers `text` (the content of the file at `path`) configures, added to `dns`; `http`
+// must outlive them. InvalidArgument listing every problem.
+absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
+                            DnsProviderSet* dns);
+// Reads the file (refusing one that others can read) and parses it.
+absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns);
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_PROVIDERS_PROVIDERS_CONFIG_H_

@@ -1,0 +1,101 @@
+// The --providers file: what it configures, every mistake at its position, no secret in any
+// message, and no file that others can read.
+#include "controller/providers/providers_config.h"
+
+#include <sys/stat.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/files.h"
+#include "common/temp_dir.h"
+
+namespace dm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ProvidersConfigTest : public ::testing::Test {
+ protected:
+  absl::Status Parse(const std::string& text) {
+    return ParseProviders(text, "providers.yaml", http_.get(), &dns_);
+  }
+  std::unique_ptr<HttpClient> http_ = NewCurlHttpClient();
+  DnsProviderSet dns_;
+};
+
+TEST_F(ProvidersConfigTest, APowerDnsServerIsNamedAndReady) {
+  ASSERT_TRUE(Parse("dns:\n"
+                    "  - name: edge\n"
+                    "    type: powerdns\n"
+                    "    api_url: http://127.0.0.1:8081/\n"
+                    "    api_key: s3cr3t-key\n"
+                    "  - {name: second, type: powerdns, api_url: 'https://dns.example',"
+                    " api_key: k, server_id: ns1}\n"
+                    "cloud: []\n")
+                  .ok());
+  EXPECT_THAT(dns_.Names(), ElementsAre("edge", "second"));
+  ASSERT_NE(dns_.Find("edge"), nullptr);
+  EXPECT_EQ(dns_.Find("edge")->name(), "powerdns");
+  EXPECT_EQ(dns_.Find("local"), nullptr);
+  EXPECT_TRUE(Parse("").ok()) << "an empty file configures nothing";
+}
+
+TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
+  absl::Status bad = Parse("dns:\n"
+                           "  - name: local\n"                      // 2: reserved
+                           "    type: powerdns\n"
+                           "    api_url: 127.0.0.1:8081\n"          // 4: not a URL
+                           "    api_key: hunter2-secret\n"
+                           "  - name: Edge_1\n"                     // 6: bad name
+                           "    type: route66\n"                    // 7: no such type
+                           "  - name: twice\n"
+                           "    type: powerdns\n"
+                           "    api_url: http://a\n"
+                           "    api_key: [hunter3-secret]\n"        // 11: not one value
+                           "    ttl: 5\n"                           // 12: unknown field
+                           "cloud:\n"
+                           "  - {name: os1, type: openstack, password: hunter4-secret}\n"  // 14
+                           "extra: 1\n");                           // 15
+  ASSERT_FALSE(bad.ok());
+  std::string message(bad.message());
+  EXPECT_THAT(message, HasSubstr("providers.yaml:2:11: providers: dns: local: field 'name': "
+                                 "'local' is the controller's own"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:4:14: providers: dns: local: field 'api_url': "
+                                 "must be an http:// or https:// URL"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:6:11:"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:7:11:"));
+  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:11:"));
+  EXPECT_THAT(message, HasSubstr("must be the secret as one value"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:12:"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:14:"));
+  EXPECT_THAT(message, HasSubstr("'openstack' is not available in this controller yet"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:15:"));
+  for (const char* secret : {"hunter2", "hunter3", "hunter4"})
+    EXPECT_THAT(message, Not(HasSubstr(secret))) << message;
+  EXPECT_TRUE(dns_.Names().empty()) << "nothing is half-configured";
+
+  absl::Status twice = Parse(
+      "dns:\n  - {name: a, type: powerdns, api_url: 'http://x', api_key: k}\n"
+      "  - {name: a, type: powerdns, api_url: 'http://y', api_key: k}\n");
+  EXPECT_THAT(std::string(twice.message()), HasSubstr("providers.yaml:3:"));
+  EXPECT_THAT(std::string(twice.message()), HasSubstr("named twice"));
+}
+
+TEST_F(ProvidersConfigTest, AFileOthersCanReadIsRefused) {
+  TempDir dir;
+  const std::string path = dir.Path("providers.yaml");
+  ASSERT_TRUE(WriteFileAtomic(path, "dns: []\n", 0644).ok());
+  absl::Status open = LoadProviders(path, http_.get(), &dns_);
+  EXPECT_EQ(open.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(open.message()), HasSubstr("chmod 600"));
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  EXPECT_TRUE(LoadProviders(path, http_.get(), &dns_).ok());
+  EXPECT_TRUE(absl::IsNotFound(LoadProviders(dir.Path("none.yaml"), http_.get(), &dns_)));
+}
+
+}  // namespace
+}  // namespace dm
