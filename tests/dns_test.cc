@@ -53,9 +53,9 @@ class DnsTest : public FleetTest {
                             absl::StrCat("127.0.0.1:", local_port_), "--local-provider", "off"});
   }
   std::string Dig(uint16_t port, const std::string& name, const std::string& type) {
-    absl::StatusOr<std::string> out = RunChecked({"dig", "+short", "+time=2", "+tries=2",
-                                                  "@127.0.0.1", "-p", absl::StrCat(port), name,
-                                                  type});
+    absl::StatusOr<std::string> out =
+        RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port),
+                    name, type});
     if (!out.ok()) return "dig failed";
     // Sorted: servers rotate the order of a set's values.
     std::vector<std::string> lines = absl::StrSplit(absl::StripAsciiWhitespace(*out), '\n');
@@ -68,8 +68,8 @@ class DnsTest : public FleetTest {
 };
 
 TEST_F(DnsTest, RecordSetsAreEnsuredExactlyListedAndDeleted) {
-  CommandResult set = Dmctl({"dns", "set", "edge", "corp.test", "www", "A", "10.1.0.6", "10.1.0.5",
-                             "--ttl", "120"});
+  CommandResult set = Dmctl(
+      {"dns", "set", "edge", "corp.test", "www", "A", "10.1.0.6", "10.1.0.5", "--ttl", "120"});
   ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
   EXPECT_THAT(set.out, HasSubstr("www.corp.test A 10.1.0.5 10.1.0.6 (ttl 120) at edge"));
   EXPECT_EQ(Dig(edge_port_, "www.corp.test", "A"), "10.1.0.5\n10.1.0.6");

@@ -5,15 +5,18 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
+#include "common/host_port.h"
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
 #include "controller/providers/dns/powerdns_provider.h"
+#include "controller/providers/dns/rfc2136_provider.h"
 
 namespace dm {
 namespace {
@@ -41,31 +44,63 @@ std::unique_ptr<DnsProvider> ReadPowerDns(FieldReader& fields, HttpClient* http)
   std::string url = fields.RequiredString("api_url");
   std::string key = fields.Secret("api_key");
   std::string server = fields.String("server_id").value_or("localhost");
-  if (!url.empty() && !IsHttpUrl(url)) fields.Error("api_url", "must be an http:// or https:// URL");
+  if (!url.empty() && !IsHttpUrl(url))
+    fields.Error("api_url", "must be an http:// or https:// URL");
   return std::make_unique<PowerDnsProvider>(http, std::string(absl::StripSuffix(url, "/")), key,
                                             server);
 }
 
+// server: HOST:PORT (an address), tsig_key: {name, algorithm, secret: BASE64}.
+std::unique_ptr<DnsProvider> ReadRfc2136(FieldReader& fields, ValidationErrors* errors) {
+  Rfc2136Options o;
+  std::string server = fields.RequiredString("server");
+  if (!server.empty()) {
+    absl::StatusOr<HostPort> at = HostPort::Parse(server);
+    if (!at.ok()) {
+      fields.Error("server", "must be ADDRESS:PORT, such as 127.0.0.1:53");
+    } else {
+      o.host = at->host;
+      o.port = at->port;
+    }
+  }
+  const yaml::Node* key = fields.Raw("tsig_key");
+  if (key == nullptr || !key->IsMap()) {
+    fields.Error(key == nullptr ? "" : "tsig_key",
+                 "tsig_key: {name, algorithm, secret} is required (updates are always signed)");
+  } else {
+    FieldReader k(*key, absl::StrCat(fields.what(), ": tsig_key"), errors);
+    o.key.name = k.RequiredString("name");
+    o.key.algorithm =
+        k.Choice("algorithm", {"hmac-sha256", "hmac-sha384", "hmac-sha512"}, "hmac-sha256");
+    std::string secret = k.Secret("secret");
+    if (!secret.empty() && (!absl::Base64Unescape(secret, &o.key.secret) || o.key.secret.empty()))
+      k.Error("secret", "must be the key in base64 (as tsig-keygen prints it)");
+    k.RejectUnknown();
+  }
+  return std::make_unique<Rfc2136Provider>(std::move(o));
+}
+
 // One list (`dns:` or `cloud:`): each entry's name and type checked, its settings read.
 void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
-              ValidationErrors* errors, std::vector<std::pair<std::string,
-                                                              std::unique_ptr<DnsProvider>>>* dns) {
+              ValidationErrors* errors,
+              std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>>* dns) {
   if (list == nullptr || list->IsNull()) return;
   if (!list->IsSequence()) {
-    errors->Add(list->mark(), absl::StrCat("providers: ", kind,
-                                           ": must be a list of providers (- name: ..., type: ...)"));
+    errors->Add(list->mark(),
+                absl::StrCat("providers: ", kind,
+                             ": must be a list of providers (- name: ..., type: ...)"));
     return;
   }
   std::set<std::string> names;
   for (const yaml::Node& entry : list->items()) {
     if (!entry.IsMap()) {
-      errors->Add(entry.mark(), absl::StrCat("providers: ", kind, ": each entry is a map with "
+      errors->Add(entry.mark(), absl::StrCat("providers: ", kind,
+                                             ": each entry is a map with "
                                              "name:, type: and the type's settings"));
       continue;
     }
-    std::string name = entry.Find("name") && entry.Find("name")->IsScalar()
-                           ? entry.Find("name")->scalar()
-                           : "";
+    std::string name =
+        entry.Find("name") && entry.Find("name")->IsScalar() ? entry.Find("name")->scalar() : "";
     FieldReader fields(entry, absl::StrCat("providers: ", kind, ": ", name.empty() ? "?" : name),
                        errors);
     fields.RequiredString("name");
@@ -79,23 +114,24 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
     const std::vector<std::string>& types = kind == "dns" ? DnsProviderTypes() : kCloudTypes;
     const std::string type = fields.RequiredString("type");
     if (type.empty()) continue;
-    if (kind == "dns" && type == "powerdns") {
-      std::unique_ptr<DnsProvider> provider = ReadPowerDns(fields, http);
+    if (kind == "dns" && (type == "powerdns" || type == "rfc2136")) {
+      std::unique_ptr<DnsProvider> provider =
+          type == "powerdns" ? ReadPowerDns(fields, http) : ReadRfc2136(fields, errors);
       fields.RejectUnknown();
       dns->push_back({name, std::move(provider)});
       continue;
     }
     bool known = std::find(types.begin(), types.end(), type) != types.end();
-    fields.Error("type", known ? absl::StrCat("'", type, "' is not available in this controller yet")
-                               : absl::StrCat("'", type, "' is not one of ",
-                                              absl::StrJoin(types, ", ")));
+    fields.Error("type",
+                 known ? absl::StrCat("'", type, "' is not available in this controller yet")
+                       : absl::StrCat("'", type, "' is not one of ", absl::StrJoin(types, ", ")));
   }
 }
 
 }  // namespace
 
 const std::vector<std::string>& DnsProviderTypes() {
-  static const std::vector<std::string> types = {"powerdns"};
+  static const std::vector<std::string> types = {"powerdns", "rfc2136"};
   return types;
 }
 
@@ -140,7 +176,8 @@ absl::Status ParseProviders(const std::string& text, const std::string& path, Ht
 
 absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (::stat(path.c_str(), &st) != 0)
+    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
   if (st.st_mode & 077) {
     return absl::PermissionDeniedError(absl::StrCat(
         path, ": holds providers' credentials, but group or others may read it (chmod 600 ", path,

@@ -8,6 +8,10 @@
 //       api_url: http://127.0.0.1:8081
 //       api_key: "..."
 //       server_id: localhost            # optional
+//     - name: bind
+//       type: rfc2136                   # dynamic updates signed with TSIG (BIND, Knot, ...)
+//       server: 127.0.0.1:53
+//       tsig_key: {name: dm-key, algorithm: hmac-sha256, secret: "BASE64"}
 //   cloud: []
 //
 // The file must not be readable by group or others. `local` is the controller's own (its

@@ -44,21 +44,22 @@ TEST_F(ProvidersConfigTest, APowerDnsServerIsNamedAndReady) {
 }
 
 TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
-  absl::Status bad = Parse("dns:\n"
-                           "  - name: local\n"                      // 2: reserved
-                           "    type: powerdns\n"
-                           "    api_url: 127.0.0.1:8081\n"          // 4: not a URL
-                           "    api_key: hunter2-secret\n"
-                           "  - name: Edge_1\n"                     // 6: bad name
-                           "    type: route66\n"                    // 7: no such type
-                           "  - name: twice\n"
-                           "    type: powerdns\n"
-                           "    api_url: http://a\n"
-                           "    api_key: [hunter3-secret]\n"        // 11: not one value
-                           "    ttl: 5\n"                           // 12: unknown field
-                           "cloud:\n"
-                           "  - {name: os1, type: openstack, password: hunter4-secret}\n"  // 14
-                           "extra: 1\n");                           // 15
+  absl::Status bad = Parse(
+      "dns:\n"
+      "  - name: local\n"  // 2: reserved
+      "    type: powerdns\n"
+      "    api_url: 127.0.0.1:8081\n"  // 4: not a URL
+      "    api_key: hunter2-secret\n"
+      "  - name: Edge_1\n"   // 6: bad name
+      "    type: route66\n"  // 7: no such type
+      "  - name: twice\n"
+      "    type: powerdns\n"
+      "    api_url: http://a\n"
+      "    api_key: [hunter3-secret]\n"  // 11: not one value
+      "    ttl: 5\n"                     // 12: unknown field
+      "cloud:\n"
+      "  - {name: os1, type: openstack, password: hunter4-secret}\n"  // 14
+      "extra: 1\n");                                                  // 15
   ASSERT_FALSE(bad.ok());
   std::string message(bad.message());
   EXPECT_THAT(message, HasSubstr("providers.yaml:2:11: providers: dns: local: field 'name': "
@@ -67,7 +68,7 @@ TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
                                  "must be an http:// or https:// URL"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:6:11:"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:7:11:"));
-  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns"));
+  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns, rfc2136"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:11:"));
   EXPECT_THAT(message, HasSubstr("must be the secret as one value"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:12:"));

@@ -35,9 +35,9 @@ absl::StatusOr<DnsProvider*> AdminHandler::DnsProviderNamed(const std::string& n
   DnsProvider* provider = dns_ == nullptr ? nullptr : dns_->Find(name);
   if (provider == nullptr) {
     std::vector<std::string> names = dns_ == nullptr ? std::vector<std::string>{} : dns_->Names();
-    return absl::NotFoundError(absl::StrCat(
-        "no DNS provider '", name, "' (this controller has ",
-        names.empty() ? "none" : absl::StrJoin(names, ", "), "; see --providers)"));
+    return absl::NotFoundError(absl::StrCat("no DNS provider '", name, "' (this controller has ",
+                                            names.empty() ? "none" : absl::StrJoin(names, ", "),
+                                            "; see --providers)"));
   }
   return provider;
 }

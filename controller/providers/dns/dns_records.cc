@@ -74,20 +74,18 @@ absl::StatusOr<DnsRecord> CheckedRecord(const std::string& zone, const std::stri
                   ? IsHostName(absl::AsciiStrToLower(absl::StripSuffix(value, ".")))
                   : value.size() <= 255;
     if (!ok) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is not ",
-                       record.type == "A"      ? "an IPv4 address"
-                       : record.type == "AAAA" ? "an IPv6 address"
-                       : record.type == "CNAME" ? "a host name"
-                                                : "TXT text (at most 255 bytes)"));
+      return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not ",
+                                                     record.type == "A"      ? "an IPv4 address"
+                                                     : record.type == "AAAA" ? "an IPv6 address"
+                                                     : record.type == "CNAME"
+                                                         ? "a host name"
+                                                         : "TXT text (at most 255 bytes)"));
     }
-    record.values.push_back(record.type == "CNAME"
-                                ? absl::AsciiStrToLower(absl::StripSuffix(value, "."))
-                                : value);
+    record.values.push_back(
+        record.type == "CNAME" ? absl::AsciiStrToLower(absl::StripSuffix(value, ".")) : value);
   }
   std::sort(record.values.begin(), record.values.end());
-  record.values.erase(std::unique(record.values.begin(), record.values.end()),
-                      record.values.end());
+  record.values.erase(std::unique(record.values.begin(), record.values.end()), record.values.end());
   if (record.type == "CNAME" && record.values.size() > 1)
     return absl::InvalidArgumentError("a CNAME has exactly one value");
   return record;

@@ -20,15 +20,14 @@ TEST(DnsRecordsTest, NamesAreInTheZone) {
 }
 
 TEST(DnsRecordsTest, ValuesFitTheirType) {
-  absl::StatusOr<DnsRecord> a = CheckedRecord("shop.test", "@", "a", {"10.0.0.2", "10.0.0.1",
-                                                                      "10.0.0.2"}, 0);
+  absl::StatusOr<DnsRecord> a =
+      CheckedRecord("shop.test", "@", "a", {"10.0.0.2", "10.0.0.1", "10.0.0.2"}, 0);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->type, "A");
   EXPECT_EQ(a->ttl, 300);
   EXPECT_THAT(a->values, ElementsAre("10.0.0.1", "10.0.0.2")) << "sorted, once each";
   EXPECT_TRUE(CheckedRecord("shop.test", "v6", "AAAA", {"fd00::1"}, 60).ok());
-  EXPECT_EQ(CheckedRecord("shop.test", "www", "CNAME", {"Shop.Test."}, 60)->values[0],
-            "shop.test");
+  EXPECT_EQ(CheckedRecord("shop.test", "www", "CNAME", {"Shop.Test."}, 60)->values[0], "shop.test");
   EXPECT_TRUE(CheckedRecord("shop.test", "@", "TXT", {"v=spf1 -all"}, 60).ok());
 
   EXPECT_THAT(std::string(CheckedRecord("shop.test", "@", "A", {"fd00::1"}, 60).status().message()),
@@ -36,9 +35,10 @@ TEST(DnsRecordsTest, ValuesFitTheirType) {
   EXPECT_THAT(
       std::string(CheckedRecord("shop.test", "@", "AAAA", {"10.0.0.1"}, 60).status().message()),
       HasSubstr("not an IPv6 address"));
-  EXPECT_THAT(std::string(
-                  CheckedRecord("shop.test", "www", "CNAME", {"a.test", "b.test"}, 60).status().message()),
-              HasSubstr("exactly one value"));
+  EXPECT_THAT(
+      std::string(
+          CheckedRecord("shop.test", "www", "CNAME", {"a.test", "b.test"}, 60).status().message()),
+      HasSubstr("exactly one value"));
   EXPECT_THAT(std::string(CheckedRecord("shop.test", "@", "MX", {"x"}, 60).status().message()),
               HasSubstr("not one of A, AAAA, CNAME, TXT"));
   EXPECT_FALSE(CheckedRecord("shop.test", "@", "TXT", {std::string(256, 'x')}, 60).ok());
