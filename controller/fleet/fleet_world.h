@@ -108,9 +108,10 @@ class FleetWorld {
   virtual void RemoveApp(const std::string& fleet) = 0;
 
   // --- DNS ---
-  // Where fleets' names are kept; nullptr when DNS is off.
-  virtual DnsProvider* Dns() = 0;
-  // Where to ask it ("127.0.0.1:5300"), for status; "" when DNS is off.
+  // The DNS provider named `provider` ("local": the controller's own); nullptr when there is no
+  // such provider (for "local": when the controller's DNS is off).
+  virtual DnsProvider* Dns(const std::string& provider) = 0;
+  // Where to ask the local one ("127.0.0.1:5300"), for status; "" when it is off.
   virtual std::string DnsServer() = 0;
 
   // --- HTTP to the fleet's hosts ---

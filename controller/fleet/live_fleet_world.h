@@ -13,6 +13,7 @@
 #include "controller/converge/converger.h"
 #include "controller/fleet/app_mirror.h"
 #include "controller/fleet/fleet_world.h"
+#include "controller/providers/providers_config.h"
 #include "controller/servers/server_manager.h"
 
 namespace dm {
@@ -24,8 +25,9 @@ struct LiveFleetWorldParts {
   Converger* converger = nullptr;
   CommandTracker* tracker = nullptr;  // commands on hosts (database dumps and restores)
   AppMirror* apps = nullptr;
-  DnsProvider* dns = nullptr;  // nullptr: DNS is off
-  std::string dns_server;      // where to ask it ("127.0.0.1:5300")
+  DnsProvider* dns = nullptr;                 // the controller's own (`local`); nullptr: it is off
+  const DnsProviderSet* named_dns = nullptr;  // those of --providers
+  std::string dns_server;                     // where to ask it ("127.0.0.1:5300")
   HttpClient* http = nullptr;
   // Hosts' health checks (the controller's HealthBoard); unset: every host is unknown.
   std::function<HostChecks(const std::string&)> checks;
@@ -62,7 +64,10 @@ class LiveFleetWorld : public FleetWorld {
   std::string AppUrl(const std::string& fleet) override;
   void RemoveApp(const std::string& fleet) override;
 
-  DnsProvider* Dns() override { return p_.dns; }
+  DnsProvider* Dns(const std::string& provider) override {
+    if (provider == "local") return p_.dns;
+    return p_.named_dns == nullptr ? nullptr : p_.named_dns->Find(provider);
+  }
   std::string DnsServer() override { return p_.dns == nullptr ? "" : p_.dns_server; }
 
   absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override;

@@ -172,6 +172,7 @@ absl::Status LiveController::StartFleetServices() {
     world.dns_server = at.ToString();
     LogInfo("DNS for fleets: PowerDNS on {}", at.ToString());
   }
+  world.named_dns = &dns_providers_;
   fleet_world_ = std::make_unique<LiveFleetWorld>(world);
   FleetEnv env;
   env.store = store_.get();

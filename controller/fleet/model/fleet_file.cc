@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/attributes.h"
 #include "common/files.h"
 #include "common/status_macros.h"
@@ -174,6 +176,24 @@ void ReadDeploy(const yaml::Node* deploy, ValidationErrors* errors, FleetFile* f
   if (std::optional<absl::Duration> settle = fields.Seconds("settle"))
     fleet->deploy.settle = *settle;
   if (std::optional<absl::Duration> watch = fields.Seconds("watch")) fleet->deploy.watch = *watch;
+  fields.RejectUnknown();
+}
+
+void ReadDns(const yaml::Node* dns, ValidationErrors* errors, FleetFile* fleet) {
+  fleet->dns.zone = fleet->domain;
+  if (dns == nullptr || dns->IsNull()) return;
+  FieldReader fields(*dns, "fleet: dns", errors);
+  if (!dns->IsMap()) {
+    fields.Error("", "must be a map such as {provider: bind, zone: example.com}");
+    return;
+  }
+  fleet->dns.provider = fields.String("provider").value_or("local");
+  std::string zone =
+      absl::AsciiStrToLower(absl::StripSuffix(fields.String("zone").value_or(fleet->domain), "."));
+  if (zone != fleet->domain && !absl::EndsWith(fleet->domain, "." + zone)) {
+    fields.Error("zone", absl::StrCat("'", zone, "' does not hold the domain ", fleet->domain));
+  }
+  fleet->dns.zone = zone;
   fields.RejectUnknown();
 }
 
@@ -396,6 +416,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   ReadBackups(fields.Raw("backups"), &errors, &fleet);
   ReadHeal(fields.Raw("heal"), &errors, &fleet);
   ReadDeploy(fields.Raw("deploy"), &errors, &fleet);
+  ReadDns(fields.Raw("dns"), &errors, &fleet);
   fields.RejectUnknown();
   if (errors.empty()) CheckShape(*root, &errors, fleet);
   if (!errors.empty()) return errors.ToStatus();

@@ -17,6 +17,7 @@
 //   backups: {every: 24h, keep: 7}  # scheduled database backups, the newest 7 kept
 //   heal: {database: restore-latest}  # a lost database server may be replaced (docs/health.md)
 //   deploy: {settle: 20s, watch: 2m}  # how long deployed nodes are judged by their checks
+//   dns: {provider: bind, zone: example.com}  # where DOMAIN's names are kept (default: local)
 //
 // Every problem is reported at once, each as "file:line:column: field: what is wrong".
 #ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
@@ -78,6 +79,14 @@ struct FleetDeploy {
   absl::Duration watch = absl::Minutes(2);
 };
 
+// Where the fleet's names (DOMAIN and www.DOMAIN) are kept: a DNS provider of the controller
+// (`local`, its own PowerDNS, or one of --providers, docs/providers.md) and the zone there, the
+// domain itself or a zone above it.
+struct FleetDns {
+  std::string provider = "local";
+  std::string zone;  // default: the domain
+};
+
 struct FleetSecret {
   std::string attribute;  // "database.password"
   int generate = 0;       // characters to generate
@@ -94,6 +103,7 @@ struct FleetFile {
   FleetBackups backups;
   FleetHeal heal;
   FleetDeploy deploy;
+  FleetDns dns;
   // Not from the file: servers that took a place over from a replaced one ("shop-appnode-2" ->
   // "shop-appnode-2r"), from the fleet's record (FleetLoader fills it in).
   std::map<std::string, std::string> server_names;

@@ -145,6 +145,25 @@ TEST(FleetFileTest, DeploySettleAndWatchHaveDefaultsAndAreChecked) {
   EXPECT_TRUE(absl::StrContains(bad.status().message(), "'wait'")) << bad.status();
 }
 
+TEST(FleetFileTest, TheDnsProviderAndZoneDefaultToLocalAndTheDomain) {
+  FleetFile plain = Parse("name: a\ndomain: shop.example.com\nroles: {dbserver: 1}\n");
+  EXPECT_EQ(plain.dns.provider, "local");
+  EXPECT_EQ(plain.dns.zone, "shop.example.com");
+  FleetFile named = Parse(
+      "name: a\ndomain: shop.example.com\nroles: {dbserver: 1}\ndns: {provider: bind, zone: "
+      "Example.com.}\n");
+  EXPECT_EQ(named.dns.provider, "bind");
+  EXPECT_EQ(named.dns.zone, "example.com");
+  absl::StatusOr<FleetFile> bad = ParseFleetFile(
+      "name: a\ndomain: shop.example.com\nroles: {dbserver: 1}\ndns: {zone: other.org}\n", "f.yaml",
+      kDeploy);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(absl::StrContains(bad.status().message(),
+                                "f.yaml:4:13: fleet: dns: field 'zone': 'other.org' does not hold "
+                                "the domain shop.example.com"))
+      << bad.status();
+}
+
 TEST(BackupScheduleTest, ReadsThePolicyAndRefusesNonsense) {
   FleetFile file =
       Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 6h, keep: 7}\n");

@@ -1,5 +1,7 @@
 #include "controller/fleet/operations/down.h"
 
+#include "controller/fleet/steps/dns.h"
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "controller/fleet/steps/inventory.h"
@@ -18,11 +20,7 @@ absl::Status DownOperation::Run(const LoadedFleet& fleet, const FleetEventFn& em
                       s.ok() ? "destroyed" : std::string(s.message())));
     return s;
   }));
-  if (DnsProvider* dns = env_.world->Dns()) {
-    DM_RETURN_IF_ERROR(dns->DeleteZone(fleet.file.domain));
-    emit(FleetEventOf("", "dns", dm::v1::STEP_CHANGED,
-                      absl::StrCat("removed the zone ", fleet.file.domain)));
-  }
+  DM_RETURN_IF_ERROR(RemoveDns(env_, fleet.file, emit));
   env_.world->RemoveApp(fleet.file.name);
   absl::Status forgotten = env_.store->DeleteFleet(fleet.file.name);
   if (!forgotten.ok() && !absl::IsNotFound(forgotten)) return forgotten;

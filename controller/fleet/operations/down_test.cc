@@ -31,6 +31,39 @@ TEST_F(DownTest, TheFleetGoesAndOtherFleetsStay) {
   EXPECT_EQ(kept->size(), 1u) << "backups outlive the fleet";
 }
 
+TEST_F(DownTest, AFleetAtANamedDnsProviderKeepsItsNamesThereAndDownRemovesOnlyThem) {
+  FakeDns& edge = world_.named_dns("edge");
+  ASSERT_TRUE(edge.EnsureZone("test").ok());
+  ASSERT_TRUE(edge.SetRecord("test", {"mail.test", "A", 300, {"10.9.9.9"}}).ok());
+  EventLog up;
+  ASSERT_TRUE(Up(File("shop", "  dbserver: 1\n  appnode: 1\n  loadbalancer: 1\n", "main",
+                      "dns: {provider: edge, zone: test}\n"),
+                 &up)
+                  .ok())
+      << up.Text();
+  const std::string lb = world_.AddressOf("shop-loadbalancer-1");
+  EXPECT_THAT(edge.Addresses("www.shop.test"), ElementsAre(lb));
+  EXPECT_THAT(edge.Addresses("shop.test"), ElementsAre(lb));
+  EXPECT_THAT(world_.fake_dns().Addresses("www.shop.test"), IsEmpty()) << "not at local";
+  absl::StatusOr<dm::v1::FleetStatusResponse> status = fleets_->Status(ByName("shop"));
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(status->dns_size(), 2) << "the fleet's own names, not the zone's others";
+
+  EventLog log;
+  ASSERT_TRUE(fleets_->Down(ByName("shop"), log.sink()).ok()) << log.Text();
+  EXPECT_THAT(edge.Addresses("www.shop.test"), IsEmpty());
+  EXPECT_THAT(edge.Addresses("mail.test"), ElementsAre("10.9.9.9")) << "the zone is the operator's";
+}
+
+TEST_F(DownTest, AnUnknownDnsProviderIsNamedBeforeAnythingBoots) {
+  EventLog log;
+  absl::Status up =
+      Up(File("shop", "  dbappbalancer: 1\n", "main", "dns: {provider: nope}\n"), &log);
+  EXPECT_EQ(up.code(), absl::StatusCode::kFailedPrecondition) << up;
+  EXPECT_THAT(std::string(up.message()), ::testing::HasSubstr("no DNS provider 'nope'"));
+  EXPECT_THAT(world_.ServerNames(), IsEmpty());
+}
+
 TEST_F(DownTest, AnUnknownFleetIsNamed) {
   EventLog log;
   absl::Status down = fleets_->Down(ByName("nothere"), log.sink());

@@ -46,7 +46,8 @@ TEST_F(HealOperationsTest, AReplacementBootsBesideTheOldServerAndTakesItsPlace) 
 TEST_F(HealOperationsTest, AReplacedLoadBalancerMovesTheSitesName) {
   ASSERT_TRUE(fleets_->HealReplace("shop", "shop-loadbalancer-1", nullptr).ok());
   ASSERT_TRUE(world_.Exists("shop-loadbalancer-1r"));
-  std::vector<std::string> addresses = static_cast<FakeDns*>(world_.Dns())->Addresses("shop.test");
+  std::vector<std::string> addresses =
+      static_cast<FakeDns*>(world_.Dns("local"))->Addresses("shop.test");
   EXPECT_THAT(addresses, ElementsAre(world_.AddressOf("shop-loadbalancer-1r")));
 }
 

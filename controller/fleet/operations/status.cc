@@ -1,5 +1,7 @@
 #include "controller/fleet/operations/status.h"
 
+#include "controller/fleet/steps/dns.h"
+
 #include <set>
 
 #include "common/status_macros.h"
@@ -68,11 +70,15 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const FleetEnv& env,
   for (const auto& [name, server] : inventory.servers) {
     if (!listed.count(name)) Describe(env, inventory, name, server.role(), response.add_servers());
   }
-  if (DnsProvider* dns = env.world->Dns()) {
-    response.set_dns_server(env.world->DnsServer());
-    absl::StatusOr<std::vector<DnsRecord>> records = dns->ListRecords(fleet.file.domain);
+  absl::StatusOr<DnsProvider*> provider = FleetDnsProvider(env, fleet.file);
+  if (provider.ok() && *provider != nullptr) {
+    DnsProvider* dns = *provider;
+    if (fleet.file.dns.provider == "local") response.set_dns_server(env.world->DnsServer());
+    absl::StatusOr<std::vector<DnsRecord>> records = dns->ListRecords(fleet.file.dns.zone);
     if (records.ok()) {
       for (const DnsRecord& r : *records) {
+        // In a zone that is the operator's, the fleet's own names only.
+        if (r.name != fleet.file.domain && r.name != "www." + fleet.file.domain) continue;
         dm::v1::DnsRecordView* view = response.add_dns();
         view->set_name(r.name);
         view->set_type(r.type);

@@ -17,6 +17,14 @@ namespace dm {
 // one).
 std::vector<DnsRecord> WantedRecords(const FleetFile& file, const std::vector<FleetHost>& hosts);
 
+// The fleet's DNS provider (its file's dns.provider); nullptr when it is `local` and the
+// controller's DNS is off. FailedPrecondition for a provider the controller does not have.
+absl::StatusOr<DnsProvider*> FleetDnsProvider(const FleetEnv& env, const FleetFile& file);
+
+// Removes the fleet's names: with the controller's own DNS, the zone it made for the domain;
+// at a named provider, where the zone is the operator's, only DOMAIN's and www.DOMAIN's A records.
+absl::Status RemoveDns(const FleetEnv& env, const FleetFile& file, const FleetEventFn& emit);
+
 // Sets each wanted record that differs (with DNS off, nothing). A plan says which would change,
 // or, while load balancers have no address yet, that the names will point at them.
 absl::Status PointDns(const FleetEnv& env, const FleetFile& file,

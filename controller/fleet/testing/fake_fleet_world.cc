@@ -528,9 +528,20 @@ void FakeFleetWorld::RemoveApp(const std::string& fleet) {
   pinned_.erase(fleet);
 }
 
-DnsProvider* FakeFleetWorld::Dns() {
+DnsProvider* FakeFleetWorld::Dns(const std::string& provider) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (provider != "local") {
+    auto named = named_dns_.find(provider);
+    return named == named_dns_.end() ? nullptr : named->second.get();
+  }
   return dns_on_ ? &dns_ : nullptr;
+}
+
+FakeDns& FakeFleetWorld::named_dns(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<FakeDns>& dns = named_dns_[name];
+  if (!dns) dns = std::make_unique<FakeDns>();
+  return *dns;
 }
 
 std::string FakeFleetWorld::DnsServer() {

@@ -12,6 +12,7 @@
 #define DM_CONTROLLER_FLEET_TESTING_FAKE_FLEET_WORLD_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -93,6 +94,8 @@ class FakeFleetWorld : public FleetWorld {
   std::vector<nlohmann::json> ConvergeHistory(const std::string& host);
   std::string PinnedCommit(const std::string& fleet);
   FakeDns& fake_dns() { return dns_; }
+  // A DNS provider of the controller's --providers named `name` (made on first use).
+  FakeDns& named_dns(const std::string& name);
 
   // --- FleetWorld ---
   absl::StatusOr<std::vector<dm::v1::Server>> ListServers() override;
@@ -117,7 +120,7 @@ class FakeFleetWorld : public FleetWorld {
   absl::Status PinApp(const std::string& fleet, const std::string& commit) override;
   std::string AppUrl(const std::string& fleet) override;
   void RemoveApp(const std::string& fleet) override;
-  DnsProvider* Dns() override;
+  DnsProvider* Dns(const std::string& provider) override;
   std::string DnsServer() override;
   absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override;
 
@@ -164,6 +167,7 @@ class FakeFleetWorld : public FleetWorld {
   int64_t rows_lost_on_restore_ ABSL_GUARDED_BY(mu_) = 0;
   bool dns_on_ ABSL_GUARDED_BY(mu_) = true;
   FakeDns dns_;
+  std::map<std::string, std::unique_ptr<FakeDns>> named_dns_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace dm

@@ -108,16 +108,16 @@ absl::StatusOr<std::string> Hmac(const TsigKey& key, const std::string& data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (HMAC(md, key.secret.data(), static_cast<int>(key.secret.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size) ==
-      nullptr) {
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &size) == nullptr) {
     return absl::InternalError("HMAC failed");
   }
   return std::string(reinterpret_cast<char*>(mac), size);
 }
 
 // The TSIG variables the MAC covers after the message (RFC 8945 4.3.3).
-std::string TsigVariables(const TsigKey& key, uint64_t time_signed, uint16_t fudge,
-                          uint16_t error, const std::string& other) {
+std::string TsigVariables(const TsigKey& key, uint64_t time_signed, uint16_t fudge, uint16_t error,
+                          const std::string& other) {
   std::string v = EncodeName(absl::AsciiStrToLower(key.name));
   Put16(&v, kClassAny);
   Put32(&v, 0);
@@ -163,9 +163,8 @@ std::string TypeName(uint16_t code) {
 }
 
 std::string RcodeName(uint16_t rcode) {
-  static const char* kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-                                 "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",
-                                 "NOTZONE"};
+  static const char* kNames[] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                                 "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
   if (rcode < sizeof(kNames) / sizeof(kNames[0])) return kNames[rcode];
   if (rcode == 16) return "BADSIG";
   if (rcode == 17) return "BADKEY";
@@ -175,7 +174,8 @@ std::string RcodeName(uint16_t rcode) {
 
 std::string EncodeName(const std::string& name) {
   std::string out;
-  for (absl::string_view label : absl::StrSplit(absl::StripSuffix(name, "."), '.', absl::SkipEmpty())) {
+  for (absl::string_view label :
+       absl::StrSplit(absl::StripSuffix(name, "."), '.', absl::SkipEmpty())) {
     out.push_back(static_cast<char>(label.size()));
     out.append(label.data(), label.size());
   }
@@ -345,9 +345,9 @@ absl::StatusOr<std::string> Sign(const TsigKey& key, absl::Time now, Message* me
 absl::Status Verify(const TsigKey& key, const std::string& request_mac, const std::string& wire,
                     Message* answer) {
   if (answer->tsig_offset == 0 || answer->additional.empty()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the DNS server's answer (", RcodeName(answer->rcode()),
-                     ") is not signed with key ", key.name));
+    return absl::PermissionDeniedError(absl::StrCat("the DNS server's answer (",
+                                                    RcodeName(answer->rcode()),
+                                                    ") is not signed with key ", key.name));
   }
   const Record tsig = answer->additional.back();
   answer->additional.pop_back();
@@ -364,12 +364,12 @@ absl::Status Verify(const TsigKey& key, const std::string& request_mac, const st
   const std::string other = r.Bytes(r.U16());
   if (!r.ok()) return absl::DataLossError("a TSIG record cut short");
   if (error != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the DNS server refused key ", key.name, ": ", RcodeName(error),
-        error == 16   ? " (the secret does not match the server's)"
-        : error == 17 ? " (the server has no such key, or not with this algorithm)"
-        : error == 18 ? " (this machine's clock and the server's differ)"
-                      : ""));
+    return absl::PermissionDeniedError(
+        absl::StrCat("the DNS server refused key ", key.name, ": ", RcodeName(error),
+                     error == 16   ? " (the secret does not match the server's)"
+                     : error == 17 ? " (the server has no such key, or not with this algorithm)"
+                     : error == 18 ? " (this machine's clock and the server's differ)"
+                                   : ""));
   }
   if (tsig.name != absl::AsciiStrToLower(key.name) || algorithm != key.algorithm) {
     return absl::PermissionDeniedError("the DNS server's answer is signed with another key");
@@ -385,9 +385,9 @@ absl::Status Verify(const TsigKey& key, const std::string& request_mac, const st
   std::string prefix;
   Put16(&prefix, static_cast<uint16_t>(request_mac.size()));
   prefix += request_mac;
-  DM_ASSIGN_OR_RETURN(std::string expected,
-                      Hmac(key, prefix + covered +
-                                    TsigVariables(key, time_signed, fudge, error, other)));
+  DM_ASSIGN_OR_RETURN(
+      std::string expected,
+      Hmac(key, prefix + covered + TsigVariables(key, time_signed, fudge, error, other)));
   if (expected.size() != mac.size() ||
       CRYPTO_memcmp(expected.data(), mac.data(), mac.size()) != 0) {
     return absl::PermissionDeniedError("the DNS server's answer has a wrong signature");

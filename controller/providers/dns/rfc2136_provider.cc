@@ -53,7 +53,8 @@ class Connection {
     }
     pollfd p{fd_, POLLOUT, 0};
     if (::poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) != 1)
-      return absl::DeadlineExceededError(absl::StrCat(where_, ": no connection within ", absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(
+          absl::StrCat(where_, ": no connection within ", absl::FormatDuration(timeout)));
     int error = 0;
     socklen_t size = sizeof(error);
     ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &size);
@@ -245,7 +246,8 @@ absl::Status Rfc2136Provider::DeleteZone(const std::string& zone) {
   if (absl::IsNotFound(records.status())) return absl::OkStatus();
   if (!records.ok()) return records.status();
   std::vector<Record> updates;
-  for (const DnsRecord& r : *records) updates.push_back(DeleteSet(r.name, dnswire::TypeCode(r.type)));
+  for (const DnsRecord& r : *records)
+    updates.push_back(DeleteSet(r.name, dnswire::TypeCode(r.type)));
   if (updates.empty()) return absl::OkStatus();
   return Update(zone, std::move(updates));
 }

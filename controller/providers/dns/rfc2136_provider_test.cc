@@ -53,8 +53,7 @@ class Rfc2136ProviderTest : public ::testing::Test {
             absl::StrCat(
                 "options {\n  directory \"", dir, "\";\n  pid-file \"", dir, "/named.pid\";\n",
                 "  listen-on port ", port_, " { 127.0.0.1; };\n  listen-on-v6 { none; };\n",
-                "  recursion no;\n  dnssec-validation no;\n};\n",
-                "controls { };\n",
+                "  recursion no;\n  dnssec-validation no;\n};\n", "controls { };\n",
                 "key \"dm-key\" { algorithm hmac-sha256; secret \"", secret_, "\"; };\n",
                 "zone \"corp.test\" {\n  type primary;\n  file \"", dir, "/corp.test.zone\";\n",
                 "  allow-update { key \"dm-key\"; };\n  allow-transfer { key \"dm-key\"; };\n};\n"),
@@ -84,9 +83,9 @@ class Rfc2136ProviderTest : public ::testing::Test {
     return std::make_unique<Rfc2136Provider>(o);
   }
   std::string Dig(const std::string& name, const std::string& type) {
-    absl::StatusOr<std::string> out = RunChecked({"dig", "+short", "+time=2", "+tries=2",
-                                                  "@127.0.0.1", "-p", absl::StrCat(port_), name,
-                                                  type});
+    absl::StatusOr<std::string> out =
+        RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port_),
+                    name, type});
     if (!out.ok()) return "dig failed";
     std::vector<std::string> lines = absl::StrSplit(absl::StripAsciiWhitespace(*out), '\n');
     std::sort(lines.begin(), lines.end());
@@ -104,8 +103,8 @@ TEST_F(Rfc2136ProviderTest, RecordSetsAreUpdatedExactlyAndTransferred) {
   auto bind = Provider(secret_);
   absl::Status zone = bind->EnsureZone("corp.test");
   ASSERT_TRUE(zone.ok()) << zone << "\n" << NamedLog().substr(0, 3000);
-  ASSERT_TRUE(bind->SetRecord("corp.test", {"www.corp.test", "A", 60, {"10.3.0.1", "10.3.0.2"}})
-                  .ok())
+  ASSERT_TRUE(
+      bind->SetRecord("corp.test", {"www.corp.test", "A", 60, {"10.3.0.1", "10.3.0.2"}}).ok())
       << NamedLog();
   ASSERT_TRUE(bind->SetRecord("corp.test", {"v6.corp.test", "AAAA", 120, {"fd00::3"}}).ok());
   ASSERT_TRUE(bind->SetRecord("corp.test", {"app.corp.test", "CNAME", 60, {"www.corp.test"}}).ok());
@@ -164,7 +163,8 @@ TEST_F(Rfc2136ProviderTest, AProvidersFileConfiguresIt) {
                              "providers.yaml", http.get(), &dns)
                   .ok());
   ASSERT_NE(dns.Find("bind"), nullptr);
-  ASSERT_TRUE(dns.Find("bind")->SetRecord("corp.test", {"f.corp.test", "A", 60, {"10.3.0.4"}}).ok());
+  ASSERT_TRUE(
+      dns.Find("bind")->SetRecord("corp.test", {"f.corp.test", "A", 60, {"10.3.0.4"}}).ok());
   EXPECT_EQ(Dig("f.corp.test", "A"), "10.3.0.4");
   absl::Status bad = ParseProviders(
       "dns:\n  - {name: b, type: rfc2136, server: here, tsig_key: {name: k, secret: '!!'}}\n",
