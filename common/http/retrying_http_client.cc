@@ -63,8 +63,7 @@ absl::StatusOr<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request
     }
     if (attempt >= policy_.attempts) {
       return absl::UnavailableError(absl::StrCat(
-          request.method, " ", PathOf(request.url), ": ", last, " after ", attempt,
-          " attempts in ",
+          request.method, " ", PathOf(request.url), ": ", last, " after ", attempt, " attempts in ",
           absl::FormatDuration(absl::Trunc(clock_->Now() - start, absl::Milliseconds(100)))));
     }
     if (wait == absl::ZeroDuration()) {

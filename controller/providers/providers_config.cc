@@ -24,8 +24,8 @@ namespace {
 using yaml::FieldReader;
 using yaml::ValidationErrors;
 
-// The cloud provider types dmctl servers boot --help lists; none but `local` (the controller's
-// own, never in this file) exists yet, so every `cloud:` entry is refused by its type.
+// The cloud provider types the file will name. None is available yet (the controller's own,
+// `local`, is never in this file), so every `cloud:` entry is refused by its type, in words.
 const std::vector<std::string> kCloudTypes = {"openstack", "digitalocean", "hetzner", "ec2"};
 
 bool IsProviderName(const std::string& name) {

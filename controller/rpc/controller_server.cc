@@ -15,6 +15,7 @@
 #include "common/files.h"
 #include "common/host_port.h"
 #include "common/http/http_client.h"
+#include "common/http/retrying_http_client.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/agents/agent_directory.h"
@@ -91,6 +92,9 @@ class LiveController : public ControllerServer {
   std::unique_ptr<BundleCache> bundles_;
   std::unique_ptr<Converger> converger_;
   std::unique_ptr<HttpClient> http_;
+  // For providers' APIs, which rate-limit and fail now and then (not for the embedded PowerDNS,
+  // whose failure is this controller's own).
+  std::unique_ptr<HttpClient> provider_http_;
   std::unique_ptr<AppMirror> apps_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
@@ -119,13 +123,15 @@ class LiveController : public ControllerServer {
 absl::Status LiveController::StartFleetServices() {
   const std::string& dir = options_.data_dir;
   http_ = NewCurlHttpClient();
+  provider_http_ = std::make_unique<RetryingHttpClient>(http_.get(), clock_);
   // App repositories are served on the servers' network only.
   apps_ = std::make_unique<AppMirror>(dir + "/apps");
   if (const std::string local = servers_->local_network_address(); !local.empty()) {
     DM_RETURN_IF_ERROR(apps_->Serve(local));
   }
   if (!options_.providers.empty()) {
-    if (absl::Status s = LoadProviders(options_.providers, http_.get(), &dns_providers_); !s.ok())
+    if (absl::Status s = LoadProviders(options_.providers, provider_http_.get(), &dns_providers_);
+        !s.ok())
       return absl::Status(s.code(), absl::StrCat("--providers: ", s.message()));
   }
   // Backups off the fleets' servers: in a directory of this machine unless told otherwise.

@@ -212,7 +212,6 @@ std::string Encode(const Message& m) {
 absl::StatusOr<Message> Decode(const std::string& wire) {
   if (wire.size() < 12) return absl::DataLossError("a DNS message shorter than its header");
   Message m;
-  Reader header(wire);
   auto u16 = [&](size_t at) {
     return static_cast<uint16_t>((static_cast<uint8_t>(wire[at]) << 8) |
                                  static_cast<uint8_t>(wire[at + 1]));
