@@ -52,6 +52,17 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return content;
 }
 
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, const std::string& holds) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  if (st.st_mode & 077) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": holds ", holds, ", but group or others may read it (chmod 600 ", path, ")"));
+  }
+  return ReadFile(path);
+}
+
 absl::Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode) {
   std::filesystem::path target(path);
   std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";

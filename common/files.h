@@ -22,6 +22,10 @@ absl::Status WriteAll(int fd, absl::string_view content, const std::string& path
 // Reads a whole file. NotFound if it does not exist.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// Reads a file that holds secrets (`holds`: "providers' credentials"), refusing it with
+// PermissionDenied, and the chmod that fixes it, when group or others may read it.
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, const std::string& holds);
+
 // Replaces `path` with `content` so that a crash leaves either the old or the new file, never a
 // mix: writes a temporary file beside it with `mode`, fsyncs it, renames it over `path`, and
 // fsyncs the directory.

@@ -15,6 +15,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "controller/providers/dns/embedded_powerdns.h"
+#include "controller/providers/dns/testing/dig.h"
 #include "tests/harness/fleet_fixture.h"
 
 namespace dm::testing {
@@ -51,16 +52,6 @@ class DnsTest : public FleetTest {
                     .ok());
     StartController("ctl", {"--providers", providers, "--dns-listen",
                             absl::StrCat("127.0.0.1:", local_port_), "--local-provider", "off"});
-  }
-  std::string Dig(uint16_t port, const std::string& name, const std::string& type) {
-    absl::StatusOr<std::string> out =
-        RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port),
-                    name, type});
-    if (!out.ok()) return "dig failed";
-    // Sorted: servers rotate the order of a set's values.
-    std::vector<std::string> lines = absl::StrSplit(absl::StripAsciiWhitespace(*out), '\n');
-    std::sort(lines.begin(), lines.end());
-    return absl::StrJoin(lines, "\n");
   }
 
   uint16_t edge_port_ = 0, local_port_ = 0;

@@ -1,7 +1,5 @@
 #include "controller/providers/providers_config.h"
 
-#include <sys/stat.h>
-
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -175,15 +173,7 @@ absl::Status ParseProviders(const std::string& text, const std::string& path, Ht
 }
 
 absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-  if (st.st_mode & 077) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        path, ": holds providers' credentials, but group or others may read it (chmod 600 ", path,
-        ")"));
-  }
-  DM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  DM_ASSIGN_OR_RETURN(std::string text, ReadPrivateFile(path, "providers' credentials"));
   return ParseProviders(text, path, http, dns);
 }
 

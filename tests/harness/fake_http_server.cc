@@ -21,18 +21,30 @@ namespace {
 
 const char* Reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
   }
   return "Status";
 }
@@ -128,10 +140,11 @@ void FakeHttpServer::Answer(int client) {
   ++requests_;
   FakeHttpResponse response = handler_(request);
   if (response.delay > absl::ZeroDuration()) absl::SleepFor(response.delay);
-  std::string out = absl::StrCat("HTTP/1.1 ", response.status, " ", Reason(response.status),
-                                 "\r\nContent-Length: ", response.body.size(),
-                                 "\r\nConnection: close\r\n");
-  for (const auto& [name, value] : response.headers) absl::StrAppend(&out, name, ": ", value, "\r\n");
+  std::string out =
+      absl::StrCat("HTTP/1.1 ", response.status, " ", Reason(response.status),
+                   "\r\nContent-Length: ", response.body.size(), "\r\nConnection: close\r\n");
+  for (const auto& [name, value] : response.headers)
+    absl::StrAppend(&out, name, ": ", value, "\r\n");
   absl::StrAppend(&out, "\r\n", response.body);
   SendAll(client, out);
 }

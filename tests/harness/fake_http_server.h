@@ -22,8 +22,8 @@ namespace dm::testing {
 
 struct FakeHttpRequest {
   std::string method;
-  std::string path;   // without the query
-  std::string query;  // after '?', as sent
+  std::string path;                            // without the query
+  std::string query;                           // after '?', as sent
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 

@@ -15,6 +15,7 @@
 #include "common/process.h"
 #include "common/temp_dir.h"
 #include "controller/providers/dns/embedded_powerdns.h"
+#include "controller/providers/dns/testing/dig.h"
 #include "controller/providers/providers_config.h"
 
 namespace dm {
@@ -46,14 +47,7 @@ class PowerDnsProviderTest : public ::testing::Test {
     return LoadProviders(path, http_.get(), &dns_);
   }
   std::string Dig(const std::string& name, const std::string& type) {
-    absl::StatusOr<std::string> out =
-        RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p",
-                    absl::StrCat(TestPort()), name, type});
-    if (!out.ok()) return "dig failed";
-    // Sorted: servers rotate the order of a set's values.
-    std::vector<std::string> lines = absl::StrSplit(absl::StripAsciiWhitespace(*out), '\n');
-    std::sort(lines.begin(), lines.end());
-    return absl::StrJoin(lines, "\n");
+    return testing::Dig(TestPort(), name, type);
   }
 
   TempDir dir_;

@@ -22,6 +22,7 @@
 #include "common/process.h"
 #include "common/random.h"
 #include "common/temp_dir.h"
+#include "controller/providers/dns/testing/dig.h"
 #include "controller/providers/providers_config.h"
 
 namespace dm {
@@ -83,13 +84,7 @@ class Rfc2136ProviderTest : public ::testing::Test {
     return std::make_unique<Rfc2136Provider>(o);
   }
   std::string Dig(const std::string& name, const std::string& type) {
-    absl::StatusOr<std::string> out =
-        RunChecked({"dig", "+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", absl::StrCat(port_),
-                    name, type});
-    if (!out.ok()) return "dig failed";
-    std::vector<std::string> lines = absl::StrSplit(absl::StripAsciiWhitespace(*out), '\n');
-    std::sort(lines.begin(), lines.end());
-    return absl::StrJoin(lines, "\n");
+    return testing::Dig(port_, name, type);
   }
   std::string NamedLog() { return ReadFile(dir_.Path("named.log")).value_or(""); }
 

@@ -1,7 +1,5 @@
 #include "controller/providers/storage/backup_store_config.h"
 
-#include <sys/stat.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -97,15 +95,7 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
 
 absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path,
                                                              HttpClient* http) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-  if (st.st_mode & 077) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        path, ": holds the store's credentials, but group or others may read it (chmod 600 ", path,
-        ")"));
-  }
-  DM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  DM_ASSIGN_OR_RETURN(std::string text, ReadPrivateFile(path, "the store's credentials"));
   return ParseBackupStore(text, path, http);
 }
 
