@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "controller/fleet/steps/inventory.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -95,14 +96,30 @@ absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& 
 absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
                            const FleetContext& context, const std::vector<std::string>& hosts,
                            const FleetEventFn& emit) {
-  DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
-                      env.world->Converge(TargetsFor(file, inventory, context, hosts),
-                                          /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
-                                            dm::v1::FleetEvent event = FleetEventOf(
-                                                e.agent(), "converge", STEP_RUNNING, "");
-                                            *event.mutable_converge() = e;
-                                            emit(event);
-                                          }));
+  auto converge = [&](const std::vector<std::string>& names) {
+    return env.world->Converge(TargetsFor(file, inventory, context, names),
+                               /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
+                                 dm::v1::FleetEvent event =
+                                     FleetEventOf(e.agent(), "converge", STEP_RUNNING, "");
+                                 *event.mutable_converge() = e;
+                                 emit(event);
+                               });
+  };
+  DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes, converge(hosts));
+  // An agent between two streams (a busy server, a network blip) refuses nothing for good: once
+  // it is back, its converge runs again, once.
+  std::vector<std::string> again;
+  for (const ConvergeOutcome& o : outcomes) {
+    if (!o.refused.empty() && WaitForAgent(env, o.agent, kAgentWait)) again.push_back(o.agent);
+  }
+  if (!again.empty()) {
+    DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> retried, converge(again));
+    for (ConvergeOutcome& r : retried) {
+      for (ConvergeOutcome& o : outcomes) {
+        if (o.agent == r.agent) o = std::move(r);
+      }
+    }
+  }
   std::vector<std::string> failed;
   for (const ConvergeOutcome& o : outcomes) {
     if (o.converged()) {
