@@ -13,6 +13,8 @@
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
+#include "controller/providers/dns/cloudflare_provider.h"
+#include "controller/providers/dns/dnsimple_provider.h"
 #include "controller/providers/dns/powerdns_provider.h"
 #include "controller/providers/dns/rfc2136_provider.h"
 
@@ -46,6 +48,26 @@ std::unique_ptr<DnsProvider> ReadPowerDns(FieldReader& fields, HttpClient* http)
     fields.Error("api_url", "must be an http:// or https:// URL");
   return std::make_unique<PowerDnsProvider>(http, std::string(absl::StripSuffix(url, "/")), key,
                                             server);
+}
+
+// api_token (secret), account_id (optional: the token's own), api_url (optional: the sandbox).
+std::unique_ptr<DnsProvider> ReadDnsimple(FieldReader& fields, HttpClient* http) {
+  DnsimpleOptions o;
+  o.api_token = fields.Secret("api_token");
+  o.account_id = fields.String("account_id").value_or("");
+  o.api_url = fields.String("api_url").value_or(o.api_url);
+  if (!IsHttpUrl(o.api_url)) fields.Error("api_url", "must be an http:// or https:// URL");
+  return std::make_unique<DnsimpleProvider>(http, o);
+}
+
+// api_token (secret), account_id (optional: only to add zones), api_url (optional).
+std::unique_ptr<DnsProvider> ReadCloudflare(FieldReader& fields, HttpClient* http) {
+  CloudflareOptions o;
+  o.api_token = fields.Secret("api_token");
+  o.account_id = fields.String("account_id").value_or("");
+  o.api_url = fields.String("api_url").value_or(o.api_url);
+  if (!IsHttpUrl(o.api_url)) fields.Error("api_url", "must be an http:// or https:// URL");
+  return std::make_unique<CloudflareProvider>(http, o);
 }
 
 // server: HOST:PORT (an address), tsig_key: {name, algorithm, secret: BASE64}.
@@ -112,9 +134,12 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
     const std::vector<std::string>& types = kind == "dns" ? DnsProviderTypes() : kCloudTypes;
     const std::string type = fields.RequiredString("type");
     if (type.empty()) continue;
-    if (kind == "dns" && (type == "powerdns" || type == "rfc2136")) {
-      std::unique_ptr<DnsProvider> provider =
-          type == "powerdns" ? ReadPowerDns(fields, http) : ReadRfc2136(fields, errors);
+    std::unique_ptr<DnsProvider> provider;
+    if (kind == "dns" && type == "powerdns") provider = ReadPowerDns(fields, http);
+    if (kind == "dns" && type == "rfc2136") provider = ReadRfc2136(fields, errors);
+    if (kind == "dns" && type == "dnsimple") provider = ReadDnsimple(fields, http);
+    if (kind == "dns" && type == "cloudflare") provider = ReadCloudflare(fields, http);
+    if (provider != nullptr) {
       fields.RejectUnknown();
       dns->push_back({name, std::move(provider)});
       continue;
@@ -129,7 +154,7 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
 }  // namespace
 
 const std::vector<std::string>& DnsProviderTypes() {
-  static const std::vector<std::string> types = {"powerdns", "rfc2136"};
+  static const std::vector<std::string> types = {"powerdns", "rfc2136", "dnsimple", "cloudflare"};
   return types;
 }
 

@@ -68,7 +68,7 @@ TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
                                  "must be an http:// or https:// URL"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:6:11:"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:7:11:"));
-  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns, rfc2136"));
+  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns, rfc2136, dnsimple, cloudflare"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:11:"));
   EXPECT_THAT(message, HasSubstr("must be the secret as one value"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:12:"));
@@ -84,6 +84,23 @@ TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
       "  - {name: a, type: powerdns, api_url: 'http://y', api_key: k}\n");
   EXPECT_THAT(std::string(twice.message()), HasSubstr("providers.yaml:3:"));
   EXPECT_THAT(std::string(twice.message()), HasSubstr("named twice"));
+}
+
+TEST_F(ProvidersConfigTest, HostedDnsProvidersTakeATokenAndOptionalAccount) {
+  ASSERT_TRUE(Parse("dns:\n"
+                    "  - {name: seed, type: dnsimple, api_token: 'dnsimple-t0ken'}\n"
+                    "  - {name: sandbox, type: dnsimple, api_token: t, account_id: '1010',"
+                    " api_url: 'https://api.sandbox.dnsimple.com'}\n"
+                    "  - {name: edge, type: cloudflare, api_token: 'cf-t0ken',"
+                    " account_id: 0b5e7a2c}\n")
+                  .ok());
+  EXPECT_THAT(dns_.Names(), ElementsAre("edge", "sandbox", "seed"));
+  EXPECT_EQ(dns_.Find("seed")->name(), "dnsimple");
+  EXPECT_EQ(dns_.Find("edge")->name(), "cloudflare");
+
+  absl::Status bad = Parse("dns:\n  - {name: x, type: cloudflare, zone_id: z}\n");
+  EXPECT_THAT(std::string(bad.message()), HasSubstr("api_token"));
+  EXPECT_THAT(std::string(bad.message()), HasSubstr("zone_id"));
 }
 
 TEST_F(ProvidersConfigTest, AFileOthersCanReadIsRefused) {

@@ -100,6 +100,19 @@ void FakeHttpServer::Serve() {
   }
 }
 
+void FakeHttpServer::FailNext(std::vector<FakeHttpResponse> answers) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (FakeHttpResponse& answer : answers) faults_.push_back(std::move(answer));
+}
+
+std::optional<FakeHttpResponse> FakeHttpServer::NextFault() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (faults_.empty()) return std::nullopt;
+  FakeHttpResponse next = std::move(faults_.front());
+  faults_.pop_front();
+  return next;
+}
+
 void FakeHttpServer::Answer(int client) {
   // The head, then as much body as Content-Length says.
   std::string data;
@@ -138,7 +151,8 @@ void FakeHttpServer::Answer(int client) {
   }
   request.body = data.substr(head_end + 4, length);
   ++requests_;
-  FakeHttpResponse response = handler_(request);
+  std::optional<FakeHttpResponse> fault = NextFault();
+  FakeHttpResponse response = fault ? *fault : handler_(request);
   if (response.delay > absl::ZeroDuration()) absl::SleepFor(response.delay);
   std::string out =
       absl::StrCat("HTTP/1.1 ", response.status, " ", Reason(response.status),

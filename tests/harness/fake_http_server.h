@@ -7,9 +7,12 @@
 #define DM_TESTS_HARNESS_FAKE_HTTP_SERVER_H_
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -50,16 +53,23 @@ class FakeHttpServer {
   const std::string& url() const { return url_; }
   int requests() const { return requests_.load(); }
 
+  // The next requests get these answers, in order, instead of the handler's: a 429, a storm of
+  // 500s, a body that is not the API's JSON. Thread-safe.
+  void FailNext(std::vector<FakeHttpResponse> answers);
+
  private:
   FakeHttpServer() = default;
   void Serve();
   void Answer(int client);
+  std::optional<FakeHttpResponse> NextFault();
 
   Handler handler_;
   int listener_ = -1;
   std::string url_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> requests_{0};
+  std::mutex mu_;
+  std::deque<FakeHttpResponse> faults_;
   std::thread thread_;
 };
 
