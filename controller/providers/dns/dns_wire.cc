@@ -341,12 +341,23 @@ absl::StatusOr<std::string> Sign(const TsigKey& key, absl::Time now, Message* me
   return mac;
 }
 
-absl::Status Verify(const TsigKey& key, const std::string& request_mac, const std::string& wire,
-                    Message* answer) {
-  if (answer->tsig_offset == 0 || answer->additional.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat("the DNS server's answer (",
-                                                    RcodeName(answer->rcode()),
-                                                    ") is not signed with key ", key.name));
+TsigVerifier::TsigVerifier(TsigKey key, std::string request_mac)
+    : key_(std::move(key)), prior_mac_(std::move(request_mac)) {}
+
+absl::Status TsigVerifier::Next(const std::string& wire, Message* answer) {
+  const bool has_tsig = answer->tsig_offset != 0 && !answer->additional.empty() &&
+                        answer->additional.back().type == kTsig;
+  if (!has_tsig) {
+    // Only a later message of a stream may go unsigned, and at most 99 in a row (RFC 8945 5.3.1).
+    if (messages_ == 0 || ++unsigned_in_a_row_ >= 100) {
+      return absl::PermissionDeniedError(absl::StrCat("the DNS server's answer (",
+                                                      RcodeName(answer->rcode()),
+                                                      ") is not signed with key ", key_.name));
+    }
+    ++messages_;
+    unsigned_wire_ += wire;
+    last_signed_ = false;
+    return absl::OkStatus();
   }
   const Record tsig = answer->additional.back();
   answer->additional.pop_back();
@@ -364,34 +375,60 @@ absl::Status Verify(const TsigKey& key, const std::string& request_mac, const st
   if (!r.ok()) return absl::DataLossError("a TSIG record cut short");
   if (error != 0) {
     return absl::PermissionDeniedError(
-        absl::StrCat("the DNS server refused key ", key.name, ": ", RcodeName(error),
+        absl::StrCat("the DNS server refused key ", key_.name, ": ", RcodeName(error),
                      error == 16   ? " (the secret does not match the server's)"
                      : error == 17 ? " (the server has no such key, or not with this algorithm)"
                      : error == 18 ? " (this machine's clock and the server's differ)"
                                    : ""));
   }
-  if (tsig.name != absl::AsciiStrToLower(key.name) || algorithm != key.algorithm) {
+  if (tsig.name != absl::AsciiStrToLower(key_.name) || algorithm != key_.algorithm) {
     return absl::PermissionDeniedError("the DNS server's answer is signed with another key");
   }
-  // The MAC covers the request's MAC, the answer as it was before the TSIG was added (one
-  // additional record fewer, its original id) and the TSIG variables.
+  // The MAC covers the MAC before it (the request's, or the stream's last), the unsigned messages
+  // since, this message as it was before its TSIG was added (one additional record fewer, its
+  // original id), and the TSIG variables: all of them for a first answer, only the time after.
   std::string covered = wire.substr(0, answer->tsig_offset);
   const uint16_t arcount = static_cast<uint16_t>(answer->additional.size());
   covered[0] = static_cast<char>(original_id >> 8);
   covered[1] = static_cast<char>(original_id & 0xff);
   covered[10] = static_cast<char>(arcount >> 8);
   covered[11] = static_cast<char>(arcount & 0xff);
-  std::string prefix;
-  Put16(&prefix, static_cast<uint16_t>(request_mac.size()));
-  prefix += request_mac;
-  DM_ASSIGN_OR_RETURN(
-      std::string expected,
-      Hmac(key, prefix + covered + TsigVariables(key, time_signed, fudge, error, other)));
+  std::string digested;
+  Put16(&digested, static_cast<uint16_t>(prior_mac_.size()));
+  digested += prior_mac_;
+  digested += unsigned_wire_;
+  digested += covered;
+  if (messages_ == 0) {
+    digested += TsigVariables(key_, time_signed, fudge, error, other);
+  } else {
+    Put48(&digested, time_signed);
+    Put16(&digested, fudge);
+  }
+  DM_ASSIGN_OR_RETURN(std::string expected, Hmac(key_, digested));
   if (expected.size() != mac.size() ||
       CRYPTO_memcmp(expected.data(), mac.data(), mac.size()) != 0) {
-    return absl::PermissionDeniedError("the DNS server's answer has a wrong signature");
+    return absl::PermissionDeniedError(
+        messages_ == 0 ? "the DNS server's answer has a wrong signature"
+                       : absl::StrCat("message ", messages_ + 1,
+                                      " of the DNS server's answer has a wrong signature"));
   }
+  ++messages_;
+  prior_mac_ = mac;
+  unsigned_wire_.clear();
+  unsigned_in_a_row_ = 0;
+  last_signed_ = true;
   return absl::OkStatus();
+}
+
+absl::Status TsigVerifier::Finish() const {
+  if (last_signed_) return absl::OkStatus();
+  return absl::PermissionDeniedError("the DNS server's answer ended with an unsigned message");
+}
+
+absl::Status Verify(const TsigKey& key, const std::string& request_mac, const std::string& wire,
+                    Message* answer) {
+  TsigVerifier verifier(key, request_mac);
+  return verifier.Next(wire, answer);
 }
 
 }  // namespace dm::dnswire

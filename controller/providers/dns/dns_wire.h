@@ -86,6 +86,27 @@ absl::StatusOr<std::string> Sign(const TsigKey& key, absl::Time now, Message* me
 absl::Status Verify(const TsigKey& key, const std::string& request_mac, const std::string& wire,
                     Message* answer);
 
+// The same for every message of a stream of answers to one request (a zone transfer): the first
+// is signed over the request's MAC; each later signed one over the signature before it, the
+// unsigned messages since and itself, with only the time variables (RFC 8945 5.3.1). Up to 99
+// messages in a row may be unsigned; the stream's last must be signed.
+class TsigVerifier {
+ public:
+  TsigVerifier(TsigKey key, std::string request_mac);
+  // Each answer in the order received; its TSIG, when it has one, is removed.
+  absl::Status Next(const std::string& wire, Message* answer);
+  // OK when the last message given to Next was signed.
+  absl::Status Finish() const;
+
+ private:
+  const TsigKey key_;
+  std::string prior_mac_;
+  std::string unsigned_wire_;  // unsigned messages since the last signed one
+  int messages_ = 0;
+  int unsigned_in_a_row_ = 0;
+  bool last_signed_ = false;
+};
+
 }  // namespace dm::dnswire
 
 #endif  // DM_CONTROLLER_PROVIDERS_DNS_DNS_WIRE_H_

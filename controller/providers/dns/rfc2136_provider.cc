@@ -200,8 +200,9 @@ absl::StatusOr<std::vector<DnsRecord>> Rfc2136Provider::ListRecords(const std::s
   DM_RETURN_IF_ERROR(connection.Open(options_.host, options_.port, options_.timeout));
   DM_RETURN_IF_ERROR(connection.Send(dnswire::Encode(query)));
   std::map<std::pair<std::string, std::string>, DnsRecord> sets;
+  dnswire::TsigVerifier verifier(options_.key, mac);
   int soas = 0;
-  for (bool first = true; soas < 2; first = false) {
+  while (soas < 2) {
     DM_ASSIGN_OR_RETURN(std::string wire, connection.Receive());
     DM_ASSIGN_OR_RETURN(Message answer, dnswire::Decode(wire));
     if (answer.rcode() == 9 || answer.rcode() == 5 || answer.rcode() == 3) {
@@ -209,11 +210,8 @@ absl::StatusOr<std::vector<DnsRecord>> Rfc2136Provider::ListRecords(const std::s
         return absl::NotFoundError(absl::StrCat("no DNS zone ", zone, " on the server"));
       return Refused(absl::StrCat("transferring zone ", zone), answer);
     }
-    // The first message is signed over the request's MAC; later ones chain to it (RFC 8945
-    // 5.3.1), which this client does not follow: they are read unverified.
-    if (first) {
-      DM_RETURN_IF_ERROR(dnswire::Verify(options_.key, mac, wire, &answer));
-    }
+    // Every message is checked, each signature chained to the one before it.
+    DM_RETURN_IF_ERROR(verifier.Next(wire, &answer));
     if (answer.rcode() != 0) return Refused(absl::StrCat("transferring zone ", zone), answer);
     if (answer.answers.empty()) return absl::DataLossError("an empty zone transfer message");
     for (const Record& r : answer.answers) {
@@ -233,6 +231,7 @@ absl::StatusOr<std::vector<DnsRecord>> Rfc2136Provider::ListRecords(const std::s
       set.values.push_back(value);
     }
   }
+  DM_RETURN_IF_ERROR(verifier.Finish());
   std::vector<DnsRecord> records;
   for (auto& [key, set] : sets) {
     std::sort(set.values.begin(), set.values.end());

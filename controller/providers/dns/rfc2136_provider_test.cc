@@ -4,6 +4,9 @@
 // words; a zone the server does not have named as such.
 #include "controller/providers/dns/rfc2136_provider.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +25,7 @@
 #include "common/process.h"
 #include "common/random.h"
 #include "common/temp_dir.h"
+#include "controller/providers/dns/dns_wire.h"
 #include "controller/providers/dns/testing/dig.h"
 #include "controller/providers/providers_config.h"
 
@@ -48,6 +52,13 @@ class Rfc2136ProviderTest : public ::testing::Test {
                                 "ns IN A 127.0.0.1\n",
                                 0666)
                     .ok());
+    // A zone too big for one message, so that a transfer is a stream of them.
+    std::string big =
+        "$TTL 300\n@ IN SOA ns.big.test. admin.big.test. 1 3600 600 86400 300\n@ IN NS ns\n"
+        "ns IN A 127.0.0.1\n";
+    for (int i = 0; i < kBigRecords; ++i)
+      absl::StrAppend(&big, "t", i, " IN TXT \"", std::string(100, 'a' + i % 26), "\"\n");
+    ASSERT_TRUE(WriteFileAtomic(dir_.Path("big.test.zone"), big, 0666).ok());
     ASSERT_TRUE(
         WriteFileAtomic(
             dir_.Path("named.conf"),
@@ -57,7 +68,9 @@ class Rfc2136ProviderTest : public ::testing::Test {
                 "  recursion no;\n  dnssec-validation no;\n};\n", "controls { };\n",
                 "key \"dm-key\" { algorithm hmac-sha256; secret \"", secret_, "\"; };\n",
                 "zone \"corp.test\" {\n  type primary;\n  file \"", dir, "/corp.test.zone\";\n",
-                "  allow-update { key \"dm-key\"; };\n  allow-transfer { key \"dm-key\"; };\n};\n"),
+                "  allow-update { key \"dm-key\"; };\n  allow-transfer { key \"dm-key\"; };\n};\n",
+                "zone \"big.test\" {\n  type primary;\n  file \"", dir, "/big.test.zone\";\n",
+                "  allow-transfer { key \"dm-key\"; };\n};\n"),
             0644)
             .ok());
     absl::StatusOr<std::unique_ptr<ChildProcess>> named = ChildProcess::Start(
@@ -88,6 +101,52 @@ class Rfc2136ProviderTest : public ::testing::Test {
   }
   std::string NamedLog() { return ReadFile(dir_.Path("named.log")).value_or(""); }
 
+  // A signed AXFR of `zone` done by hand: the request's MAC and every message as it came.
+  std::vector<std::string> RawTransfer(const std::string& zone, std::string* request_mac) {
+    dnswire::TsigKey key{"dm-key", "hmac-sha256", ""};
+    absl::Base64Unescape(secret_, &key.secret);
+    dnswire::Message query;
+    query.id = 4242;
+    query.questions.push_back({zone, dnswire::kAxfr, dnswire::kIn});
+    *request_mac = *dnswire::Sign(key, absl::Now(), &query);
+    const std::string wire = dnswire::Encode(query);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(port_);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&at), sizeof(at)) != 0) return {};
+    const std::string framed =
+        std::string{static_cast<char>(wire.size() >> 8), static_cast<char>(wire.size() & 0xff)} +
+        wire;
+    if (::write(fd, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size())) return {};
+    std::string stream;
+    char buffer[65536];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof(buffer))) > 0;) {
+      stream.append(buffer, n);
+      // Done at the second SOA; BIND keeps the connection open, so count messages' SOAs.
+      std::vector<std::string> messages;
+      int soas = 0;
+      for (size_t p = 0; p + 2 <= stream.size();) {
+        size_t len = (static_cast<uint8_t>(stream[p]) << 8) | static_cast<uint8_t>(stream[p + 1]);
+        if (p + 2 + len > stream.size()) break;
+        messages.push_back(stream.substr(p + 2, len));
+        absl::StatusOr<dnswire::Message> m = dnswire::Decode(messages.back());
+        if (m.ok()) {
+          for (const dnswire::Record& r : m->answers) soas += r.type == dnswire::kSoa;
+        }
+        p += 2 + len;
+      }
+      if (soas >= 2) {
+        ::close(fd);
+        return messages;
+      }
+    }
+    ::close(fd);
+    return {};
+  }
+
+  static constexpr int kBigRecords = 3000;
   TempDir dir_;
   uint16_t port_ = 0;
   std::string secret_;
@@ -124,6 +183,44 @@ TEST_F(Rfc2136ProviderTest, RecordSetsAreUpdatedExactlyAndTransferred) {
   ASSERT_TRUE(bind->DeleteRecord("corp.test", "www.corp.test", "A").ok());
   EXPECT_EQ(Dig("www.corp.test", "A"), "");
   EXPECT_TRUE(bind->DeleteRecord("corp.test", "www.corp.test", "A").ok()) << "idempotent";
+}
+
+// A transfer of many messages: every one's signature is checked, chained to the one before.
+TEST_F(Rfc2136ProviderTest, AZoneOfManyMessagesIsTransferredAndEveryMessageChecked) {
+  absl::StatusOr<std::vector<DnsRecord>> records = Provider(secret_)->ListRecords("big.test");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->size(), kBigRecords + 1u);  // and ns.big.test
+
+  std::string mac;
+  std::vector<std::string> messages = RawTransfer("big.test", &mac);
+  ASSERT_GE(messages.size(), 3u) << "the zone should not fit in two messages";
+  dnswire::TsigKey key{"dm-key", "hmac-sha256", ""};
+  absl::Base64Unescape(secret_, &key.secret);
+  auto verify = [&](const std::vector<std::string>& stream) {
+    dnswire::TsigVerifier verifier(key, mac);
+    for (const std::string& wire : stream) {
+      absl::StatusOr<dnswire::Message> m = dnswire::Decode(wire);
+      if (!m.ok()) return m.status();
+      absl::Status next = verifier.Next(wire, &*m);
+      if (!next.ok()) return next;
+    }
+    return verifier.Finish();
+  };
+  EXPECT_TRUE(verify(messages).ok()) << verify(messages);
+
+  // One byte of the third message's records changed on the way: that message is refused.
+  std::vector<std::string> tampered = messages;
+  const size_t text = tampered[2].find(std::string(50, tampered[2][tampered[2].size() / 2]));
+  ASSERT_NE(text, std::string::npos) << "a TXT value in the middle of the message";
+  tampered[2][text + 10] ^= 0x01;
+  absl::Status changed = verify(tampered);
+  EXPECT_EQ(changed.code(), absl::StatusCode::kPermissionDenied) << changed;
+  EXPECT_THAT(std::string(changed.message()), HasSubstr("message 3"));
+
+  // A message left out, or the stream cut before its end, is caught as well.
+  std::vector<std::string> missing = messages;
+  missing.erase(missing.begin() + 1);
+  EXPECT_FALSE(verify(missing).ok());
 }
 
 TEST_F(Rfc2136ProviderTest, AWrongSecretAnUnknownKeyAndAMissingZoneAreNamed) {
