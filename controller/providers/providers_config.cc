@@ -13,6 +13,8 @@
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
+#include "controller/providers/cloud/digitalocean_provider.h"
+#include "controller/providers/cloud/hetzner_provider.h"
 #include "controller/providers/dns/cloudflare_provider.h"
 #include "controller/providers/dns/dnsimple_provider.h"
 #include "controller/providers/dns/powerdns_provider.h"
@@ -24,9 +26,8 @@ namespace {
 using yaml::FieldReader;
 using yaml::ValidationErrors;
 
-// The cloud provider types the file will name. None is available yet (the controller's own,
-// `local`, is never in this file), so every `cloud:` entry is refused by its type, in words.
-const std::vector<std::string> kCloudTypes = {"openstack", "digitalocean", "hetzner", "ec2"};
+// The cloud types this controller does not have yet: named as such, never accepted and ignored.
+const std::vector<std::string> kComingCloudTypes = {"openstack", "ec2"};
 
 bool IsProviderName(const std::string& name) {
   if (name.empty() || name.size() > 32 || name.front() == '-') return false;
@@ -70,6 +71,24 @@ std::unique_ptr<DnsProvider> ReadCloudflare(FieldReader& fields, HttpClient* htt
   return std::make_unique<CloudflareProvider>(http, o);
 }
 
+// api_token (secret); region, size, image: the defaults for servers whose fleet does not say.
+std::unique_ptr<CloudProvider> ReadHostedCloud(FieldReader& fields, const std::string& name,
+                                               const std::string& type, HttpClient* http) {
+  HostedCloudOptions o;
+  o.name = name;
+  o.api_token = fields.Secret("api_token");
+  const bool digitalocean = type == "digitalocean";
+  // Hetzner places a server anywhere without a location; DigitalOcean needs a region.
+  o.region = digitalocean ? fields.RequiredString("region") : fields.String("region").value_or("");
+  o.size = fields.String("size").value_or(digitalocean ? "s-1vcpu-1gb" : "cx22");
+  o.image = fields.String("image").value_or(digitalocean ? "debian-12-x64" : "debian-12");
+  o.api_url = fields.String("api_url").value_or("");
+  if (!o.api_url.empty() && !IsHttpUrl(o.api_url))
+    fields.Error("api_url", "must be an http:// or https:// URL");
+  if (digitalocean) return std::make_unique<DigitalOceanProvider>(http, o);
+  return std::make_unique<HetznerProvider>(http, o);
+}
+
 // server: HOST:PORT (an address), tsig_key: {name, algorithm, secret: BASE64}.
 std::unique_ptr<DnsProvider> ReadRfc2136(FieldReader& fields, ValidationErrors* errors) {
   Rfc2136Options o;
@@ -101,9 +120,13 @@ std::unique_ptr<DnsProvider> ReadRfc2136(FieldReader& fields, ValidationErrors* 
 }
 
 // One list (`dns:` or `cloud:`): each entry's name and type checked, its settings read.
-void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
-              ValidationErrors* errors,
-              std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>>* dns) {
+struct ReadProviders {
+  std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>> dns;
+  std::vector<std::unique_ptr<CloudProvider>> cloud;
+};
+
+void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http, bool cloud_taken,
+              ValidationErrors* errors, ReadProviders* read) {
   if (list == nullptr || list->IsNull()) return;
   if (!list->IsSequence()) {
     errors->Add(list->mark(),
@@ -131,9 +154,21 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
     } else if (!name.empty() && !names.insert(name).second) {
       fields.Error("name", "named twice");
     }
-    const std::vector<std::string>& types = kind == "dns" ? DnsProviderTypes() : kCloudTypes;
+    std::vector<std::string> types = kind == "dns" ? DnsProviderTypes() : CloudProviderTypes();
+    if (kind == "cloud")
+      types.insert(types.end(), kComingCloudTypes.begin(), kComingCloudTypes.end());
     const std::string type = fields.RequiredString("type");
     if (type.empty()) continue;
+    if (kind == "cloud" && (type == "digitalocean" || type == "hetzner")) {
+      if (!cloud_taken) {
+        fields.Error("type", "cloud providers are not read here");
+        continue;
+      }
+      std::unique_ptr<CloudProvider> provider = ReadHostedCloud(fields, name, type, http);
+      fields.RejectUnknown();
+      read->cloud.push_back(std::move(provider));
+      continue;
+    }
     std::unique_ptr<DnsProvider> provider;
     if (kind == "dns" && type == "powerdns") provider = ReadPowerDns(fields, http);
     if (kind == "dns" && type == "rfc2136") provider = ReadRfc2136(fields, errors);
@@ -141,7 +176,7 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
     if (kind == "dns" && type == "cloudflare") provider = ReadCloudflare(fields, http);
     if (provider != nullptr) {
       fields.RejectUnknown();
-      dns->push_back({name, std::move(provider)});
+      read->dns.push_back({name, std::move(provider)});
       continue;
     }
     bool known = std::find(types.begin(), types.end(), type) != types.end();
@@ -178,8 +213,29 @@ std::vector<std::string> DnsProviderSet::Names() const {
   return names;
 }
 
+const std::vector<std::string>& CloudProviderTypes() {
+  static const std::vector<std::string> types = {"digitalocean", "hetzner"};
+  return types;
+}
+
+void CloudProviderSet::Add(std::unique_ptr<CloudProvider> provider) {
+  const std::string name = provider->name();
+  by_name_[name] = std::move(provider);
+}
+
+CloudProvider* CloudProviderSet::Find(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> CloudProviderSet::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, provider] : by_name_) names.push_back(name);
+  return names;
+}
+
 absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
-                            DnsProviderSet* dns) {
+                            DnsProviderSet* dns, CloudProviderSet* cloud) {
   DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
   ValidationErrors errors;
   if (root.IsNull()) return absl::OkStatus();
@@ -188,18 +244,20 @@ absl::Status ParseProviders(const std::string& text, const std::string& path, Ht
     return errors.ToStatus();
   }
   FieldReader fields(root, "providers", &errors);
-  std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>> read;
-  ReadList(fields.Raw("dns"), "dns", http, &errors, &read);
-  ReadList(fields.Raw("cloud"), "cloud", http, &errors, &read);
+  ReadProviders read;
+  ReadList(fields.Raw("dns"), "dns", http, cloud != nullptr, &errors, &read);
+  ReadList(fields.Raw("cloud"), "cloud", http, cloud != nullptr, &errors, &read);
   fields.RejectUnknown();
   DM_RETURN_IF_ERROR(errors.ToStatus());
-  for (auto& [name, provider] : read) dns->Add(name, std::move(provider));
+  for (auto& [name, provider] : read.dns) dns->Add(name, std::move(provider));
+  for (auto& provider : read.cloud) cloud->Add(std::move(provider));
   return absl::OkStatus();
 }
 
-absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns) {
+absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns,
+                           CloudProviderSet* cloud) {
   DM_ASSIGN_OR_RETURN(std::string text, ReadPrivateFile(path, "providers' credentials"));
-  return ParseProviders(text, path, http, dns);
+  return ParseProviders(text, path, http, dns, cloud);
 }
 
 }  // namespace dm

@@ -12,7 +12,13 @@
 //       type: rfc2136                   # dynamic updates signed with TSIG (BIND, Knot, ...)
 //       server: 127.0.0.1:53
 //       tsig_key: {name: dm-key, algorithm: hmac-sha256, secret: "BASE64"}
-//   cloud: []
+//   cloud:
+//     - name: do1
+//       type: digitalocean              # or hetzner
+//       api_token: "..."
+//       region: fra1                    # defaults for servers whose fleet file does not say
+//       size: s-1vcpu-1gb
+//       image: debian-12-x64
 //
 // The file must not be readable by group or others. `local` is the controller's own (its
 // embedded PowerDNS, its local servers) and cannot be named here. A type this controller does not
@@ -28,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/http/http_client.h"
+#include "controller/providers/cloud_provider.h"
 #include "controller/providers/dns/dns_provider.h"
 
 namespace dm {
@@ -50,12 +57,29 @@ class DnsProviderSet {
   std::vector<std::unique_ptr<DnsProvider>> owned_;
 };
 
-// The providers `text` (the content of the file at `path`) configures, added to `dns`; `http`
-// must outlive them. InvalidArgument listing every problem.
+// The cloud provider types a --providers file may name (`local` is the controller's own).
+const std::vector<std::string>& CloudProviderTypes();
+
+// The cloud providers of --providers, by name. Read-only once built: safe from any thread.
+class CloudProviderSet {
+ public:
+  void Add(std::unique_ptr<CloudProvider> provider);
+  // nullptr when there is no such provider.
+  CloudProvider* Find(const std::string& name) const;
+  std::vector<std::string> Names() const;  // sorted
+
+ private:
+  std::map<std::string, std::unique_ptr<CloudProvider>> by_name_;
+};
+
+// The providers `text` (the content of the file at `path`) configures, added to `dns` and
+// `cloud` (nullptr: a `cloud:` entry is refused); `http` must outlive them. InvalidArgument
+// listing every problem.
 absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
-                            DnsProviderSet* dns);
+                            DnsProviderSet* dns, CloudProviderSet* cloud = nullptr);
 // Reads the file (refusing one that others can read) and parses it.
-absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns);
+absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns,
+                           CloudProviderSet* cloud = nullptr);
 
 }  // namespace dm
 

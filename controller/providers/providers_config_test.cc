@@ -68,7 +68,8 @@ TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
                                  "must be an http:// or https:// URL"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:6:11:"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:7:11:"));
-  EXPECT_THAT(message, HasSubstr("'route66' is not one of powerdns, rfc2136, dnsimple, cloudflare"));
+  EXPECT_THAT(message,
+              HasSubstr("'route66' is not one of powerdns, rfc2136, dnsimple, cloudflare"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:11:"));
   EXPECT_THAT(message, HasSubstr("must be the secret as one value"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:12:"));
@@ -101,6 +102,32 @@ TEST_F(ProvidersConfigTest, HostedDnsProvidersTakeATokenAndOptionalAccount) {
   absl::Status bad = Parse("dns:\n  - {name: x, type: cloudflare, zone_id: z}\n");
   EXPECT_THAT(std::string(bad.message()), HasSubstr("api_token"));
   EXPECT_THAT(std::string(bad.message()), HasSubstr("zone_id"));
+}
+
+TEST_F(ProvidersConfigTest, CloudProvidersAreNamedWithTheirDefaults) {
+  CloudProviderSet cloud;
+  ASSERT_TRUE(ParseProviders("cloud:\n"
+                             "  - {name: do1, type: digitalocean, api_token: 'do-t0ken',"
+                             " region: fra1}\n"
+                             "  - {name: hz, type: hetzner, api_token: 'hz-t0ken', size: cx32}\n",
+                             "providers.yaml", http_.get(), &dns_, &cloud)
+                  .ok());
+  EXPECT_THAT(cloud.Names(), ElementsAre("do1", "hz"));
+  EXPECT_EQ(cloud.Find("do1")->type(), "digitalocean");
+  EXPECT_EQ(cloud.Find("hz")->type(), "hetzner");
+  EXPECT_EQ(cloud.Find("hz")->name(), "hz");
+
+  absl::Status bad = ParseProviders(
+      "cloud:\n  - {name: do2, type: digitalocean, api_token: 'hunter5-secret', flavor: big}\n"
+      "  - {name: x, type: hetzner}\n",
+      "providers.yaml", http_.get(), &dns_, &cloud);
+  std::string message(bad.message());
+  EXPECT_THAT(message, HasSubstr("providers.yaml:2:"));
+  EXPECT_THAT(message, HasSubstr("'region' is required"));
+  EXPECT_THAT(message, HasSubstr("flavor"));
+  EXPECT_THAT(message, HasSubstr("providers.yaml:3:"));
+  EXPECT_THAT(message, HasSubstr("api_token"));
+  EXPECT_THAT(message, Not(HasSubstr("hunter5")));
 }
 
 TEST_F(ProvidersConfigTest, AFileOthersCanReadIsRefused) {

@@ -160,6 +160,8 @@ absl::StatusOr<ServerInfo> LocalProvider::Read(const std::string& name) const {
   info.name = name;
   info.provider = "local";
   info.address = j.value("address", "");
+  info.private_address = info.address;  // one bridge: the servers' network is this machine's
+  info.tags[kServerTag] = name;
   info.ssh_host_key = j.value("ssh_host_key", "");
   info.ssh_host_key_fingerprint = j.value("ssh_host_key_fingerprint", "");
   info.created = absl::FromUnixMillis(j.value("created_ms", int64_t{0}));
