@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   cli.flags().Add("--providers", &options.providers,
                   "A YAML file (mode 0600) naming DNS and cloud providers and their credentials: "
                   "dns: and cloud: lists of {name, type, ...} (see docs/providers.md)");
+  cli.flags().Add("--advertise", &options.advertise,
+                  "HOST[:PORT] where servers at cloud providers reach this controller (the port "
+                  "defaults to --listen's, which must take connections there)");
   cli.flags().Add("--agent-binary", &options.servers.agent_binary,
                   "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   cli.flags().Add("--log-level", &log_level, "trace, debug, info, warn or error").ShowDefault();

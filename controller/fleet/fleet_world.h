@@ -32,7 +32,9 @@ struct BootRequest {
   std::string name;
   std::string provider;
   std::string role;
-  std::string fleet;  // the fleet it belongs to: a later operation finds it by this
+  std::string fleet;                // the fleet it belongs to: a later operation finds it by this
+  std::string image, size, region;  // at a cloud provider; "" = its configured defaults
+  std::vector<int> open_tcp_ports;  // a cloud firewall opens these besides SSH
 };
 
 // The fleet's PostgreSQL database on one host.

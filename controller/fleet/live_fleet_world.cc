@@ -18,7 +18,16 @@ absl::StatusOr<std::vector<dm::v1::Server>> LiveFleetWorld::ListServers() {
 
 absl::StatusOr<dm::v1::Server> LiveFleetWorld::BootServer(const BootRequest& request,
                                                           const ProgressFn& progress) {
-  return p_.servers->Boot(request.name, request.provider, request.role, progress, request.fleet);
+  ServerBoot boot;
+  boot.name = request.name;
+  boot.provider = request.provider;
+  boot.role = request.role;
+  boot.fleet = request.fleet;
+  boot.image = request.image;
+  boot.size = request.size;
+  boot.region = request.region;
+  boot.open_tcp_ports = request.open_tcp_ports;
+  return p_.servers->Boot(boot, progress);
 }
 
 absl::StatusOr<BootstrapReport> LiveFleetWorld::Bootstrap(const std::string& server,

@@ -85,6 +85,8 @@ std::unique_ptr<CloudProvider> ReadHostedCloud(FieldReader& fields, const std::s
   o.api_url = fields.String("api_url").value_or("");
   if (!o.api_url.empty() && !IsHttpUrl(o.api_url))
     fields.Error("api_url", "must be an http:// or https:// URL");
+  o.timeout = fields.Seconds("timeout").value_or(o.timeout);  // one request's
+  o.boot_timeout = fields.Seconds("boot_timeout").value_or(o.boot_timeout);
   if (digitalocean) return std::make_unique<DigitalOceanProvider>(http, o);
   return std::make_unique<HetznerProvider>(http, o);
 }

@@ -37,8 +37,14 @@ grpc::Status AdminHandler::BootServer(grpc::ServerContext* context,
     event.set_progress(message);
     writer->Write(event);
   };
-  absl::StatusOr<dm::v1::Server> server =
-      servers_->Boot(request->name(), request->provider(), request->role(), progress);
+  ServerBoot boot;
+  boot.name = request->name();
+  boot.provider = request->provider();
+  boot.role = request->role();
+  boot.image = request->image();
+  boot.size = request->size();
+  boot.region = request->region();
+  absl::StatusOr<dm::v1::Server> server = servers_->Boot(boot, progress);
   if (!server.ok()) return ToGrpcStatus(server.status());
   Audit("server.booted", request->name(),
         absl::StrCat("provider ", server->provider(), ", address ", server->address()));
@@ -50,10 +56,12 @@ grpc::Status AdminHandler::BootServer(grpc::ServerContext* context,
 }
 
 grpc::Status AdminHandler::ListServers(grpc::ServerContext* context,
-                                       const dm::v1::ListServersRequest*,
+                                       const dm::v1::ListServersRequest* request,
                                        dm::v1::ListServersResponse* response) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
-  absl::StatusOr<std::vector<dm::v1::Server>> servers = servers_->List();
+  absl::StatusOr<std::vector<dm::v1::Server>> servers =
+      request->provider().empty() ? servers_->List()
+                                  : servers_->ListAtProvider(request->provider());
   if (!servers.ok()) return ToGrpcStatus(servers.status());
   for (dm::v1::Server& s : *servers) *response->add_servers() = std::move(s);
   return grpc::Status::OK;
@@ -63,8 +71,10 @@ grpc::Status AdminHandler::DestroyServer(grpc::ServerContext* context,
                                          const dm::v1::DestroyServerRequest* request,
                                          dm::v1::DestroyServerResponse*) {
   if (grpc::Status s = Authorize(context); !s.ok()) return s;
-  if (absl::Status s = servers_->Destroy(request->name()); !s.ok()) return ToGrpcStatus(s);
-  Audit("server.destroyed", request->name(), "");
+  if (absl::Status s = servers_->Destroy(request->name(), request->provider()); !s.ok())
+    return ToGrpcStatus(s);
+  Audit("server.destroyed", request->name(),
+        request->provider().empty() ? "" : absl::StrCat("at provider ", request->provider()));
   return grpc::Status::OK;
 }
 

@@ -98,7 +98,8 @@ class LiveController : public ControllerServer {
   std::unique_ptr<AppMirror> apps_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<EmbeddedPowerDns> dns_;
-  DnsProviderSet dns_providers_;  // `local` (dns_) and those of --providers
+  DnsProviderSet dns_providers_;      // `local` (dns_) and those of --providers
+  CloudProviderSet cloud_providers_;  // those of --providers (`local` is the ServerManager's)
   std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<LiveFleetWorld> fleet_world_;
   // After everything they use, so that they go first (the scheduler before the service, whose
@@ -130,9 +131,11 @@ absl::Status LiveController::StartFleetServices() {
     DM_RETURN_IF_ERROR(apps_->Serve(local));
   }
   if (!options_.providers.empty()) {
-    if (absl::Status s = LoadProviders(options_.providers, provider_http_.get(), &dns_providers_);
+    if (absl::Status s = LoadProviders(options_.providers, provider_http_.get(), &dns_providers_,
+                                       &cloud_providers_);
         !s.ok())
       return absl::Status(s.code(), absl::StrCat("--providers: ", s.message()));
+    servers_->set_cloud_providers(&cloud_providers_);
   }
   // Backups off the fleets' servers: in a directory of this machine unless told otherwise.
   if (!options_.backup_store.empty()) {
@@ -310,6 +313,19 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   if (local_port > 0) {
     c->servers_->set_agent_endpoint(local_host, static_cast<uint16_t>(local_port));
     LogInfo("local servers reach the controller at {}:{}", local_host, local_port);
+  }
+  if (!options.advertise.empty()) {
+    // HOST alone takes --listen's port; anything with a colon must be HOST:PORT.
+    absl::StatusOr<HostPort> at =
+        options.advertise.find(':') == std::string::npos
+            ? absl::StatusOr<HostPort>(HostPort{options.advertise, static_cast<uint16_t>(port)})
+            : HostPort::Parse(options.advertise);
+    if (!at.ok() || at->host.empty()) {
+      return absl::InvalidArgumentError(
+          "--advertise: HOST[:PORT], where servers at cloud providers reach this controller");
+    }
+    c->servers_->set_advertise(at->ToString());
+    LogInfo("servers at cloud providers reach the controller at {}", at->ToString());
   }
 
   DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}),

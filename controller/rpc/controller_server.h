@@ -35,6 +35,9 @@ struct ControllerOptions {
   // A YAML file (mode 0600) naming DNS (and cloud) providers and their credentials
   // (providers/providers_config.h); "" : only the controller's own, `local`.
   std::string providers;
+  // Where servers at cloud providers reach this controller ("HOST[:PORT]"; the port defaults to
+  // --listen's): their agents dial it, so --listen must take connections there.
+  std::string advertise;
   // Self-healing's settle times, damping and caps (docs/health.md).
   HealerOptions healing;
 };

@@ -6,12 +6,16 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "bootstrap/host_key.h"
 #include "bootstrap/ssh_session.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/providers/providers_config.h"
+#include "controller/servers/cloud_init.h"
 #include "controller/store/record_protos.h"
 
 namespace dm {
@@ -85,8 +89,20 @@ absl::StatusOr<CloudProvider*> ServerManager::Provider(const std::string& name) 
     }
     return local_.get();
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown provider '", name, "' (available: local)"));
+  if (cloud_ != nullptr) {
+    if (CloudProvider* provider = cloud_->Find(name)) return provider;
+  }
+  std::vector<std::string> names = {"local"};
+  if (cloud_ != nullptr) {
+    for (const std::string& n : cloud_->Names()) names.push_back(n);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown provider '", name,
+                                                 "' (available: ", absl::StrJoin(names, ", "),
+                                                 "; cloud providers come from --providers)"));
+}
+
+std::string ServerManager::HostKeyPath(const std::string& name) const {
+  return absl::StrCat(options_.data_dir, "/ssh/hosts/", name);
 }
 
 dm::v1::Server ServerManager::Describe(const ServerRecord& record,
@@ -100,10 +116,18 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record,
   s.set_bootstrap(ToProto(record.bootstrap));
   s.set_bootstrap_message(record.bootstrap_message);
   s.set_agent_package(record.agent_package);
+  s.set_recorded(true);
   if (info.ok()) {
     s.set_state(ToProto(info->state));
     s.set_address(info->address);
+    s.set_private_address(info->private_address);
+    s.set_provider_id(info->id);
+    s.set_image(info->image);
+    s.set_size(info->size);
+    s.set_region(info->region);
     s.set_ssh_host_key_fingerprint(info->ssh_host_key_fingerprint);
+    if (s.ssh_host_key_fingerprint().empty() && !record.ssh_host_key.empty())
+      s.set_ssh_host_key_fingerprint(HostKeyFingerprint(record.ssh_host_key).value_or(""));
   } else {
     s.set_state(absl::IsNotFound(info.status()) ? dm::v1::SERVER_MISSING : dm::v1::SERVER_ERROR);
   }
@@ -118,29 +142,72 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record) {
                                         : absl::StatusOr<ServerInfo>(provider.status()));
 }
 
-absl::StatusOr<dm::v1::Server> ServerManager::Boot(const std::string& name,
-                                                   const std::string& provider_name,
-                                                   const std::string& role,
-                                                   const ProgressFn& progress,
-                                                   const std::string& fleet) {
-  DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
-  if (store_->GetServer(name).ok())
-    return absl::AlreadyExistsError(absl::StrCat("server '", name, "' exists"));
-  if (!role.empty() && !IsValidRoleName(role)) {
-    return absl::InvalidArgumentError(absl::StrCat("'", role, "' is not a role name"));
+absl::StatusOr<dm::v1::Server> ServerManager::Boot(const ServerBoot& boot,
+                                                   const ProgressFn& progress) {
+  DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(boot.provider));
+  const bool local = provider == local_.get();
+  if (!boot.role.empty() && !IsValidRoleName(boot.role)) {
+    return absl::InvalidArgumentError(absl::StrCat("'", boot.role, "' is not a role name"));
   }
   ServerRecord record;
-  record.name = name;
-  record.provider = provider->name();
-  record.role = role;
-  record.created = absl::Now();
-  record.fleet = fleet;
-  DM_ASSIGN_OR_RETURN(ServerInfo info, provider->Create({name, operator_public_key_}, progress));
-  if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
-    // Not recorded means not managed: do not leave it running.
-    absl::Status ignored = provider->Delete(name);
-    (void)ignored;
-    return saved;
+  absl::StatusOr<ServerRecord> existing = store_->GetServer(boot.name);
+  // A cloud boot that never finished is resumed (the provider adopts what it made); anything
+  // else of that name is a different server.
+  const bool resume = existing.ok() && !local && existing->provider == provider->name() &&
+                      existing->bootstrap == BootstrapState::kNever &&
+                      PathExists(HostKeyPath(boot.name));
+  if (existing.ok() && !resume)
+    return absl::AlreadyExistsError(absl::StrCat("server '", boot.name, "' exists"));
+  if (resume) {
+    record = *existing;
+  } else {
+    record.name = boot.name;
+    record.provider = provider->name();
+    record.role = boot.role;
+    record.created = absl::Now();
+    record.fleet = boot.fleet;
+  }
+  ServerSpec spec;
+  spec.name = boot.name;
+  spec.ssh_public_key = operator_public_key_;
+  spec.image = boot.image;
+  spec.size = boot.size;
+  spec.region = boot.region;
+  spec.open_tcp_ports = boot.open_tcp_ports;
+  if (!record.fleet.empty()) spec.tags[kFleetTag] = record.fleet;
+  if (!record.role.empty()) spec.tags[kRoleTag] = record.role;
+  if (!local) {
+    // The host key is made here and kept until bootstrap, so that a resumed boot hands the same
+    // user data and bootstrap knows which key to expect.
+    HostKeyPair host_key;
+    if (resume) {
+      DM_ASSIGN_OR_RETURN(std::string kept, ReadFile(HostKeyPath(boot.name)));
+      DM_ASSIGN_OR_RETURN(host_key, HostKeyFromPrivate(kept));
+    } else {
+      DM_ASSIGN_OR_RETURN(host_key, GenerateHostKey());
+      DM_RETURN_IF_ERROR(MakeDirectories(options_.data_dir + "/ssh/hosts", 0700));
+      DM_RETURN_IF_ERROR(WriteFileAtomic(HostKeyPath(boot.name), host_key.private_openssh, 0600));
+    }
+    record.ssh_host_key = host_key.public_line;
+    spec.user_data = CloudInitUserData(host_key);
+    DM_RETURN_IF_ERROR(store_->SaveServer(record));
+  }
+  absl::StatusOr<ServerInfo> info = provider->Create(spec, progress);
+  if (!info.ok()) {
+    if (!local) {
+      return absl::Status(info.status().code(),
+                          absl::StrCat(info.status().message(), " (the server is recorded: boot ",
+                                       boot.name, " again to resume, or destroy it)"));
+    }
+    return info.status();
+  }
+  if (local) {
+    if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
+      // Not recorded means not managed: do not leave it running.
+      absl::Status ignored = provider->Delete(boot.name);
+      (void)ignored;
+      return saved;
+    }
   }
   return Describe(record, info);
 }
@@ -152,16 +219,61 @@ absl::StatusOr<std::vector<dm::v1::Server>> ServerManager::List() {
   return out;
 }
 
+absl::StatusOr<std::vector<dm::v1::Server>> ServerManager::ListAtProvider(
+    const std::string& provider_name) {
+  DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
+  DM_ASSIGN_OR_RETURN(std::vector<ServerInfo> infos, provider->List());
+  std::vector<dm::v1::Server> out;
+  for (const ServerInfo& info : infos) {
+    absl::StatusOr<ServerRecord> record = store_->GetServer(info.name);
+    if (record.ok() && record->provider == provider->name()) {
+      out.push_back(Describe(*record, info));
+      continue;
+    }
+    dm::v1::Server s;  // left behind: only what the provider says
+    s.set_name(info.name);
+    s.set_provider(provider->name());
+    s.set_state(ToProto(info.state));
+    s.set_address(info.address);
+    s.set_private_address(info.private_address);
+    s.set_provider_id(info.id);
+    s.set_image(info.image);
+    s.set_size(info.size);
+    s.set_region(info.region);
+    auto tag = [&](const char* key) {
+      auto it = info.tags.find(key);
+      return it == info.tags.end() ? std::string() : it->second;
+    };
+    s.set_fleet(tag(kFleetTag));
+    s.set_role(tag(kRoleTag));
+    s.set_created_unix_ms(absl::ToUnixMillis(info.created));
+    s.set_recorded(false);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 absl::StatusOr<dm::v1::Server> ServerManager::Get(const std::string& name) {
   DM_ASSIGN_OR_RETURN(ServerRecord record, store_->GetServer(name));
   return Describe(record);
 }
 
-absl::Status ServerManager::Destroy(const std::string& name) {
-  DM_ASSIGN_OR_RETURN(ServerRecord record, store_->GetServer(name));
+absl::Status ServerManager::Destroy(const std::string& name, const std::string& provider_name) {
+  absl::StatusOr<ServerRecord> found = store_->GetServer(name);
+  if (absl::IsNotFound(found.status()) && !provider_name.empty()) {
+    // Left behind at the provider (a crash before it was recorded): only the provider knows it.
+    DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(provider_name));
+    return provider->Delete(name);
+  }
+  DM_ASSIGN_OR_RETURN(ServerRecord record, std::move(found));
+  if (!provider_name.empty() && provider_name != record.provider) {
+    return absl::InvalidArgumentError(absl::StrCat("server ", name, " is at provider ",
+                                                   record.provider, ", not ", provider_name));
+  }
   DM_ASSIGN_OR_RETURN(CloudProvider * provider, Provider(record.provider));
   absl::Status deleted = provider->Delete(name);
   if (!deleted.ok() && !absl::IsNotFound(deleted)) return deleted;
+  ::unlink(HostKeyPath(name).c_str());
   // Its agent goes with it: the certificate is revoked, so a copy of the disk cannot come back.
   absl::StatusOr<AgentRecord> agent = directory_->Remove(name);
   if (agent.ok()) LogInfo("removed agent {} with its server", name);
@@ -188,8 +300,24 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
     return absl::FailedPreconditionError(
         absl::StrCat("server ", name, " is ", ProviderStateWord(info.state), ", not running"));
   }
-  if (agent_endpoint_.empty())
+  const bool local = provider == local_.get();
+  const std::string endpoint = local ? agent_endpoint_ : advertise_;
+  if (endpoint.empty() && local)
     return absl::FailedPreconditionError("the controller does not listen on the servers' network");
+  if (endpoint.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "server ", name, " is at ", record.provider,
+        ": start dm-controller with --advertise ADDRESS[:PORT], where that cloud's servers reach "
+        "it (they are not on this machine's network)"));
+  }
+  // The key the provider reports, else the one the controller gave the server: never whatever
+  // key answers.
+  const std::string host_key = info.ssh_host_key.empty() ? record.ssh_host_key : info.ssh_host_key;
+  if (host_key.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "server ", name,
+        ": its host key is not known, and bootstrap does not trust a key on first use"));
+  }
   DM_ASSIGN_OR_RETURN(const AgentPackage* package, Package());
 
   record.bootstrap = BootstrapState::kRunning;
@@ -198,8 +326,8 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   BootstrapEnvironment env;
   env.operator_key_path = operator_key_path_;
   env.operator_public_key = operator_public_key_;
-  env.controller = agent_endpoint_;
-  env.controller_ip = agent_endpoint_.substr(0, agent_endpoint_.rfind(':'));
+  env.controller = endpoint;
+  env.controller_ip = endpoint.substr(0, endpoint.rfind(':'));
   env.package = package;
   env.mint_token = [&]() -> absl::StatusOr<std::string> {
     if (directory_->Get(name).ok()) return std::string();  // enrolled already: no new token
@@ -221,10 +349,13 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
     }
   };
   absl::StatusOr<BootstrapReport> result =
-      dm::Bootstrap({name, info.address, info.ssh_host_key}, env, report);
+      dm::Bootstrap({name, info.address, host_key}, env, report);
   record.bootstrap = result.ok() ? BootstrapState::kDone : BootstrapState::kFailed;
   record.bootstrap_message = result.ok() ? "" : std::string(result.status().message());
-  if (result.ok()) record.agent_package = package->version;
+  if (result.ok()) {
+    record.agent_package = package->version;
+    ::unlink(HostKeyPath(name).c_str());  // the server has it; it is needed no more
+  }
   absl::Status saved = store_->SaveServer(record);
   if (!saved.ok()) LogError("could not save server {}: {}", name, std::string(saved.message()));
   return result;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "bootstrap/agent_package.h"
@@ -23,6 +24,18 @@
 #include "dm/v1/admin.pb.h"
 
 namespace dm {
+
+class CloudProviderSet;
+
+// A server to boot.
+struct ServerBoot {
+  std::string name;
+  std::string provider;  // "" = local
+  std::string role;
+  std::string fleet;                // the fleet it belongs to, if any
+  std::string image, size, region;  // "" = the provider's configured defaults
+  std::vector<int> open_tcp_ports;  // a cloud firewall opens these besides SSH
+};
 
 class ServerManager {
  public:
@@ -41,15 +54,24 @@ class ServerManager {
   // Set once the controller listens there: what agents on servers dial. Remembers the port.
   void set_agent_endpoint(const std::string& host, uint16_t port);
 
-  // `fleet`: the fleet it belongs to, if any.
-  absl::StatusOr<dm::v1::Server> Boot(const std::string& name, const std::string& provider,
-                                      const std::string& role, const ProgressFn& progress,
-                                      const std::string& fleet = "");
+  // The cloud providers of --providers (not owned; set once, before any call).
+  void set_cloud_providers(const CloudProviderSet* cloud) { cloud_ = cloud; }
+  // Where servers of cloud providers reach the controller ("HOST:PORT", --advertise): they are
+  // not on this machine's local network.
+  void set_advertise(const std::string& host_port) { advertise_ = host_port; }
+
+  // Boots a server. A cloud server gets a host key made here, in its user data; the record is
+  // kept from before the provider is asked, so a boot that failed half-way (or a controller that
+  // died) is resumed by booting the same name again: the provider adopts what it made.
+  absl::StatusOr<dm::v1::Server> Boot(const ServerBoot& boot, const ProgressFn& progress);
   absl::StatusOr<std::vector<dm::v1::Server>> List();
+  // What `provider` reports of DeployMachine's servers there, each marked recorded or not.
+  absl::StatusOr<std::vector<dm::v1::Server>> ListAtProvider(const std::string& provider);
   // NotFound if there is no such server.
   absl::StatusOr<dm::v1::Server> Get(const std::string& name);
-  // Destroys the server, and removes its agent (its certificate is revoked).
-  absl::Status Destroy(const std::string& name);
+  // Destroys the server, and removes its agent (its certificate is revoked). Without a record,
+  // `provider` names where a server left behind is deleted.
+  absl::Status Destroy(const std::string& name, const std::string& provider = "");
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& name, const StepReport& report);
   // The dm-agent package bootstrap installs (built once from --agent-binary).
   absl::StatusOr<const AgentPackage*> Package();
@@ -65,7 +87,12 @@ class ServerManager {
   Store* const store_;
   TokenService* const tokens_;
   AgentDirectory* const directory_;
+  // Where a cloud server's host key waits for bootstrap (DATA_DIR/ssh/hosts/NAME, 0600).
+  std::string HostKeyPath(const std::string& name) const;
+
   std::unique_ptr<LocalProvider> local_;
+  const CloudProviderSet* cloud_ = nullptr;
+  std::string advertise_;
   std::string operator_key_path_, operator_public_key_;
   std::string agent_endpoint_;
   std::mutex package_mu_;

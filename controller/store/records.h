@@ -126,6 +126,9 @@ struct ServerRecord {
   // The dm-agent package version bootstrap installed: a controller with a newer agent
   // bootstraps the server again, which upgrades it ("" for servers from before this was kept).
   std::string agent_package;
+  // The host key the controller gave the server through its user data ("ssh-ed25519 AAAA..."),
+  // for providers that cannot tell it: bootstrap trusts this key and no other.
+  std::string ssh_host_key;
 };
 
 // A fleet as last applied by dmctl up (FleetFile is its parsed form).

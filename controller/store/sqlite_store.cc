@@ -112,6 +112,9 @@ CREATE INDEX events_by_fleet ON events (fleet, seq);
 ALTER TABLE fleets ADD COLUMN healing INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE fleets ADD COLUMN heal_state TEXT NOT NULL DEFAULT '{}';
 )sql",
+    R"sql(
+ALTER TABLE servers ADD COLUMN ssh_host_key TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -493,20 +496,22 @@ absl::Status SqliteStore::SaveServer(const ServerRecord& s) {
   DM_ASSIGN_OR_RETURN(
       Statement upsert,
       db_->Prepare("INSERT OR REPLACE INTO servers (name, provider, role, bootstrap, "
-                   "bootstrap_message, created_ms, fleet, agent_package) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                   "bootstrap_message, created_ms, fleet, agent_package, ssh_host_key) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, s.name)
       .Bind(2, s.provider)
       .Bind(3, s.role)
       .Bind(4, BootstrapStateWord(s.bootstrap))
       .Bind(5, s.bootstrap_message);
   upsert.Bind(6, ToMs(s.created)).Bind(7, s.fleet).Bind(8, s.agent_package);
+  upsert.Bind(9, s.ssh_host_key);
   return upsert.Run();
 }
 
 namespace {
 constexpr char kServerColumns[] =
-    "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet, agent_package";
+    "name, provider, role, bootstrap, bootstrap_message, created_ms, fleet, agent_package, "
+    "ssh_host_key";
 ServerRecord ReadServer(const Statement& row) {
   ServerRecord s;
   s.name = row.ColumnText(0);
@@ -518,6 +523,7 @@ ServerRecord ReadServer(const Statement& row) {
   s.created = FromMs(row.ColumnInt(5));
   s.fleet = row.ColumnText(6);
   s.agent_package = row.ColumnText(7);
+  s.ssh_host_key = row.ColumnText(8);
   return s;
 }
 }  // namespace
