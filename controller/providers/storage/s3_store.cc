@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
+#include "controller/providers/aws/sigv4.h"
 
 namespace dm {
 namespace {
@@ -67,33 +68,15 @@ std::pair<std::string, std::string> SplitEndpoint(const std::string& endpoint) {
 }  // namespace
 
 S3Signature SignS3Request(const S3SigningInput& input, const S3Options& options) {
-  S3Signature out;
-  out.amz_date = absl::FormatTime("%Y%m%dT%H%M%SZ", input.now, absl::UTCTimeZone());
-  const std::string date = out.amz_date.substr(0, 8);
-  const std::string scope = absl::StrCat(date, "/", options.region, "/", kService, "/aws4_request");
-
-  std::vector<std::pair<std::string, std::string>> query;
-  for (const auto& [k, v] : input.query) query.push_back({UrlEncode(k), UrlEncode(v)});
-  std::sort(query.begin(), query.end());
-  std::vector<std::string> pairs;
-  for (const auto& [k, v] : query) pairs.push_back(absl::StrCat(k, "=", v));
-
-  const std::string signed_headers = "host;x-amz-content-sha256;x-amz-date";
-  const std::string canonical =
-      absl::StrCat(input.method, "\n", input.path, "\n", absl::StrJoin(pairs, "&"), "\n",
-                   "host:", input.host, "\n", "x-amz-content-sha256:", input.payload_sha256, "\n",
-                   "x-amz-date:", out.amz_date, "\n\n", signed_headers, "\n", input.payload_sha256);
-  const std::string to_sign =
-      absl::StrCat("AWS4-HMAC-SHA256\n", out.amz_date, "\n", scope, "\n", Sha256Hex(canonical));
-
-  std::string key = HmacSha256("AWS4" + options.secret_key, date);
-  key = HmacSha256(key, options.region);
-  key = HmacSha256(key, kService);
-  key = HmacSha256(key, "aws4_request");
-  out.authorization = absl::StrCat("AWS4-HMAC-SHA256 Credential=", options.access_key, "/", scope,
-                                   ", SignedHeaders=", signed_headers,
-                                   ", Signature=", HexEncode(HmacSha256(key, to_sign)));
-  return out;
+  SigV4Request request;
+  request.method = input.method;
+  request.path = input.path;
+  request.query = input.query;
+  request.headers = {{"host", input.host}, {"x-amz-content-sha256", input.payload_sha256}};
+  request.payload_sha256 = input.payload_sha256;
+  SigV4Signature signed_request = SignV4(
+      request, {options.access_key, options.secret_key, options.region, kService}, input.now);
+  return {signed_request.authorization, signed_request.amz_date};
 }
 
 std::string S3ObjectStore::name() const {

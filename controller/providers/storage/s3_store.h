@@ -39,7 +39,7 @@ struct S3SigningInput {
 };
 
 // The Authorization header and the x-amz-date value for `input`, signing host,
-// x-amz-content-sha256 and x-amz-date.
+// x-amz-content-sha256 and x-amz-date (with the one SigV4 signer, aws/sigv4.h).
 struct S3Signature {
   std::string authorization;
   std::string amz_date;
