@@ -14,6 +14,7 @@
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
 #include "controller/providers/cloud/digitalocean_provider.h"
+#include "controller/providers/cloud/ec2_provider.h"
 #include "controller/providers/cloud/hetzner_provider.h"
 #include "controller/providers/dns/cloudflare_provider.h"
 #include "controller/providers/dns/dnsimple_provider.h"
@@ -27,7 +28,7 @@ using yaml::FieldReader;
 using yaml::ValidationErrors;
 
 // The cloud types this controller does not have yet: named as such, never accepted and ignored.
-const std::vector<std::string> kComingCloudTypes = {"openstack", "ec2"};
+const std::vector<std::string> kComingCloudTypes = {"openstack"};
 
 bool IsProviderName(const std::string& name) {
   if (name.empty() || name.size() > 32 || name.front() == '-') return false;
@@ -89,6 +90,26 @@ std::unique_ptr<CloudProvider> ReadHostedCloud(FieldReader& fields, const std::s
   o.boot_timeout = fields.Seconds("boot_timeout").value_or(o.boot_timeout);
   if (digitalocean) return std::make_unique<DigitalOceanProvider>(http, o);
   return std::make_unique<HetznerProvider>(http, o);
+}
+
+// access_key_id, secret_access_key (secret), region; image (an AMI id: they differ by region),
+// size, subnet_id optional.
+std::unique_ptr<CloudProvider> ReadEc2(FieldReader& fields, const std::string& name,
+                                       HttpClient* http) {
+  Ec2Options o;
+  o.cloud.name = name;
+  o.access_key = fields.RequiredString("access_key_id");
+  o.secret_key = fields.Secret("secret_access_key");
+  o.cloud.region = fields.RequiredString("region");
+  o.cloud.image = fields.String("image").value_or("");
+  o.cloud.size = fields.String("size").value_or("t3.micro");
+  o.subnet_id = fields.String("subnet_id").value_or("");
+  o.cloud.api_url = fields.String("api_url").value_or("");
+  if (!o.cloud.api_url.empty() && !IsHttpUrl(o.cloud.api_url))
+    fields.Error("api_url", "must be an http:// or https:// URL");
+  o.cloud.timeout = fields.Seconds("timeout").value_or(o.cloud.timeout);
+  o.cloud.boot_timeout = fields.Seconds("boot_timeout").value_or(o.cloud.boot_timeout);
+  return std::make_unique<Ec2Provider>(http, o);
 }
 
 // server: HOST:PORT (an address), tsig_key: {name, algorithm, secret: BASE64}.
@@ -161,12 +182,13 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
       types.insert(types.end(), kComingCloudTypes.begin(), kComingCloudTypes.end());
     const std::string type = fields.RequiredString("type");
     if (type.empty()) continue;
-    if (kind == "cloud" && (type == "digitalocean" || type == "hetzner")) {
+    if (kind == "cloud" && (type == "digitalocean" || type == "hetzner" || type == "ec2")) {
       if (!cloud_taken) {
         fields.Error("type", "cloud providers are not read here");
         continue;
       }
-      std::unique_ptr<CloudProvider> provider = ReadHostedCloud(fields, name, type, http);
+      std::unique_ptr<CloudProvider> provider =
+          type == "ec2" ? ReadEc2(fields, name, http) : ReadHostedCloud(fields, name, type, http);
       fields.RejectUnknown();
       read->cloud.push_back(std::move(provider));
       continue;
@@ -216,7 +238,7 @@ std::vector<std::string> DnsProviderSet::Names() const {
 }
 
 const std::vector<std::string>& CloudProviderTypes() {
-  static const std::vector<std::string> types = {"digitalocean", "hetzner"};
+  static const std::vector<std::string> types = {"digitalocean", "hetzner", "ec2"};
   return types;
 }
 

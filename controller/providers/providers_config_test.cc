@@ -109,10 +109,13 @@ TEST_F(ProvidersConfigTest, CloudProvidersAreNamedWithTheirDefaults) {
   ASSERT_TRUE(ParseProviders("cloud:\n"
                              "  - {name: do1, type: digitalocean, api_token: 'do-t0ken',"
                              " region: fra1}\n"
-                             "  - {name: hz, type: hetzner, api_token: 'hz-t0ken', size: cx32}\n",
+                             "  - {name: hz, type: hetzner, api_token: 'hz-t0ken', size: cx32}\n"
+                             "  - {name: aws, type: ec2, access_key_id: AKID, secret_access_key: "
+                             "'s3cret', region: eu-central-1, image: ami-0abc}\n",
                              "providers.yaml", http_.get(), &dns_, &cloud)
                   .ok());
-  EXPECT_THAT(cloud.Names(), ElementsAre("do1", "hz"));
+  EXPECT_THAT(cloud.Names(), ElementsAre("aws", "do1", "hz"));
+  EXPECT_EQ(cloud.Find("aws")->type(), "ec2");
   EXPECT_EQ(cloud.Find("do1")->type(), "digitalocean");
   EXPECT_EQ(cloud.Find("hz")->type(), "hetzner");
   EXPECT_EQ(cloud.Find("hz")->name(), "hz");

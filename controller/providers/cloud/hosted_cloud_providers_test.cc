@@ -1,4 +1,4 @@
-// The hosted cloud providers (DigitalOcean, Hetzner) against contract fakes of their APIs (see
+// The hosted cloud providers (DigitalOcean, Hetzner, EC2) against contract fakes of their APIs (see
 // the fakes' headers for the reference pages they follow), through the real HTTP client and the
 // retrying client: servers booted with their key, firewall, tags and user data, found by tag
 // across pages, deleted; a create whose answer was lost, or a server a dead controller left, is
@@ -12,8 +12,10 @@
 #include "common/http/http_client.h"
 #include "common/http/retrying_http_client.h"
 #include "controller/providers/cloud/digitalocean_provider.h"
+#include "controller/providers/cloud/ec2_provider.h"
 #include "controller/providers/cloud/hetzner_provider.h"
 #include "controller/providers/cloud/testing/fake_digitalocean_api.h"
+#include "controller/providers/cloud/testing/fake_ec2_api.h"
 #include "controller/providers/cloud/testing/fake_hetzner_api.h"
 
 namespace dm {
@@ -39,8 +41,10 @@ class HostedCloudProviderTest : public ::testing::TestWithParam<std::string> {
     retrying_ = std::make_unique<RetryingHttpClient>(curl_.get(), &clock_, policy);
     if (GetParam() == "digitalocean") {
       fake_ = std::move(*testing::FakeDigitalOceanApi::Start(kToken));
-    } else {
+    } else if (GetParam() == "hetzner") {
       fake_ = std::move(*testing::FakeHetznerApi::Start(kToken));
+    } else {
+      fake_ = std::move(*testing::FakeEc2Api::Start(kToken));  // the token is the secret key
     }
     provider_ = Provider(kToken);
   }
@@ -57,7 +61,13 @@ class HostedCloudProviderTest : public ::testing::TestWithParam<std::string> {
     o.clock = &clock_;
     if (GetParam() == "digitalocean")
       return std::make_unique<DigitalOceanProvider>(retrying_.get(), o);
-    return std::make_unique<HetznerProvider>(retrying_.get(), o);
+    if (GetParam() == "hetzner") return std::make_unique<HetznerProvider>(retrying_.get(), o);
+    Ec2Options ec2;
+    ec2.cloud = o;
+    ec2.cloud.region = testing::FakeEc2Api::kRegion;
+    ec2.access_key = testing::FakeEc2Api::kAccessKey;
+    ec2.secret_key = token;
+    return std::make_unique<Ec2Provider>(retrying_.get(), ec2);
   }
   ServerSpec Spec(const std::string& name, const std::string& role = "appnode") {
     ServerSpec spec;
@@ -76,7 +86,12 @@ class HostedCloudProviderTest : public ::testing::TestWithParam<std::string> {
     s.size = "small-1";
     s.region = "fra1";
     s.tags = {{"deploymachine", GetParam() == "digitalocean" ? "" : "1"}, {kServerTag, name}};
+    if (GetParam() == "ec2") s.tags["Name"] = name;
     return s;
+  }
+  // The provider's id of a server the fake holds.
+  std::string IdOf(const FakeServer& s) {
+    return GetParam() == "ec2" ? absl::StrCat("i-", s.id) : std::to_string(s.id);
   }
   static FakeHttpResponse Status(int status,
                                  std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -109,7 +124,7 @@ TEST_P(HostedCloudProviderTest, ServersBootWithTheirKeyFirewallTagsAndUserData) 
   EXPECT_EQ(web->tags[kServerTag], "web-1");
   EXPECT_EQ(web->image, "debian-12");
   EXPECT_EQ(web->size, "small-1");
-  EXPECT_EQ(web->region, "fra1");
+  EXPECT_EQ(web->region, GetParam() == "ec2" ? "eu-central-1a" : "fra1");  // EC2: the zone
   EXPECT_THAT(progress, Not(::testing::IsEmpty()));
 
   std::vector<FakeServer> held = fake_->Servers();
@@ -156,7 +171,7 @@ TEST_P(HostedCloudProviderTest, ACreateWhoseAnswerWasLostIsAdoptedNotBootedTwice
   absl::StatusOr<ServerInfo> again = provider_->Create(Spec("web-1"), nullptr);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(fake_->Servers().size(), 1u);
-  EXPECT_EQ(again->id, std::to_string(fake_->Servers()[0].id));
+  EXPECT_EQ(again->id, IdOf(fake_->Servers()[0]));
 }
 
 TEST_P(HostedCloudProviderTest, AServerADeadControllerLeftIsAdopted) {
@@ -170,6 +185,7 @@ TEST_P(HostedCloudProviderTest, AServerADeadControllerLeftIsAdopted) {
 TEST_P(HostedCloudProviderTest, ANameTakenBySomeoneElseIsRefused) {
   FakeServer theirs = Leftover("web-1");
   theirs.tags.clear();
+  if (GetParam() == "ec2") theirs.tags["Name"] = "web-1";  // how EC2 names an instance
   fake_->AddServer(theirs);
   absl::StatusOr<ServerInfo> created = provider_->Create(Spec("web-1"), nullptr);
   EXPECT_TRUE(absl::IsAlreadyExists(created.status())) << created.status();
@@ -199,11 +215,11 @@ TEST_P(HostedCloudProviderTest, AStormOfServerErrorsIsGivenUpOnInWords) {
 
 TEST_P(HostedCloudProviderTest, AMalformedAnswerIsReported) {
   FakeHttpResponse html;
-  html.body = "<html>upstream gone</html>";
+  html.body = "<html><body>upstream gone";
   fake_->server().FailNext({html});
   absl::StatusOr<std::vector<ServerInfo>> all = provider_->List();
   EXPECT_FALSE(all.ok());
-  EXPECT_THAT(all.status().message(), HasSubstr("not JSON"));
+  EXPECT_THAT(all.status().message(), AnyOf(HasSubstr("not JSON"), HasSubstr("not the API's XML")));
 }
 
 TEST_P(HostedCloudProviderTest, AnAnswerThatNeverComesTimesOut) {
@@ -218,13 +234,13 @@ TEST_P(HostedCloudProviderTest, AnAnswerThatNeverComesTimesOut) {
 TEST_P(HostedCloudProviderTest, AWrongTokenIsNamedAsSuch) {
   absl::StatusOr<ServerInfo> web = Provider("wrong-token")->Create(Spec("web-1"), nullptr);
   EXPECT_TRUE(absl::IsPermissionDenied(web.status())) << web.status();
-  EXPECT_THAT(web.status().message(), HasSubstr("token"));
+  EXPECT_THAT(web.status().message(), HasSubstr(GetParam() == "ec2" ? "access key" : "token"));
   EXPECT_THAT(std::string(web.status().message()), Not(HasSubstr("wrong-token")));
   EXPECT_TRUE(fake_->Servers().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Apis, HostedCloudProviderTest,
-                         ::testing::Values("digitalocean", "hetzner"),
+                         ::testing::Values("digitalocean", "hetzner", "ec2"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
