@@ -71,6 +71,9 @@ class FleetWorld {
                                                     const StepReport& report) = 0;
   // Destroys the server and removes its agent (its certificate is revoked).
   virtual absl::Status DestroyServer(const std::string& server) = 0;
+  // OK when the controller has the cloud provider `name` (local, or one of --providers);
+  // InvalidArgument naming the ones it has otherwise.
+  virtual absl::Status CheckProvider(const std::string& name) = 0;
   // The version of the dm-agent package bootstrap installs now.
   virtual absl::StatusOr<std::string> AgentPackageVersion() = 0;
   // Where servers reach the controller's host ("" if unknown): app nodes admit its checks.

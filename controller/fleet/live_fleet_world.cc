@@ -39,6 +39,10 @@ absl::Status LiveFleetWorld::DestroyServer(const std::string& server) {
   return p_.servers->Destroy(server);
 }
 
+absl::Status LiveFleetWorld::CheckProvider(const std::string& name) {
+  return p_.servers->CheckProvider(name);
+}
+
 absl::StatusOr<std::string> LiveFleetWorld::AgentPackageVersion() {
   DM_ASSIGN_OR_RETURN(const AgentPackage* package, p_.servers->Package());
   return package->version;

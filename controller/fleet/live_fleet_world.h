@@ -43,6 +43,7 @@ class LiveFleetWorld : public FleetWorld {
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& server,
                                             const StepReport& report) override;
   absl::Status DestroyServer(const std::string& server) override;
+  absl::Status CheckProvider(const std::string& name) override;
   absl::StatusOr<std::string> AgentPackageVersion() override;
   std::string ControllerAddress() override;
 

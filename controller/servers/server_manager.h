@@ -73,6 +73,8 @@ class ServerManager {
   // `provider` names where a server left behind is deleted.
   absl::Status Destroy(const std::string& name, const std::string& provider = "");
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& name, const StepReport& report);
+  // OK when there is a provider of that name ("" and "local": the local one).
+  absl::Status CheckProvider(const std::string& name) { return Provider(name).status(); }
   // The dm-agent package bootstrap installs (built once from --agent-binary).
   absl::StatusOr<const AgentPackage*> Package();
 

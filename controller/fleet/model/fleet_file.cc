@@ -43,6 +43,13 @@ bool IsDnsName(const std::string& name) {
   return true;
 }
 
+bool IsProviderName(const std::string& name) {
+  if (name.empty() || name.size() > 32 || name.front() == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+  });
+}
+
 bool IsUrl(const std::string& repository) {
   return absl::StrContains(repository, "://") || absl::StartsWith(repository, "git@");
 }
@@ -53,12 +60,27 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
     fields.Error("roles", "must map role names to server counts, such as 'appnode: 2'");
     return;
   }
-  for (const auto& [key, value] : roles->entries()) {
+  for (const auto& [key, entry] : roles->entries()) {
     FleetRole role;
     role.role = key.scalar();
-    role.count_mark = value.mark();
     role.key_mark = key.mark();
     std::string where = absl::StrCat("fleet: roles: ", role.role);
+    // "appnode: 2", or "appnode: {count: 2, size: ...}" for a role placed apart.
+    const yaml::Node* count = &entry;
+    if (entry.IsMap()) {
+      FieldReader fields(entry, where, errors);
+      count = fields.Raw("count");
+      role.placement.region = fields.String("region").value_or("");
+      role.placement.image = fields.String("image").value_or("");
+      role.placement.size = fields.String("size").value_or("");
+      fields.RejectUnknown();
+      if (count == nullptr) {
+        errors->Add(entry.mark(), absl::StrCat(where, ": count: is required"));
+        continue;
+      }
+    }
+    const yaml::Node& value = *count;
+    role.count_mark = value.mark();
     if (!value.IsScalar() || !absl::SimpleAtoi(value.scalar(), &role.count) || role.count < 0 ||
         role.count > kMaxServersPerRole) {
       errors->Add(value.mark(), absl::StrCat(where, ": the count must be a number from 0 to ",
@@ -247,6 +269,16 @@ const FleetRole* FleetFile::Find(const std::string& role) const {
   return nullptr;
 }
 
+ServerPlacement FleetFile::PlacementOf(const std::string& role) const {
+  ServerPlacement placement = this->placement;
+  if (const FleetRole* r = Find(role)) {
+    if (!r->placement.region.empty()) placement.region = r->placement.region;
+    if (!r->placement.image.empty()) placement.image = r->placement.image;
+    if (!r->placement.size.empty()) placement.size = r->placement.size;
+  }
+  return placement;
+}
+
 absl::StatusOr<std::string> ReplaceScalarAt(const std::string& text, const yaml::Mark& mark,
                                             const std::string& old_value,
                                             const std::string& new_value) {
@@ -402,7 +434,16 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   if (!fleet.domain.empty() && !IsDnsName(fleet.domain)) {
     fields.Error("domain", "must be a DNS name in lower case, such as 'shop.example.com'");
   }
-  fleet.provider = fields.Choice("provider", {"local"}, "local");
+  // Any provider's name: whether the controller has it is its to say (before anything boots).
+  fleet.provider = fields.String("provider").value_or("local");
+  if (!IsProviderName(fleet.provider)) {
+    fields.Error("provider",
+                 "must be local or a cloud provider's name from the controller's "
+                 "--providers file (a-z, 0-9, '-')");
+  }
+  fleet.placement.region = fields.String("region").value_or("");
+  fleet.placement.image = fields.String("image").value_or("");
+  fleet.placement.size = fields.String("size").value_or("");
   ReadRoles(fields.Raw("roles"), deploy_dir, fields, &errors, &fleet);
   ReadApp(fields.Raw("app"), path, &errors, &fleet);
   if (const yaml::Node* attributes = fields.Raw("attributes");

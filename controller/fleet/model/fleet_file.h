@@ -2,9 +2,12 @@
 //
 //   name: shop                      # lower-case letters, digits, '-'; names the servers
 //   domain: shop.test               # DNS: DOMAIN and www.DOMAIN point at the load balancers
-//   provider: local                 # where servers come from
+//   provider: local                 # where servers come from: local, or a cloud of --providers
+//   region: fra1                    # at a cloud: the servers' region, image and size
+//   image: debian-12-x64            #   (default: the provider's, in --providers)
+//   size: s-1vcpu-1gb
 //   roles:                          # role (deploy/roles/ROLE.yaml): how many servers
-//     dbserver: 1
+//     dbserver: {count: 1, size: s-2vcpu-4gb}   # a role may say its own region/image/size
 //     appnode: 2
 //     loadbalancer: 1
 //   app:                            # the application the app nodes run
@@ -37,11 +40,17 @@ namespace dm {
 // What a role serves to its fleet (deploy/roles/ROLE.yaml, `provides:`).
 enum class Service { kDatabase, kCache, kApp, kLoadBalancer };
 
+// Where a server is made at a cloud provider, in the provider's words; "" for its default.
+struct ServerPlacement {
+  std::string region, image, size;
+};
+
 struct FleetRole {
   std::string role;
   int count = 0;
-  yaml::Mark count_mark;  // where the count is written (dmctl scale rewrites it there)
-  yaml::Mark key_mark;    // where the role's name is written (dmctl split rewrites it)
+  ServerPlacement placement;  // the role's own, over the fleet's
+  yaml::Mark count_mark;      // where the count is written (dmctl scale rewrites it there)
+  yaml::Mark key_mark;        // where the role's name is written (dmctl split rewrites it)
   std::vector<Service> provides;
   // The role's remediation ladder (ROLE.yaml `remediation:`): "restart", "reconverge", "replace".
   std::vector<std::string> remediation = {"restart", "reconverge", "replace"};
@@ -96,6 +105,7 @@ struct FleetFile {
   std::string name;
   std::string domain;
   std::string provider = "local";
+  ServerPlacement placement;     // the fleet's default (a cloud provider's own below it)
   std::vector<FleetRole> roles;  // in the file's order
   FleetApp app;
   nlohmann::json attributes = nlohmann::json::object();
@@ -110,6 +120,8 @@ struct FleetFile {
 
   // nullptr if the fleet has no such role.
   const FleetRole* Find(const std::string& role) const;
+  // Where the role's servers are made: the role's placement over the fleet's.
+  ServerPlacement PlacementOf(const std::string& role) const;
 };
 
 // Parses a fleet file's text. `path` names it in messages and anchors a relative repository;

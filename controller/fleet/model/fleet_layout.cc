@@ -34,9 +34,15 @@ std::vector<const FleetHost*> Serving(const std::vector<FleetHost>& hosts, Servi
   return out;
 }
 
-// Where `host` reaches `other`: itself over loopback, others at their address.
+// Where the fleet's other hosts reach `host`: its private address, when its provider has a
+// private network.
+const std::string& Wired(const FleetHost& host) {
+  return host.private_address.empty() ? host.address : host.private_address;
+}
+
+// Where `host` reaches `other`: itself over loopback, others at their (private) address.
 std::string Reach(const FleetHost& host, const FleetHost& other) {
-  return host.name == other.name ? "127.0.0.1" : other.address;
+  return host.name == other.name ? "127.0.0.1" : Wired(other);
 }
 
 // The addresses of `hosts` other than `self`, for firewall and pg_hba rules; loopback when none
@@ -44,7 +50,7 @@ std::string Reach(const FleetHost& host, const FleetHost& other) {
 std::vector<std::string> Others(const std::vector<const FleetHost*>& hosts, const FleetHost& self) {
   std::vector<std::string> out;
   for (const FleetHost* h : hosts) {
-    if (h->name != self.name && !h->address.empty()) out.push_back(h->address);
+    if (h->name != self.name && !Wired(*h).empty()) out.push_back(Wired(*h));
   }
   return out;
 }
@@ -111,7 +117,7 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     std::vector<std::string> clients = Others(apps, host);
     // Listen on the private address only when another host needs it.
     Set(a, "postgresql.listen",
-        clients.empty() ? "localhost" : absl::StrCat("localhost,", host.address));
+        clients.empty() ? "localhost" : absl::StrCat("localhost,", Wired(host)));
     std::vector<std::string> cidrs = {"127.0.0.1/32"};
     for (const std::string& c : clients) cidrs.push_back(c + "/32");
     Set(a, "postgresql.clients", cidrs);
@@ -130,7 +136,7 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   if (host.Provides(Service::kCache)) {
     std::vector<std::string> clients = Others(apps, host);
     Set(a, "memcached.listen",
-        clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", host.address));
+        clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", Wired(host)));
   }
   if (host.Provides(Service::kApp)) {
     Set(a, "guestbook.cache",

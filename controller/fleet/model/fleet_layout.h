@@ -20,7 +20,10 @@ struct FleetHost {
   std::string role;
   int index = 0;  // 1-based within the role
   std::vector<Service> provides;
-  std::string address;  // "" until booted
+  std::string address;  // "" until booted; public: where users and DNS reach it
+  // On the provider's private network, where the fleet's hosts reach each other ("" without
+  // one: then `address`).
+  std::string private_address;
 
   bool Provides(Service s) const;
   // Converge order: 0 database, 1 cache, 2 app, 3 load balancer (a host serving several

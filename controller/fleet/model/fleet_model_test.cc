@@ -164,6 +164,40 @@ TEST(FleetFileTest, TheDnsProviderAndZoneDefaultToLocalAndTheDomain) {
       << bad.status();
 }
 
+TEST(FleetFileTest, ACloudFleetPlacesItsServersByFleetAndRole) {
+  FleetFile file = Parse(
+      "name: a\ndomain: shop.example.com\nprovider: do1\nregion: fra1\nsize: s-1vcpu-1gb\n"
+      "roles:\n  dbserver: {count: 1, size: s-2vcpu-4gb, image: debian-12-x64}\n"
+      "  loadbalancer: 2\n");
+  EXPECT_EQ(file.provider, "do1");
+  EXPECT_EQ(file.Find("dbserver")->count, 1);
+  EXPECT_EQ(file.PlacementOf("dbserver").size, "s-2vcpu-4gb");
+  EXPECT_EQ(file.PlacementOf("dbserver").image, "debian-12-x64");
+  EXPECT_EQ(file.PlacementOf("dbserver").region, "fra1");
+  EXPECT_EQ(file.PlacementOf("loadbalancer").size, "s-1vcpu-1gb");
+  EXPECT_EQ(file.Find("loadbalancer")->count, 2);
+
+  // dmctl scale rewrites a count written inside a role's map, too.
+  const std::string text =
+      "name: a\ndomain: shop.example.com\nroles:\n  loadbalancer: {count: 2, size: big}\n";
+  FleetFile placed = Parse(text);
+  absl::StatusOr<std::string> scaled =
+      ReplaceScalarAt(text, placed.Find("loadbalancer")->count_mark, "2", "3");
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  EXPECT_TRUE(absl::StrContains(*scaled, "loadbalancer: {count: 3, size: big}")) << *scaled;
+
+  absl::StatusOr<FleetFile> bad = ParseFleetFile(
+      "name: a\ndomain: shop.example.com\nprovider: Do_1\nroles:\n  dbserver: {size: x}\n"
+      "  loadbalancer: {count: 1, flavor: x}\n",
+      "f.yaml", kDeploy);
+  ASSERT_FALSE(bad.ok());
+  const std::string message(bad.status().message());
+  EXPECT_TRUE(absl::StrContains(message, "f.yaml:3:")) << message;
+  EXPECT_TRUE(absl::StrContains(message, "must be local or a cloud provider's name")) << message;
+  EXPECT_TRUE(absl::StrContains(message, "dbserver: count: is required")) << message;
+  EXPECT_TRUE(absl::StrContains(message, "flavor")) << message;
+}
+
 TEST(BackupScheduleTest, ReadsThePolicyAndRefusesNonsense) {
   FleetFile file =
       Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\nbackups: {every: 6h, keep: 7}\n");

@@ -62,7 +62,8 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
                               const FleetEventFn& emit) {
   const absl::Time start = env_.clock->Now();
   const bool apply = options.apply;
-  // A DNS provider the controller does not have is said before anything boots.
+  // A cloud or DNS provider the controller does not have is said before anything boots.
+  DM_RETURN_IF_ERROR(env_.world->CheckProvider(fleet.file.provider));
   DM_RETURN_IF_ERROR(FleetDnsProvider(env_, fleet.file).status());
   // A plan generates them too (the hosts' attributes need values), and forgets them.
   GenerateSecrets(fleet);

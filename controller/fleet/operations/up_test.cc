@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "controller/fleet/testing/fleet_test_fixture.h"
 
 namespace dm::testing {
@@ -222,6 +223,67 @@ TEST_F(UpTest, AnotherOperationOnTheFleetIsRefusedWhileOneRuns) {
   EXPECT_THAT(std::string(up.message()), HasSubstr("busy"));
   held->reset();
   EXPECT_TRUE(Up(Shop()).ok());
+}
+
+}  // namespace
+}  // namespace dm::testing
+
+namespace dm::testing {
+namespace {
+
+// A fleet at a cloud provider: the cloud's placement, the load balancers' ports, wiring over
+// private addresses, DNS at the public ones.
+class CloudUpTest : public FleetTest {
+ protected:
+  dm::v1::FleetRequest Cloud(const std::string& provider = "do1") {
+    dm::v1::FleetRequest request = File(
+        "shop", "  dbserver: {count: 1, size: s-2vcpu-4gb}\n  appnode: 2\n  loadbalancer: 1\n");
+    std::string text = request.file_text();
+    text.replace(text.find("provider: local"), 15,
+                 absl::StrCat("provider: ", provider, "\nregion: fra1\nsize: s-1vcpu-1gb"));
+    request.set_file_text(text);
+    return request;
+  }
+};
+
+TEST_F(CloudUpTest, ServersArePlacedWiredPrivatelyAndNamedPublicly) {
+  world_.AddCloud("do1");
+  EventLog log;
+  ASSERT_TRUE(Up(Cloud(), &log).ok()) << log.Text();
+  EXPECT_EQ(world_.LastBoot("shop-dbserver-1").provider, "do1");
+  EXPECT_EQ(world_.LastBoot("shop-dbserver-1").size, "s-2vcpu-4gb") << "the role's own";
+  EXPECT_EQ(world_.LastBoot("shop-appnode-1").size, "s-1vcpu-1gb") << "the fleet's";
+  EXPECT_EQ(world_.LastBoot("shop-appnode-1").region, "fra1");
+  EXPECT_THAT(world_.LastBoot("shop-appnode-1").open_tcp_ports, IsEmpty());
+  EXPECT_THAT(world_.LastBoot("shop-loadbalancer-1").open_tcp_ports, ElementsAre(80, 443));
+  // Hosts reach each other over the private network; users reach the balancer's public address.
+  const std::string db = world_.AttributesOf("shop-appnode-1")["database"]["host"];
+  EXPECT_THAT(db, HasSubstr("192.168.0."));
+  EXPECT_THAT(world_.UpstreamsOf("shop-loadbalancer-1")[0], HasSubstr("192.168.0."));
+  ASSERT_EQ(world_.fake_dns().Addresses("shop.test").size(), 1u);
+  EXPECT_EQ(world_.fake_dns().Addresses("shop.test")[0], world_.AddressOf("shop-loadbalancer-1"));
+  EXPECT_THAT(world_.AddressOf("shop-loadbalancer-1"), HasSubstr("203.0.113."));
+  EXPECT_TRUE(log.Has("shop-loadbalancer-1", "check", dm::v1::STEP_OK)) << log.Text();
+}
+
+TEST_F(CloudUpTest, AProviderTheControllerLacksIsNamedBeforeAnythingBoots) {
+  absl::Status up = Up(Cloud("nowhere"));
+  EXPECT_TRUE(absl::IsInvalidArgument(up)) << up;
+  EXPECT_THAT(up.message(), HasSubstr("unknown provider 'nowhere'"));
+  EXPECT_THAT(world_.ServerNames(), IsEmpty());
+}
+
+// The controller died while the cloud made a server: the next up boots it again, the provider
+// adopts it, and no twin is made.
+TEST_F(CloudUpTest, AnUpCutShortWhileTheCloudBootedIsResumedWithoutTwins) {
+  world_.AddCloud("do1");
+  world_.CutNextBootShort("shop-appnode-2");
+  EXPECT_FALSE(Up(Cloud()).ok());
+  EventLog again;
+  ASSERT_TRUE(Up(Cloud(), &again).ok()) << again.Text();
+  EXPECT_EQ(world_.Boots("shop-appnode-2"), 1) << "made once, adopted the second time";
+  EXPECT_EQ(world_.ServerNames().size(), 4u);
+  EXPECT_EQ(world_.CommitOn("shop-appnode-2"), kMain);
 }
 
 }  // namespace

@@ -25,8 +25,10 @@ absl::StatusOr<Inventory> TakeInventory(const FleetEnv& env, const FleetFile& fi
     if (server.fleet() == file.name) inventory.servers.emplace(server.name(), std::move(server));
   }
   for (FleetHost& host : inventory.hosts) {
-    if (const dm::v1::Server* server = inventory.ServerOf(host.name))
+    if (const dm::v1::Server* server = inventory.ServerOf(host.name)) {
       host.address = server->address();
+      host.private_address = server->private_address();
+    }
   }
   return inventory;
 }

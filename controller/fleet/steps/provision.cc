@@ -18,7 +18,13 @@ absl::Status BootMissing(const FleetEnv& env, const FleetFile& file, const Inven
                          bool apply, const FleetEventFn& emit) {
   std::vector<const FleetHost*> missing;
   for (const FleetHost& host : inventory.hosts) {
-    if (inventory.ServerOf(host.name) == nullptr) missing.push_back(&host);
+    const dm::v1::Server* server = inventory.ServerOf(host.name);
+    // A cloud boot cut short (an error, a controller that died) is booted again: the provider
+    // adopts the server it made, or makes it.
+    const bool unfinished = server != nullptr && server->provider() != "local" &&
+                            server->bootstrap() == dm::v1::BOOTSTRAP_NEVER &&
+                            server->state() != dm::v1::SERVER_RUNNING;
+    if (server == nullptr || unfinished) missing.push_back(&host);
   }
   if (!apply) {
     for (const FleetHost* host : missing) {
@@ -31,8 +37,19 @@ absl::Status BootMissing(const FleetEnv& env, const FleetFile& file, const Inven
     const FleetHost& host = *missing[i];
     emit(FleetEventOf(host.name, "boot", STEP_RUNNING,
                       absl::StrCat("booting a ", file.provider, " server")));
-    absl::StatusOr<dm::v1::Server> server = env.world->BootServer(
-        {host.name, file.provider, host.role, file.name}, [&](const std::string& progress) {
+    BootRequest request;
+    request.name = host.name;
+    request.provider = file.provider;
+    request.role = host.role;
+    request.fleet = file.name;
+    const ServerPlacement placement = file.PlacementOf(host.role);
+    request.image = placement.image;
+    request.size = placement.size;
+    request.region = placement.region;
+    // A cloud's firewall opens what the fleet's users reach: the load balancers' HTTP(S).
+    if (host.Provides(Service::kLoadBalancer)) request.open_tcp_ports = {80, 443};
+    absl::StatusOr<dm::v1::Server> server =
+        env.world->BootServer(request, [&](const std::string& progress) {
           emit(FleetEventOf(host.name, "boot", STEP_RUNNING, progress));
         });
     if (!server.ok()) {

@@ -260,7 +260,8 @@ FakeFleetWorld::Server* FakeFleetWorld::Find(const std::string& name) {
 
 FakeFleetWorld::Server* FakeFleetWorld::FindByAddress(const std::string& address) {
   for (auto& [name, server] : servers_) {
-    if (server.view.address() == address) return &server;
+    if (server.view.address() == address || server.view.private_address() == address)
+      return &server;
   }
   return nullptr;
 }
@@ -282,8 +283,18 @@ absl::StatusOr<dm::v1::Server> FakeFleetWorld::BootServer(const BootRequest& req
                                                           const ProgressFn& progress) {
   if (progress) progress("booting");
   std::lock_guard<std::mutex> lock(mu_);
-  if (Find(request.name) != nullptr) {
-    return absl::AlreadyExistsError(absl::StrCat("server '", request.name, "' exists"));
+  last_boots_[request.name] = request;
+  const bool cloud = clouds_.count(request.provider) > 0;
+  if (request.provider != "local" && !cloud)
+    return absl::InvalidArgumentError(absl::StrCat("unknown provider '", request.provider, "'"));
+  if (Server* existing = Find(request.name)) {
+    // As the ServerManager: a cloud boot cut short is resumed, the provider adopting its server.
+    const bool resume =
+        cloud && existing->view.state() == dm::v1::SERVER_CREATING && !existing->bootstrapped;
+    if (!resume)
+      return absl::AlreadyExistsError(absl::StrCat("server '", request.name, "' exists"));
+    existing->view.set_state(dm::v1::SERVER_RUNNING);
+    return existing->view;
   }
   if (auto failing = failing_boots_.find(request.name); failing != failing_boots_.end()) {
     absl::Status why = failing->second;
@@ -296,9 +307,37 @@ absl::StatusOr<dm::v1::Server> FakeFleetWorld::BootServer(const BootRequest& req
   server.view.set_role(request.role);
   server.view.set_fleet(request.fleet);
   server.view.set_state(dm::v1::SERVER_RUNNING);
-  server.view.set_address(absl::StrCat("10.0.0.", next_address_++));
+  const int n = next_address_++;
+  server.view.set_address(absl::StrCat(cloud ? "203.0.113." : "10.0.0.", n));
+  server.view.set_private_address(cloud ? absl::StrCat("192.168.0.", n) : server.view.address());
   ++boots_[request.name];
+  if (cut_short_.erase(request.name) > 0) {
+    server.view.set_state(dm::v1::SERVER_CREATING);
+    return absl::UnavailableError("the controller stopped while the cloud made the server");
+  }
   return server.view;
+}
+
+absl::Status FakeFleetWorld::CheckProvider(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (name == "local" || clouds_.count(name)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("unknown provider '", name, "'"));
+}
+
+void FakeFleetWorld::AddCloud(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  clouds_.insert(name);
+}
+
+void FakeFleetWorld::CutNextBootShort(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cut_short_.insert(host);
+}
+
+BootRequest FakeFleetWorld::LastBoot(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = last_boots_.find(host);
+  return it == last_boots_.end() ? BootRequest{} : it->second;
 }
 
 absl::StatusOr<BootstrapReport> FakeFleetWorld::Bootstrap(const std::string& name,

@@ -60,6 +60,12 @@ class FakeFleetWorld : public FleetWorld {
   void DisableDns();
   // The next BootServer of `host` fails with `why` (the server is not made).
   void FailNextBoot(const std::string& host, absl::Status why);
+  // A cloud provider the controller has (besides local): its servers get a public address
+  // 203.0.113.N and a private one 192.168.0.N.
+  void AddCloud(const std::string& name);
+  // The next BootServer of `host` at a cloud stops half-way, as when the controller died: the
+  // server is recorded, still creating, and the call fails.
+  void CutNextBootShort(const std::string& host);
   // Every Bootstrap of `host` fails with `why` until cleared with OkStatus().
   void FailBootstrap(const std::string& host, absl::Status why);
   // A converge of `host` (any host when "") to app commit `commit` fails, as a cookbook would.
@@ -77,7 +83,9 @@ class FakeFleetWorld : public FleetWorld {
   // --- what tests look at ---
   bool Exists(const std::string& host);
   std::vector<std::string> ServerNames();
-  int Boots(const std::string& host);       // servers made under this name
+  int Boots(const std::string& host);  // servers made under this name
+  // The last BootServer asked for `host`.
+  BootRequest LastBoot(const std::string& host);
   int Bootstraps(const std::string& host);  // Bootstrap calls that ran
   // The attributes of the host's last successful (not dry) converge; null when none.
   nlohmann::json AttributesOf(const std::string& host);
@@ -104,6 +112,7 @@ class FakeFleetWorld : public FleetWorld {
   absl::StatusOr<BootstrapReport> Bootstrap(const std::string& server,
                                             const StepReport& report) override;
   absl::Status DestroyServer(const std::string& server) override;
+  absl::Status CheckProvider(const std::string& name) override;
   absl::StatusOr<std::string> AgentPackageVersion() override;
   std::string ControllerAddress() override { return "10.0.0.1"; }
   absl::StatusOr<bool> AgentConnected(const std::string& name) override;
@@ -159,6 +168,9 @@ class FakeFleetWorld : public FleetWorld {
   std::string app_url_base_ ABSL_GUARDED_BY(mu_) = "git://10.0.0.1:9418/";
   std::string agent_package_ ABSL_GUARDED_BY(mu_) = "0.1.0+test";
   std::map<std::string, absl::Status> failing_boots_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> clouds_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> cut_short_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, BootRequest> last_boots_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Status> failing_bootstraps_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> failing_converges_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> broken_commits_ ABSL_GUARDED_BY(mu_);
