@@ -16,6 +16,7 @@
 #include "controller/providers/cloud/digitalocean_provider.h"
 #include "controller/providers/cloud/ec2_provider.h"
 #include "controller/providers/cloud/hetzner_provider.h"
+#include "controller/providers/cloud/openstack_provider.h"
 #include "controller/providers/dns/cloudflare_provider.h"
 #include "controller/providers/dns/dnsimple_provider.h"
 #include "controller/providers/dns/powerdns_provider.h"
@@ -26,9 +27,6 @@ namespace {
 
 using yaml::FieldReader;
 using yaml::ValidationErrors;
-
-// The cloud types this controller does not have yet: named as such, never accepted and ignored.
-const std::vector<std::string> kComingCloudTypes = {"openstack"};
 
 bool IsProviderName(const std::string& name) {
   if (name.empty() || name.size() > 32 || name.front() == '-') return false;
@@ -112,6 +110,28 @@ std::unique_ptr<CloudProvider> ReadEc2(FieldReader& fields, const std::string& n
   return std::make_unique<Ec2Provider>(http, o);
 }
 
+// auth_url, user, password (secret), project, domain, region; image, size (a flavor), network.
+std::unique_ptr<CloudProvider> ReadOpenStack(FieldReader& fields, const std::string& name,
+                                             HttpClient* http) {
+  OpenStackOptions o;
+  o.cloud.name = name;
+  o.auth.auth_url = fields.RequiredString("auth_url");
+  if (!o.auth.auth_url.empty() && !IsHttpUrl(o.auth.auth_url))
+    fields.Error("auth_url", "must be Keystone's v3 URL, such as https://keystone.example:5000/v3");
+  o.auth.user = fields.RequiredString("user");
+  o.auth.password = fields.Secret("password");
+  o.auth.project = fields.RequiredString("project");
+  o.auth.domain = fields.String("domain").value_or("Default");
+  o.auth.region = fields.String("region").value_or("");
+  o.cloud.image = fields.String("image").value_or("");
+  o.cloud.size = fields.String("size").value_or("");
+  o.network = fields.String("network").value_or("");
+  o.endpoints = fields.StringMap("endpoints");
+  o.cloud.timeout = fields.Seconds("timeout").value_or(o.cloud.timeout);
+  o.cloud.boot_timeout = fields.Seconds("boot_timeout").value_or(o.cloud.boot_timeout);
+  return std::make_unique<OpenStackProvider>(http, o);
+}
+
 // server: HOST:PORT (an address), tsig_key: {name, algorithm, secret: BASE64}.
 std::unique_ptr<DnsProvider> ReadRfc2136(FieldReader& fields, ValidationErrors* errors) {
   Rfc2136Options o;
@@ -177,18 +197,24 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
     } else if (!name.empty() && !names.insert(name).second) {
       fields.Error("name", "named twice");
     }
-    std::vector<std::string> types = kind == "dns" ? DnsProviderTypes() : CloudProviderTypes();
-    if (kind == "cloud")
-      types.insert(types.end(), kComingCloudTypes.begin(), kComingCloudTypes.end());
+    const std::vector<std::string>& types =
+        kind == "dns" ? DnsProviderTypes() : CloudProviderTypes();
     const std::string type = fields.RequiredString("type");
     if (type.empty()) continue;
-    if (kind == "cloud" && (type == "digitalocean" || type == "hetzner" || type == "ec2")) {
+    if (kind == "cloud" &&
+        (type == "digitalocean" || type == "hetzner" || type == "ec2" || type == "openstack")) {
       if (!cloud_taken) {
         fields.Error("type", "cloud providers are not read here");
         continue;
       }
-      std::unique_ptr<CloudProvider> provider =
-          type == "ec2" ? ReadEc2(fields, name, http) : ReadHostedCloud(fields, name, type, http);
+      std::unique_ptr<CloudProvider> provider;
+      if (type == "ec2") {
+        provider = ReadEc2(fields, name, http);
+      } else if (type == "openstack") {
+        provider = ReadOpenStack(fields, name, http);
+      } else {
+        provider = ReadHostedCloud(fields, name, type, http);
+      }
       fields.RejectUnknown();
       read->cloud.push_back(std::move(provider));
       continue;
@@ -238,7 +264,7 @@ std::vector<std::string> DnsProviderSet::Names() const {
 }
 
 const std::vector<std::string>& CloudProviderTypes() {
-  static const std::vector<std::string> types = {"digitalocean", "hetzner", "ec2"};
+  static const std::vector<std::string> types = {"openstack", "digitalocean", "hetzner", "ec2"};
   return types;
 }
 

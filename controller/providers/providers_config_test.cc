@@ -20,10 +20,11 @@ using ::testing::Not;
 class ProvidersConfigTest : public ::testing::Test {
  protected:
   absl::Status Parse(const std::string& text) {
-    return ParseProviders(text, "providers.yaml", http_.get(), &dns_);
+    return ParseProviders(text, "providers.yaml", http_.get(), &dns_, &cloud_);
   }
   std::unique_ptr<HttpClient> http_ = NewCurlHttpClient();
   DnsProviderSet dns_;
+  CloudProviderSet cloud_;
 };
 
 TEST_F(ProvidersConfigTest, APowerDnsServerIsNamedAndReady) {
@@ -74,11 +75,12 @@ TEST_F(ProvidersConfigTest, EveryMistakeIsNamedWithItsPositionAndNoSecret) {
   EXPECT_THAT(message, HasSubstr("must be the secret as one value"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:12:"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:14:"));
-  EXPECT_THAT(message, HasSubstr("'openstack' is not available in this controller yet"));
+  EXPECT_THAT(message, HasSubstr("field 'auth_url' is required"));
   EXPECT_THAT(message, HasSubstr("providers.yaml:15:"));
   for (const char* secret : {"hunter2", "hunter3", "hunter4"})
     EXPECT_THAT(message, Not(HasSubstr(secret))) << message;
   EXPECT_TRUE(dns_.Names().empty()) << "nothing is half-configured";
+  EXPECT_TRUE(cloud_.Names().empty());
 
   absl::Status twice = Parse(
       "dns:\n  - {name: a, type: powerdns, api_url: 'http://x', api_key: k}\n"
@@ -111,10 +113,17 @@ TEST_F(ProvidersConfigTest, CloudProvidersAreNamedWithTheirDefaults) {
                              " region: fra1}\n"
                              "  - {name: hz, type: hetzner, api_token: 'hz-t0ken', size: cx32}\n"
                              "  - {name: aws, type: ec2, access_key_id: AKID, secret_access_key: "
-                             "'s3cret', region: eu-central-1, image: ami-0abc}\n",
+                             "'s3cret', region: eu-central-1, image: ami-0abc}\n"
+                             "  - {name: os1, type: openstack, auth_url: 'http://k:5000/v3', "
+                             "user: demo, password: pw, project: demo, network: net1}\n",
                              "providers.yaml", http_.get(), &dns_, &cloud)
-                  .ok());
-  EXPECT_THAT(cloud.Names(), ElementsAre("aws", "do1", "hz"));
+                  .ok())
+      << ParseProviders(
+             "cloud:\n  - {name: os1, type: openstack, auth_url: 'http://k:5000/v3', "
+             "user: demo, password: pw, project: demo, network: net1}\n",
+             "providers.yaml", http_.get(), &dns_, &cloud);
+  EXPECT_THAT(cloud.Names(), ElementsAre("aws", "do1", "hz", "os1"));
+  EXPECT_EQ(cloud.Find("os1")->type(), "openstack");
   EXPECT_EQ(cloud.Find("aws")->type(), "ec2");
   EXPECT_EQ(cloud.Find("do1")->type(), "digitalocean");
   EXPECT_EQ(cloud.Find("hz")->type(), "hetzner");

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/tls/digest.h"
-#include "controller/providers/storage/keystone_auth.h"
+#include "controller/providers/keystone/keystone_auth.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {

@@ -1,0 +1,57 @@
+#include "tests/harness/local_openstack.h"
+
+#include <unistd.h>
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/files.h"
+#include "tests/harness/process.h"
+
+namespace dm::testing {
+namespace {
+
+std::string Script(const std::string& name) {
+  return absl::StrCat(DM_SOURCE_DIR, "/tests/openstack/", name);
+}
+
+}  // namespace
+
+bool LocalOpenStack::Available() {
+  if (::geteuid() != 0) return false;
+  for (const char* program :
+       {"/usr/bin/nova-api", "/usr/bin/neutron-server", "/usr/bin/glance-api",
+        "/usr/bin/keystone-manage", "/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/bin/jq"}) {
+    if (::access(program, X_OK) != 0) return false;
+  }
+  return true;
+}
+
+absl::Status LocalOpenStack::Start() {
+  started_ = true;
+  CommandResult up = RunCommand({Script("openstack-up"), dir_.path()}, absl::Minutes(8));
+  if (up.exit_code != 0) {
+    dir_.Keep();
+    return absl::UnavailableError(absl::StrCat("openstack-up failed (", up.exit_code, "), logs in ",
+                                               dir_.path(), "/logs:\n", up.out, up.err));
+  }
+  absl::StatusOr<std::string> env = ReadFile(dir_.Path("cloud.env"));
+  if (!env.ok()) return env.status();
+  for (absl::string_view line : absl::StrSplit(*env, '\n', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    env_[kv.first] = kv.second;
+  }
+  return absl::OkStatus();
+}
+
+std::string LocalOpenStack::Get(const std::string& key) const {
+  auto it = env_.find(key);
+  return it == env_.end() ? "" : it->second;
+}
+
+LocalOpenStack::~LocalOpenStack() {
+  if (started_) RunCommand({Script("openstack-down"), dir_.path()}, absl::Minutes(2));
+}
+
+}  // namespace dm::testing

@@ -1,0 +1,43 @@
+// A real OpenStack on loopback for tests (tests/openstack/openstack-up): Keystone, Placement,
+// Glance, Nova with its fake compute driver, Neutron with the linuxbridge agent, their own
+// PostgreSQL and RabbitMQ, all from Debian's packages. It takes a minute or two to come up, so a
+// test binary starts one for all its tests. Stopped (tests/openstack/openstack-down) when the
+// object goes.
+#ifndef DM_TESTS_HARNESS_LOCAL_OPENSTACK_H_
+#define DM_TESTS_HARNESS_LOCAL_OPENSTACK_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/temp_dir.h"
+
+namespace dm::testing {
+
+class LocalOpenStack {
+ public:
+  // True when Debian's OpenStack services are installed (scripts/install-deps) and this runs as
+  // root (the linuxbridge agent and PostgreSQL's own user need it).
+  static bool Available();
+
+  LocalOpenStack() = default;
+  ~LocalOpenStack();
+  LocalOpenStack(const LocalOpenStack&) = delete;
+  LocalOpenStack& operator=(const LocalOpenStack&) = delete;
+
+  // Brings the cloud up; its log and the services' logs stay in the run folder on failure.
+  absl::Status Start();
+  // What cloud.env says: auth_url, user, password, project, domain, region, image, flavor,
+  // network, compute_url. "" for anything else.
+  std::string Get(const std::string& key) const;
+  const std::string& run_dir() const { return dir_.path(); }
+
+ private:
+  TempDir dir_{"dm-openstack"};
+  std::map<std::string, std::string> env_;
+  bool started_ = false;
+};
+
+}  // namespace dm::testing
+
+#endif  // DM_TESTS_HARNESS_LOCAL_OPENSTACK_H_
