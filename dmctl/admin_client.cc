@@ -1,10 +1,14 @@
 #include "dmctl/admin_client.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <thread>
 
 #include "common/controller_channel.h"
+#include "common/files.h"
 #include "common/grpc_status.h"
 #include "dm/v1/admin.grpc.pb.h"
 
@@ -122,6 +126,54 @@ absl::StatusOr<dm::v1::DestroyServerResponse> AdminClient::DestroyServer(
 
 absl::StatusOr<dm::v1::HealResponse> AdminClient::HealFleet(const dm::v1::HealRequest& request) {
   return impl_->Unary(&Stub::HealFleet, request, kCallDeadline);
+}
+
+absl::StatusOr<dm::v1::MissingBlobsResponse> AdminClient::MissingBlobs(
+    const dm::v1::MissingBlobsRequest& request) {
+  return impl_->Unary(&Stub::MissingBlobs, request, kCallDeadline);
+}
+
+absl::StatusOr<dm::v1::PutBlobsResponse> AdminClient::PutBlobs(
+    const dm::v1::PutBlobsRequest& request) {
+  // A batch of file contents may take longer than a listing.
+  return impl_->Unary(&Stub::PutBlobs, request, absl::Seconds(120));
+}
+
+absl::Status AdminClient::GitTransport(const std::string& service, const std::string& fleet, int in,
+                                       int out) {
+  // Shared with the thread below, which may outlive this call (see there).
+  auto context = std::make_shared<grpc::ClientContext>();
+  std::shared_ptr<
+      grpc::ClientReaderWriter<dm::v1::GitTransportMessage, dm::v1::GitTransportMessage>>
+      stream = impl_->stub_for_call()->GitTransport(context.get());
+  dm::v1::GitTransportMessage first;
+  first.set_service(service);
+  first.set_fleet(fleet);
+  if (!stream->Write(first)) return FromGrpcStatus(stream->Finish());
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  // git's bytes go up from a thread of their own; when git closes them, the controller is told.
+  std::thread up([context, stream, finished, in] {
+    std::string buffer(64 * 1024, '\0');
+    for (;;) {
+      const ssize_t n = ::read(in, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      dm::v1::GitTransportMessage message;
+      message.set_data(buffer.data(), n);
+      if (*finished || !stream->Write(message)) break;
+    }
+    if (!*finished) stream->WritesDone();
+  });
+  // git may keep its end open after the controller is done: the thread then waits in read()
+  // until this process (the short-lived git-transport command) exits.
+  up.detach();
+  dm::v1::GitTransportMessage answer;
+  while (stream->Read(&answer)) {
+    if (!WriteAll(out, answer.data(), "git").ok()) break;
+  }
+  // The controller has answered in full (the call is over): nothing more goes up.
+  *finished = true;
+  return FromGrpcStatus(stream->Finish());
 }
 
 absl::StatusOr<dm::v1::SetDnsRecordResponse> AdminClient::SetDnsRecord(

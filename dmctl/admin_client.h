@@ -55,6 +55,12 @@ class AdminClient {
   absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::ListBackupsResponse> ListBackups(const dm::v1::FleetRequest& request);
   absl::StatusOr<dm::v1::HealResponse> HealFleet(const dm::v1::HealRequest& request);
+  absl::StatusOr<dm::v1::MissingBlobsResponse> MissingBlobs(
+      const dm::v1::MissingBlobsRequest& request);
+  absl::StatusOr<dm::v1::PutBlobsResponse> PutBlobs(const dm::v1::PutBlobsRequest& request);
+  // Relays git's pack protocol for `service` of `fleet`'s repository on the controller: bytes
+  // read from `in` go to the controller, its answers to `out`, until git is done.
+  absl::Status GitTransport(const std::string& service, const std::string& fleet, int in, int out);
   absl::StatusOr<dm::v1::SetDnsRecordResponse> SetDnsRecord(
       const dm::v1::SetDnsRecordRequest& request);
   absl::StatusOr<dm::v1::ListDnsRecordsResponse> ListDnsRecords(

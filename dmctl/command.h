@@ -21,6 +21,8 @@ class Command {
   virtual std::string Synopsis() const = 0;
   // Declares the command's own flags and arguments, bound to members.
   virtual void AddFlags(Flags& flags) { (void)flags; }
+  // Left out of --help: commands that programs run, not people.
+  virtual bool Hidden() const { return false; }
   // Returns the process exit code (see ExitCode).
   virtual int Run(Context& context) = 0;
 };

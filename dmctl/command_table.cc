@@ -27,6 +27,7 @@ std::unique_ptr<Command> NewDnsList();
 std::unique_ptr<Command> NewDnsDelete();
 std::unique_ptr<Command> NewPlan();
 std::unique_ptr<Command> NewUp();
+std::unique_ptr<Command> NewGitTransport();
 std::unique_ptr<Command> NewDown();
 std::unique_ptr<Command> NewScale();
 std::unique_ptr<Command> NewDeploy();
@@ -50,6 +51,7 @@ std::vector<std::unique_ptr<Command>> BuiltinCommands() {
   commands.push_back(NewDnsDelete());
   commands.push_back(NewPlan());
   commands.push_back(NewUp());
+  commands.push_back(NewGitTransport());
   commands.push_back(NewScale());
   commands.push_back(NewDeploy());
   commands.push_back(NewRollback());

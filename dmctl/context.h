@@ -31,6 +31,11 @@ class Context {
   AdminClient* Admin();
   const std::string& controller_address() const { return address_; }
 
+  // --deploy-dir: the roles and cookbooks to send with fleet files ("" : found beside them).
+  const std::string& deploy_dir() const { return deploy_dir_; }
+  const std::string& config_flag() const { return config_flag_; }
+  void set_deploy_dir(std::string dir) { deploy_dir_ = std::move(dir); }
+
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
@@ -44,6 +49,7 @@ class Context {
   std::ostream& out_;
   std::ostream& err_;
   std::string address_;
+  std::string deploy_dir_;
   std::unique_ptr<AdminClient> admin_;
 };
 

@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global flags are accepted after the subcommand too
   std::string config;
   app.add_option("--config", config, "dmctl config file (see below)");
+  std::string deploy_dir;
+  app.add_option("--deploy-dir", deploy_dir,
+                 "The roles and cookbooks (roles/, cookbooks/) to send with a fleet file "
+                 "(default: the deploy folder found from the fleet file's folder up)");
 
   std::vector<std::unique_ptr<dm::dmctl::Command>> commands = dm::dmctl::BuiltinCommands();
   dm::dmctl::Command* selected = nullptr;
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
     }
     CLI::App* leaf = parent->add_subcommand(path.back(), command->Synopsis());
     leaf->fallthrough();
+    if (command->Hidden()) leaf->group("");
     dm::Flags flags(leaf);
     command->AddFlags(flags);
     leaf->callback([&selected, raw = command.get()] { selected = raw; });
@@ -68,5 +73,6 @@ int main(int argc, char** argv) {
   }
   if (selected == nullptr) return dm::dmctl::kUsage;
   dm::dmctl::Context context(config, std::cout, std::cerr);
+  context.set_deploy_dir(deploy_dir);
   return selected->Run(context);
 }

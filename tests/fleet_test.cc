@@ -39,6 +39,8 @@ class FleetLifecycleTest : public LocalServersTest {
                                 0600)
                     .ok());
     dns_port_ = 26000 + ::getpid() % 2000;
+    // The controller has no cookbooks of its own: dmctl sends them from beside the fleet file.
+    send_deploy_folder_ = true;
     SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_), "--backup-store", store});
     if (IsSkipped()) return;
     commit_ = MakeAppRepository();
@@ -68,11 +70,15 @@ TEST_F(FleetLifecycleTest, UpScaleDeployRollbackAndDown) {
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_TRUE(absl::StrContains(plan.out, "shop-appnode-2")) << plan.out;
   EXPECT_TRUE(absl::StrContains(plan.out, "boot: planned")) << plan.out;
+  // The roles and cookbooks beside the file went to the controller, which has none of its own.
+  EXPECT_TRUE(absl::StrContains(plan.err, "new files sent")) << plan.err;
   EXPECT_TRUE(Servers().empty()) << "plan boots nothing";
 
   // Mostly apt through the proxy: PostgreSQL, nginx, gunicorn and Flask, on four hosts at once.
   CommandResult up = Dmctl({"up", shop}, "", absl::Minutes(15));
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
+  EXPECT_FALSE(absl::StrContains(up.err, "files sent"))
+      << "the controller had them all: " << up.err;
   EXPECT_TRUE(absl::StrContains(up.out, "answered 200 through")) << up.out;
 
   nlohmann::json status = Status("shop");

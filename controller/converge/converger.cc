@@ -56,8 +56,10 @@ void Finish(const dm::v1::CommandResult& result, absl::Time at, RunRecord* run) 
 }  // namespace
 
 absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
-    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
-  if (deploy_dir_.empty()) {
+    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event,
+    const std::string& fleet_deploy_dir) {
+  const std::string& deploy_dir = fleet_deploy_dir.empty() ? deploy_dir_ : fleet_deploy_dir;
+  if (deploy_dir.empty()) {
     return absl::FailedPreconditionError(
         "this controller has no cookbooks: start it with --deploy-dir DIR (a folder with "
         "cookbooks/ and roles/)");
@@ -68,7 +70,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
       return absl::InvalidArgumentError("attributes must be a JSON object");
     }
   }
-  DM_ASSIGN_OR_RETURN(std::shared_ptr<const Bundle> bundle, BuildBundle(deploy_dir_));
+  DM_ASSIGN_OR_RETURN(std::shared_ptr<const Bundle> bundle, BuildBundle(deploy_dir));
   bundles_->Add(bundle);
   auto emit = [&](dm::v1::ConvergeEvent event) {
     if (on_event) on_event(event);
@@ -98,7 +100,7 @@ absl::StatusOr<std::vector<ConvergeOutcome>> Converger::Run(
       continue;
     }
     if (!bundle->HasRole(role)) {
-      refuse(i, absl::StrCat("role '", role, "' is not in ", deploy_dir_, "/roles/"));
+      refuse(i, absl::StrCat("role '", role, "' is not in ", deploy_dir, "/roles/"));
       continue;
     }
     RunRecord& run = outcomes[i].run;

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/bundle/bundle.h"
 #include "common/clock.h"
 #include "controller/agents/agent_directory.h"
-#include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converge_target.h"
 #include "controller/store/records.h"
@@ -41,8 +41,10 @@ class Converger {
   // Converges every target in parallel; `on_event` (may be empty) sees each one start, progress
   // and finish, from this thread. Returns one outcome per target, in order. An error only when
   // nothing could start: no deploy folder, a bundle that cannot be built, bad attributes.
+  // `deploy_dir` (a fleet's) over the controller's own.
   absl::StatusOr<std::vector<ConvergeOutcome>> Run(const std::vector<ConvergeTarget>& targets,
-                                                   bool dry_run, const ConvergeEventFn& on_event);
+                                                   bool dry_run, const ConvergeEventFn& on_event,
+                                                   const std::string& deploy_dir = "");
 
  private:
   AgentDirectory* const directory_;

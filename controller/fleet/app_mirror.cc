@@ -81,6 +81,19 @@ void AppMirror::Remove(const std::string& fleet) {
   std::lock_guard<std::mutex> lock(mu_);
   std::error_code ignored;
   std::filesystem::remove_all(MirrorPath(fleet), ignored);
+  std::filesystem::remove_all(PushedPath(fleet), ignored);
+}
+
+absl::StatusOr<std::string> AppMirror::PushedRepository(const std::string& fleet) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string repository = PushedPath(fleet);
+  if (!PathExists(repository + "/HEAD")) {
+    DM_RETURN_IF_ERROR(MakeDirectories(dir_ + "/pushed", 0755));
+    DM_RETURN_IF_ERROR(Git({"init", "--quiet", "--bare", "--", repository}).status());
+    DM_RETURN_IF_ERROR(
+        Git({"-C", repository, "symbolic-ref", "HEAD", "refs/dm/source-head"}).status());
+  }
+  return repository;
 }
 
 absl::Status AppMirror::Serve(const std::string& address) {

@@ -27,8 +27,15 @@ class AppMirror {
                                    const std::string& revision);
   // Keeps `commit` in the mirror whatever the repository does later (rollback returns to it).
   absl::Status Pin(const std::string& fleet, const std::string& commit);
-  // Removes the fleet's mirror.
+  // Removes the fleet's mirror (and the repository dmctl pushed for it).
   void Remove(const std::string& fleet);
+  // The repository dmctl pushes a fleet's local app repository to (git receive-pack), made bare
+  // on first use with its HEAD at refs/dm/source-head (the operator's HEAD, pushed there). The
+  // fleet's app is then fetched from it as from any repository.
+  absl::StatusOr<std::string> PushedRepository(const std::string& fleet);
+  std::string PushedPath(const std::string& fleet) const {
+    return dir_ + "/pushed/" + fleet + ".git";
+  }
 
   // Serves the mirrors at git://ADDRESS/FLEET.git. Call from the main thread (ChildProcess).
   absl::Status Serve(const std::string& address);

@@ -6,7 +6,9 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "controller/deploy_trees/deploy_tree_store.h"
 #include "controller/fleet/fleet_world.h"
 #include "controller/providers/storage/object_store.h"
 #include "controller/store/audit_trail.h"
@@ -21,7 +23,13 @@ struct FleetEnv {
   Clock* clock = nullptr;
   const AuditTrail* audit = nullptr;
   std::string deploy_dir;  // cookbooks/ and roles/; "" when the controller has none
+  // The deploy folders dmctl sent with fleets; nullptr: none accepted.
+  DeployTreeStore* trees = nullptr;
 };
+
+// Where the fleet of `record` finds its roles and cookbooks: the tree dmctl sent with it, else
+// the controller's --deploy-dir. FailedPrecondition when there is neither.
+absl::StatusOr<std::string> DeployDirOf(const FleetEnv& env, const FleetRecord& record);
 
 }  // namespace dm
 

@@ -22,7 +22,7 @@ struct LoadedFleet {
 
   // True when the file asks for another app repository or revision than the file applied last
   // (always for a fleet never applied).
-  bool RevisionChanged(const std::string& deploy_dir) const;
+  bool RevisionChanged() const;
 };
 
 // Thread-safe; reads only.
@@ -38,6 +38,9 @@ class FleetLoader {
   absl::StatusOr<LoadedFleet> LoadByName(const std::string& name) const;
 
  private:
+  // A pushed app is fetched from the controller's copy of it.
+  void UsePushedApp(LoadedFleet& fleet) const;
+
   const FleetEnv env_;
 };
 

@@ -90,8 +90,9 @@ class FleetWorld {
   // --- converges ---
   // Converges every target in parallel (see Converger::Run): one outcome per target, in order;
   // an error only when nothing could start.
+  // `deploy_dir`: the fleet's roles and cookbooks.
   virtual absl::StatusOr<std::vector<ConvergeOutcome>> Converge(
-      const std::vector<ConvergeTarget>& targets, bool dry_run,
+      const std::vector<ConvergeTarget>& targets, const std::string& deploy_dir, bool dry_run,
       const ConvergeEventFn& on_event) = 0;
 
   // --- the fleet's database, through its host's agent ---
@@ -110,6 +111,8 @@ class FleetWorld {
   virtual absl::Status PinApp(const std::string& fleet, const std::string& commit) = 0;
   // Where the fleet's servers fetch the app from; "" when the controller cannot serve it.
   virtual std::string AppUrl(const std::string& fleet) = 0;
+  // Where dmctl pushed the fleet's app repository on the controller's side.
+  virtual std::string PushedAppRepository(const std::string& fleet) = 0;
   virtual void RemoveApp(const std::string& fleet) = 0;
 
   // --- DNS ---

@@ -70,8 +70,9 @@ HostChecks LiveFleetWorld::ChecksOf(const std::string& host) {
 }
 
 absl::StatusOr<std::vector<ConvergeOutcome>> LiveFleetWorld::Converge(
-    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
-  return p_.converger->Run(targets, dry_run, on_event);
+    const std::vector<ConvergeTarget>& targets, const std::string& deploy_dir, bool dry_run,
+    const ConvergeEventFn& on_event) {
+  return p_.converger->Run(targets, dry_run, on_event, deploy_dir);
 }
 
 absl::StatusOr<std::string> LiveFleetWorld::DumpDatabase(const DatabaseRef& database) {
@@ -97,6 +98,10 @@ absl::Status LiveFleetWorld::PinApp(const std::string& fleet, const std::string&
 }
 
 std::string LiveFleetWorld::AppUrl(const std::string& fleet) { return p_.apps->Url(fleet); }
+
+std::string LiveFleetWorld::PushedAppRepository(const std::string& fleet) {
+  return p_.apps->PushedPath(fleet);
+}
 
 void LiveFleetWorld::RemoveApp(const std::string& fleet) { p_.apps->Remove(fleet); }
 

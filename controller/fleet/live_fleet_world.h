@@ -44,6 +44,7 @@ class LiveFleetWorld : public FleetWorld {
                                             const StepReport& report) override;
   absl::Status DestroyServer(const std::string& server) override;
   absl::Status CheckProvider(const std::string& name) override;
+  std::string PushedAppRepository(const std::string& fleet) override;
   absl::StatusOr<std::string> AgentPackageVersion() override;
   std::string ControllerAddress() override;
 
@@ -52,7 +53,7 @@ class LiveFleetWorld : public FleetWorld {
   HostChecks ChecksOf(const std::string& host) override;
 
   absl::StatusOr<std::vector<ConvergeOutcome>> Converge(const std::vector<ConvergeTarget>& targets,
-                                                        bool dry_run,
+                                                        const std::string& deploy_dir, bool dry_run,
                                                         const ConvergeEventFn& on_event) override;
 
   absl::StatusOr<std::string> DumpDatabase(const DatabaseRef& database) override;

@@ -43,8 +43,14 @@ FleetHealPolicy LiveHealWorld::Policy(const std::string& fleet) {
     if (cached != cache_.end() && cached->second.first == record->file_text) {
       policy = cached->second.second;
     } else {
+      std::string deploy_dir = parts_.deploy_dir;
+      if (!record->deploy_tree.empty() && parts_.trees != nullptr) {
+        absl::StatusOr<std::string> tree = parts_.trees->PathOf(record->deploy_tree);
+        if (!tree.ok()) return policy;  // its roles are gone: nothing is healed blindly
+        deploy_dir = *tree;
+      }
       absl::StatusOr<FleetFile> file =
-          ParseFleetFile(record->file_text, record->file_path, parts_.deploy_dir);
+          ParseFleetFile(record->file_text, record->file_path, deploy_dir);
       if (!file.ok()) return policy;  // roles changed under it: nothing is healed blindly
       policy.exists = true;
       policy.restore_database = file->heal.restore_database;

@@ -27,6 +27,7 @@ class LiveHealWorld : public HealWorld {
     AgentDirectory* directory = nullptr;
     CommandTracker* tracker = nullptr;
     std::string deploy_dir;
+    DeployTreeStore* trees = nullptr;  // the fleets' own deploy folders
   };
   explicit LiveHealWorld(const Parts& parts) : parts_(parts) {}
 

@@ -11,7 +11,9 @@
 #include "controller/agents/agent_directory.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converger.h"
+#include "controller/deploy_trees/deploy_tree_store.h"
 #include "controller/enrollment/token_service.h"
+#include "controller/fleet/app_mirror.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/health/health_board.h"
 #include "controller/providers/providers_config.h"
@@ -37,6 +39,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
     FleetService* fleets = nullptr;
     HealthBoard* health = nullptr;
     const DnsProviderSet* dns = nullptr;  // by name; nullptr: none
+    DeployTreeStore* trees = nullptr;     // deploy folders dmctl sends with fleets
+    AppMirror* apps = nullptr;            // app repositories dmctl pushes for fleets
   };
 
   explicit AdminHandler(const Parts& parts)
@@ -50,7 +54,9 @@ class AdminHandler final : public dm::v1::Admin::Service {
         servers_(parts.servers),
         fleets_(parts.fleets),
         health_(parts.health),
-        dns_(parts.dns) {}
+        dns_(parts.dns),
+        trees_(parts.trees),
+        apps_(parts.apps) {}
 
   grpc::Status ListAgents(grpc::ServerContext* context, const dm::v1::ListAgentsRequest* request,
                           dm::v1::ListAgentsResponse* response) override;
@@ -121,6 +127,14 @@ class AdminHandler final : public dm::v1::Admin::Service {
                             grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
   grpc::Status SplitFleet(grpc::ServerContext* context, const dm::v1::SplitRequest* request,
                           grpc::ServerWriter<dm::v1::FleetEvent>* writer) override;
+  grpc::Status MissingBlobs(grpc::ServerContext* context,
+                            const dm::v1::MissingBlobsRequest* request,
+                            dm::v1::MissingBlobsResponse* response) override;
+  grpc::Status PutBlobs(grpc::ServerContext* context, const dm::v1::PutBlobsRequest* request,
+                        dm::v1::PutBlobsResponse* response) override;
+  grpc::Status GitTransport(grpc::ServerContext* context,
+                            grpc::ServerReaderWriter<dm::v1::GitTransportMessage,
+                                                     dm::v1::GitTransportMessage>* stream) override;
   grpc::Status SetDnsRecord(grpc::ServerContext* context,
                             const dm::v1::SetDnsRecordRequest* request,
                             dm::v1::SetDnsRecordResponse* response) override;
@@ -151,6 +165,8 @@ class AdminHandler final : public dm::v1::Admin::Service {
   FleetService* const fleets_;
   HealthBoard* const health_;
   const DnsProviderSet* const dns_;
+  DeployTreeStore* const trees_;
+  AppMirror* const apps_;
 };
 
 }  // namespace dm

@@ -8,8 +8,8 @@
 #define DM_CONTROLLER_RPC_AGENT_STREAM_HANDLER_H_
 
 #include "absl/time/time.h"
+#include "common/bundle/bundle.h"
 #include "controller/agents/agent_directory.h"
-#include "controller/bundles/bundle.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/health/health_board.h"
 #include "dm/v1/agent.grpc.pb.h"

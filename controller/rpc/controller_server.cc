@@ -101,6 +101,7 @@ class LiveController : public ControllerServer {
   DnsProviderSet dns_providers_;      // `local` (dns_) and those of --providers
   CloudProviderSet cloud_providers_;  // those of --providers (`local` is the ServerManager's)
   std::unique_ptr<ServerManager> servers_;
+  std::unique_ptr<DeployTreeStore> trees_;  // deploy folders dmctl sends with fleets
   std::unique_ptr<LiveFleetWorld> fleet_world_;
   // After everything they use, so that they go first (the scheduler before the service, whose
   // locks it holds).
@@ -124,6 +125,7 @@ class LiveController : public ControllerServer {
 absl::Status LiveController::StartFleetServices() {
   const std::string& dir = options_.data_dir;
   http_ = NewCurlHttpClient();
+  trees_ = std::make_unique<DeployTreeStore>(dir + "/deploy");
   provider_http_ = std::make_unique<RetryingHttpClient>(http_.get(), clock_);
   // App repositories are served on the servers' network only.
   apps_ = std::make_unique<AppMirror>(dir + "/apps");
@@ -190,6 +192,7 @@ absl::Status LiveController::StartFleetServices() {
   env.clock = clock_;
   env.audit = audit_.get();
   env.deploy_dir = options_.deploy_dir;
+  env.trees = trees_.get();
   fleets_ = std::make_unique<FleetService>(env);
   backup_scheduler_ = std::make_unique<BackupScheduler>(env, fleets_->locks());
   backup_scheduler_->Start(absl::Seconds(30));
@@ -200,6 +203,7 @@ absl::Status LiveController::StartFleetServices() {
   heal.directory = directory_.get();
   heal.tracker = tracker_.get();
   heal.deploy_dir = options_.deploy_dir;
+  heal.trees = trees_.get();
   heal_world_ = std::make_unique<LiveHealWorld>(heal);
   healing_ = std::make_unique<HealingService>(heal_world_.get(), health_.get(), audit_.get(),
                                               clock_, options_.healing);
@@ -268,6 +272,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   admin.fleets = c->fleets_.get();
   admin.health = c->health_.get();
   admin.dns = &c->dns_providers_;
+  admin.trees = c->trees_.get();
+  admin.apps = c->apps_.get();
   c->admin_handler_ = std::make_unique<AdminHandler>(admin);
   c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
                                                            c->bundles_.get(), c->health_.get(),

@@ -153,6 +153,12 @@ struct FleetRecord {
   // finished (its watch window starts then).
   std::string healthy_commit;
   absl::Time deployed_at = absl::InfinitePast();
+  // The roles and cookbooks dmctl sent with the file (a DeployTreeStore hash); "" for the
+  // controller's own --deploy-dir.
+  std::string deploy_tree;
+  // dmctl pushed the app repository (a local path on the operator's side) to the controller:
+  // the fleet's app comes from that copy (AppMirror::PushedRepository).
+  bool app_pushed = false;
 };
 
 }  // namespace dm

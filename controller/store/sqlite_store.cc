@@ -115,6 +115,10 @@ ALTER TABLE fleets ADD COLUMN heal_state TEXT NOT NULL DEFAULT '{}';
     R"sql(
 ALTER TABLE servers ADD COLUMN ssh_host_key TEXT NOT NULL DEFAULT '';
 )sql",
+    R"sql(
+ALTER TABLE fleets ADD COLUMN deploy_tree TEXT NOT NULL DEFAULT '';
+ALTER TABLE fleets ADD COLUMN app_pushed INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // Times are stored as Unix milliseconds; 0 stands for "never" (absl::InfinitePast()).
@@ -566,7 +570,8 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
       Statement upsert,
       db_->Prepare("INSERT OR REPLACE INTO fleets (name, file_path, file_text, secrets_json, "
                    "revision_commit, previous_commit, created_ms, updated_ms, maintenance, "
-                   "healing, heal_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   "healing, heal_state, deploy_tree, app_pushed) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   upsert.Bind(1, f.name)
       .Bind(2, f.file_path)
       .Bind(3, f.file_text)
@@ -578,14 +583,15 @@ absl::Status SqliteStore::SaveFleet(const FleetRecord& f) {
                          {"replacements", f.replacements},
                          {"healthy_commit", f.healthy_commit}};
   if (f.deployed_at != absl::InfinitePast()) heal["deployed_ms"] = ToMs(f.deployed_at);
-  upsert.Bind(11, heal.dump());
+  upsert.Bind(11, heal.dump()).Bind(12, f.deploy_tree);
+  upsert.Bind(13, static_cast<int64_t>(f.app_pushed));
   return upsert.Run();
 }
 
 namespace {
 constexpr char kFleetColumns[] =
     "name, file_path, file_text, secrets_json, revision_commit, previous_commit, created_ms, "
-    "updated_ms, maintenance, healing, heal_state";
+    "updated_ms, maintenance, healing, heal_state, deploy_tree, app_pushed";
 FleetRecord ReadFleet(const Statement& row) {
   FleetRecord f;
   f.name = row.ColumnText(0);
@@ -605,6 +611,8 @@ FleetRecord ReadFleet(const Statement& row) {
     f.healthy_commit = heal.value("healthy_commit", "");
     if (heal.contains("deployed_ms")) f.deployed_at = FromMs(heal.value("deployed_ms", int64_t{0}));
   }
+  f.deploy_tree = row.ColumnText(11);
+  f.app_pushed = row.ColumnInt(12) != 0;
   return f;
 }
 }  // namespace

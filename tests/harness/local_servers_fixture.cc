@@ -21,9 +21,15 @@ void LocalServersTest::SetUpWith(const std::vector<std::string>& extra_args) {
   network_ = std::make_unique<TestNetwork>();
   bridge_ = network_->bridge();
   subnet_ = network_->subnet();
-  std::vector<std::string> args = {"--local-bridge", bridge_,
-                                   "--local-subnet", subnet_,
-                                   "--deploy-dir",   std::string(DM_SOURCE_DIR) + "/deploy"};
+  std::vector<std::string> args = {"--local-bridge", bridge_, "--local-subnet", subnet_};
+  if (send_deploy_folder_) {
+    ProcessResult copied =
+        Sh(absl::StrCat("mkdir -p ", Path("deploy"), " && cp -r ", DM_SOURCE_DIR, "/deploy/roles ",
+                        DM_SOURCE_DIR, "/deploy/cookbooks ", Path("deploy")));
+    ASSERT_TRUE(copied.ok()) << copied.output;
+  } else {
+    args.insert(args.end(), {"--deploy-dir", std::string(DM_SOURCE_DIR) + "/deploy"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   controller_args_ = args;
   StartController("ctl", args);

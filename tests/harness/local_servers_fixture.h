@@ -48,6 +48,10 @@ class LocalServersTest : public FleetTest {
                          const std::string& revision = "main", const std::string& extra = "");
 
   std::string bridge_, subnet_;  // the network's, for short
+  // Set before SetUpWith: the controller gets no --deploy-dir; the roles and cookbooks are copied
+  // to the test's deploy/ beside its fleet files, and dmctl sends them (as an operator's laptop
+  // would to a controller elsewhere).
+  bool send_deploy_folder_ = false;
 
  private:
   std::unique_ptr<TestNetwork> network_;  // claimed until TearDown has removed the bridge

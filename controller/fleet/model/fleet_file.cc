@@ -414,6 +414,13 @@ absl::StatusOr<std::vector<std::string>> ReadRoleRemediation(const std::string& 
   return steps;
 }
 
+std::string FleetNameIn(const std::string& text) {
+  absl::StatusOr<yaml::Node> root = yaml::Parse(text, "fleet.yaml");
+  if (!root.ok() || !root->IsMap()) return "";
+  const yaml::Node* name = root->Find("name");
+  return name != nullptr && name->IsScalar() ? name->scalar() : "";
+}
+
 absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::string& path,
                                          const std::string& deploy_dir) {
   absl::StatusOr<yaml::Node> root = yaml::Parse(text, path);
@@ -425,6 +432,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
     return errors.ToStatus();
   }
   FieldReader fields(*root, "fleet", &errors);
+  fleet.deploy_dir = deploy_dir;
   fleet.name = fields.RequiredString("name");
   if (!fleet.name.empty() && !IsFleetName(fleet.name)) {
     fields.Error("name",

@@ -114,6 +114,8 @@ struct FleetFile {
   FleetHeal heal;
   FleetDeploy deploy;
   FleetDns dns;
+  // Not from the file: where its roles and cookbooks are (the deploy folder it was read with).
+  std::string deploy_dir;
   // Not from the file: servers that took a place over from a replaced one ("shop-appnode-2" ->
   // "shop-appnode-2r"), from the fleet's record (FleetLoader fills it in).
   std::map<std::string, std::string> server_names;
@@ -123,6 +125,9 @@ struct FleetFile {
   // Where the role's servers are made: the role's placement over the fleet's.
   ServerPlacement PlacementOf(const std::string& role) const;
 };
+
+// The `name:` a fleet file's text gives, or "" (before it is read whole against its roles).
+std::string FleetNameIn(const std::string& text);
 
 // Parses a fleet file's text. `path` names it in messages and anchors a relative repository;
 // roles are looked up in DEPLOY_DIR/roles. InvalidArgument listing every problem.

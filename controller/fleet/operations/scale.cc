@@ -36,7 +36,7 @@ absl::Status ScaleOperation::Run(LoadedFleet& fleet, const std::string& role_nam
                                       std::to_string(old_count), std::to_string(count)));
   // The new file must be a valid fleet (one database at most, short enough names...).
   DM_ASSIGN_OR_RETURN(FleetFile scaled,
-                      ParseFleetFile(text, fleet.record.file_path, env_.deploy_dir));
+                      ParseFleetFile(text, fleet.record.file_path, fleet.file.deploy_dir));
   dm::v1::FleetEvent file = FleetEventOf("", "file", dm::v1::STEP_CHANGED,
                                          absl::StrCat(role_name, ": ", old_count, " -> ", count));
   file.set_file_text(text);

@@ -74,8 +74,8 @@ absl::StatusOr<LoadedFleet> SplitOperation::SplitLayout(const LoadedFleet& old,
   LoadedFleet split = old;
   DM_ASSIGN_OR_RETURN(split.record.file_text,
                       SplitRole(old.record.file_text, role, renamed, added));
-  DM_ASSIGN_OR_RETURN(
-      split.file, ParseFleetFile(split.record.file_text, old.record.file_path, env_.deploy_dir));
+  DM_ASSIGN_OR_RETURN(split.file, ParseFleetFile(split.record.file_text, old.record.file_path,
+                                                 old.file.deploy_dir));
   dm::v1::FleetEvent file = FleetEventOf("", "file", STEP_CHANGED,
                                          absl::StrCat(role.role, " -> ", renamed, " + ", added));
   file.set_file_text(split.record.file_text);

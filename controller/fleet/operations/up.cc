@@ -43,7 +43,7 @@ absl::StatusOr<std::string> UpOperation::ResolveCommit(const LoadedFleet& fleet,
   DM_ASSIGN_OR_RETURN(std::string wanted,
                       env_.world->SyncApp(fleet.file.name, app.repository, app.revision));
   const std::string& deployed = fleet.record.commit;
-  const bool moves = deployed.empty() || fleet.RevisionChanged(env_.deploy_dir);
+  const bool moves = deployed.empty() || fleet.RevisionChanged();
   const std::string commit = moves ? wanted : deployed;
   if (!apply) {
     emit(commit == deployed

@@ -49,7 +49,7 @@ absl::Status PlanConverge(const FleetEnv& env, const FleetFile& file, const Inve
   for (const FleetHost& host : inventory.hosts) names.push_back(host.name);
   DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
                       env.world->Converge(TargetsFor(file, inventory, context, names),
-                                          /*dry_run=*/true, {}));
+                                          file.deploy_dir, /*dry_run=*/true, {}));
   for (const ConvergeOutcome& o : outcomes) {
     if (!o.refused.empty()) {
       emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
@@ -97,7 +97,7 @@ absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inv
                            const FleetContext& context, const std::vector<std::string>& hosts,
                            const FleetEventFn& emit) {
   auto converge = [&](const std::vector<std::string>& names) {
-    return env.world->Converge(TargetsFor(file, inventory, context, names),
+    return env.world->Converge(TargetsFor(file, inventory, context, names), file.deploy_dir,
                                /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
                                  dm::v1::FleetEvent event =
                                      FleetEventOf(e.agent(), "converge", STEP_RUNNING, "");

@@ -32,7 +32,7 @@ DatabaseRef DatabaseOn(const FleetEnv& env, const FleetFile& file, const std::st
   // The postgresql cookbook's defaults, under the fleet's own attributes.
   Attributes attributes = Attributes::object();
   absl::StatusOr<yaml::Node> defaults =
-      yaml::ParseFile(env.deploy_dir + "/cookbooks/postgresql/attributes.yaml");
+      yaml::ParseFile(file.deploy_dir + "/cookbooks/postgresql/attributes.yaml");
   if (defaults.ok() && defaults->IsMap()) attributes = AttributesFromYaml(*defaults);
   MergeAttributes(attributes, file.attributes);
   std::string name = TextAt(attributes, "database.name");

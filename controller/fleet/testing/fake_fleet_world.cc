@@ -334,6 +334,11 @@ void FakeFleetWorld::CutNextBootShort(const std::string& host) {
   cut_short_.insert(host);
 }
 
+std::string FakeFleetWorld::LastDeployDir() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_deploy_dir_;
+}
+
 BootRequest FakeFleetWorld::LastBoot(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = last_boots_.find(host);
@@ -478,8 +483,13 @@ HostChecks FakeFleetWorld::ChecksOf(const std::string& host) {
 }
 
 absl::StatusOr<std::vector<ConvergeOutcome>> FakeFleetWorld::Converge(
-    const std::vector<ConvergeTarget>& targets, bool dry_run, const ConvergeEventFn& on_event) {
+    const std::vector<ConvergeTarget>& targets, const std::string& deploy_dir, bool dry_run,
+    const ConvergeEventFn& on_event) {
   std::vector<ConvergeOutcome> outcomes;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_deploy_dir_ = deploy_dir;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const ConvergeTarget& target : targets) outcomes.push_back(ConvergeOne(target, dry_run));

@@ -86,6 +86,8 @@ class FakeFleetWorld : public FleetWorld {
   int Boots(const std::string& host);  // servers made under this name
   // The last BootServer asked for `host`.
   BootRequest LastBoot(const std::string& host);
+  // The deploy folder the last converge was sent with.
+  std::string LastDeployDir();
   int Bootstraps(const std::string& host);  // Bootstrap calls that ran
   // The attributes of the host's last successful (not dry) converge; null when none.
   nlohmann::json AttributesOf(const std::string& host);
@@ -113,13 +115,16 @@ class FakeFleetWorld : public FleetWorld {
                                             const StepReport& report) override;
   absl::Status DestroyServer(const std::string& server) override;
   absl::Status CheckProvider(const std::string& name) override;
+  std::string PushedAppRepository(const std::string& fleet) override {
+    return "/controller/apps/pushed/" + fleet + ".git";
+  }
   absl::StatusOr<std::string> AgentPackageVersion() override;
   std::string ControllerAddress() override { return "10.0.0.1"; }
   absl::StatusOr<bool> AgentConnected(const std::string& name) override;
   std::map<std::string, uint64_t> HostMemory() override;
   HostChecks ChecksOf(const std::string& host) override;
   absl::StatusOr<std::vector<ConvergeOutcome>> Converge(const std::vector<ConvergeTarget>& targets,
-                                                        bool dry_run,
+                                                        const std::string& deploy_dir, bool dry_run,
                                                         const ConvergeEventFn& on_event) override;
   absl::StatusOr<std::string> DumpDatabase(const DatabaseRef& database) override;
   absl::Status RestoreDatabase(const DatabaseRef& database, std::string dump) override;
@@ -171,6 +176,7 @@ class FakeFleetWorld : public FleetWorld {
   std::set<std::string> clouds_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> cut_short_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, BootRequest> last_boots_ ABSL_GUARDED_BY(mu_);
+  std::string last_deploy_dir_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Status> failing_bootstraps_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> failing_converges_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> broken_commits_ ABSL_GUARDED_BY(mu_);

@@ -1,8 +1,8 @@
 // Cookbook bundles: the controller's deploy folder (cookbooks/ and roles/) as a content-
 // addressed set of files that converge commands name by hash. Agents keep blobs by SHA-256 and
 // fetch only the ones they lack, so a re-converge with unchanged cookbooks sends no file at all.
-#ifndef DM_CONTROLLER_BUNDLES_BUNDLE_H_
-#define DM_CONTROLLER_BUNDLES_BUNDLE_H_
+#ifndef DM_COMMON_BUNDLE_BUNDLE_H_
+#define DM_COMMON_BUNDLE_BUNDLE_H_
 
 #include <map>
 #include <memory>
@@ -45,4 +45,4 @@ class BundleCache {
 
 }  // namespace dm
 
-#endif  // DM_CONTROLLER_BUNDLES_BUNDLE_H_
+#endif  // DM_COMMON_BUNDLE_BUNDLE_H_

@@ -1,4 +1,4 @@
-#include "controller/bundles/bundle.h"
+#include "common/bundle/bundle.h"
 
 #include <algorithm>
 #include <filesystem>
