@@ -29,6 +29,14 @@ std::string ExtWord(const std::string& word) {
 
 }  // namespace
 
+bool IsPushableFleetName(const std::string& name) {
+  if (name.empty() || name.size() > 15 || name[0] < 'a' || name[0] > 'z') return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 std::string FleetNameInFile(const std::string& file_text) {
   absl::StatusOr<yaml::Node> root = yaml::Parse(file_text, "fleet.yaml");
   if (!root.ok() || !root->IsMap()) return "";

@@ -19,6 +19,10 @@ std::string LocalAppRepository(const std::string& file_path, const std::string& 
 // The fleet's `name:` in its file's text ("" when it has none).
 std::string FleetNameInFile(const std::string& file_text);
 
+// A name the controller takes for a fleet's repository (1 to 15 of a-z, 0-9, '-', a letter
+// first), so that a push never fails where the file has a mistake the controller would name.
+bool IsPushableFleetName(const std::string& name);
+
 // Pushes `repository` to the controller's repository of `fleet`; `config` is dmctl's --config
 // ("" for the default), for the dmctl that git runs as its transport.
 absl::Status PushAppRepository(const std::string& repository, const std::string& fleet,

@@ -20,8 +20,9 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
         context.err() << "deploy folder " << folder << ": " << files << " new files sent\n";
     }
     const std::string app = LocalAppRepository(request.file_path(), request.file_text());
-    if (!app.empty()) {
-      const std::string fleet = FleetNameInFile(request.file_text());
+    const std::string fleet = FleetNameInFile(request.file_text());
+    // A file with a bad name is sent as it is: the controller names every mistake in it.
+    if (!app.empty() && IsPushableFleetName(fleet)) {
       if (absl::Status pushed = PushAppRepository(app, fleet, context.config_flag()); !pushed.ok())
         return context.Fail(pushed);
       sent.set_app_pushed(true);
