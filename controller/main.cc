@@ -84,11 +84,22 @@ int main(int argc, char** argv) {
   cli.flags().Add("--advertise", &options.advertise,
                   "HOST[:PORT] where servers at cloud providers reach this controller (the port "
                   "defaults to --listen's, which must take connections there)");
+  int git_port = 9418;
+  cli.flags()
+      .Add("--git-port", &git_port,
+           "With --advertise: the port cloud servers fetch fleets' apps on (git daemon, only "
+           "from the controller's cloud servers' addresses); 0 picks a free one")
+      .ShowDefault();
   cli.flags().Add("--agent-binary", &options.servers.agent_binary,
                   "The dm-agent that bootstrap installs (default: the one beside dm-controller)");
   cli.flags().Add("--log-level", &log_level, "trace, debug, info, warn or error").ShowDefault();
   if (std::optional<int> exit_code = cli.Parse(argc, argv)) return *exit_code;
   options.servers.local_provider = local_provider == "on";
+  if (git_port < 0 || git_port > 65535) {
+    std::fprintf(stderr, "dm-controller: --git-port: 0 to 65535\n");
+    return 2;
+  }
+  options.git_port = static_cast<uint16_t>(git_port);
   options.heartbeat_interval = absl::Seconds(heartbeat_seconds);
   options.lost_after = absl::Seconds(lost_after_seconds);
 

@@ -57,8 +57,9 @@ class CloudServersTest : public FleetTest {
     Start();
   }
   void Start() {
-    StartController("ctl", {"--providers", Path("providers.yaml"), "--local-provider", "off",
-                            "--dns-listen", "off", "--advertise", "198.51.100.7"});
+    StartController(
+        "ctl", {"--providers", Path("providers.yaml"), "--local-provider", "off", "--dns-listen",
+                "off", "--advertise", "198.51.100.7", "--git-port", "0"});
   }
   nlohmann::json Json(const CommandResult& result) {
     return nlohmann::json::parse(result.out, nullptr, false);

@@ -118,6 +118,56 @@ absl::Status AppMirror::Serve(const std::string& address) {
   return absl::OkStatus();
 }
 
+absl::Status AppMirror::ServeClouds(const std::string& listen_host, const std::string& url_host,
+                                    uint16_t port) {
+  DM_RETURN_IF_ERROR(MakeDirectories(dir_, 0755));
+  if (port == 0) {
+    DM_ASSIGN_OR_RETURN(port, FreeTcpPort(listen_host));
+  }
+  // git daemon asks the hook before serving anything: only listed addresses are let in.
+  const std::string allow = dir_ + "/cloud-servers";
+  if (!PathExists(allow)) DM_RETURN_IF_ERROR(WriteFileAtomic(allow, "", 0644));
+  const std::string hook = dir_ + "/access-hook";
+  DM_RETURN_IF_ERROR(WriteFileAtomic(
+      hook,
+      absl::StrCat("#!/bin/sh\n# git daemon's access hook (written by dm-controller): $5 is the "
+                   "client's address.\nexec grep -qxF -- \"$5\" ",
+                   allow, "\n"),
+      0755));
+  const std::string log = dir_ + "/git-daemon-clouds.log";
+  DM_ASSIGN_OR_RETURN(
+      cloud_daemon_,
+      ChildProcess::Start(
+          {"git", "daemon", "--reuseaddr", "--listen=" + listen_host, absl::StrCat("--port=", port),
+           "--base-path=" + dir_, "--export-all", "--access-hook=" + hook, "--max-connections=64",
+           "--timeout=120", "--init-timeout=20", dir_},
+          log));
+  absl::SleepFor(absl::Milliseconds(100));
+  if (!cloud_daemon_->Running()) {
+    return absl::UnavailableError(absl::StrCat("git daemon did not start on ", listen_host, ":",
+                                               port, "; see ", log, ": ",
+                                               ReadFile(log).value_or("")));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  cloud_address_ = absl::StrCat(url_host, ":", port);
+  return absl::OkStatus();
+}
+
+std::string AppMirror::CloudUrl(const std::string& fleet) const {
+  if (cloud_address_.empty()) return "";
+  return absl::StrCat("git://", cloud_address_, "/", fleet, ".git");
+}
+
+void AppMirror::Allow(const std::vector<std::string>& addresses) {
+  std::string text;
+  for (const std::string& a : addresses) {
+    if (!a.empty()) absl::StrAppend(&text, a, "\n");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cloud_address_.empty() || text == allowed_) return;
+  if (WriteFileAtomic(dir_ + "/cloud-servers", text, 0644).ok()) allowed_ = text;
+}
+
 std::string AppMirror::Url(const std::string& fleet) const {
   if (address_.empty()) return "";
   return absl::StrCat("git://", address_, "/", fleet, ".git");

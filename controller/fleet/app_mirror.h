@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/child_process.h"
@@ -42,6 +43,17 @@ class AppMirror {
   // "" until Serve().
   std::string Url(const std::string& fleet) const;
 
+  // Serves the mirrors to servers at cloud providers, which are not on this machine's network:
+  // listening on `listen_host`:`port` (0: a free one), reached at git://URL_HOST:PORT/FLEET.git,
+  // and only from the addresses Allow() names (git daemon's access hook), as the mirrors hold
+  // the fleets' source. Call from the main thread.
+  absl::Status ServeClouds(const std::string& listen_host, const std::string& url_host,
+                           uint16_t port);
+  // "" until ServeClouds().
+  std::string CloudUrl(const std::string& fleet) const;
+  // The addresses that may fetch from the clouds' daemon: the cloud servers' own.
+  void Allow(const std::vector<std::string>& addresses);
+
  private:
   std::string MirrorPath(const std::string& fleet) const { return dir_ + "/" + fleet + ".git"; }
 
@@ -49,6 +61,9 @@ class AppMirror {
   std::mutex mu_;        // one git at a time per controller: fetches are rare and short
   std::string address_;  // HOST:PORT, set once by Serve() before any fleet operation
   std::unique_ptr<ChildProcess> daemon_;
+  std::string cloud_address_;  // HOST:PORT as cloud servers reach it, set once by ServeClouds()
+  std::unique_ptr<ChildProcess> cloud_daemon_;
+  std::string allowed_;  // what the allow file holds now
 };
 
 }  // namespace dm

@@ -110,7 +110,9 @@ class FleetWorld {
   // Keeps `commit` whatever the repository does later (rollback returns to it).
   virtual absl::Status PinApp(const std::string& fleet, const std::string& commit) = 0;
   // Where the fleet's servers fetch the app from; "" when the controller cannot serve it.
-  virtual std::string AppUrl(const std::string& fleet) = 0;
+  // Where the fleet's servers fetch its app: on this machine's network for local servers, at
+  // the controller's advertised address for a cloud's ("" when it serves them nowhere).
+  virtual std::string AppUrl(const std::string& fleet, const std::string& provider) = 0;
   // Where dmctl pushed the fleet's app repository on the controller's side.
   virtual std::string PushedAppRepository(const std::string& fleet) = 0;
   virtual void RemoveApp(const std::string& fleet) = 0;

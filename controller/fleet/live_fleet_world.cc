@@ -13,7 +13,19 @@ HostDatabase On(const LiveFleetWorldParts& p, const DatabaseRef& database) {
 }  // namespace
 
 absl::StatusOr<std::vector<dm::v1::Server>> LiveFleetWorld::ListServers() {
-  return p_.servers->List();
+  absl::StatusOr<std::vector<dm::v1::Server>> servers = p_.servers->List();
+  if (servers.ok()) {
+    // Every operation looks here first: the cloud servers' addresses are the ones the app's
+    // git daemon for clouds lets in.
+    std::vector<std::string> addresses;
+    for (const dm::v1::Server& s : *servers) {
+      if (s.provider() == "local") continue;
+      addresses.push_back(s.address());
+      if (s.private_address() != s.address()) addresses.push_back(s.private_address());
+    }
+    p_.apps->Allow(addresses);
+  }
+  return servers;
 }
 
 absl::StatusOr<dm::v1::Server> LiveFleetWorld::BootServer(const BootRequest& request,
@@ -97,7 +109,9 @@ absl::Status LiveFleetWorld::PinApp(const std::string& fleet, const std::string&
   return p_.apps->Pin(fleet, commit);
 }
 
-std::string LiveFleetWorld::AppUrl(const std::string& fleet) { return p_.apps->Url(fleet); }
+std::string LiveFleetWorld::AppUrl(const std::string& fleet, const std::string& provider) {
+  return provider == "local" ? p_.apps->Url(fleet) : p_.apps->CloudUrl(fleet);
+}
 
 std::string LiveFleetWorld::PushedAppRepository(const std::string& fleet) {
   return p_.apps->PushedPath(fleet);

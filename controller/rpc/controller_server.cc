@@ -332,6 +332,9 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
     }
     c->servers_->set_advertise(at->ToString());
     LogInfo("servers at cloud providers reach the controller at {}", at->ToString());
+    // Their apps too, on the host the controller listens on (which must be reachable there).
+    DM_RETURN_IF_ERROR(c->apps_->ServeClouds(listen.host, at->host, options.git_port));
+    LogInfo("cloud servers fetch fleets' apps from {}", c->apps_->CloudUrl("FLEET"));
   }
 
   DmctlConfig dmctl{DialableAddress(HostPort{listen.host, static_cast<uint16_t>(port)}),

@@ -38,6 +38,9 @@ struct ControllerOptions {
   // Where servers at cloud providers reach this controller ("HOST[:PORT]"; the port defaults to
   // --listen's): their agents dial it, so --listen must take connections there.
   std::string advertise;
+  // The port the app repositories are served on to cloud servers (git daemon, only to the
+  // controller's cloud servers' addresses); 0: a free one. Only with `advertise`.
+  uint16_t git_port = 9418;
   // Self-healing's settle times, damping and caps (docs/health.md).
   HealerOptions healing;
 };

@@ -33,9 +33,12 @@ absl::StatusOr<std::string> UpOperation::ResolveCommit(const LoadedFleet& fleet,
                                                        const FleetEventFn& emit) {
   const FleetApp& app = fleet.file.app;
   if (app.repository.empty()) return std::string();
-  if (env_.world->AppUrl(fleet.file.name).empty()) {
+  if (env_.world->AppUrl(fleet.file.name, fleet.file.provider).empty()) {
     return absl::FailedPreconditionError(
-        "this controller cannot serve app repositories to servers (no local network)");
+        fleet.file.provider == "local"
+            ? "this controller cannot serve app repositories to servers (no local network)"
+            : "this controller serves no app repositories to cloud servers: start it with "
+              "--advertise (and open --git-port there)");
   }
   if (apply) {
     emit(FleetEventOf("", "app", dm::v1::STEP_RUNNING, absl::StrCat("fetching ", app.repository)));

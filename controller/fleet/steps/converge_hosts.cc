@@ -75,7 +75,7 @@ absl::Status PlanConverge(const FleetEnv& env, const FleetFile& file, const Inve
 absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& fleet,
                                         const std::string& commit) {
   FleetContext context;
-  context.app_repository = env.world->AppUrl(fleet.file.name);
+  context.app_repository = env.world->AppUrl(fleet.file.name, fleet.file.provider);
   context.app_commit = commit;
   context.controller_address = env.world->ControllerAddress();
   context.maintenance = fleet.record.maintenance;

@@ -567,7 +567,7 @@ absl::Status FakeFleetWorld::PinApp(const std::string& fleet, const std::string&
   return absl::OkStatus();
 }
 
-std::string FakeFleetWorld::AppUrl(const std::string& fleet) {
+std::string FakeFleetWorld::AppUrl(const std::string& fleet, const std::string& /*provider*/) {
   std::lock_guard<std::mutex> lock(mu_);
   return app_url_base_.empty() ? "" : app_url_base_ + fleet + ".git";
 }

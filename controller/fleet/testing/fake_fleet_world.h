@@ -132,7 +132,7 @@ class FakeFleetWorld : public FleetWorld {
   absl::StatusOr<std::string> SyncApp(const std::string& fleet, const std::string& repository,
                                       const std::string& revision) override;
   absl::Status PinApp(const std::string& fleet, const std::string& commit) override;
-  std::string AppUrl(const std::string& fleet) override;
+  std::string AppUrl(const std::string& fleet, const std::string& provider) override;
   void RemoveApp(const std::string& fleet) override;
   DnsProvider* Dns(const std::string& provider) override;
   std::string DnsServer() override;
