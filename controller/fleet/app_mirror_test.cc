@@ -26,10 +26,10 @@ ProcessResult Sh(const std::string& command) {
 class AppMirrorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult made = Sh(absl::StrCat(
-        "cd ", source_.path(), " && git init -q -b main && echo v1 > app.py && ",
-        "git -c user.name=t -c user.email=t@t add -A && ",
-        "git -c user.name=t -c user.email=t@t commit -qm v1 && git rev-parse HEAD"));
+    ProcessResult made = Sh(
+        absl::StrCat("cd ", source_.path(), " && git init -q -b main && echo v1 > app.py && ",
+                     "git -c user.name=t -c user.email=t@t add -A && ",
+                     "git -c user.name=t -c user.email=t@t commit -qm v1 && git rev-parse HEAD"));
     ASSERT_TRUE(made.ok()) << made.output;
     commit_ = std::string(absl::StripAsciiWhitespace(made.output));
   }
@@ -41,8 +41,9 @@ TEST_F(AppMirrorTest, APushedRepositoryIsMirroredLikeAnyOther) {
   AppMirror mirror(data_.path());
   absl::StatusOr<std::string> pushed = mirror.PushedRepository("shop");
   ASSERT_TRUE(pushed.ok()) << pushed.status();
-  ProcessResult push = Sh(absl::StrCat("cd ", source_.path(), " && git push -q --force ", *pushed,
-                                       " '+refs/heads/*:refs/heads/*' '+HEAD:refs/dm/source-head' 2>&1"));
+  ProcessResult push =
+      Sh(absl::StrCat("cd ", source_.path(), " && git push -q --force ", *pushed,
+                      " '+refs/heads/*:refs/heads/*' '+HEAD:refs/dm/source-head' 2>&1"));
   ASSERT_TRUE(push.ok()) << push.output;
   EXPECT_EQ(*mirror.Sync("shop", *pushed, "HEAD"), commit_) << "the operator's HEAD";
   EXPECT_EQ(*mirror.Sync("shop", *pushed, "main"), commit_);
