@@ -1,5 +1,6 @@
 #include "dmctl/fleet_stream.h"
 
+#include "common/files.h"
 #include "dmctl/app_push.h"
 #include "dmctl/deploy_folder.h"
 
@@ -10,8 +11,25 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
   AdminClient* admin = context.Admin();
   if (admin == nullptr) return kUnreachable;
   dm::v1::FleetRequest sent = request;
-  if (!request.file_text().empty()) {
-    const std::string folder = FindDeployFolder(request.file_path(), context.deploy_dir());
+  // What a fleet is converged with goes along; down and backups converge nothing.
+  const bool converges = verb != "down" && verb != "backup" && verb != "restore";
+  // By name: the file the fleet was last applied from, when it is on this machine (the
+  // operator's), so that its roles, cookbooks and app go along as they are now.
+  std::string file_path = request.file_path(), file_text = request.file_text();
+  if (converges && file_text.empty() && !request.name().empty()) {
+    dm::v1::FleetRequest by_name;
+    by_name.set_name(request.name());
+    absl::StatusOr<dm::v1::FleetStatusResponse> known = admin->FleetStatus(by_name);
+    if (known.ok() && !known->file_path().empty()) {
+      absl::StatusOr<std::string> text = ReadFile(known->file_path());
+      if (text.ok() && FleetNameInFile(*text) == request.name()) {
+        file_path = known->file_path();
+        file_text = *text;
+      }
+    }
+  }
+  if (converges && !file_text.empty()) {
+    const std::string folder = FindDeployFolder(file_path, context.deploy_dir());
     if (!folder.empty()) {
       int files = 0;
       if (absl::Status attached = AttachDeployFolder(admin, folder, &sent, &files); !attached.ok())
@@ -19,8 +37,8 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
       if (files > 0)
         context.err() << "deploy folder " << folder << ": " << files << " new files sent\n";
     }
-    const std::string app = LocalAppRepository(request.file_path(), request.file_text());
-    const std::string fleet = FleetNameInFile(request.file_text());
+    const std::string app = LocalAppRepository(file_path, file_text);
+    const std::string fleet = FleetNameInFile(file_text);
     // A file with a bad name is sent as it is: the controller names every mistake in it.
     if (!app.empty() && IsPushableFleetName(fleet)) {
       if (absl::Status pushed = PushAppRepository(app, fleet, context.config_flag()); !pushed.ok())

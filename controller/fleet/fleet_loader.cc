@@ -38,12 +38,6 @@ void FleetLoader::UsePushedApp(LoadedFleet& fleet) const {
 }
 
 absl::StatusOr<LoadedFleet> FleetLoader::Load(const dm::v1::FleetRequest& request) const {
-  if (request.file_text().empty()) {
-    if (request.name().empty()) return absl::InvalidArgumentError("name a fleet, or give its file");
-    return LoadByName(request.name());
-  }
-  // The fleet's name comes from its file, its record (and recorded tree) from the name: the
-  // file is read once for the name, then again against its roles.
   std::string tree;
   if (request.deploy_files_size() > 0) {
     if (env_.trees == nullptr)
@@ -51,6 +45,12 @@ absl::StatusOr<LoadedFleet> FleetLoader::Load(const dm::v1::FleetRequest& reques
     DM_ASSIGN_OR_RETURN(
         tree, env_.trees->Build({request.deploy_files().begin(), request.deploy_files().end()}));
   }
+  if (request.file_text().empty()) {
+    if (request.name().empty()) return absl::InvalidArgumentError("name a fleet, or give its file");
+    return LoadByName(request.name(), tree);
+  }
+  // The fleet's name comes from its file, its record (and recorded tree) from the name: the
+  // file is read once for the name, then again against its roles.
   LoadedFleet fleet;
   std::string path = request.file_path().empty() ? "fleet.yaml" : request.file_path();
   absl::StatusOr<FleetRecord> record = env_.store->GetFleet(FleetNameIn(request.file_text()));
@@ -76,7 +76,8 @@ absl::StatusOr<LoadedFleet> FleetLoader::Load(const dm::v1::FleetRequest& reques
   return fleet;
 }
 
-absl::StatusOr<LoadedFleet> FleetLoader::LoadByName(const std::string& name) const {
+absl::StatusOr<LoadedFleet> FleetLoader::LoadByName(const std::string& name,
+                                                    const std::string& tree) const {
   absl::StatusOr<FleetRecord> record = env_.store->GetFleet(name);
   if (absl::IsNotFound(record.status())) {
     return absl::NotFoundError(absl::StrCat("no fleet '", name, "' (dmctl up FILE creates one)"));
@@ -86,6 +87,7 @@ absl::StatusOr<LoadedFleet> FleetLoader::LoadByName(const std::string& name) con
   fleet.record = std::move(*record);
   fleet.known = true;
   fleet.applied_text = fleet.record.file_text;
+  if (!tree.empty()) fleet.record.deploy_tree = tree;
   DM_ASSIGN_OR_RETURN(std::string deploy_dir, DeployDirOf(env_, fleet.record));
   DM_ASSIGN_OR_RETURN(fleet.file,
                       ParseFleetFile(fleet.record.file_text, fleet.record.file_path, deploy_dir));

@@ -34,8 +34,10 @@ class FleetLoader {
   // by name. FailedPrecondition without cookbooks; NotFound for an unknown name;
   // InvalidArgument listing every problem of the file.
   absl::StatusOr<LoadedFleet> Load(const dm::v1::FleetRequest& request) const;
-  // The fleet the controller knows as `name`, with the file it applied last.
-  absl::StatusOr<LoadedFleet> LoadByName(const std::string& name) const;
+  // The fleet the controller knows as `name`, with the file it applied last; with the deploy
+  // tree `tree` when dmctl sent one along.
+  absl::StatusOr<LoadedFleet> LoadByName(const std::string& name,
+                                         const std::string& tree = "") const;
 
  private:
   // A pushed app is fetched from the controller's copy of it.

@@ -37,9 +37,11 @@ class Deploy : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     return FollowFleetCall(
         context, rollback_ ? "rollback" : "deploy", *fleet,
-        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+        [&](AdminClient* admin, const dm::v1::FleetRequest& prepared,
             const OnMessage<dm::v1::FleetEvent>& on_event) {
-          return admin->DeployFleet(request, on_event);
+          dm::v1::DeployFleetRequest sent = request;
+          *sent.mutable_fleet() = prepared;  // with what dmctl sent along (FollowFleetCall)
+          return admin->DeployFleet(sent, on_event);
         },
         progress);
   }

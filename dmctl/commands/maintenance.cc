@@ -30,9 +30,11 @@ class Maintenance : public Command {
     FleetProgress progress(context.out(), ::isatty(STDOUT_FILENO));
     int code = FollowFleetCall(
         context, "maintenance", *fleet,
-        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+        [&](AdminClient* admin, const dm::v1::FleetRequest& prepared,
             const OnMessage<dm::v1::FleetEvent>& on_event) {
-          return admin->MaintenanceFleet(request, on_event);
+          auto sent = request;
+          *sent.mutable_fleet() = prepared;  // with what dmctl sent along (FollowFleetCall)
+          return admin->MaintenanceFleet(sent, on_event);
         },
         progress);
     return code == kOk && !progress.failures().empty() ? kFailed : code;

@@ -45,9 +45,11 @@ class Scale : public Command {
     progress.set_file_listener([&](const std::string& text) { new_text = text; });
     int code = FollowFleetCall(
         context, "scale", *fleet,
-        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+        [&](AdminClient* admin, const dm::v1::FleetRequest& prepared,
             const OnMessage<dm::v1::FleetEvent>& on_event) {
-          return admin->ScaleFleet(request, on_event);
+          dm::v1::ScaleFleetRequest sent = request;
+          *sent.mutable_fleet() = prepared;  // with what dmctl sent along (FollowFleetCall)
+          return admin->ScaleFleet(sent, on_event);
         },
         progress);
     // The controller applied the new count (or part of it): the file says so either way.

@@ -36,9 +36,11 @@ class Split : public Command {
     progress.set_file_listener([&](const std::string& text) { new_text = text; });
     int code = FollowFleetCall(
         context, "split", *fleet,
-        [&](AdminClient* admin, const dm::v1::FleetRequest&,
+        [&](AdminClient* admin, const dm::v1::FleetRequest& prepared,
             const OnMessage<dm::v1::FleetEvent>& on_event) {
-          return admin->SplitFleet(request, on_event);
+          dm::v1::SplitRequest sent = request;
+          *sent.mutable_fleet() = prepared;  // with what dmctl sent along (FollowFleetCall)
+          return admin->SplitFleet(sent, on_event);
         },
         progress);
     // Only a split that went through changes the file: a stopped one left the fleet as it was.

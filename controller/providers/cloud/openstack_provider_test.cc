@@ -52,13 +52,6 @@ class OpenStackProviderTest : public ::testing::Test {
     ASSERT_TRUE(start_.ok()) << start_;
     retrying_ = std::make_unique<RetryingHttpClient>(curl_.get(), &clock_, RetryPolicy{3});
   }
-  void TearDown() override {
-    if (cloud_ == nullptr || !start_.ok()) return;
-    // Each test leaves the cloud as it found it.
-    std::unique_ptr<OpenStackProvider> provider = Provider();
-    for (const ServerInfo& s : provider->List().value_or(std::vector<ServerInfo>{}))
-      (void)provider->Delete(s.name);
-  }
   OpenStackOptions Options() {
     OpenStackOptions o;
     o.cloud.name = "os1";
@@ -116,6 +109,19 @@ class OpenStackProviderTest : public ::testing::Test {
     }));
   }
 
+  // The cases, one after the other against one cloud (it takes most of a minute to start, and
+  // listens on fixed ports): ctest runs the one test below.
+  void ServersAreCreatedFoundByTagAndDeleted();
+  void TooManyRequestsAndAnUnavailableNovaAreWaitedOut();
+  void ACreateWhoseAnswerWasLostIsResumedWithoutATwin();
+  void ANameTakenBySomeoneElseAndAWrongPasswordAreRefused();
+  // Removes every server DeployMachine made, between cases.
+  void Clean() {
+    std::unique_ptr<OpenStackProvider> provider = Provider();
+    for (const ServerInfo& s : provider->List().value_or(std::vector<ServerInfo>{}))
+      (void)provider->Delete(s.name);
+  }
+
   static LocalOpenStack* cloud_;
   static absl::Status start_;
   std::unique_ptr<HttpClient> curl_ = NewCurlHttpClient();
@@ -126,7 +132,7 @@ class OpenStackProviderTest : public ::testing::Test {
 LocalOpenStack* OpenStackProviderTest::cloud_ = nullptr;
 absl::Status OpenStackProviderTest::start_;
 
-TEST_F(OpenStackProviderTest, ServersAreCreatedFoundByTagAndDeleted) {
+void OpenStackProviderTest::ServersAreCreatedFoundByTagAndDeleted() {
   OpenStackOptions o = Options();
   o.cloud.clock = Clock::Real();
   std::unique_ptr<OpenStackProvider> provider = Provider(o);
@@ -157,7 +163,7 @@ TEST_F(OpenStackProviderTest, ServersAreCreatedFoundByTagAndDeleted) {
   EXPECT_EQ(provider->List()->size(), 1u);
 }
 
-TEST_F(OpenStackProviderTest, TooManyRequestsAndAnUnavailableNovaAreWaitedOut) {
+void OpenStackProviderTest::TooManyRequestsAndAnUnavailableNovaAreWaitedOut() {
   std::unique_ptr<FakeHttpServer> proxy = Proxy();
   FakeHttpResponse busy;
   busy.status = 429;
@@ -174,7 +180,7 @@ TEST_F(OpenStackProviderTest, TooManyRequestsAndAnUnavailableNovaAreWaitedOut) {
   EXPECT_GE(proxy->requests(), 3);
 }
 
-TEST_F(OpenStackProviderTest, ACreateWhoseAnswerWasLostIsResumedWithoutATwin) {
+void OpenStackProviderTest::ACreateWhoseAnswerWasLostIsResumedWithoutATwin() {
   bool lose = true;
   std::unique_ptr<FakeHttpServer> proxy;
   proxy = Proxy();
@@ -210,7 +216,7 @@ TEST_F(OpenStackProviderTest, ACreateWhoseAnswerWasLostIsResumedWithoutATwin) {
   EXPECT_EQ(provider->List()->size(), 1u) << "no twin";
 }
 
-TEST_F(OpenStackProviderTest, ANameTakenBySomeoneElseAndAWrongPasswordAreRefused) {
+void OpenStackProviderTest::ANameTakenBySomeoneElseAndAWrongPasswordAreRefused() {
   // A server of that name that DeployMachine did not make, straight through Nova's API.
   absl::StatusOr<KeystoneSession> session = KeystoneLogin(curl_.get(), Options().auth);
   ASSERT_TRUE(session.ok()) << session.status();
@@ -258,6 +264,29 @@ TEST_F(OpenStackProviderTest, ANameTakenBySomeoneElseAndAWrongPasswordAreRefused
   remove.url = session->endpoints["compute"] + "/servers/" + theirs;
   remove.headers = {{"X-Auth-Token", session->token}};
   (void)curl_->Send(remove);
+}
+
+TEST_F(OpenStackProviderTest, AgainstARealOpenStack) {
+  {
+    SCOPED_TRACE("servers are created, found by tag and deleted");
+    ServersAreCreatedFoundByTagAndDeleted();
+    Clean();
+  }
+  {
+    SCOPED_TRACE("a 429 and an unavailable Nova are waited out");
+    TooManyRequestsAndAnUnavailableNovaAreWaitedOut();
+    Clean();
+  }
+  {
+    SCOPED_TRACE("a create whose answer was lost is resumed without a twin");
+    ACreateWhoseAnswerWasLostIsResumedWithoutATwin();
+    Clean();
+  }
+  {
+    SCOPED_TRACE("a name taken by someone else and a wrong password are refused");
+    ANameTakenBySomeoneElseAndAWrongPasswordAreRefused();
+    Clean();
+  }
 }
 
 }  // namespace
