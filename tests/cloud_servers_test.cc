@@ -121,6 +121,16 @@ TEST_F(CloudServersTest, ServersBootWithAKnownHostKeyAndLeftoversAreFoundAndRemo
   EXPECT_TRUE(hetzner_->Servers().empty());
   EXPECT_FALSE(PathExists(Path("ctl/ssh/hosts/web-1"))) << "the host key went with it";
 
+  // A name someone else's server holds there: refused, and nothing is kept of it here.
+  FakeServer theirs;
+  theirs.name = "theirs-1";
+  hetzner_->AddServer(theirs);
+  CommandResult taken = Dmctl({"servers", "boot", "theirs-1", "--provider", "hz"});
+  EXPECT_EQ(taken.exit_code, 1);
+  EXPECT_THAT(taken.err, HasSubstr("did not boot"));
+  EXPECT_THAT(Dmctl({"servers", "list"}).out, Not(HasSubstr("theirs-1")));
+  EXPECT_FALSE(PathExists(Path("ctl/ssh/hosts/theirs-1")));
+
   CommandResult unknown = Dmctl({"servers", "boot", "x-1", "--provider", "nowhere"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("unknown provider 'nowhere' (available: local, do, hz"));

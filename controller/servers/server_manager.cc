@@ -193,6 +193,17 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const ServerBoot& boot,
     DM_RETURN_IF_ERROR(store_->SaveServer(record));
   }
   absl::StatusOr<ServerInfo> info = provider->Create(spec, progress);
+  // Refused outright (a bad image, a name someone else holds, a refused credential): nothing was
+  // made, so nothing is kept. A lost answer or a timeout may have made the server: kept, below.
+  const absl::StatusCode code = info.status().code();
+  if (!info.ok() && !local && !resume &&
+      (code == absl::StatusCode::kInvalidArgument || code == absl::StatusCode::kAlreadyExists ||
+       code == absl::StatusCode::kFailedPrecondition ||
+       code == absl::StatusCode::kPermissionDenied || code == absl::StatusCode::kNotFound)) {
+    (void)store_->DeleteServer(boot.name);
+    ::unlink(HostKeyPath(boot.name).c_str());
+    return info.status();
+  }
   if (!info.ok()) {
     if (!local) {
       return absl::Status(info.status().code(),
