@@ -43,7 +43,7 @@ function(dm_cc_binary name)
 endfunction()
 
 function(dm_cc_test name)
-  cmake_parse_arguments(ARG "UNITY" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "UNITY;SERIAL" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
@@ -61,8 +61,14 @@ function(dm_cc_test name)
   if(NOT ARG_COST)
     set(ARG_COST 0)
   endif()
+  # SERIAL: a test that loads the machine (a whole OpenStack) runs alone, so that it does not
+  # starve the timing-sensitive fleet tests beside it.
+  set(serial FALSE)
+  if(ARG_SERIAL)
+    set(serial TRUE)
+  endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} COST ${ARG_COST}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} COST ${ARG_COST} RUN_SERIAL ${serial}
     # Integration tests start the real binaries; they find them here.
     ENVIRONMENT "DM_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
     DISCOVERY_TIMEOUT 30)

@@ -36,6 +36,8 @@ struct ServerSpec {
   // TCP ports the provider's firewall opens to everyone besides SSH (the load balancers' 80 and
   // 443); everything else inbound is closed, everything outbound open (the agent dials out).
   std::vector<int> open_tcp_ports;
+  // Addresses let in on every TCP port: the controller's own, whose checks reach the app port.
+  std::vector<std::string> admit_from;
   // Handed to the server's first boot (cloud-init): how a cloud server learns its host key.
   std::string user_data;
 };

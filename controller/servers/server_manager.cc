@@ -12,6 +12,7 @@
 #include "bootstrap/host_key.h"
 #include "bootstrap/ssh_session.h"
 #include "common/files.h"
+#include "common/host_port.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/providers/providers_config.h"
@@ -174,6 +175,11 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const ServerBoot& boot,
   spec.size = boot.size;
   spec.region = boot.region;
   spec.open_tcp_ports = boot.open_tcp_ports;
+  // The controller's checks reach app nodes on their own port: its address is let in.
+  if (!local && !advertise_.empty()) {
+    absl::StatusOr<HostPort> at = HostPort::Parse(advertise_);
+    if (at.ok() && at->HostIsIpAddress()) spec.admit_from = {at->host};
+  }
   if (!record.fleet.empty()) spec.tags[kFleetTag] = record.fleet;
   if (!record.role.empty()) spec.tags[kRoleTag] = record.role;
   if (!local) {

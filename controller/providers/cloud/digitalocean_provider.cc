@@ -129,11 +129,9 @@ absl::StatusOr<long long> DigitalOceanProvider::EnsureSshKey(const std::string& 
   return key["id"].get<long long>();
 }
 
-absl::StatusOr<std::string> DigitalOceanProvider::EnsureFirewall(std::vector<int> ports) {
-  ports.push_back(22);
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  const std::string name = absl::StrCat("dm-tcp-", absl::StrJoin(ports, "-"));
+absl::StatusOr<std::string> DigitalOceanProvider::EnsureFirewall(
+    std::vector<int> ports, const std::vector<std::string>& admit_from) {
+  const std::string name = FirewallName(&ports, admit_from);
   for (int page = 1;; ++page) {
     DM_ASSIGN_OR_RETURN(
         json body,
@@ -149,6 +147,12 @@ absl::StatusOr<std::string> DigitalOceanProvider::EnsureFirewall(std::vector<int
   for (int port : ports)
     inbound.push_back(
         {{"protocol", "tcp"}, {"ports", std::to_string(port)}, {"sources", anywhere}});
+  if (!admit_from.empty()) {
+    json addresses = json::array();
+    for (const std::string& a : admit_from) addresses.push_back(AsCidr(a));
+    inbound.push_back(
+        {{"protocol", "tcp"}, {"ports", "all"}, {"sources", {{"addresses", addresses}}}});
+  }
   // The fleet's own traffic (database, cache, agents' peers) between DeployMachine servers.
   for (const char* protocol : {"tcp", "udp"}) {
     inbound.push_back(
@@ -185,7 +189,8 @@ absl::StatusOr<ServerInfo> DigitalOceanProvider::Create(const ServerSpec& spec,
                                                  " exists that DeployMachine did not boot"));
   }
   DM_ASSIGN_OR_RETURN(long long key, EnsureSshKey(spec.ssh_public_key));
-  DM_ASSIGN_OR_RETURN(std::string firewall_tag, EnsureFirewall(spec.open_tcp_ports));
+  DM_ASSIGN_OR_RETURN(std::string firewall_tag,
+                      EnsureFirewall(spec.open_tcp_ports, spec.admit_from));
   json tags = {kEveryServer, firewall_tag, TagWord(kServerTag, spec.name)};
   for (const auto& [k, v] : spec.tags) {
     if (k != kServerTag) tags.push_back(TagWord(k, v));

@@ -36,7 +36,8 @@ class DigitalOceanProvider : public CloudProvider {
   absl::StatusOr<std::vector<ServerInfo>> Tagged(const std::string& tag);
   absl::StatusOr<long long> EnsureSshKey(const std::string& public_key);
   // The firewall's tag.
-  absl::StatusOr<std::string> EnsureFirewall(std::vector<int> ports);
+  absl::StatusOr<std::string> EnsureFirewall(std::vector<int> ports,
+                                             const std::vector<std::string>& admit_from);
 
   HostedCloudOptions options_;
   JsonApi api_;

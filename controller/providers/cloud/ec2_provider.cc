@@ -193,11 +193,9 @@ absl::StatusOr<std::string> Ec2Provider::EnsureKeyPair(const std::string& public
   return name;
 }
 
-absl::StatusOr<std::string> Ec2Provider::EnsureSecurityGroup(std::vector<int> ports) {
-  ports.push_back(22);
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  const std::string name = absl::StrCat("dm-tcp-", absl::StrJoin(ports, "-"));
+absl::StatusOr<std::string> Ec2Provider::EnsureSecurityGroup(
+    std::vector<int> ports, const std::vector<std::string>& admit_from) {
+  const std::string name = FirewallName(&ports, admit_from);
   Params find;
   AddFilter(&find, 1, "group-name", {name});
   DM_ASSIGN_OR_RETURN(xml::Element found, Call("DescribeSecurityGroups", find, true));
@@ -229,6 +227,14 @@ absl::StatusOr<std::string> Ec2Provider::EnsureSecurityGroup(std::vector<int> po
   const std::string p = absl::StrCat("IpPermissions.", n + 1, ".");
   rules.push_back({p + "IpProtocol", "-1"});
   rules.push_back({p + "Groups.1.GroupId", id});
+  if (!admit_from.empty()) {
+    const std::string q = absl::StrCat("IpPermissions.", n + 2, ".");
+    rules.push_back({q + "IpProtocol", "tcp"});
+    rules.push_back({q + "FromPort", "0"});
+    rules.push_back({q + "ToPort", "65535"});
+    for (size_t i = 0; i < admit_from.size(); ++i)
+      rules.push_back({absl::StrCat(q, "IpRanges.", i + 1, ".CidrIp"), AsCidr(admit_from[i])});
+  }
   DM_RETURN_IF_ERROR(Call("AuthorizeSecurityGroupIngress", rules, false).status());
   return id;
 }
@@ -256,7 +262,7 @@ absl::StatusOr<ServerInfo> Ec2Provider::Create(const ServerSpec& spec, const Pro
         ": AMI ids differ by region; set image: ami-... in --providers or the fleet file"));
   }
   DM_ASSIGN_OR_RETURN(std::string key, EnsureKeyPair(spec.ssh_public_key));
-  DM_ASSIGN_OR_RETURN(std::string group, EnsureSecurityGroup(spec.open_tcp_ports));
+  DM_ASSIGN_OR_RETURN(std::string group, EnsureSecurityGroup(spec.open_tcp_ports, spec.admit_from));
   Params params = {
       {"ImageId", spec.image.empty() ? options_.cloud.image : spec.image},
       {"InstanceType", spec.size.empty() ? options_.cloud.size : spec.size},

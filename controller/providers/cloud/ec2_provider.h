@@ -48,7 +48,8 @@ class Ec2Provider : public CloudProvider {
   // Every live instance (not terminated) with the tag `key` = `value`, all pages.
   absl::StatusOr<std::vector<ServerInfo>> Tagged(const std::string& key, const std::string& value);
   absl::StatusOr<std::string> EnsureKeyPair(const std::string& public_key);
-  absl::StatusOr<std::string> EnsureSecurityGroup(std::vector<int> ports);
+  absl::StatusOr<std::string> EnsureSecurityGroup(std::vector<int> ports,
+                                                  const std::vector<std::string>& admit_from);
 
   HttpClient* const http_;
   Ec2Options options_;

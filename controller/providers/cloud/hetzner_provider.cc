@@ -134,11 +134,9 @@ absl::StatusOr<long long> HetznerProvider::EnsureSshKey(const std::string& publi
   return id;
 }
 
-absl::StatusOr<long long> HetznerProvider::EnsureFirewall(std::vector<int> ports) {
-  ports.push_back(22);
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  const std::string name = absl::StrCat("dm-tcp-", absl::StrJoin(ports, "-"));
+absl::StatusOr<long long> HetznerProvider::EnsureFirewall(
+    std::vector<int> ports, const std::vector<std::string>& admit_from) {
+  const std::string name = FirewallName(&ports, admit_from);
   DM_ASSIGN_OR_RETURN(json found,
                       api_.Call("GET", absl::StrCat("/v1/firewalls?name=", UrlEncode(name))));
   for (const json& f : found.value("firewalls", json::array())) {
@@ -151,6 +149,12 @@ absl::StatusOr<long long> HetznerProvider::EnsureFirewall(std::vector<int> ports
                      {"protocol", "tcp"},
                      {"port", std::to_string(port)},
                      {"source_ips", {"0.0.0.0/0", "::/0"}}});
+  }
+  if (!admit_from.empty()) {
+    json sources = json::array();
+    for (const std::string& a : admit_from) sources.push_back(AsCidr(a));
+    rules.push_back(
+        {{"direction", "in"}, {"protocol", "tcp"}, {"port", "1-65535"}, {"source_ips", sources}});
   }
   json request = {{"name", name}, {"labels", {{kEveryServer, "1"}}}, {"rules", rules}};
   DM_ASSIGN_OR_RETURN(json created, api_.Call("POST", "/v1/firewalls", &request));
@@ -176,7 +180,7 @@ absl::StatusOr<ServerInfo> HetznerProvider::Create(const ServerSpec& spec,
                                                  " exists that DeployMachine did not boot"));
   }
   DM_ASSIGN_OR_RETURN(long long key, EnsureSshKey(spec.ssh_public_key));
-  DM_ASSIGN_OR_RETURN(long long firewall, EnsureFirewall(spec.open_tcp_ports));
+  DM_ASSIGN_OR_RETURN(long long firewall, EnsureFirewall(spec.open_tcp_ports, spec.admit_from));
   json labels = {{kEveryServer, "1"}, {kServerTag, spec.name}};
   for (const auto& [k, v] : spec.tags) labels[k] = v;
   labels[kServerTag] = spec.name;

@@ -30,7 +30,8 @@ class HetznerProvider : public CloudProvider {
   // Every server matching the label selector, all pages.
   absl::StatusOr<std::vector<ServerInfo>> Selected(const std::string& selector);
   absl::StatusOr<long long> EnsureSshKey(const std::string& public_key);
-  absl::StatusOr<long long> EnsureFirewall(std::vector<int> ports);
+  absl::StatusOr<long long> EnsureFirewall(std::vector<int> ports,
+                                           const std::vector<std::string>& admit_from);
 
   HostedCloudOptions options_;
   JsonApi api_;

@@ -1,10 +1,12 @@
 #include "controller/providers/cloud/hosted_cloud.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/tls/digest.h"
 
 namespace dm {
 
@@ -31,6 +33,24 @@ absl::StatusOr<ServerInfo> WaitUntilRunning(const std::function<absl::StatusOr<S
     }
     options.clock->SleepFor(options.poll_every);
   }
+}
+
+std::string FirewallName(std::vector<int>* ports, const std::vector<std::string>& admit_from) {
+  ports->push_back(22);
+  std::sort(ports->begin(), ports->end());
+  ports->erase(std::unique(ports->begin(), ports->end()), ports->end());
+  std::string name = absl::StrCat("dm-tcp-", absl::StrJoin(*ports, "-"));
+  if (!admit_from.empty()) {
+    std::vector<std::string> sorted = admit_from;
+    std::sort(sorted.begin(), sorted.end());
+    absl::StrAppend(&name, "-", Sha256Hex(absl::StrJoin(sorted, ",")).substr(0, 8));
+  }
+  return name;
+}
+
+std::string AsCidr(const std::string& address) {
+  if (address.find('/') != std::string::npos) return address;
+  return absl::StrCat(address, address.find(':') != std::string::npos ? "/128" : "/32");
 }
 
 std::string PublicKeyWithoutComment(const std::string& key) {

@@ -32,6 +32,14 @@ absl::StatusOr<ServerInfo> WaitUntilRunning(const std::function<absl::StatusOr<S
                                             const HostedCloudOptions& options,
                                             const ProgressFn& progress);
 
+// A cloud firewall's rules for a server: SSH and `ports` from anywhere, everything TCP from
+// `admit_from`; its name says what it admits ("dm-tcp-22-80-443", with "-a1b2c3d4" when it also
+// admits addresses), so servers that need the same rules share one. `ports` comes back sorted,
+// SSH included.
+std::string FirewallName(std::vector<int>* ports, const std::vector<std::string>& admit_from);
+// "203.0.113.5" -> "203.0.113.5/32" ("/128" for IPv6); a CIDR stays.
+std::string AsCidr(const std::string& address);
+
 // The key's type and base64 ("ssh-ed25519 AAAA..."), without its comment: how two copies of one
 // public key are compared.
 std::string PublicKeyWithoutComment(const std::string& key);

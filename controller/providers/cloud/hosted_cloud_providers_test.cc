@@ -142,6 +142,16 @@ TEST_P(HostedCloudProviderTest, ServersBootWithTheirKeyFirewallTagsAndUserData) 
   EXPECT_EQ(fake_->Firewalls(), 1);
   EXPECT_EQ(fake_->Servers()[1].size, "large-2");
 
+  // A server that also lets the controller in gets a firewall of its own, named for it.
+  ServerSpec app = Spec("app-1");
+  app.admit_from = {"198.51.100.7"};
+  ASSERT_TRUE(provider_->Create(app, nullptr).ok());
+  EXPECT_EQ(fake_->Firewalls(), 2);
+  ASSERT_EQ(fake_->Servers().size(), 3u);
+  ASSERT_EQ(fake_->Servers()[2].firewalls.size(), 1u);
+  EXPECT_THAT(fake_->Servers()[2].firewalls[0], ::testing::StartsWith("dm-tcp-22-80-443-"));
+  ASSERT_TRUE(provider_->Delete("app-1").ok());
+
   EXPECT_EQ(provider_->List()->size(), 2u);
   EXPECT_EQ(provider_->ListTagged({{kFleetTag, "shop"}})->size(), 2u);
   absl::StatusOr<std::vector<ServerInfo>> dbs = provider_->ListTagged({{kRoleTag, "dbserver"}});

@@ -215,11 +215,9 @@ absl::StatusOr<std::string> OpenStackProvider::EnsureKeyPair(const std::string& 
   return name;
 }
 
-absl::StatusOr<std::string> OpenStackProvider::EnsureSecurityGroup(std::vector<int> ports) {
-  ports.push_back(22);
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  const std::string name = absl::StrCat("dm-tcp-", absl::StrJoin(ports, "-"));
+absl::StatusOr<std::string> OpenStackProvider::EnsureSecurityGroup(
+    std::vector<int> ports, const std::vector<std::string>& admit_from) {
+  const std::string name = FirewallName(&ports, admit_from);
   DM_ASSIGN_OR_RETURN(
       json found,
       Call("network", "GET", absl::StrCat("/v2.0/security-groups?name=", UrlEncode(name))));
@@ -242,6 +240,13 @@ absl::StatusOr<std::string> OpenStackProvider::EnsureSecurityGroup(std::vector<i
                      {"port_range_min", port},
                      {"port_range_max", port},
                      {"remote_ip_prefix", "0.0.0.0/0"}});
+  }
+  for (const std::string& a : admit_from) {
+    rules.push_back({{"security_group_id", id},
+                     {"direction", "ingress"},
+                     {"ethertype", "IPv4"},
+                     {"protocol", "tcp"},
+                     {"remote_ip_prefix", AsCidr(a)}});
   }
   // Everything from the group's own members: the fleet's database and cache traffic.
   rules.push_back({{"security_group_id", id},
@@ -322,7 +327,7 @@ absl::StatusOr<ServerInfo> OpenStackProvider::Create(const ServerSpec& spec,
         " needs an image and a size (flavor): set them in --providers or the fleet file"));
   }
   DM_ASSIGN_OR_RETURN(std::string key, EnsureKeyPair(spec.ssh_public_key));
-  DM_ASSIGN_OR_RETURN(std::string group, EnsureSecurityGroup(spec.open_tcp_ports));
+  DM_ASSIGN_OR_RETURN(std::string group, EnsureSecurityGroup(spec.open_tcp_ports, spec.admit_from));
   DM_ASSIGN_OR_RETURN(std::string image_id, ImageId(image));
   DM_ASSIGN_OR_RETURN(std::string flavor_id, FlavorId(flavor));
   json tags = {kEveryServer, TagWord(kServerTag, spec.name)};

@@ -54,7 +54,8 @@ class OpenStackProvider : public CloudProvider {
   // Every server with the tag, all pages.
   absl::StatusOr<std::vector<ServerInfo>> Tagged(const std::string& tag);
   absl::StatusOr<std::string> EnsureKeyPair(const std::string& public_key);
-  absl::StatusOr<std::string> EnsureSecurityGroup(std::vector<int> ports);
+  absl::StatusOr<std::string> EnsureSecurityGroup(std::vector<int> ports,
+                                                  const std::vector<std::string>& admit_from);
   // The id of the item of `kind` whose name or id is `wanted`.
   absl::StatusOr<std::string> ImageId(const std::string& wanted);
   absl::StatusOr<std::string> FlavorId(const std::string& wanted);
