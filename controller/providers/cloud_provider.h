@@ -60,6 +60,7 @@ struct ServerInfo {
   std::string image, size, region;
   std::map<std::string, std::string> tags;
   absl::Time created;
+  std::string fault;  // why it is in error, in the provider's words ("" when it says nothing)
 };
 
 // Progress for long operations ("building the base image", "booting").

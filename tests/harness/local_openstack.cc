@@ -28,9 +28,22 @@ bool LocalOpenStack::Available() {
   return true;
 }
 
-absl::Status LocalOpenStack::Start() {
+bool LocalOpenStack::LxcAvailable() {
+  if (!Available()) return false;
+  for (const char* program : {"/usr/sbin/libvirtd", "/usr/lib/libvirt/libvirt_lxc",
+                              "/usr/bin/neutron-dhcp-agent", "/usr/bin/neutron-metadata-agent",
+                              "/usr/sbin/haproxy", "/usr/sbin/dnsmasq", "/usr/sbin/mkfs.ext4"}) {
+    if (::access(program, X_OK) != 0) return false;
+  }
+  return true;
+}
+
+absl::Status LocalOpenStack::Start(const std::string& mode, const std::string& lxc_image) {
   started_ = true;
-  CommandResult up = RunCommand({Script("openstack-up"), dir_.path()}, absl::Minutes(8));
+  std::vector<std::string> environment;
+  if (!lxc_image.empty()) environment.push_back("LXC_IMAGE=" + lxc_image);
+  CommandResult up =
+      RunCommand({Script("openstack-up"), dir_.path(), mode}, absl::Minutes(8), environment);
   if (up.exit_code != 0) {
     dir_.Keep();
     return absl::UnavailableError(absl::StrCat("openstack-up failed (", up.exit_code, "), logs in ",

@@ -19,6 +19,8 @@ class LocalOpenStack {
   // True when Debian's OpenStack services are installed (scripts/install-deps) and this runs as
   // root (the linuxbridge agent and PostgreSQL's own user need it).
   static bool Available();
+  // And for real servers (mode "lxc"): libvirt's LXC driver, Neutron's DHCP and metadata agents.
+  static bool LxcAvailable();
 
   LocalOpenStack() = default;
   ~LocalOpenStack();
@@ -26,7 +28,9 @@ class LocalOpenStack {
   LocalOpenStack& operator=(const LocalOpenStack&) = delete;
 
   // Brings the cloud up; its log and the services' logs stay in the run folder on failure.
-  absl::Status Start();
+  // "fake": Nova's fake driver. "lxc": real servers booted from `lxc_image`
+  // (tests/openstack/build-guest-image), this machine at 10.123.0.1 on their network.
+  absl::Status Start(const std::string& mode = "fake", const std::string& lxc_image = "");
   // What cloud.env says: auth_url, user, password, project, domain, region, image, flavor,
   // network, compute_url. "" for anything else.
   std::string Get(const std::string& key) const;

@@ -21,7 +21,8 @@ absl::StatusOr<ServerInfo> WaitUntilRunning(const std::function<absl::StatusOr<S
     if (info->state == ProviderState::kRunning && !info->address.empty()) return info;
     if (info->state == ProviderState::kError) {
       return absl::UnavailableError(
-          absl::StrCat(options.name, ": server ", info->name, " failed to boot"));
+          absl::StrCat(options.name, ": server ", info->name, " failed to boot",
+                       info->fault.empty() ? "" : absl::StrCat(": ", info->fault)));
     }
     const std::string now = ProviderStateWord(info->state);
     if (now != last && progress) progress(absl::StrCat(info->name, " is ", now));

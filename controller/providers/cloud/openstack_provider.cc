@@ -71,6 +71,8 @@ ServerInfo ServerOf(const json& s, const std::string& provider) {
   const json image = s.value("image", json::object());
   if (image.is_object()) info.image = image.value("id", "");
   info.region = s.value("OS-EXT-AZ:availability_zone", "");
+  const json fault = s.value("fault", json::object());
+  if (fault.is_object()) info.fault = fault.value("message", "");
   for (const json& t : s.value("tags", json::array())) {
     if (!t.is_string()) continue;
     const std::string word = t;
