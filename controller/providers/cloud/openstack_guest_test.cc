@@ -22,14 +22,15 @@
 namespace dm {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CommandResult;
+using ::testing::HasSubstr;
 using testing::LocalOpenStack;
 using testing::RunCommand;
 
 TEST(OpenStackGuestTest, ARealServerBootsWithTheKeysTheControllerGaveIt) {
   if (!LocalOpenStack::LxcAvailable())
-    GTEST_SKIP() << "OpenStack with libvirt-LXC is not installed (scripts/install-deps), or not root";
+    GTEST_SKIP()
+        << "OpenStack with libvirt-LXC is not installed (scripts/install-deps), or not root";
   // The local provider's base image (built once, kept in the image cache), as a raw ext4 disk.
   absl::StatusOr<local::DebianMirrors> mirrors = local::HostDebianMirrors();
   ASSERT_TRUE(mirrors.ok()) << mirrors.status();
@@ -63,7 +64,7 @@ TEST(OpenStackGuestTest, ARealServerBootsWithTheKeysTheControllerGaveIt) {
   o.cloud.size = cloud.Get("flavor");
   o.cloud.poll_every = absl::Seconds(1);
   o.cloud.boot_timeout = absl::Minutes(3);
-  o.auth = {cloud.Get("auth_url"), cloud.Get("user"),    cloud.Get("password"),
+  o.auth = {cloud.Get("auth_url"), cloud.Get("user"),   cloud.Get("password"),
             cloud.Get("project"),  cloud.Get("domain"), cloud.Get("region")};
   o.network = cloud.Get("network");
   OpenStackProvider provider(&http, o);
@@ -82,10 +83,11 @@ TEST(OpenStackGuestTest, ARealServerBootsWithTheKeysTheControllerGaveIt) {
           .ok());
   CommandResult ssh;
   for (int attempt = 0; attempt < 60; ++attempt) {
-    ssh = RunCommand({"/usr/bin/ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
-                      "UserKnownHostsFile=" + known, "-o", "ConnectTimeout=3", "-i", operator_key,
-                      "root@" + server->address, "cat /etc/ssh/ssh_host_ed25519_key.pub"},
-                     absl::Seconds(20));
+    ssh =
+        RunCommand({"/usr/bin/ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
+                    "UserKnownHostsFile=" + known, "-o", "ConnectTimeout=3", "-i", operator_key,
+                    "root@" + server->address, "cat /etc/ssh/ssh_host_ed25519_key.pub"},
+                   absl::Seconds(20));
     if (ssh.exit_code == 0) break;
     absl::SleepFor(absl::Seconds(2));
   }
@@ -94,9 +96,9 @@ TEST(OpenStackGuestTest, ARealServerBootsWithTheKeysTheControllerGaveIt) {
 
   // Another host key is refused: ssh checks, it does not trust.
   absl::StatusOr<HostKeyPair> other = GenerateHostKey();
-  ASSERT_TRUE(WriteFileAtomic(known, absl::StrCat(server->address, " ", other->public_line, "\n"),
-                              0600)
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(known, absl::StrCat(server->address, " ", other->public_line, "\n"), 0600)
+          .ok());
   CommandResult refused =
       RunCommand({"/usr/bin/ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
                   "UserKnownHostsFile=" + known, "-o", "ConnectTimeout=3", "-i", operator_key,
