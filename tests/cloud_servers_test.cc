@@ -106,7 +106,9 @@ TEST_F(CloudServersTest, ServersBootWithAKnownHostKeyAndLeftoversAreFoundAndRemo
   ASSERT_EQ(servers.size(), 2u) << listed.out;
   for (const nlohmann::json& s : servers) {
     EXPECT_EQ(s["recorded"], s["name"] == "web-1") << s.dump();
-    if (s["name"] == "old-1") EXPECT_EQ(s["fleet"], "shop");
+    if (s["name"] == "old-1") {
+      EXPECT_EQ(s["fleet"], "shop");
+    }
   }
   CommandResult table = Dmctl({"servers", "list", "--provider", "hz"});
   EXPECT_THAT(table.out, HasSubstr("RECORDED"));

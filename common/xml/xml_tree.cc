@@ -48,12 +48,18 @@ class Parser {
     }
     SkipMisc();
     if (!ok_) return Error();
-    if (at_ >= s_.size() || s_[at_] != '<') return Fail("no root element");
+    if (at_ >= s_.size() || s_[at_] != '<') {
+      Fail("no root element");
+      return Error();
+    }
     Element root;
     if (!ParseElement(&root, 1)) return Error();
     SkipMisc();
     if (!ok_) return Error();
-    if (at_ != s_.size()) return Fail("text after the root element");
+    if (at_ != s_.size()) {
+      Fail("text after the root element");
+      return Error();
+    }
     return root;
   }
 
@@ -61,13 +67,13 @@ class Parser {
   absl::Status Error() const {
     return absl::InvalidArgumentError(absl::StrCat("XML at byte ", error_at_, ": ", error_));
   }
-  absl::Status Fail(const std::string& what) {
+  // Records the first problem and where it is; the parse then stops.
+  void Fail(const std::string& what) {
     if (ok_) {
       ok_ = false;
       error_ = what;
       error_at_ = at_;
     }
-    return Error();
   }
   bool Starts(const std::string& prefix) const {
     return s_.compare(at_, prefix.size(), prefix) == 0;

@@ -53,7 +53,9 @@ TEST(XmlTreeTest, BrokenDocumentsAreRefusedWithTheirPlace) {
         "<a><!-- never closed</a>", "<a x='never closed/>"}) {
     absl::StatusOr<Element> root = Parse(bad);
     EXPECT_FALSE(root.ok()) << bad;
-    if (!root.ok()) EXPECT_THAT(root.status().message(), HasSubstr("XML")) << bad;
+    if (!root.ok()) {
+      EXPECT_THAT(root.status().message(), HasSubstr("XML")) << bad;
+    }
   }
 }
 

@@ -29,7 +29,7 @@ absl::StatusOr<dm::v1::Backup> BackupOperations::Take(const LoadedFleet& fleet,
                                                       const FleetEventFn& emit) {
   if (env_.backups == nullptr) return NoStore();
   DM_ASSIGN_OR_RETURN(const FleetHost* host, DatabaseHost(env_, inventory));
-  const DatabaseRef database = DatabaseOn(env_, fleet.file, host->name);
+  const DatabaseRef database = DatabaseOn(fleet.file, host->name);
   emit(FleetEventOf(host->name, "backup", dm::v1::STEP_RUNNING, "pg_dump"));
   const absl::Time at = env_.clock->Now();
   DM_ASSIGN_OR_RETURN(RowCounts rows, env_.world->CountRows(database));
@@ -91,7 +91,7 @@ absl::Status BackupOperations::Restore(LoadedFleet& fleet, const Inventory& inve
   }
   DM_ASSIGN_OR_RETURN(const FleetHost* host, DatabaseHost(env_, inventory));
   DM_ASSIGN_OR_RETURN(std::string dump, env_.backups->Get(chosen->id() + ".dump"));
-  const DatabaseRef database = DatabaseOn(env_, fleet.file, host->name);
+  const DatabaseRef database = DatabaseOn(fleet.file, host->name);
   const bool was_in_maintenance = fleet.record.maintenance;
   // Nobody writes while the database is replaced.
   DM_RETURN_IF_ERROR(SetMaintenance(env_, fleet, inventory, true, emit));

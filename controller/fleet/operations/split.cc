@@ -109,8 +109,8 @@ absl::Status SplitOperation::SplitDatabase(LoadedFleet& old, const FleetRole& ro
   };
 
   // 3. The database moves; every table's rows are counted on both sides.
-  const DatabaseRef from = DatabaseOn(env_, old.file, old_host.name);
-  const DatabaseRef to = DatabaseOn(env_, split.file, new_db->name);
+  const DatabaseRef from = DatabaseOn(old.file, old_host.name);
+  const DatabaseRef to = DatabaseOn(split.file, new_db->name);
   absl::StatusOr<RowCounts> rows_before = env_.world->CountRows(from);
   if (!rows_before.ok()) return give_back(rows_before.status());
   emit(FleetEventOf(old_host.name, "split", STEP_RUNNING,

@@ -28,7 +28,7 @@ absl::StatusOr<const FleetHost*> DatabaseHost(const FleetEnv& env, const Invento
   return absl::FailedPreconditionError("the fleet has no database");
 }
 
-DatabaseRef DatabaseOn(const FleetEnv& env, const FleetFile& file, const std::string& host) {
+DatabaseRef DatabaseOn(const FleetFile& file, const std::string& host) {
   // The postgresql cookbook's defaults, under the fleet's own attributes.
   Attributes attributes = Attributes::object();
   absl::StatusOr<yaml::Node> defaults =

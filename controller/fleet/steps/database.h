@@ -19,7 +19,7 @@ absl::StatusOr<const FleetHost*> DatabaseHost(const FleetEnv& env, const Invento
 
 // The fleet's database on `host`: its name and owner from the fleet's attributes over the
 // postgresql cookbook's defaults ("guestbook" when neither says).
-DatabaseRef DatabaseOn(const FleetEnv& env, const FleetFile& file, const std::string& host);
+DatabaseRef DatabaseOn(const FleetFile& file, const std::string& host);
 
 // "entries=12, tags=3"
 std::string DescribeRows(const RowCounts& rows);
