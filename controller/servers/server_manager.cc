@@ -36,6 +36,17 @@ dm::v1::ServerState ToProto(ProviderState state) {
   return dm::v1::SERVER_ERROR;
 }
 
+// What the provider reports of a server, as dmctl shows it.
+void SetFromProvider(const ServerInfo& info, dm::v1::Server* s) {
+  s->set_state(ToProto(info.state));
+  s->set_address(info.address);
+  s->set_private_address(info.private_address);
+  s->set_provider_id(info.id);
+  s->set_image(info.image);
+  s->set_size(info.size);
+  s->set_region(info.region);
+}
+
 }  // namespace
 
 ServerManager::ServerManager(ServerManagerOptions options, Store* store, TokenService* tokens,
@@ -119,13 +130,7 @@ dm::v1::Server ServerManager::Describe(const ServerRecord& record,
   s.set_agent_package(record.agent_package);
   s.set_recorded(true);
   if (info.ok()) {
-    s.set_state(ToProto(info->state));
-    s.set_address(info->address);
-    s.set_private_address(info->private_address);
-    s.set_provider_id(info->id);
-    s.set_image(info->image);
-    s.set_size(info->size);
-    s.set_region(info->region);
+    SetFromProvider(*info, &s);
     s.set_ssh_host_key_fingerprint(info->ssh_host_key_fingerprint);
     if (s.ssh_host_key_fingerprint().empty() && !record.ssh_host_key.empty())
       s.set_ssh_host_key_fingerprint(HostKeyFingerprint(record.ssh_host_key).value_or(""));
@@ -250,13 +255,7 @@ absl::StatusOr<std::vector<dm::v1::Server>> ServerManager::ListAtProvider(
     dm::v1::Server s;  // left behind: only what the provider says
     s.set_name(info.name);
     s.set_provider(provider->name());
-    s.set_state(ToProto(info.state));
-    s.set_address(info.address);
-    s.set_private_address(info.private_address);
-    s.set_provider_id(info.id);
-    s.set_image(info.image);
-    s.set_size(info.size);
-    s.set_region(info.region);
+    SetFromProvider(info, &s);
     auto tag = [&](const char* key) {
       auto it = info.tags.find(key);
       return it == info.tags.end() ? std::string() : it->second;
