@@ -1,6 +1,7 @@
 #include "bootstrap/bootstrapper.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "bootstrap/bootstrap_steps.h"
 #include "bootstrap/ssh_session.h"
 
@@ -12,6 +13,16 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
   SshTarget ssh{target.address, 22, "root", env.operator_key_path, target.ssh_host_key};
   report("connect", StepOutcome::kRunning, absl::StrCat("root@", target.address));
   absl::StatusOr<std::unique_ptr<SshSession>> session = SshSession::Connect(ssh);
+  const absl::Time give_up = absl::Now() + env.wait_for_ssh;
+  for (bool said = false; absl::IsUnavailable(session.status()) && absl::Now() < give_up;
+       said = true) {
+    if (!said) {
+      report("connect", StepOutcome::kRunning,
+             absl::StrCat("waiting for SSH at ", target.address, " (the server is still booting)"));
+    }
+    absl::SleepFor(absl::Seconds(2));
+    session = SshSession::Connect(ssh);
+  }
   bool sudo = false;
   if (absl::IsUnauthenticated(session.status())) {
     // Bootstrapped before: root may no longer log in.

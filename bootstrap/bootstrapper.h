@@ -31,6 +31,10 @@ struct BootstrapEnvironment {
   std::function<absl::StatusOr<std::string>()> mint_token;
   // Waits until the agent of that name is connected; false on timeout.
   std::function<bool(absl::Duration)> wait_connected;
+  // A cloud reports a server running well before its first boot has started sshd: until then
+  // a refused or unanswered connection is tried again, for at most this long. A wrong host key
+  // or a refused login is never retried.
+  absl::Duration wait_for_ssh = absl::ZeroDuration();
 };
 
 struct BootstrapReport {

@@ -130,8 +130,11 @@ absl::Status AppMirror::ServeClouds(const std::string& listen_host, const std::s
   const std::string hook = dir_ + "/access-hook";
   DM_RETURN_IF_ERROR(WriteFileAtomic(
       hook,
-      absl::StrCat("#!/bin/sh\n# git daemon's access hook (written by dm-controller): $5 is the "
-                   "client's address.\nexec grep -qxF -- \"$5\" ",
+      // The client's address is in REMOTE_ADDR: the hook's arguments name the daemon's own
+      // (the host the client asked for, and its address and port).
+      absl::StrCat("#!/bin/sh\n# git daemon's access hook (written by dm-controller): only the "
+                   "controller's cloud servers.\n[ -n \"$REMOTE_ADDR\" ] || exit 1\n"
+                   "exec grep -qxF -- \"$REMOTE_ADDR\" ",
                    allow, "\n"),
       0755));
   const std::string log = dir_ + "/git-daemon-clouds.log";

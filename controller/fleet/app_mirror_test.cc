@@ -52,9 +52,10 @@ TEST_F(AppMirrorTest, APushedRepositoryIsMirroredLikeAnyOther) {
 TEST_F(AppMirrorTest, TheCloudsDaemonLetsInOnlyTheServersItWasTold) {
   AppMirror mirror(data_.path());
   ASSERT_TRUE(mirror.Sync("shop", source_.path(), "main").ok());
-  ASSERT_TRUE(mirror.ServeClouds("127.0.0.1", "127.0.0.1", 0).ok());
+  // Listening on 127.0.0.2, reached from 127.0.0.1: the daemon's address is not the client's.
+  ASSERT_TRUE(mirror.ServeClouds("127.0.0.2", "127.0.0.2", 0).ok());
   const std::string url = mirror.CloudUrl("shop");
-  ASSERT_THAT(url, HasSubstr("git://127.0.0.1:"));
+  ASSERT_THAT(url, HasSubstr("git://127.0.0.2:"));
   const std::string ls = absl::StrCat("git ls-remote ", url, " refs/heads/main 2>&1");
   ProcessResult refused = Sh(ls);
   EXPECT_FALSE(refused.ok()) << refused.output;
@@ -64,6 +65,8 @@ TEST_F(AppMirrorTest, TheCloudsDaemonLetsInOnlyTheServersItWasTold) {
   EXPECT_THAT(allowed.output, HasSubstr(commit_));
   mirror.Allow({"198.51.100.9"});
   EXPECT_FALSE(Sh(ls).ok()) << "no longer one of the servers";
+  mirror.Allow({"127.0.0.2"});
+  EXPECT_FALSE(Sh(ls).ok()) << "the daemon's own address lets no one in";
 }
 
 }  // namespace

@@ -345,6 +345,8 @@ absl::StatusOr<BootstrapReport> ServerManager::Bootstrap(const std::string& name
   env.controller = endpoint;
   env.controller_ip = endpoint.substr(0, endpoint.rfind(':'));
   env.package = package;
+  // The local provider answers once sshd does; a cloud server is still on its first boot.
+  if (!local) env.wait_for_ssh = absl::Minutes(5);
   env.mint_token = [&]() -> absl::StatusOr<std::string> {
     if (directory_->Get(name).ok()) return std::string();  // enrolled already: no new token
     TokenOptions options;

@@ -26,8 +26,9 @@ class FleetTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts the controller with data directory `ctl/` (or `data_dir`). The first start picks a
-  // free port; later starts reuse it, as a restarted controller must for its agents.
+  // Starts the controller with data directory `ctl/` (or `data_dir`), on 127.0.0.1 unless
+  // `extra_args` has --listen. The first start picks a free port; later starts reuse it, as a
+  // restarted controller must for its agents.
   Process* StartController(const std::string& data_dir = "ctl",
                            std::vector<std::string> extra_args = {});
   // SIGTERM (clean) or SIGKILL (crash); waits for the exit.
