@@ -5,9 +5,12 @@
 // own, is told by `dmctl up` to build a one-host dbappbalancer fleet there: Nova boots the server,
 // it takes its keys from the metadata service, bootstrap logs in checking the host key the
 // controller gave it, the agent dials the --advertise address, the app comes from the
-// controller's git daemon, and the guestbook serves through nginx with PostgreSQL beside it.
-// `dmctl down` leaves nothing at Nova.
+// controller's git daemon, and the guestbook serves through nginx with PostgreSQL beside it. A
+// controller killed while Nova booted leaves no twin; `dmctl down` leaves nothing at Nova.
+#include <signal.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -69,10 +72,15 @@ class OpenStackFleetTest : public LocalServersTest {
     ASSERT_TRUE(copied.ok()) << copied.output;
     dns_port_ = 28000 + ::getpid() % 2000;
     // Its servers reach it at the gateway address: the agents' stream and the app's git daemon.
-    StartController("ctl", {"--listen", gateway + ":0", "--advertise", gateway, "--git-port", "0",
-                            "--providers", Path("providers.yaml"), "--local-provider", "off",
-                            "--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
+    StartCloudController(gateway + ":0");
     MakeAppRepository();
+  }
+
+  void StartCloudController(const std::string& listen) {
+    StartController("ctl", {"--listen", listen, "--advertise", cloud_.Get("gateway"),
+                            "--git-port", "0", "--providers", Path("providers.yaml"),
+                            "--local-provider", "off", "--dns-listen",
+                            absl::StrCat("127.0.0.1:", dns_port_)});
   }
 
   void TearDown() override {
@@ -101,10 +109,28 @@ TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {
                               0644)
                   .ok());
 
+  // The controller dies (SIGKILL) while Nova boots the server; a second up finds that server by
+  // its tags and goes on with it.
+  CommandResult cut_short;
+  std::thread first_up([&] { cut_short = Dmctl({"up", fleet}, "", absl::Minutes(15)); });
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return !Json(Dmctl({"servers", "list", "--provider", "os1", "--json"})).empty();
+      },
+      absl::Minutes(3)))
+      << AllLogs();
+  StopController(SIGKILL);
+  first_up.join();
+  EXPECT_NE(cut_short.exit_code, 0) << cut_short.out;
+  StartCloudController(controller_address());  // the same port: dmctl's config names it
+
   // Mostly apt through the proxy: PostgreSQL, nginx, gunicorn and Flask.
   CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(15));
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
   EXPECT_TRUE(absl::StrContains(up.out, "answered 200 through")) << up.out;
+  EXPECT_TRUE(absl::StrContains(up.out, "exists at os1: adopting it")) << up.out;
+  EXPECT_EQ(Json(Dmctl({"servers", "list", "--provider", "os1", "--json"})).size(), 1u)
+      << "no twin";
 
   CommandResult status = Dmctl({"status", "nova", "--json"});
   ASSERT_EQ(status.exit_code, 0) << status.err;

@@ -1,8 +1,13 @@
 #include "controller/providers/dns/embedded_powerdns.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -30,6 +35,23 @@ absl::Status CreateDatabase(const std::string& path) {
   if (::rename((path + ".new").c_str(), path.c_str()) != 0)
     return ErrnoStatus("rename", path, errno);
   return absl::OkStatus();
+}
+
+// A controller that died (SIGKILL, a crash) leaves its PowerDNS running: the death signal it set
+// for its children is cleared when PowerDNS drops to its own user. That one still holds the port
+// and the control socket, so it goes before a new one starts. `pid_file` names it; it is ours only
+// if it still runs pdns_server on this folder.
+void StopLeftoverServer(const std::string& pid_file, const std::string& config_arg) {
+  int pid = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(pid_file).value_or("")), &pid) ||
+      pid <= 1)
+    return;
+  const std::string proc = absl::StrCat("/proc/", pid);
+  std::string cmdline = ReadFile(proc + "/cmdline").value_or("");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  if (!absl::StrContains(cmdline, kServer) || !absl::StrContains(cmdline, config_arg)) return;
+  ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && PathExists(proc); ++i) absl::SleepFor(absl::Milliseconds(20));
 }
 
 }  // namespace
@@ -78,7 +100,11 @@ absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> EmbeddedPowerDns::Start(
   }
   DM_RETURN_IF_ERROR(WriteFileAtomic(dir + "/pdns.conf", conf, 0600));
   const std::string log = dir + "/pdns.log";
-  DM_ASSIGN_OR_RETURN(dns->server_, ChildProcess::Start({kServer, "--config-dir=" + dir}, log));
+  const std::string config_arg = "--config-dir=" + dir;
+  const std::string pid_file = dir + "/controller-pdns.pid";
+  StopLeftoverServer(pid_file, config_arg);
+  DM_ASSIGN_OR_RETURN(dns->server_, ChildProcess::Start({kServer, config_arg}, log));
+  DM_RETURN_IF_ERROR(WriteFileAtomic(pid_file, absl::StrCat(dns->server_->pid(), "\n"), 0600));
 
   dns->api_url_ = absl::StrCat("http://127.0.0.1:", api_port);
   dns->http_ = NewCurlHttpClient();

@@ -1,7 +1,8 @@
 // The controller's own DNS server: Debian's PowerDNS Authoritative (pdns_server) with its
 // sqlite3 backend, answering on loopback (`dig @127.0.0.1 -p PORT www.DOMAIN`), its HTTP API on
 // a loopback port of its own behind a random API key. Records live in DIR/pdns.sqlite3 and so
-// survive restarts; the server is the controller's child and stops with it.
+// survive restarts; the server is the controller's child and stops with it. One left running by a
+// controller that was killed is stopped by the next start.
 #ifndef DM_CONTROLLER_PROVIDERS_DNS_EMBEDDED_POWERDNS_H_
 #define DM_CONTROLLER_PROVIDERS_DNS_EMBEDDED_POWERDNS_H_
 

@@ -1,5 +1,6 @@
 // The embedded PowerDNS for real: records set through the HTTP API are what `dig` gets, they
-// survive a restart, and deleting them is seen at once.
+// survive a restart, deleting them is seen at once, and a server a dead controller left running
+// makes way for the next.
 #include "controller/providers/dns/embedded_powerdns.h"
 
 #include <gtest/gtest.h>
@@ -58,6 +59,25 @@ TEST(EmbeddedPowerDnsTest, RecordsAnswerAndSurviveARestart) {
   EXPECT_EQ(Dig(options.port, "www.shop.test"), "");
   ASSERT_TRUE((*again)->provider()->DeleteZone("shop.test").ok());
   EXPECT_TRUE(absl::IsNotFound((*again)->provider()->ListRecords("shop.test").status()));
+}
+
+TEST(EmbeddedPowerDnsTest, AServerADeadControllerLeftRunningIsReplaced) {
+  TempDir dir;
+  EmbeddedPowerDnsOptions options;
+  options.dir = dir.path() + "/dns";
+  options.port = static_cast<uint16_t>(TestPort() + 1);
+  // The first one is never stopped, as when its controller was killed: it keeps the port.
+  absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> left = EmbeddedPowerDns::Start(options);
+  ASSERT_TRUE(left.ok()) << left.status();
+  ASSERT_TRUE((*left)->provider()->EnsureZone("shop.test").ok());
+  ASSERT_TRUE(
+      (*left)->provider()->SetRecord("shop.test", {"www.shop.test", "A", 60, {"10.9.8.7"}}).ok());
+  absl::StatusOr<std::unique_ptr<EmbeddedPowerDns>> next = EmbeddedPowerDns::Start(options);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(Dig(options.port, "www.shop.test"), "10.9.8.7");
+  ASSERT_TRUE(
+      (*next)->provider()->SetRecord("shop.test", {"www.shop.test", "A", 60, {"10.9.8.5"}}).ok());
+  EXPECT_EQ(Dig(options.port, "www.shop.test"), "10.9.8.5") << "the new one answers";
 }
 
 }  // namespace
