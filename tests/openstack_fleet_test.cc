@@ -77,10 +77,9 @@ class OpenStackFleetTest : public LocalServersTest {
   }
 
   void StartCloudController(const std::string& listen) {
-    StartController("ctl", {"--listen", listen, "--advertise", cloud_.Get("gateway"),
-                            "--git-port", "0", "--providers", Path("providers.yaml"),
-                            "--local-provider", "off", "--dns-listen",
-                            absl::StrCat("127.0.0.1:", dns_port_)});
+    StartController("ctl", {"--listen", listen, "--advertise", cloud_.Get("gateway"), "--git-port",
+                            "0", "--providers", Path("providers.yaml"), "--local-provider", "off",
+                            "--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
   }
 
   void TearDown() override {
@@ -113,12 +112,17 @@ TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {
   // its tags and goes on with it.
   CommandResult cut_short;
   std::thread first_up([&] { cut_short = Dmctl({"up", fleet}, "", absl::Minutes(15)); });
+  std::string nova_id;
   ASSERT_TRUE(Eventually(
       [&] {
-        return !Json(Dmctl({"servers", "list", "--provider", "os1", "--json"})).empty();
+        nlohmann::json listed = Json(Dmctl({"servers", "list", "--provider", "os1", "--json"}));
+        if (!listed.is_array() || listed.empty()) return false;
+        nova_id = listed[0].value("provider_id", "");
+        return true;
       },
       absl::Minutes(3)))
       << AllLogs();
+  ASSERT_FALSE(nova_id.empty());
   StopController(SIGKILL);
   first_up.join();
   EXPECT_NE(cut_short.exit_code, 0) << cut_short.out;
@@ -128,9 +132,9 @@ TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {
   CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(15));
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
   EXPECT_TRUE(absl::StrContains(up.out, "answered 200 through")) << up.out;
-  EXPECT_TRUE(absl::StrContains(up.out, "exists at os1: adopting it")) << up.out;
-  EXPECT_EQ(Json(Dmctl({"servers", "list", "--provider", "os1", "--json"})).size(), 1u)
-      << "no twin";
+  nlohmann::json adopted = Json(Dmctl({"servers", "list", "--provider", "os1", "--json"}));
+  ASSERT_EQ(adopted.size(), 1u) << "no twin: " << adopted.dump();
+  EXPECT_EQ(adopted[0]["provider_id"], nova_id) << "the server Nova booted for the killed one";
 
   CommandResult status = Dmctl({"status", "nova", "--json"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
@@ -167,10 +171,10 @@ TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {
                     .output),
             address);
   const std::string url = "http://" + address + "/";
-  EXPECT_EQ(Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=nova " + url +
-               "sign")
-                .output,
-            "303");
+  EXPECT_EQ(
+      Sh("curl -s -m 10 -o /dev/null -w '%{http_code}' -d name=ops -d message=nova " + url + "sign")
+          .output,
+      "303");
   std::string page = Sh("curl -sf -m 10 " + url).output;
   EXPECT_TRUE(absl::StrContains(page, "<li><b>ops</b>: nova</li>")) << page;
 

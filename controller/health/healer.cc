@@ -176,6 +176,7 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
     episode.started = clock_->Now();
   }
   if (episode.in_flight) return;
+  episode.waiting_turn = false;  // until the turn rule below holds it again
 
   if (!policy.healing) return Hold(episode, host.name, "healing is off (dmctl heal FLEET on)");
   if (policy.maintenance) return Hold(episode, host.name, "the fleet is in maintenance");
@@ -235,6 +236,17 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
                 "every rung of the role's ladder was tried: over to an operator");
   }
   const HealStep step = role_policy.ladder[episode.rung];
+
+  if (step != HealStep::kReplace) {
+    if (std::string first = RoleMateFirst(host, episode); !first.empty()) {
+      episode.waiting_turn = true;
+      if (episode.waiting_since == absl::InfiniteFuture()) episode.waiting_since = now;
+      return Hold(episode, host.name,
+                  absl::StrCat(first, " is healed first: one ", host.role,
+                               " at a time, so that the others keep serving"));
+    }
+    episode.waiting_since = absl::InfiniteFuture();
+  }
 
   if (step == HealStep::kReplace) {
     if (role_policy.database && !policy.restore_database) {
@@ -322,6 +334,17 @@ void Healer::Act(const HostHealthState& host, const FleetHealPolicy& policy,
         clock_->Now() +
         (step == HealStep::kRestart ? options_.restart_settle : options_.reconverge_settle);
   });
+}
+
+std::string Healer::RoleMateFirst(const HostHealthState& host, const Episode& episode) {
+  const absl::Time now = clock_->Now();
+  for (const auto& [name, mate] : episodes_) {
+    if (name == host.name || mate.fleet != host.fleet || mate.role != host.role) continue;
+    const bool being_healed = mate.in_flight || (!mate.done.empty() && now < mate.next_at);
+    const bool waited_longer = mate.waiting_turn && mate.waiting_since < episode.waiting_since;
+    if (being_healed || waited_longer) return name;
+  }
+  return "";
 }
 
 bool Healer::OwnLightWork(const std::string& fleet) {

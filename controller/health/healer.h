@@ -16,6 +16,9 @@
 // - a host whose health flaps (more than N changes in M minutes) is damped: reported, not healed;
 // - when a large share of the fleet's (or all) agents were lost within a short window, the
 //   controller suspects its own network and replaces nothing (the storm guard);
+// - one host of a role at a time: another's restart or reconverge waits until the first one's
+//   has run and settled, so that the rest of the role keeps serving (the longest waiting goes
+//   next);
 // - at most one replacement in flight per fleet, and a cap per hour;
 // - a role whose every host fails is not replaced (a shared cause, such as the database, is
 //   likelier than all of them breaking at once);
@@ -67,6 +70,10 @@ class Healer {
     absl::Time started = absl::InfinitePast();  // its first unhealthy tick
     bool held = false;                          // a safety rule holds it (said once)
     std::string held_why;
+    // Waiting while another host of its role is healed (one at a time), and since when: the
+    // longest waiting goes next.
+    bool waiting_turn = false;
+    absl::Time waiting_since = absl::InfiniteFuture();
     std::vector<std::string> done;  // rungs climbed, for the recovery event
   };
 
@@ -84,6 +91,10 @@ class Healer {
   bool OwnLightWork(const std::string& fleet) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void UpdateOutOfService(const std::string& fleet, const FleetHealPolicy& policy,
                           const std::vector<HostHealthState>& hosts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The host of `host`'s role whose restart or reconverge, or replacement, must go first: one
+  // being healed (its remedy running or settling), or one that has waited longer. "" if none.
+  std::string RoleMateFirst(const HostHealthState& host, const Episode& episode)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool Flapping(const std::string& host) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool Storm(const std::string& fleet, size_t fleet_size, size_t all_agents)

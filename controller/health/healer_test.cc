@@ -221,6 +221,40 @@ TEST_F(HealerTest, WhenNoAppNodeServesTheBalancersKeepThemAll) {
   EXPECT_TRUE(world_.out_of_service.empty());
 }
 
+TEST_F(HealerTest, HostsOfARoleAreHealedOneAtATimeTheLongestWaitingFirst) {
+  // As when every agent reconnects after a controller restart with a failing report.
+  Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
+  Set("shop-loadbalancer-1", dm::v1::HOST_UNHEALTHY, "nginx.service");
+  healer_->Tick();
+  // Another role is not held up by it.
+  EXPECT_THAT(world_.done, ElementsAre("restart shop-loadbalancer-1 nginx.service",
+                                       "restart shop-appnode-1 guestbook.service"));
+  EXPECT_THAT(LastMessage("heal.held"),
+              HasSubstr("shop-appnode-1 is healed first: one appnode at a time"));
+  clock_.Advance(absl::Seconds(10));
+  healer_->Tick();
+  EXPECT_EQ(world_.done.size(), 2u) << "appnode-1's restart is still settling";
+
+  // appnode-1's restart settled without bringing it back: appnode-2 has waited, it goes first.
+  Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+  clock_.Advance(absl::Seconds(11));
+  healer_->Tick();
+  ASSERT_EQ(world_.done.size(), 3u);
+  EXPECT_EQ(world_.done.back(), "restart shop-appnode-2 guestbook.service");
+  clock_.Advance(absl::Seconds(21));
+  healer_->Tick();
+  ASSERT_EQ(world_.done.size(), 4u);
+  EXPECT_EQ(world_.done.back(), "reconverge shop-appnode-1");
+
+  // Once one is healthy, the other climbs on its own.
+  Set("shop-appnode-1", dm::v1::HOST_HEALTHY);
+  clock_.Advance(absl::Seconds(1));
+  healer_->Tick();
+  ASSERT_EQ(world_.done.size(), 5u);
+  EXPECT_EQ(world_.done.back(), "reconverge shop-appnode-2");
+}
+
 TEST_F(HealerTest, EveryHostOfARoleFailingIsNotReplaced) {
   Set("shop-appnode-1", dm::v1::HOST_UNHEALTHY, "guestbook.service");
   Set("shop-appnode-2", dm::v1::HOST_UNHEALTHY, "guestbook.service");
