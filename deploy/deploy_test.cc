@@ -25,12 +25,12 @@ TEST(DeployTest, EveryRoleLoads) {
 TEST(DeployTest, EveryFleetRoleDeclaresTheChecksOfWhatItServes) {
   const std::map<std::string, std::vector<std::string>> expected = {
       {"loadbalancer", {"service[nginx.service]", "http[http://127.0.0.1/lb-health]"}},
-      {"appnode", {"service[guestbook.service]", "http[http://127.0.0.1:8000/health]"}},
+      {"appnode", {"service[app.service]", "http[http://127.0.0.1:8000/health]"}},
       {"dbserver", {"service[postgresql@15-main.service]", "postgresql accepts connections"}},
       {"cachenode", {"service[memcached.service]", "tcp[127.0.0.1:11211]"}},
       {"dbappbalancer",
        {"service[postgresql@15-main.service]", "postgresql accepts connections",
-        "service[memcached.service]", "tcp[127.0.0.1:11211]", "service[guestbook.service]",
+        "service[memcached.service]", "tcp[127.0.0.1:11211]", "service[app.service]",
         "http[http://127.0.0.1:8000/health]", "service[nginx.service]",
         "http[http://127.0.0.1/lb-health]"}},
   };

@@ -187,8 +187,8 @@ TEST_F(HealthTest, OneFleetThroughWhatBreaksInProduction) {
   {
     SCOPED_TRACE("the app's environment file damaged: a restart does not help");
     InServer("shop-appnode-1",
-             "sed -i s/^GUESTBOOK_DB_PASSWORD=.*/GUESTBOOK_DB_PASSWORD=wrong/ "
-             "/srv/guestbook/guestbook.env && systemctl restart guestbook");
+             "sed -i s/^DM_DB_PASSWORD=.*/DM_DB_PASSWORD=wrong/ "
+             "/srv/guestbook/app.env && systemctl restart guestbook");
     ASSERT_TRUE(WaitFor([&] { return HasEvent("heal.reconverge", "shop-appnode-1", "succeeded"); },
                         absl::Minutes(3)))
         << Events().dump(2);

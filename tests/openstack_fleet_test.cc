@@ -100,11 +100,12 @@ class OpenStackFleetTest : public LocalServersTest {
 TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {
   const std::string fleet = Path("nova.yaml");
   ASSERT_TRUE(WriteFileAtomic(fleet,
-                              "name: nova\ndomain: nova.test\nprovider: os1\n"
-                              "roles:\n  dbappbalancer: 1\n"
-                              "app:\n  repository: app\n  revision: main\n"
-                              "secrets:\n  database.password: {generate: 24}\n"
-                              "  guestbook.secret_key: {generate: 32}\n",
+                              absl::StrCat("name: nova\ndomain: nova.test\nprovider: os1\n"
+                                           "roles:\n  dbappbalancer: 1\n"
+                                           "app:\n  repository: app\n  revision: main\n",
+                                           kGuestbookApp,
+                                           "secrets:\n  database.password: {generate: 24}\n"
+                                           "  guestbook.secret_key: {generate: 32}\n"),
                               0644)
                   .ok());
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/attributes.h"
 #include "common/yaml/field_reader.h"
@@ -20,9 +21,16 @@ class FieldReader : public yaml::FieldReader {
       : yaml::FieldReader(map, std::move(what), errors), attributes_(attributes) {}
 
   const Attributes& attributes() const { return attributes_; }
+  // True when `node` is a scalar that is exactly one reference to a list attribute: a field that
+  // takes a text or a list (execute's command) then reads it as that list.
+  bool NamesAList(const yaml::Node& node) const;
 
  protected:
   std::optional<std::string> ScalarValue(const yaml::Node& node, const std::string& key) override;
+  // `packages: "{{app.packages}}"`: a list field that is exactly one reference to a list
+  // attribute takes that list (each item a single value), so that a fleet can say how long it is.
+  std::optional<std::vector<std::string>> ScalarAsList(const yaml::Node& node,
+                                                       const std::string& key) override;
 
  private:
   const Attributes& attributes_;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "agent/cookbook/testing/cookbook_fixture.h"
 #include "common/files.h"
@@ -165,6 +166,22 @@ TEST_F(ResourcesTest, ExecuteRunsAChildWithItsSettingsAndGuards) {
   EXPECT_FALSE(Exists("never2"));
   EXPECT_EQ(report.resources[1].status, ResourceStatus::kSkipped);
   EXPECT_EQ(report.resources[1].message, "only_if: false failed");
+}
+
+TEST_F(ResourcesTest, AListFieldTakesAListAttributeWhole) {
+  // A fleet says how many packages, or which arguments: the recipe names the list once.
+  WriteRecipe(
+      "- execute: write the arguments\n  command: \"{{argv}}\"\n"
+      "  creates: \"{{root}}/out\"\n",
+      "argv: [sh, -c, 'printf \"%s|\" \"$@\" > \"$0\"', OUT, one, two words]\n");
+  // OUT is where the file goes: the attribute file cannot hold {{root}} itself.
+  std::string attributes = ReadFile(cookbook_dir() + "/attributes.yaml").value_or("");
+  ASSERT_TRUE(WriteFileAtomic(cookbook_dir() + "/attributes.yaml",
+                              std::regex_replace(attributes, std::regex("OUT"), root() + "/out"),
+                              0644)
+                  .ok());
+  ConvergeIdempotent();
+  EXPECT_EQ(Read("out"), "one|two words|") << "each item one argument, spaces kept";
 }
 
 TEST_F(ResourcesTest, ExecuteFailureStopsTheRunWithItsExitCodeAndOutput) {

@@ -55,6 +55,16 @@ TEST_F(ValidationTest, UndefinedAttributeInARecipeValue) {
                 ":2:18: file[/tmp/x]: field 'content': attribute 'app.port' is not defined"));
 }
 
+TEST_F(ValidationTest, AListAttributeIsAWholeFieldOrNothing) {
+  // Inside other text, a list has no single value to give.
+  EXPECT_THAT(Refusal("- package: x\n  packages: \"a {{names}}\"\n", "names: [a, b]\n"),
+              HasSubstr("attribute 'names' is a list; only single values"));
+  // A list of maps has no single values at all.
+  EXPECT_THAT(Refusal("- package: x\n  packages: \"{{names}}\"\n", "names: [{a: b}]\n"),
+              HasSubstr(Recipe() + ":2:13: package[x]: field 'packages': attribute 'names' must "
+                                   "be a list of single values"));
+}
+
 TEST_F(ValidationTest, UndefinedTemplateVariableNamesTheTemplateLineAndColumn) {
   WriteCookbookFile("templates/site.conf.mustache",
                     "server {\n  listen {{port}};\n  name {{nmae}};\n}\n");

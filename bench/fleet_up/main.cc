@@ -44,11 +44,20 @@ std::string Roles(int hosts) {
   return absl::StrCat("  dbserver: 1\n  appnode: ", hosts - 2, "\n  loadbalancer: 1\n");
 }
 
+// The example guestbook, as the fleet file's `app:` says how to run it.
+constexpr char kGuestbookApp[] =
+    "  name: guestbook\n  wsgi: guestbook:app\n"
+    "  packages: [python3-flask, python3-psycopg2, python3-pymemcache]\n"
+    "  env: {GUESTBOOK_SECRET_KEY: {secret: guestbook.secret_key}}\n"
+    "  migrate: python3 guestbook.py migrate\n  static: static\n";
+
 std::string WriteFleet(const std::string& name, int hosts) {
   std::string path = absl::StrCat(g_dir, "/", name, ".yaml");
-  std::string text = absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nroles:\n",
-                                  Roles(hosts), "app:\n  repository: app\n  revision: main\n",
-                                  "secrets:\n  database.password: {generate: 24}\n");
+  std::string text =
+      absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nroles:\n", Roles(hosts),
+                   "app:\n  repository: app\n  revision: main\n", kGuestbookApp,
+                   "secrets:\n  database.password: {generate: 24}\n"
+                   "  guestbook.secret_key: {generate: 32}\n");
   FILE* f = std::fopen(path.c_str(), "w");
   std::fputs(text.c_str(), f);
   std::fclose(f);

@@ -190,8 +190,8 @@ void BrokenConfig(int round, Figures* f) {
   const std::string url = "http://" + AddressOf(server) + ":8000/health";
   const absl::Time broke = absl::Now();
   InServer(server,
-           "sed -i s/^GUESTBOOK_DB_PASSWORD=.*/GUESTBOOK_DB_PASSWORD=wrong/ "
-           "/srv/guestbook/guestbook.env && systemctl restart guestbook");
+           "sed -i s/^DM_DB_PASSWORD=.*/DM_DB_PASSWORD=wrong/ "
+           "/srv/guestbook/app.env && systemctl restart guestbook");
   absl::Time detected = AwaitEvent(
       "the failed check", broke,
       [&](const nlohmann::json& e) { return Is(e, "health.check_failed", server); },
@@ -295,10 +295,18 @@ int main(int argc, char** argv) {
                       "git -c user.name=b -c user.email=b@b add . && ",
                       "git -c user.name=b -c user.email=b@b commit -qm v1"));
   const std::string fleet = g_dir + "/heal.yaml";
-  Sh(absl::StrCat(
-      "printf 'name: heal\\ndomain: heal.test\\nroles:\\n  dbserver: 1\\n  appnode: 2\\n",
-      "  loadbalancer: 1\\napp:\\n  repository: app\\n  revision: main\\nsecrets:\\n",
-      "  database.password: {generate: 24}\\n' > ", fleet));
+  if (FILE* f = std::fopen(fleet.c_str(), "w")) {
+    std::fputs(
+        "name: heal\ndomain: heal.test\nroles:\n  dbserver: 1\n  appnode: 2\n"
+        "  loadbalancer: 1\napp:\n  repository: app\n  revision: main\n"
+        "  name: guestbook\n  wsgi: guestbook:app\n"
+        "  packages: [python3-flask, python3-psycopg2, python3-pymemcache]\n"
+        "  env: {GUESTBOOK_SECRET_KEY: {secret: guestbook.secret_key}}\n"
+        "  migrate: python3 guestbook.py migrate\n  static: static\n"
+        "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n",
+        f);
+    std::fclose(f);
+  }
   int failed = 0;
   try {
     if (repo.exit_code != 0) throw std::runtime_error("the app repository: " + repo.out);

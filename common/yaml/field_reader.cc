@@ -133,11 +133,17 @@ std::optional<int64_t> FieldReader::Integer(const std::string& key, int64_t min,
   return n;
 }
 
+std::optional<std::vector<std::string>> FieldReader::ScalarAsList(const Node& /*node*/,
+                                                                  const std::string& /*key*/) {
+  return std::nullopt;
+}
+
 std::vector<std::string> FieldReader::StringList(const std::string& key) {
   const Node* node = Raw(key);
   std::vector<std::string> out;
   if (node == nullptr || node->IsNull()) return out;
   if (node->IsScalar()) {
+    if (std::optional<std::vector<std::string>> list = ScalarAsList(*node, key)) return *list;
     if (auto text = ScalarText(*node, key)) out.push_back(*text);
     return out;
   }

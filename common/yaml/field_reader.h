@@ -64,6 +64,10 @@ class FieldReader {
   // The value of field `key`, a scalar written at `node`: its text, unless a subclass makes
   // more of it. nullopt after recording an error.
   virtual std::optional<std::string> ScalarValue(const Node& node, const std::string& key);
+  // A list field written as one scalar at `node`: nullopt to read it as a list of that one value
+  // (the default), or the whole list a subclass makes of it.
+  virtual std::optional<std::vector<std::string>> ScalarAsList(const Node& node,
+                                                               const std::string& key);
   // "WHAT: field 'KEY'" (or "field 'KEY'" without a what): how messages name a field.
   std::string FieldName(const std::string& key) const;
 

@@ -1,4 +1,4 @@
-// dmctl app FLEET [--service guestbook] -- ARGS...
+// dmctl app FLEET [--service NAME] -- ARGS...
 //
 // Runs a management command (migrations, a shell, a one-off task) in the application's own
 // environment on one app node: as the service's user, in its working directory, with its
@@ -14,14 +14,17 @@
 namespace dm::dmctl {
 namespace {
 
-// $0: the service; "$@": the command.
+// $0: the service; "$@": the command. The service's own variables (its PATH, with the app's
+// virtual environment first) come along.
 constexpr char kInServiceEnvironment[] = R"sh(set -e
 user=$(systemctl show -p User --value "$0")
 dir=$(systemctl show -p WorkingDirectory --value "$0")
 env=$(systemctl show -p EnvironmentFiles --value "$0" | cut -d' ' -f1)
+vars=$(systemctl show -p Environment --value "$0")
 [ -n "$user" ] && [ -n "$dir" ] || { echo "no service $0 here" >&2; exit 125; }
 exec systemd-run --quiet --pipe --wait --collect --service-type=exec -p User="$user" \
-  -p WorkingDirectory="$dir" ${env:+-p EnvironmentFile="$env"} -p NoNewPrivileges=yes -p PrivateTmp=yes -- "$@"
+  -p WorkingDirectory="$dir" ${env:+-p EnvironmentFile="$env"} ${vars:+-p Environment="$vars"} \
+  -p NoNewPrivileges=yes -p PrivateTmp=yes -- "$@"
 )sh";
 
 class App : public Command {
@@ -32,7 +35,8 @@ class App : public Command {
   }
   void AddFlags(Flags& flags) override {
     flags.Add("fleet", &fleet_, "The fleet's name or file").Required();
-    flags.Add("--service", &service_, "The app's systemd service").ShowDefault();
+    flags.Add("--service", &service_,
+              "The app's systemd service (default: the fleet's app, as its file names it)");
     flags.Add("command", &argv_, "The command and its arguments (after --)").Required();
     flags.Footer("Example: dmctl app shop -- python3 guestbook.py migrate");
   }
@@ -41,6 +45,11 @@ class App : public Command {
     if (admin == nullptr) return kUnreachable;
     absl::StatusOr<dm::v1::FleetStatusResponse> status = FleetServers(admin, fleet_);
     if (!status.ok()) return context.Fail(status.status());
+    const std::string service = service_.empty() ? status->app_name() : service_;
+    if (service.empty()) {
+      context.err() << "dmctl app: fleet " << status->fleet() << " runs no app\n";
+      return kFailed;
+    }
     std::string host;
     for (const dm::v1::FleetServer& s : status->servers()) {
       bool app = std::find(s.provides().begin(), s.provides().end(), "app") != s.provides().end();
@@ -56,7 +65,7 @@ class App : public Command {
     }
     dm::v1::ExecCommand command;
     for (const std::string& a :
-         {std::string("sh"), std::string("-c"), std::string(kInServiceEnvironment), service_}) {
+         {std::string("sh"), std::string("-c"), std::string(kInServiceEnvironment), service}) {
       command.add_argv(a);
     }
     for (const std::string& a : argv_) command.add_argv(a);
@@ -72,7 +81,7 @@ class App : public Command {
   }
 
  private:
-  std::string fleet_, service_ = "guestbook";
+  std::string fleet_, service_;
   std::vector<std::string> argv_;
 };
 

@@ -22,7 +22,8 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void StopOnSignal(int) { g_stop = 1; }
 
-const char* const kUnits[] = {"nginx", "guestbook", "postgresql@15-main", "memcached", "dm-agent"};
+// The roles' services; the app's own is named by the fleet (app: name:).
+const char* const kUnits[] = {"nginx", "postgresql@15-main", "memcached", "dm-agent"};
 constexpr char kCursorMark[] = "-- cursor: ";
 
 class Logs : public Command {
@@ -42,6 +43,7 @@ class Logs : public Command {
     if (admin == nullptr) return kUnreachable;
     absl::StatusOr<dm::v1::FleetStatusResponse> status = FleetServers(admin, fleet_);
     if (!status.ok()) return context.Fail(status.status());
+    app_name_ = status->app_name();
     std::vector<const dm::v1::FleetServer*> hosts;
     for (const dm::v1::FleetServer& s : status->servers()) {
       if ((role_.empty() || s.role() == role_) && s.agent() == dm::v1::CONNECTED)
@@ -83,6 +85,7 @@ class Logs : public Command {
     std::vector<std::string> argv = {"journalctl", "--no-pager", "--quiet",
                                      "-o",         "short-iso",  "--show-cursor"};
     for (const char* unit : kUnits) argv.insert(argv.end(), {"-u", unit});
+    if (!app_name_.empty()) argv.insert(argv.end(), {"-u", app_name_});
     if (cursor.empty())
       argv.insert(argv.end(), {"-n", std::to_string(lines_)});
     else
@@ -117,6 +120,7 @@ class Logs : public Command {
   }
 
   std::string fleet_, role_;
+  std::string app_name_;  // the fleet's app service, from its status
   int lines_ = 20;
   bool follow_ = false;
 };

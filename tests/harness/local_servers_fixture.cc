@@ -120,7 +120,7 @@ std::string LocalServersTest::WriteFleet(const std::string& name, const std::str
   std::string path = Path(name + ".yaml");
   std::string text = absl::StrCat(
       "name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
-      "app:\n  repository: app\n  revision: ", revision, "\n",
+      "app:\n  repository: app\n  revision: ", revision, "\n", kGuestbookApp,
       "secrets:\n  database.password: {generate: 24}\n  guestbook.secret_key: {generate: 32}\n",
       extra);
   EXPECT_TRUE(WriteFileAtomic(path, text, 0644).ok());

@@ -14,6 +14,16 @@
 
 namespace dm::testing {
 
+// The example guestbook (deploy/examples/app) as a fleet file's `app:` says how to run it, after
+// its repository and revision: the lines every test's fleet shares.
+inline constexpr char kGuestbookApp[] =
+    "  name: guestbook\n"
+    "  wsgi: guestbook:app\n"
+    "  packages: [python3-flask, python3-psycopg2, python3-pymemcache]\n"
+    "  env: {GUESTBOOK_SECRET_KEY: {secret: guestbook.secret_key}}\n"
+    "  migrate: python3 guestbook.py migrate\n"
+    "  static: static\n";
+
 class LocalServersTest : public FleetTest {
  protected:
   // Starts the controller with the local provider and the shipped cookbooks (deploy/), plus

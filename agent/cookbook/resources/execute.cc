@@ -65,7 +65,7 @@ std::unique_ptr<Resource> Parse(ResourceHeader header, FieldReader& fields, cons
   if (command == nullptr || command->IsNull()) {
     // Like Chef: without a command, the resource's name is the shell command.
     spec.argv = ShellCommand(header.name);
-  } else if (command->IsScalar()) {
+  } else if (command->IsScalar() && !fields.NamesAList(*command)) {
     spec.argv = ShellCommand(fields.String("command").value_or(""));
   } else {
     spec.argv = fields.StringList("command");

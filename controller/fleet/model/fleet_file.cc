@@ -50,10 +50,6 @@ bool IsProviderName(const std::string& name) {
   });
 }
 
-bool IsUrl(const std::string& repository) {
-  return absl::StrContains(repository, "://") || absl::StartsWith(repository, "git@");
-}
-
 void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldReader& fields,
                ValidationErrors* errors, FleetFile* fleet) {
   if (roles == nullptr || !roles->IsMap() || roles->entries().empty()) {
@@ -100,31 +96,6 @@ void ReadRoles(const yaml::Node* roles, const std::string& deploy_dir, FieldRead
     }
     role.remediation = std::move(*ladder);
     fleet->roles.push_back(std::move(role));
-  }
-}
-
-void ReadApp(const yaml::Node* app, const std::string& path, ValidationErrors* errors,
-             FleetFile* fleet) {
-  if (app == nullptr || app->IsNull()) return;
-  FieldReader fields(*app, "fleet: app", errors);
-  if (!app->IsMap()) {
-    fields.Error("", "must be a map with repository:, path: and revision:");
-    return;
-  }
-  fleet->app.repository = fields.RequiredString("repository");
-  fleet->app.path = fields.String("path").value_or(".");
-  fleet->app.revision = fields.String("revision").value_or("HEAD");
-  fields.RejectUnknown();
-  if (!fleet->app.repository.empty() && !IsUrl(fleet->app.repository) &&
-      fleet->app.repository.front() != '/') {
-    fleet->app.repository = absl::StrCat(Dirname(path), "/", fleet->app.repository);
-  }
-  if (fleet->app.path.empty() || fleet->app.path.front() == '/' ||
-      absl::StrContains(fleet->app.path, "..")) {
-    fields.Error("path", "must be a folder inside the repository, such as 'src/app' or '.'");
-  }
-  if (fleet->app.revision.empty() || fleet->app.revision.front() == '-') {
-    fields.Error("revision", "must be a branch, tag or commit");
   }
 }
 
@@ -453,7 +424,6 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   fleet.placement.image = fields.String("image").value_or("");
   fleet.placement.size = fields.String("size").value_or("");
   ReadRoles(fields.Raw("roles"), deploy_dir, fields, &errors, &fleet);
-  ReadApp(fields.Raw("app"), path, &errors, &fleet);
   if (const yaml::Node* attributes = fields.Raw("attributes");
       attributes && !attributes->IsNull()) {
     if (attributes->IsMap())
@@ -462,6 +432,12 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
       fields.Error("attributes", "must be a map");
   }
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
+  // After the secrets: the app's environment may name them.
+  if (const yaml::Node* app = fields.Raw("app"); app && !app->IsNull()) {
+    std::vector<std::string> secrets;
+    for (const FleetSecret& secret : fleet.secrets) secrets.push_back(secret.attribute);
+    ReadFleetApp(*app, path, secrets, &errors, &fleet.app);
+  }
   ReadBackups(fields.Raw("backups"), &errors, &fleet);
   ReadHeal(fields.Raw("heal"), &errors, &fleet);
   ReadDeploy(fields.Raw("deploy"), &errors, &fleet);

@@ -10,10 +10,11 @@
 //     dbserver: {count: 1, size: s-2vcpu-4gb}   # a role may say its own region/image/size
 //     appnode: 2
 //     loadbalancer: 1
-//   app:                            # the application the app nodes run
+//   app:                            # the application the app nodes run (fleet_app.h)
 //     repository: ../..             # git URL, or a path relative to this file
 //     path: deploy/examples/app     # its folder in the repository (default ".")
 //     revision: HEAD                # branch, tag or commit
+//     wsgi: guestbook:app           # what gunicorn runs (or asgi: for uvicorn), and more
 //   attributes: {guestbook: {workers: "3"}}   # fleet attributes, above the roles'
 //   secrets:                        # attributes the controller generates once and keeps
 //     database.password: {generate: 32}
@@ -33,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/yaml/yaml_tree.h"
+#include "controller/fleet/model/fleet_app.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -56,12 +58,6 @@ struct FleetRole {
   std::vector<std::string> remediation = {"restart", "reconverge", "replace"};
 
   bool Provides(Service s) const;
-};
-
-struct FleetApp {
-  std::string repository;  // a git URL or an absolute path; "" when the fleet runs no app
-  std::string path = ".";
-  std::string revision = "HEAD";
 };
 
 // Scheduled database backups (the controller takes them): `every` 0 means none; `keep` 0 keeps

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -11,7 +12,6 @@ namespace dm {
 namespace {
 
 // The ports the shipped cookbooks serve on (their attributes' defaults).
-constexpr int kAppPort = 8000;
 constexpr int kCachePort = 11211;
 // Where a load balancer checks out the app for its static files (the nginx cookbook's default).
 constexpr char kStaticCheckout[] = "/srv/static/checkout";
@@ -53,6 +53,60 @@ std::vector<std::string> Others(const std::vector<const FleetHost*>& hosts, cons
     if (h->name != self.name && !Wired(*h).empty()) out.push_back(Wired(*h));
   }
   return out;
+}
+
+// pip's options for the app's index and wheels. A wheel folder alone means no index: this
+// host may reach none.
+std::string PipOptions(const FleetApp& app, const std::string& commit) {
+  std::vector<std::string> options;
+  if (!app.pip_index.empty()) options.push_back("--index-url " + app.pip_index);
+  if (!app.pip_find_links.empty()) {
+    const bool url = absl::StartsWith(app.pip_find_links, "http://") ||
+                     absl::StartsWith(app.pip_find_links, "https://");
+    options.push_back(absl::StrCat(
+        "--find-links ", url ? "" : absl::StrCat("/srv/", app.name, "/releases/", commit, "/"),
+        app.pip_find_links));
+    if (app.pip_index.empty()) options.push_back("--no-index");
+  }
+  return absl::StrJoin(options, " ");
+}
+
+// What the app cookbook needs of the fleet file's `app:` (deploy/cookbooks/app).
+void SetAppAttributes(const FleetApp& app, const std::string& commit, const FleetContext& context,
+                      nlohmann::json* a) {
+  Set(*a, "app.name", app.name);
+  Set(*a, "app.root", "/srv/" + app.name);
+  Set(*a, "app.repository", context.app_repository);
+  Set(*a, "app.revision", commit);
+  Set(*a, "app.path", app.path);
+  Set(*a, "app.asgi", app.server == "uvicorn");
+  Set(*a, "app.entry", app.entry);
+  Set(*a, "app.workers", std::to_string(app.workers));
+  Set(*a, "app.port", std::to_string(app.port));
+  Set(*a, "app.health", app.health);
+  // What runs it, then what it asked for.
+  nlohmann::json packages = {"git", "python3", "python3-venv",
+                             app.server == "uvicorn" ? "python3-uvicorn" : "gunicorn"};
+  for (const std::string& p : app.packages) packages.push_back(p);
+  Set(*a, "app.packages", packages);
+  Set(*a, "app.requirements", app.requirements);
+  Set(*a, "app.pip_options", PipOptions(app, commit));
+  Set(*a, "app.migrate", app.migrate);
+  Set(*a, "app.collectstatic", app.collectstatic);
+  Set(*a, "app.static", app.static_dir);
+  // One script: the first command that fails stops the rest, and fails the deploy.
+  Set(*a, "app.release",
+      app.release.empty() ? "" : absl::StrCat("set -e\n", absl::StrJoin(app.release, "\n")));
+  nlohmann::json env = nlohmann::json::array();
+  for (const FleetAppVariable& v : app.env) {
+    std::string value = v.value;
+    if (!v.secret.empty()) {
+      auto secret = context.secrets.find(v.secret);
+      value = secret == context.secrets.end() ? "" : secret->second;
+    }
+    env.push_back({{"name", v.name}, {"value", value}});
+  }
+  Set(*a, "app.env", env);
 }
 
 }  // namespace
@@ -113,6 +167,10 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   };
 
   if (!databases.empty()) Set(a, "database.host", Reach(host, *databases.front()));
+  if (std::string name = AppDatabaseName(fleet); !name.empty()) {
+    Set(a, "database.name", name);
+    Set(a, "database.user", name);
+  }
   if (host.Provides(Service::kDatabase)) {
     std::vector<std::string> clients = Others(apps, host);
     // Listen on the private address only when another host needs it.
@@ -139,26 +197,29 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
         clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", Wired(host)));
   }
   if (host.Provides(Service::kApp)) {
-    Set(a, "guestbook.cache",
-        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
-    Set(a, "guestbook.repository", context.app_repository);
     auto own = context.host_commits.find(host.name);
-    Set(a, "guestbook.revision",
-        own != context.host_commits.end() ? own->second : context.app_commit);
-    Set(a, "guestbook.path", fleet.app.path);
-    // One app node runs the migrations of a deploy: the first.
-    Set(a, "guestbook.migrate", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
+    SetAppAttributes(fleet.app,
+                     own != context.host_commits.end() ? own->second : context.app_commit, context,
+                     &a);
+    Set(a, "app.cache",
+        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
+    // One app node runs the migrations and release commands of a deploy: the first.
+    Set(a, "app.migrate_here", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
+    // Its own port, for the load balancers and the controller's checks (not on a combined host:
+    // its balancer is on loopback and serves the public).
+    if (!host.Provides(Service::kLoadBalancer))
+      Set(a, "firewall.open_tcp", std::to_string(fleet.app.port));
   }
   if (host.Provides(Service::kLoadBalancer)) {
     std::vector<std::string> upstreams;
     for (const FleetHost* app : apps) {
       if (!context.drained.count(app->name))
-        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", fleet.app.port));
     }
     // Never none: nginx refuses an empty upstream, and a drained node may still answer some.
     if (upstreams.empty()) {
       for (const FleetHost* app : apps)
-        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", kAppPort));
+        upstreams.push_back(absl::StrCat(Reach(host, *app), ":", fleet.app.port));
     }
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
@@ -170,7 +231,9 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
       Set(a, "nginx.static_repository", context.app_repository);
       Set(a, "nginx.static_revision",
           own != context.host_commits.end() ? own->second : context.app_commit);
-      Set(a, "nginx.static_root", absl::StrCat(kStaticCheckout, "/", fleet.app.path));
+      Set(a, "nginx.serve_static", !fleet.app.static_dir.empty());
+      Set(a, "nginx.static_dir",
+          absl::StrCat(kStaticCheckout, "/", fleet.app.path, "/", fleet.app.static_dir));
     }
   }
   // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);
@@ -188,6 +251,14 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "firewall.allow_from", absl::StrJoin(with_loopback(allowed), ", "));
   }
   return a;
+}
+
+std::string AppDatabaseName(const FleetFile& fleet) {
+  const bool named = fleet.attributes.contains("database") &&
+                     fleet.attributes["database"].is_object() &&
+                     (fleet.attributes["database"].contains("name") ||
+                      fleet.attributes["database"].contains("user"));
+  return named || fleet.app.repository.empty() ? "" : fleet.app.name;
 }
 
 }  // namespace dm

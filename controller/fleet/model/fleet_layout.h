@@ -50,8 +50,13 @@ struct FleetContext {
 };
 
 // The fleet attributes for `host` (a JSON object): the file's attributes and secrets, then the
-// wiring (database.host, postgresql.listen/clients, memcached.listen, guestbook.cache,
-// guestbook.repository/revision/path/migrate, nginx.upstreams/server_name, firewall.allow_from).
+// wiring (database.host, postgresql.listen/clients, memcached.listen, app.* from the file's
+// `app:` with the commit, cache and migrate_here, nginx.upstreams/server_name/static_dir,
+// firewall.allow_from/open_tcp).
+// The app's database and its owner are named as the app (app: name:), unless the fleet's
+// attributes name them (database: {name, user}); "" then, or without an app.
+std::string AppDatabaseName(const FleetFile& fleet);
+
 nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
                               const FleetHost& host, const FleetContext& context);
 

@@ -30,10 +30,20 @@ app:
   repository: ../apps/guestbook
   path: src
   revision: v2
+  name: guestbook
+  wsgi: guestbook:app
+  workers: 4
+  packages: [python3-flask]
+  env:
+    GUESTBOOK_MODE: production
+    GUESTBOOK_SECRET_KEY: {secret: guestbook.secret_key}
+  migrate: python3 guestbook.py migrate
+  static: static
 attributes:
-  guestbook: {workers: "4"}
+  memcached: {memory_mb: "128"}
 secrets:
   database.password: {generate: 32}
+  guestbook.secret_key: {generate: 48}
 )";
 
 TEST(FleetFileTest, ReadsRolesAppAttributesAndSecrets) {
@@ -44,15 +54,28 @@ TEST(FleetFileTest, ReadsRolesAppAttributesAndSecrets) {
   EXPECT_EQ(file.roles[2].count, 2);
   EXPECT_EQ(file.app.repository, "/srv/fleets/../apps/guestbook") << "relative to the fleet file";
   EXPECT_EQ(file.app.path, "src");
-  EXPECT_EQ(file.attributes["guestbook"]["workers"], "4");
-  ASSERT_EQ(file.secrets.size(), 1u);
+  EXPECT_EQ(file.app.name, "guestbook");
+  EXPECT_EQ(file.app.server, "gunicorn");
+  EXPECT_EQ(file.app.entry, "guestbook:app");
+  EXPECT_EQ(file.app.workers, 4);
+  EXPECT_EQ(file.app.port, 8000) << "the default";
+  EXPECT_EQ(file.app.health, "/health") << "the default";
+  EXPECT_EQ(file.app.packages, std::vector<std::string>{"python3-flask"});
+  ASSERT_EQ(file.app.env.size(), 2u);
+  EXPECT_EQ(file.app.env[0].name, "GUESTBOOK_MODE");
+  EXPECT_EQ(file.app.env[0].value, "production");
+  EXPECT_EQ(file.app.env[1].secret, "guestbook.secret_key");
+  EXPECT_EQ(file.app.migrate, "python3 guestbook.py migrate");
+  EXPECT_EQ(file.app.static_dir, "static");
+  EXPECT_EQ(file.attributes["memcached"]["memory_mb"], "128");
+  ASSERT_EQ(file.secrets.size(), 2u);
   EXPECT_EQ(file.secrets[0].generate, 32);
 }
 
 TEST(FleetFileTest, ACountIsRewrittenInPlaceKeepingComments) {
   std::string text =
       "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 2   # two\n"
-      "app: {repository: /r}\n";
+      "app: {repository: /r, wsgi: 'a:app'}\n";
   FleetFile file = Parse(text);
   absl::StatusOr<std::string> scaled =
       ReplaceScalarAt(text, file.Find("appnode")->count_mark, "2", "12");
@@ -60,25 +83,27 @@ TEST(FleetFileTest, ACountIsRewrittenInPlaceKeepingComments) {
   EXPECT_EQ(
       *scaled,
       "name: shop  # the shop\ndomain: shop.test\nroles:\n  dbserver: 1\n  appnode: 12   # two\n"
-      "app: {repository: /r}\n");
+      "app: {repository: /r, wsgi: 'a:app'}\n");
   EXPECT_FALSE(ReplaceScalarAt(text, file.Find("appnode")->count_mark, "3", "4").ok());
 }
 
 TEST(FleetFileTest, ASplitRenamesTheRoleAndAddsTheNewOneBesideIt) {
   std::string block =
-      "name: s\ndomain: s.test\nroles:\n  dbappbalancer: 1   # all in one\napp: {repository: /r}\n";
+      "name: s\ndomain: s.test\nroles:\n  dbappbalancer: 1   # all in one\napp: {repository: /r, "
+      "wsgi: 'a:app'}\n";
   absl::StatusOr<std::string> split =
       SplitRole(block, *Parse(block).Find("dbappbalancer"), "appbalancer", "dbserver");
   ASSERT_TRUE(split.ok()) << split.status();
   EXPECT_EQ(*split,
             "name: s\ndomain: s.test\nroles:\n  appbalancer: 1   # all in one\n  dbserver: 1\napp: "
-            "{repository: /r}\n");
-  std::string flow = "name: s\ndomain: s.test\nroles: {dbappbalancer: 1}\napp: {repository: /r}\n";
+            "{repository: /r, wsgi: 'a:app'}\n");
+  std::string flow =
+      "name: s\ndomain: s.test\nroles: {dbappbalancer: 1}\napp: {repository: /r, wsgi: 'a:app'}\n";
   split = SplitRole(flow, *Parse(flow).Find("dbappbalancer"), "appbalancer", "dbserver");
   ASSERT_TRUE(split.ok()) << split.status();
-  EXPECT_EQ(
-      *split,
-      "name: s\ndomain: s.test\nroles: {appbalancer: 1, dbserver: 1}\napp: {repository: /r}\n");
+  EXPECT_EQ(*split,
+            "name: s\ndomain: s.test\nroles: {appbalancer: 1, dbserver: 1}\napp: {repository: /r, "
+            "wsgi: 'a:app'}\n");
   EXPECT_TRUE(ParseFleetFile(*split, "f.yaml", kDeploy).ok());
 }
 
@@ -121,7 +146,8 @@ TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
       absl::StrContains(two.status().message(), "at most one server may provide the database"))
       << two.status();
   absl::StatusOr<FleetFile> none = ParseFleetFile(
-      "name: a\ndomain: a.test\nroles: {appnode: 1}\napp: {repository: /r}\n", "f.yaml", kDeploy);
+      "name: a\ndomain: a.test\nroles: {appnode: 1}\napp: {repository: /r, wsgi: 'a:app'}\n",
+      "f.yaml", kDeploy);
   EXPECT_TRUE(absl::StrContains(none.status().message(), "the app needs a database"))
       << none.status();
 }
@@ -243,7 +269,7 @@ class FleetLayoutTest : public ::testing::Test {
     for (size_t i = 0; i < hosts_.size(); ++i) hosts_[i].address = addresses[i];
     context_.app_repository = "git://10.0.0.1:9999/shop.git";
     context_.app_commit = std::string(40, 'a');
-    context_.secrets = {{"database.password", "s3cret"}};
+    context_.secrets = {{"database.password", "s3cret"}, {"guestbook.secret_key", "k3y"}};
     context_.controller_address = "10.0.0.1";
   }
   nlohmann::json For(const std::string& name) {
@@ -291,23 +317,66 @@ TEST_F(FleetLayoutTest, AppNodesFindTheirDatabaseCacheAndCode) {
   nlohmann::json app1 = For("shop-appnode-1");
   nlohmann::json app2 = For("shop-appnode-2");
   EXPECT_EQ(app1["database"]["host"], "10.0.0.2");
-  EXPECT_EQ(app1["guestbook"]["cache"], "10.0.0.3:11211");
-  EXPECT_EQ(app1["guestbook"]["repository"], "git://10.0.0.1:9999/shop.git");
-  EXPECT_EQ(app1["guestbook"]["revision"], std::string(40, 'a'));
-  EXPECT_EQ(app1["guestbook"]["path"], "src");
-  EXPECT_EQ(app1["guestbook"]["workers"], "4") << "the file's attributes stay";
-  EXPECT_EQ(app1["guestbook"]["migrate"], "yes");
-  EXPECT_EQ(app2["guestbook"]["migrate"], "no") << "one app node migrates";
+  EXPECT_EQ(app1["app"]["cache"], "10.0.0.3:11211");
+  EXPECT_EQ(app1["app"]["repository"], "git://10.0.0.1:9999/shop.git");
+  EXPECT_EQ(app1["app"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(app1["app"]["path"], "src");
+  EXPECT_EQ(app1["app"]["workers"], "4");
+  EXPECT_EQ(app1["app"]["migrate_here"], "yes");
+  EXPECT_EQ(app2["app"]["migrate_here"], "no") << "one app node migrates";
   EXPECT_EQ(app1["firewall"]["allow_from"], "10.0.0.1, 10.0.0.6")
       << "the load balancer and the controller";
+  EXPECT_EQ(app1["firewall"]["open_tcp"], "8000") << "the app's port";
+}
+
+TEST_F(FleetLayoutTest, AppNodesGetTheFleetFilesAppWithItsSecretsResolved) {
+  nlohmann::json app = For("shop-appnode-1")["app"];
+  EXPECT_EQ(app["name"], "guestbook");
+  EXPECT_EQ(app["root"], "/srv/guestbook");
+  EXPECT_EQ(app["asgi"], false);
+  EXPECT_EQ(app["entry"], "guestbook:app");
+  EXPECT_EQ(app["port"], "8000");
+  EXPECT_EQ(app["packages"],
+            (nlohmann::json{"git", "python3", "python3-venv", "gunicorn", "python3-flask"}))
+      << "what runs it, then what it asked for";
+  EXPECT_EQ(app["migrate"], "python3 guestbook.py migrate");
+  EXPECT_EQ(app["env"], (nlohmann::json{{{"name", "GUESTBOOK_MODE"}, {"value", "production"}},
+                                        {{"name", "GUESTBOOK_SECRET_KEY"}, {"value", "k3y"}}}));
+  EXPECT_EQ(app["pip_options"], "");
+  // The database is the app's, by its name.
+  EXPECT_EQ(For("shop-dbserver-1")["database"]["name"], "guestbook");
+  EXPECT_EQ(For("shop-appnode-1")["database"]["user"], "guestbook");
+}
+
+TEST_F(FleetLayoutTest, AnAsgiAppRunsUnderUvicornAndItsWheelsNeedNoIndex) {
+  file_.app.server = "uvicorn";
+  file_.app.port = 9000;
+  file_.app.requirements = "requirements.txt";
+  file_.app.pip_find_links = "wheels";
+  nlohmann::json app = For("shop-appnode-1")["app"];
+  EXPECT_EQ(app["asgi"], true);
+  EXPECT_EQ(app["packages"][3], "python3-uvicorn");
+  EXPECT_EQ(app["pip_options"],
+            "--find-links /srv/guestbook/releases/" + std::string(40, 'a') + "/wheels --no-index")
+      << "the wheels of the commit being installed, and no index this host may not reach";
+  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"],
+            (nlohmann::json{"10.0.0.4:9000", "10.0.0.5:9000"}));
+  file_.app.release = {"python3 manage.py check", "python3 manage.py clearsessions"};
+  EXPECT_EQ(For("shop-appnode-1")["app"]["release"],
+            "set -e\npython3 manage.py check\npython3 manage.py clearsessions")
+      << "one script that stops at the first failure";
+  file_.app.pip_index = "http://pypi.internal/simple";
+  EXPECT_EQ(For("shop-appnode-1")["app"]["pip_options"],
+            "--index-url http://pypi.internal/simple --find-links /srv/guestbook/releases/" +
+                std::string(40, 'a') + "/wheels");
 }
 
 TEST_F(FleetLayoutTest, ARollingDeployDrainsOneNodeAndGivesItItsOwnCommit) {
   context_.drained = {"shop-appnode-1"};
   context_.host_commits = {{"shop-appnode-1", std::string(40, 'b')}};
   EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"], (nlohmann::json{"10.0.0.5:8000"}));
-  EXPECT_EQ(For("shop-appnode-1")["guestbook"]["revision"], std::string(40, 'b'));
-  EXPECT_EQ(For("shop-appnode-2")["guestbook"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(For("shop-appnode-1")["app"]["revision"], std::string(40, 'b'));
+  EXPECT_EQ(For("shop-appnode-2")["app"]["revision"], std::string(40, 'a'));
   EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["static_revision"], std::string(40, 'a'))
       << "static files move when every app node has";
 }
@@ -316,8 +385,9 @@ TEST_F(FleetLayoutTest, TheLoadBalancerServesTheAppsStaticFilesFromItsCommit) {
   nlohmann::json nginx = For("shop-loadbalancer-1")["nginx"];
   EXPECT_EQ(nginx["static_repository"], context_.app_repository);
   EXPECT_EQ(nginx["static_revision"], std::string(40, 'a'));
-  EXPECT_EQ(nginx["static_root"], "/srv/static/checkout/src")
-      << "the app's folder in the repository";
+  EXPECT_EQ(nginx["serve_static"], true);
+  EXPECT_EQ(nginx["static_dir"], "/srv/static/checkout/src/static")
+      << "the app's static folder in the app's folder in the repository";
 }
 
 TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {
@@ -330,8 +400,9 @@ TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {
 }
 
 TEST(FleetLayoutAllInOneTest, OneHostReachesItselfOverLoopback) {
-  FleetFile file =
-      Parse("name: solo\ndomain: solo.test\nroles: {dbappbalancer: 1}\napp: {repository: /r}\n");
+  FleetFile file = Parse(
+      "name: solo\ndomain: solo.test\nroles: {dbappbalancer: 1}\napp: {repository: /r, wsgi: "
+      "'a:app'}\n");
   std::vector<FleetHost> hosts = DesiredHosts(file);
   ASSERT_EQ(hosts.size(), 1u);
   hosts[0].address = "10.0.0.2";
@@ -339,7 +410,9 @@ TEST(FleetLayoutAllInOneTest, OneHostReachesItselfOverLoopback) {
   EXPECT_EQ(a["database"]["host"], "127.0.0.1");
   EXPECT_EQ(a["postgresql"]["listen"], "localhost");
   EXPECT_EQ(a["nginx"]["upstreams"], (nlohmann::json{"127.0.0.1:8000"}));
-  EXPECT_EQ(a["guestbook"]["cache"], "127.0.0.1:11211");
+  EXPECT_EQ(a["app"]["cache"], "127.0.0.1:11211");
+  EXPECT_FALSE(a.contains("firewall") && a["firewall"].contains("open_tcp"))
+      << "its balancer reaches the app on loopback; the role opens port 80";
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ absl::StatusOr<dm::v1::FleetStatusResponse> FleetStatus(const FleetEnv& env,
   response.set_domain(fleet.file.domain);
   response.set_commit(fleet.record.commit);
   response.set_file_path(fleet.record.file_path);
+  if (!fleet.file.app.repository.empty()) response.set_app_name(fleet.file.app.name);
   std::set<std::string> listed;
   for (const FleetHost& host : inventory.hosts) {
     Describe(env, inventory, host.name, host.role, response.add_servers());

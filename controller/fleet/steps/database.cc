@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "common/attributes.h"
 #include "common/yaml/yaml_tree.h"
+#include "controller/fleet/model/fleet_layout.h"
 
 namespace dm {
 namespace {
@@ -37,6 +38,7 @@ DatabaseRef DatabaseOn(const FleetFile& file, const std::string& host) {
   MergeAttributes(attributes, file.attributes);
   std::string name = TextAt(attributes, "database.name");
   std::string owner = TextAt(attributes, "database.user");
+  if (std::string app = AppDatabaseName(file); !app.empty()) name = owner = app;
   return DatabaseRef{host, name.empty() ? "guestbook" : name, owner.empty() ? "guestbook" : owner};
 }
 

@@ -202,7 +202,7 @@ nlohmann::json FakeFleetWorld::AttributesOf(const std::string& host) {
 }
 
 std::string FakeFleetWorld::CommitOn(const std::string& host) {
-  return TextAt(AttributesOf(host), {"guestbook", "revision"});
+  return TextAt(AttributesOf(host), {"app", "revision"});
 }
 
 std::vector<std::string> FakeFleetWorld::UpstreamsOf(const std::string& host) {
@@ -425,19 +425,19 @@ ConvergeOutcome FakeFleetWorld::ConvergeOne(const ConvergeTarget& target, bool d
   run.dry_run = dry_run;
   run.resources = kResourcesPerRun;
   const bool differs = attributes != server->attributes;
-  const std::string commit = TextAt(attributes, {"guestbook", "revision"});
+  const std::string commit = TextAt(attributes, {"app", "revision"});
   if (!dry_run && !commit.empty() &&
       (failing_converges_.count({target.agent, commit}) ||
        failing_converges_.count({"", commit}))) {
     run.status = RunStatus::kFailed;
     run.failed = 1;
-    run.message = "execute[guestbook-migrate]: exited with 1";
+    run.message = "execute[migrate the app's database]: exited with 1";
     return outcome;
   }
   run.status = RunStatus::kConverged;
   run.changed = differs ? kChangedWhenAttributesDiffer : 0;
   if (!dry_run) {
-    if (commit != TextAt(server->attributes, {"guestbook", "revision"}))
+    if (commit != TextAt(server->attributes, {"app", "revision"}))
       server->app_since = clock_->Now();
     server->history.push_back(attributes);
     server->attributes = std::move(attributes);
@@ -462,7 +462,7 @@ HostChecks FakeFleetWorld::ChecksOf(const std::string& host) {
   check->set_timeout_ms(3000);
   check->set_fall(2);
   check->set_rise(2);
-  const std::string commit = TextAt(server->attributes, {"guestbook", "revision"});
+  const std::string commit = TextAt(server->attributes, {"app", "revision"});
   bool failing = false;
   if (commit.empty()) {
     check->set_name("service[" + server->view.role() + "]");
@@ -470,7 +470,7 @@ HostChecks FakeFleetWorld::ChecksOf(const std::string& host) {
   } else {
     check->set_name("http[app]");
     check->set_kind(dm::v1::CHECK_HTTP);
-    check->set_service("guestbook");
+    check->set_service(TextAt(server->attributes, {"app", "name"}));
     auto sick = sickening_commits_.find(commit);
     failing =
         broken_commits_.count(commit) > 0 ||
@@ -601,7 +601,7 @@ std::string FakeFleetWorld::DnsServer() {
 // --- FakeFleetWorld: HTTP, answered from what each host was converged to ---
 
 HttpResponse FakeFleetWorld::AppAnswer(const Server& server, const std::string& path) {
-  const std::string commit = TextAt(server.attributes, {"guestbook", "revision"});
+  const std::string commit = TextAt(server.attributes, {"app", "revision"});
   if (commit.empty()) return Response(502, "no app");
   if (path == "/version") return Response(200, commit + "\n");
   if (broken_commits_.count(commit)) return Response(500, "Internal Server Error");

@@ -59,10 +59,10 @@ dm::v1::FleetRequest FleetTest::File(const std::string& name, const std::string&
                                      const std::string& revision, const std::string& extra) {
   dm::v1::FleetRequest request;
   request.set_file_path(absl::StrCat(dir_.path(), "/", name, ".yaml"));
-  request.set_file_text(
-      absl::StrCat("name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
-                   "app:\n  repository: https://git.example/app.git\n  revision: ", revision, "\n",
-                   "secrets:\n  database.password: {generate: 24}\n", extra));
+  request.set_file_text(absl::StrCat(
+      "name: ", name, "\ndomain: ", name, ".test\nprovider: local\nroles:\n", roles,
+      "app:\n  repository: https://git.example/app.git\n  revision: ", revision,
+      "\n  wsgi: app:app\n", "secrets:\n  database.password: {generate: 24}\n", extra));
   return request;
 }
 

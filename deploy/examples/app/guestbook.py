@@ -2,11 +2,13 @@
 
 It proves the whole stack of a fleet: entries live in PostgreSQL (the dbserver role), the visit
 counter in memcached (the cachenode role), gunicorn serves it (appnode) behind nginx
-(loadbalancer). Configuration comes from the environment, as the appnode role writes it:
+(loadbalancer). Configuration comes from the environment, as DeployMachine's app cookbook writes
+it for any application (docs/apps.md), and the fleet file's `app: env:`:
 
-  GUESTBOOK_DB_HOST, GUESTBOOK_DB_NAME, GUESTBOOK_DB_USER, GUESTBOOK_DB_PASSWORD
-  GUESTBOOK_CACHE (host:port, optional), GUESTBOOK_SECRET_KEY,
-  GUESTBOOK_REVISION (the deployed commit, shown at /version)
+  DM_DB_HOST, DM_DB_NAME, DM_DB_USER, DM_DB_PASSWORD (the fleet's database)
+  DM_CACHE (host:port of the fleet's memcached, optional)
+  DM_REVISION (the deployed commit, shown at /version)
+  GUESTBOOK_SECRET_KEY (a fleet secret, through `env:`)
 
 `python3 guestbook.py migrate` creates or upgrades the schema (run once per deploy).
 """
@@ -35,17 +37,17 @@ MIGRATIONS = [
 
 def db():
     return psycopg2.connect(
-        host=os.environ.get("GUESTBOOK_DB_HOST", "127.0.0.1"),
-        dbname=os.environ.get("GUESTBOOK_DB_NAME", "guestbook"),
-        user=os.environ.get("GUESTBOOK_DB_USER", "guestbook"),
-        password=os.environ.get("GUESTBOOK_DB_PASSWORD", ""),
+        host=os.environ.get("DM_DB_HOST", "127.0.0.1"),
+        dbname=os.environ.get("DM_DB_NAME", "guestbook"),
+        user=os.environ.get("DM_DB_USER", "guestbook"),
+        password=os.environ.get("DM_DB_PASSWORD", ""),
         connect_timeout=5,
     )
 
 
 def visits():
     """Counts this visit in memcached; None when there is no cache."""
-    address = os.environ.get("GUESTBOOK_CACHE", "")
+    address = os.environ.get("DM_CACHE", "")
     if not address or Memcache is None:
         return None
     host, _, port = address.rpartition(":")
@@ -66,7 +68,7 @@ def health():
 
 @app.get("/version")
 def version():
-    return os.environ.get("GUESTBOOK_REVISION", "unknown") + "\n"
+    return os.environ.get("DM_REVISION", "unknown") + "\n"
 
 
 @app.get("/")
