@@ -15,7 +15,8 @@ namespace dm::dmctl {
 namespace {
 
 // $0: the service; "$@": the command. The service's own variables (its PATH, with the app's
-// virtual environment first) come along.
+// virtual environment first) come along; a shell inside the unit finds the command on that PATH
+// (systemd-run would look it up on its own).
 constexpr char kInServiceEnvironment[] = R"sh(set -e
 user=$(systemctl show -p User --value "$0")
 dir=$(systemctl show -p WorkingDirectory --value "$0")
@@ -24,7 +25,7 @@ vars=$(systemctl show -p Environment --value "$0")
 [ -n "$user" ] && [ -n "$dir" ] || { echo "no service $0 here" >&2; exit 125; }
 exec systemd-run --quiet --pipe --wait --collect --service-type=exec -p User="$user" \
   -p WorkingDirectory="$dir" ${env:+-p EnvironmentFile="$env"} ${vars:+-p Environment="$vars"} \
-  -p NoNewPrivileges=yes -p PrivateTmp=yes -- "$@"
+  -p NoNewPrivileges=yes -p PrivateTmp=yes -- /bin/sh -c 'exec "$@"' dm-app "$@"
 )sh";
 
 class App : public Command {

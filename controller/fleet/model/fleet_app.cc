@@ -74,8 +74,9 @@ void ReadEnv(const yaml::Node* env, const std::vector<std::string>& secrets, Fie
       const yaml::Node* secret = value.IsMap() ? value.Find("secret") : nullptr;
       if (secret == nullptr || !secret->IsScalar() || value.entries().size() != 1) {
         errors->Add(value.mark(),
-                    absl::StrCat(where, ": must be a value or {secret: NAME}, NAME one of the "
-                                        "fleet's secrets:"));
+                    absl::StrCat(where,
+                                 ": must be a value or {secret: NAME}, NAME one of the "
+                                 "fleet's secrets:"));
         continue;
       }
       variable.secret = secret->scalar();
@@ -167,8 +168,7 @@ void ReadFleetApp(const yaml::Node& node, const std::string& fleet_path,
   }
   app->requirements = fields.String("requirements").value_or("");
   if (!app->requirements.empty() && !IsInside(app->requirements)) {
-    fields.Error("requirements",
-                 "must be a file in the app's folder, such as requirements.txt");
+    fields.Error("requirements", "must be a file in the app's folder, such as requirements.txt");
   }
   app->pip_index = fields.String("pip_index").value_or("");
   if (!app->pip_index.empty() && !IsHttpUrl(app->pip_index)) {

@@ -27,22 +27,22 @@ std::string Problems(const std::string& app) {
 }
 
 TEST(FleetAppTest, ADjangoAppUnderUvicornWithItsOwnIndex) {
-  absl::StatusOr<FleetFile> file =
-      WithApp("  repository: https://git.example/mysite.git\n"
-              "  name: mysite\n"
-              "  asgi: mysite.asgi:application\n"
-              "  workers: 3\n"
-              "  port: 8080\n"
-              "  health: /healthz\n"
-              "  requirements: requirements.txt\n"
-              "  pip_index: https://pypi.internal/simple\n"
-              "  env:\n"
-              "    DJANGO_SETTINGS_MODULE: mysite.settings\n"
-              "    SECRET_KEY: {secret: django.secret_key}\n"
-              "  migrate: python3 manage.py migrate --noinput\n"
-              "  collectstatic: python3 manage.py collectstatic --noinput\n"
-              "  static: collected\n"
-              "  release: [python3 manage.py check --deploy, python3 manage.py clearsessions]\n");
+  absl::StatusOr<FleetFile> file = WithApp(
+      "  repository: https://git.example/mysite.git\n"
+      "  name: mysite\n"
+      "  asgi: mysite.asgi:application\n"
+      "  workers: 3\n"
+      "  port: 8080\n"
+      "  health: /healthz\n"
+      "  requirements: requirements.txt\n"
+      "  pip_index: https://pypi.internal/simple\n"
+      "  env:\n"
+      "    DJANGO_SETTINGS_MODULE: mysite.settings\n"
+      "    SECRET_KEY: {secret: django.secret_key}\n"
+      "  migrate: python3 manage.py migrate --noinput\n"
+      "  collectstatic: python3 manage.py collectstatic --noinput\n"
+      "  static: collected\n"
+      "  release: [python3 manage.py check --deploy, python3 manage.py clearsessions]\n");
   ASSERT_TRUE(file.ok()) << file.status();
   const FleetApp& app = file->app;
   EXPECT_EQ(app.repository, "https://git.example/mysite.git") << "a URL stays a URL";
@@ -74,18 +74,18 @@ TEST(FleetAppTest, TheAppNeedsSomethingToRunIt) {
 
 TEST(FleetAppTest, EveryMistakeIsNamedAtItsLine) {
   const std::string problems = Problems(
-      "  repository: /r\n"                           // line 5
-      "  wsgi: a:app\n"                              // 6
-      "  name: postgres\n"                           // 7
-      "  port: 5432\n"                               // 8
-      "  health: healthz\n"                          // 9
-      "  packages: [python3-flask, '--yes']\n"       // 10
-      "  requirements: ../requirements.txt\n"        // 11
-      "  pip_index: ftp://mirror/simple\n"           // 12
-      "  env:\n"                                     // 13
-      "    DM_DB_HOST: elsewhere\n"                  // 14
-      "    API_TOKEN: {secret: api.token}\n"         // 15
-      "    bad-name: x\n"                            // 16
+      "  repository: /r\n"                                  // line 5
+      "  wsgi: a:app\n"                                     // 6
+      "  name: postgres\n"                                  // 7
+      "  port: 5432\n"                                      // 8
+      "  health: healthz\n"                                 // 9
+      "  packages: [python3-flask, '--yes']\n"              // 10
+      "  requirements: ../requirements.txt\n"               // 11
+      "  pip_index: ftp://mirror/simple\n"                  // 12
+      "  env:\n"                                            // 13
+      "    DM_DB_HOST: elsewhere\n"                         // 14
+      "    API_TOKEN: {secret: api.token}\n"                // 15
+      "    bad-name: x\n"                                   // 16
       "  collectstatic: python3 manage.py collectstatic\n"  // 17
       "  colour: blue\n");                                  // 18
   EXPECT_THAT(problems, HasSubstr("7:9: fleet: app: field 'name': 'postgres' is a system user's"));
