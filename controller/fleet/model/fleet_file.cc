@@ -209,6 +209,11 @@ void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFil
     errors->Add(at,
                 "fleet: roles: the app needs a database: add a role that provides it (dbserver)");
   }
+  if (count(Service::kLoadBalancer) > 0 && count(Service::kApp) == 0) {
+    errors->Add(at,
+                "fleet: roles: a load balancer needs app nodes to send to: add a role that "
+                "provides the app (appnode)");
+  }
   if (count(Service::kApp) > 0 && fleet.app.repository.empty()) {
     errors->Add(root.mark(),
                 "fleet: the app nodes need app: repository: (the application's git repository)");

@@ -13,8 +13,6 @@ namespace {
 
 // The ports the shipped cookbooks serve on (their attributes' defaults).
 constexpr int kCachePort = 11211;
-// Where a load balancer checks out the app for its static files (the nginx cookbook's default).
-constexpr char kStaticCheckout[] = "/srv/static/checkout";
 
 // Sets "a.b.c" to `value`, making the maps on the way.
 void Set(nlohmann::json& attributes, const std::string& dotted_key, nlohmann::json value) {
@@ -156,7 +154,15 @@ std::vector<FleetHost> DesiredHosts(const FleetFile& fleet) {
 nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
                               const FleetHost& host, const FleetContext& context) {
   nlohmann::json a = fleet.attributes.is_object() ? fleet.attributes : nlohmann::json::object();
-  for (const auto& [attribute, value] : context.secrets) Set(a, attribute, value);
+  // The secrets reach the hosts that use them, not a load balancer alone: the fleet's public face
+  // keeps no database password. (Its release of the app still gets the app's env, whose secrets
+  // are resolved into app.env.)
+  const bool only_balances = host.Provides(Service::kLoadBalancer) &&
+                             !host.Provides(Service::kApp) && !host.Provides(Service::kDatabase) &&
+                             !host.Provides(Service::kCache);
+  if (!only_balances) {
+    for (const auto& [attribute, value] : context.secrets) Set(a, attribute, value);
+  }
 
   const std::vector<const FleetHost*> databases = Serving(hosts, Service::kDatabase);
   const std::vector<const FleetHost*> caches = Serving(hosts, Service::kCache);
@@ -224,16 +230,23 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
     Set(a, "nginx.maintenance", context.maintenance);
-    // The app's static files from the same commit as the app beside it (a combined host), or
-    // as the fleet's: during a rolling deploy a balancer moves once every app node has.
-    if (!context.app_repository.empty()) {
+    // The app's static files, from this host's own release of the app (the app-release
+    // cookbook): the same commit as the app beside it (a combined host), or the fleet's: during a
+    // rolling deploy a balancer moves once every app node has.
+    if (!fleet.app.repository.empty()) {
       auto own = context.host_commits.find(host.name);
-      Set(a, "nginx.static_repository", context.app_repository);
-      Set(a, "nginx.static_revision",
-          own != context.host_commits.end() ? own->second : context.app_commit);
+      const std::string commit =
+          own != context.host_commits.end() ? own->second : context.app_commit;
+      if (!host.Provides(Service::kApp)) {
+        SetAppAttributes(fleet.app, commit, context, &a);
+        Set(a, "app.migrate_here", "no");
+      }
+      // Through the `current` link, which moves the moment the release is complete (a path
+      // with the commit would wait for nginx's reload).
       Set(a, "nginx.serve_static", !fleet.app.static_dir.empty());
       Set(a, "nginx.static_dir",
-          absl::StrCat(kStaticCheckout, "/", fleet.app.path, "/", fleet.app.static_dir));
+          absl::StrCat("/srv/", fleet.app.name, "/current/", fleet.app.path, "/",
+                       fleet.app.static_dir));
     }
   }
   // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);

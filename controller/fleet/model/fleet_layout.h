@@ -50,9 +50,10 @@ struct FleetContext {
 };
 
 // The fleet attributes for `host` (a JSON object): the file's attributes and secrets, then the
-// wiring (database.host, postgresql.listen/clients, memcached.listen, app.* from the file's
-// `app:` with the commit, cache and migrate_here, nginx.upstreams/server_name/static_dir,
-// firewall.allow_from/open_tcp).
+// wiring (database.host/name/user, postgresql.listen/clients, memcached.listen, app.* from the
+// file's `app:` with the commit, cache and migrate_here on app nodes and load balancers (their
+// release, for static files), nginx.upstreams/server_name/static_dir, firewall.allow_from and
+// open_tcp).
 // The app's database and its owner are named as the app (app: name:), unless the fleet's
 // attributes name them (database: {name, user}); "" then, or without an app.
 std::string AppDatabaseName(const FleetFile& fleet);

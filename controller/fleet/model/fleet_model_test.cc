@@ -152,6 +152,14 @@ TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
       << none.status();
 }
 
+TEST(FleetFileTest, ALoadBalancerNeedsAppNodes) {
+  absl::StatusOr<FleetFile> alone = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {loadbalancer: 1, dbserver: 1}\n", "f.yaml", kDeploy);
+  EXPECT_TRUE(absl::StrContains(alone.status().message(),
+                                "f.yaml:3:8: fleet: roles: a load balancer needs app nodes"))
+      << alone.status();
+}
+
 TEST(FleetFileTest, DeploySettleAndWatchHaveDefaultsAndAreChecked) {
   FleetFile plain = Parse("name: a\ndomain: a.test\nroles: {dbserver: 1}\n");
   EXPECT_EQ(plain.deploy.settle, absl::ZeroDuration()) << "from the checks' beat";
@@ -194,7 +202,7 @@ TEST(FleetFileTest, ACloudFleetPlacesItsServersByFleetAndRole) {
   FleetFile file = Parse(
       "name: a\ndomain: shop.example.com\nprovider: do1\nregion: fra1\nsize: s-1vcpu-1gb\n"
       "roles:\n  dbserver: {count: 1, size: s-2vcpu-4gb, image: debian-12-x64}\n"
-      "  loadbalancer: 2\n");
+      "  appnode: 1\n  loadbalancer: 2\napp: {repository: /r, wsgi: 'a:app'}\n");
   EXPECT_EQ(file.provider, "do1");
   EXPECT_EQ(file.Find("dbserver")->count, 1);
   EXPECT_EQ(file.PlacementOf("dbserver").size, "s-2vcpu-4gb");
@@ -205,7 +213,8 @@ TEST(FleetFileTest, ACloudFleetPlacesItsServersByFleetAndRole) {
 
   // dmctl scale rewrites a count written inside a role's map, too.
   const std::string text =
-      "name: a\ndomain: shop.example.com\nroles:\n  loadbalancer: {count: 2, size: big}\n";
+      "name: a\ndomain: shop.example.com\nroles:\n  loadbalancer: {count: 2, size: big}\n"
+      "  dbappbalancer: 1\napp: {repository: /r, wsgi: 'a:app'}\n";
   FleetFile placed = Parse(text);
   absl::StatusOr<std::string> scaled =
       ReplaceScalarAt(text, placed.Find("loadbalancer")->count_mark, "2", "3");
@@ -377,17 +386,21 @@ TEST_F(FleetLayoutTest, ARollingDeployDrainsOneNodeAndGivesItItsOwnCommit) {
   EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["upstreams"], (nlohmann::json{"10.0.0.5:8000"}));
   EXPECT_EQ(For("shop-appnode-1")["app"]["revision"], std::string(40, 'b'));
   EXPECT_EQ(For("shop-appnode-2")["app"]["revision"], std::string(40, 'a'));
-  EXPECT_EQ(For("shop-loadbalancer-1")["nginx"]["static_revision"], std::string(40, 'a'))
+  EXPECT_EQ(For("shop-loadbalancer-1")["app"]["revision"], std::string(40, 'a'))
       << "static files move when every app node has";
 }
 
 TEST_F(FleetLayoutTest, TheLoadBalancerServesTheAppsStaticFilesFromItsCommit) {
-  nlohmann::json nginx = For("shop-loadbalancer-1")["nginx"];
-  EXPECT_EQ(nginx["static_repository"], context_.app_repository);
-  EXPECT_EQ(nginx["static_revision"], std::string(40, 'a'));
-  EXPECT_EQ(nginx["serve_static"], true);
-  EXPECT_EQ(nginx["static_dir"], "/srv/static/checkout/src/static")
-      << "the app's static folder in the app's folder in the repository";
+  nlohmann::json lb = For("shop-loadbalancer-1");
+  EXPECT_EQ(lb["app"]["repository"], context_.app_repository);
+  EXPECT_EQ(lb["app"]["revision"], std::string(40, 'a'));
+  EXPECT_EQ(lb["app"]["migrate_here"], "no") << "a balancer builds the release, never migrates";
+  EXPECT_EQ(lb["nginx"]["serve_static"], true);
+  EXPECT_FALSE(lb.contains("database") && lb["database"].contains("password"))
+      << "the public face of the fleet keeps no database password";
+  EXPECT_EQ(lb["app"]["env"][1]["value"], "k3y") << "its release still gets the app's settings";
+  EXPECT_EQ(lb["nginx"]["static_dir"], "/srv/guestbook/current/src/static")
+      << "the app's static folder in the app's folder of this host's current release";
 }
 
 TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {

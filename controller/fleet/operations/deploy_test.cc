@@ -43,7 +43,7 @@ TEST_F(DeployTest, EveryAppNodeMovesOneAtATimeAndTheStaticFilesFollow) {
   for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-appnode-3"}) {
     EXPECT_EQ(world_.CommitOn(host), kNew) << host;
   }
-  EXPECT_EQ(world_.AttributesOf("shop-loadbalancer-1")["nginx"]["static_revision"], kNew);
+  EXPECT_EQ(world_.AttributesOf("shop-loadbalancer-1")["app"]["revision"], kNew);
   EXPECT_THAT(
       world_.UpstreamsOf("shop-loadbalancer-1"),
       UnorderedElementsAre(AllAppUpstreams()[0], AllAppUpstreams()[1], AllAppUpstreams()[2]));
@@ -72,7 +72,7 @@ TEST_F(DeployTest, ADeployWhoseThirdNodeFailsPutsTheFirstTwoBack) {
   EXPECT_THAT(
       world_.UpstreamsOf("shop-loadbalancer-1"),
       UnorderedElementsAre(AllAppUpstreams()[0], AllAppUpstreams()[1], AllAppUpstreams()[2]));
-  EXPECT_EQ(world_.AttributesOf("shop-loadbalancer-1")["nginx"]["static_revision"], kOld);
+  EXPECT_EQ(world_.AttributesOf("shop-loadbalancer-1")["app"]["revision"], kOld);
   EXPECT_EQ(Record("shop").commit, kOld);
   EXPECT_TRUE(log.Has("shop-appnode-1", "deploy", dm::v1::STEP_OK)) << log.Text();
 }

@@ -14,6 +14,12 @@ namespace {
 constexpr int kResourcesPerRun = 12;
 constexpr int kChangedWhenAttributesDiffer = 3;
 
+// The shipped roles that run the app (deploy/roles: `provides: [app]`). A load balancer builds
+// the app's release too, for its static files, but runs no app.
+bool RunsApp(const std::string& role) {
+  return role == "appnode" || role == "appbalancer" || role == "dbappbalancer";
+}
+
 const nlohmann::json* At(const nlohmann::json& json, std::initializer_list<const char*> path) {
   const nlohmann::json* at = &json;
   for (const char* key : path) {
@@ -462,7 +468,8 @@ HostChecks FakeFleetWorld::ChecksOf(const std::string& host) {
   check->set_timeout_ms(3000);
   check->set_fall(2);
   check->set_rise(2);
-  const std::string commit = TextAt(server->attributes, {"app", "revision"});
+  const std::string commit =
+      RunsApp(server->view.role()) ? TextAt(server->attributes, {"app", "revision"}) : "";
   bool failing = false;
   if (commit.empty()) {
     check->set_name("service[" + server->view.role() + "]");
@@ -601,7 +608,8 @@ std::string FakeFleetWorld::DnsServer() {
 // --- FakeFleetWorld: HTTP, answered from what each host was converged to ---
 
 HttpResponse FakeFleetWorld::AppAnswer(const Server& server, const std::string& path) {
-  const std::string commit = TextAt(server.attributes, {"app", "revision"});
+  const std::string commit =
+      RunsApp(server.view.role()) ? TextAt(server.attributes, {"app", "revision"}) : "";
   if (commit.empty()) return Response(502, "no app");
   if (path == "/version") return Response(200, commit + "\n");
   if (broken_commits_.count(commit)) return Response(500, "Internal Server Error");
