@@ -19,11 +19,11 @@ class DjangoTest : public LocalServersTest {
     LocalServersTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     // The example project as the root of a repository of the test's own.
-    ProcessResult made = Sh(absl::StrCat(
-        "mkdir -p ", Path("app"), " && cp -r ", DM_SOURCE_DIR, "/deploy/examples/django/. ",
-        Path("app"), " && cd ", Path("app"),
-        " && git init -q -b main && git -c user.name=t -c user.email=t@t add -A && ",
-        "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
+    ProcessResult made = Sh(
+        absl::StrCat("mkdir -p ", Path("app"), " && cp -r ", DM_SOURCE_DIR,
+                     "/deploy/examples/django/. ", Path("app"), " && cd ", Path("app"),
+                     " && git init -q -b main && git -c user.name=t -c user.email=t@t add -A && ",
+                     "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
     ASSERT_TRUE(made.ok()) << made.output;
   }
 
@@ -37,15 +37,15 @@ class DjangoTest : public LocalServersTest {
 };
 
 TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsTheRows) {
-  const std::string example = ReadFile(absl::StrCat(DM_SOURCE_DIR, "/deploy/examples/django.yaml"))
-                                  .value_or("");
+  const std::string example =
+      ReadFile(absl::StrCat(DM_SOURCE_DIR, "/deploy/examples/django.yaml")).value_or("");
   ASSERT_FALSE(example.empty());
   // The example fleet file, with the test's repository at its root.
   std::string text = example;
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"repository: ../..", "repository: app"},
-           {"path: deploy/examples/django", "path: ."},
-           {"revision: HEAD", "revision: main"}}) {
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"repository: ../..", "repository: app"},
+                                                        {"path: deploy/examples/django", "path: ."},
+                                                        {"revision: HEAD", "revision: main"}}) {
     ASSERT_TRUE(absl::StrContains(text, from)) << from;
     text.replace(text.find(from), from.size(), to);
   }
