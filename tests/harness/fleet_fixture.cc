@@ -17,6 +17,10 @@ void FleetTest::TearDown() {
     if (agent) agent->Stop(absl::Seconds(5));
   }
   if (controller_) controller_->Stop(absl::Seconds(5));
+  // A controller that had to be killed leaves its PowerDNS running (it drops to its own user,
+  // which clears the death signal; the next controller on the same data directory stops it, but
+  // no test starts one again).
+  RunCommand({"/usr/bin/pkill", "-KILL", "-f", "pdns_server --config-dir=" + dir_ + "/"});
   if (HasFailure()) temp_.Keep();
 }
 
