@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/host_port.h"
+#include "common/http/url.h"
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
@@ -34,10 +35,6 @@ bool IsProviderName(const std::string& name) {
     if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
   }
   return true;
-}
-
-bool IsHttpUrl(const std::string& url) {
-  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
 }
 
 std::unique_ptr<DnsProvider> ReadPowerDns(FieldReader& fields, HttpClient* http) {

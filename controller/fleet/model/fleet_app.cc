@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/http/url.h"
 #include "common/yaml/field_reader.h"
 
 namespace dm {
@@ -18,8 +19,9 @@ bool IsUrl(const std::string& text) {
   return absl::StrContains(text, "://") || absl::StartsWith(text, "git@");
 }
 
-bool IsHttpUrl(const std::string& text) {
-  return (absl::StartsWith(text, "http://") || absl::StartsWith(text, "https://")) &&
+// pip reads the URL as one argument of its options line: no spaces.
+bool IsPipUrl(const std::string& text) {
+  return IsHttpUrl(text) &&
          std::none_of(text.begin(), text.end(), [](char c) { return absl::ascii_isspace(c); });
 }
 
@@ -171,11 +173,11 @@ void ReadFleetApp(const yaml::Node& node, const std::string& fleet_path,
     fields.Error("requirements", "must be a file in the app's folder, such as requirements.txt");
   }
   app->pip_index = fields.String("pip_index").value_or("");
-  if (!app->pip_index.empty() && !IsHttpUrl(app->pip_index)) {
+  if (!app->pip_index.empty() && !IsPipUrl(app->pip_index)) {
     fields.Error("pip_index", "must be an http:// or https:// URL (a simple index)");
   }
   app->pip_find_links = fields.String("pip_find_links").value_or("");
-  if (!app->pip_find_links.empty() && !IsHttpUrl(app->pip_find_links) &&
+  if (!app->pip_find_links.empty() && !IsPipUrl(app->pip_find_links) &&
       !IsInside(app->pip_find_links)) {
     fields.Error("pip_find_links",
                  "must be an http:// or https:// URL, or a folder in the repository");

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/attributes.h"
+#include "common/http/url.h"
 
 namespace dm {
 namespace {
@@ -59,8 +60,7 @@ std::string PipOptions(const FleetApp& app, const std::string& commit) {
   std::vector<std::string> options;
   if (!app.pip_index.empty()) options.push_back("--index-url " + app.pip_index);
   if (!app.pip_find_links.empty()) {
-    const bool url = absl::StartsWith(app.pip_find_links, "http://") ||
-                     absl::StartsWith(app.pip_find_links, "https://");
+    const bool url = IsHttpUrl(app.pip_find_links);
     options.push_back(absl::StrCat(
         "--find-links ", url ? "" : absl::StrCat("/srv/", app.name, "/releases/", commit, "/"),
         app.pip_find_links));
@@ -202,15 +202,21 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "memcached.listen",
         clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", Wired(host)));
   }
-  if (host.Provides(Service::kApp)) {
+  // The app's release (the app-release cookbook): app nodes run it, load balancers serve its
+  // static files. Its commit is the host's own during a rolling deploy (a balancer moves once
+  // every app node has), else the fleet's.
+  if (!fleet.app.repository.empty() &&
+      (host.Provides(Service::kApp) || host.Provides(Service::kLoadBalancer))) {
     auto own = context.host_commits.find(host.name);
     SetAppAttributes(fleet.app,
                      own != context.host_commits.end() ? own->second : context.app_commit, context,
                      &a);
-    Set(a, "app.cache",
-        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
     // One app node runs the migrations and release commands of a deploy: the first.
     Set(a, "app.migrate_here", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
+  }
+  if (host.Provides(Service::kApp)) {
+    Set(a, "app.cache",
+        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
     // Its own port, for the load balancers and the controller's checks (not on a combined host:
     // its balancer is on loopback and serves the public).
     if (!host.Provides(Service::kLoadBalancer))
@@ -230,17 +236,8 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "nginx.upstreams", upstreams);
     Set(a, "nginx.server_name", absl::StrCat(fleet.domain, " www.", fleet.domain));
     Set(a, "nginx.maintenance", context.maintenance);
-    // The app's static files, from this host's own release of the app (the app-release
-    // cookbook): the same commit as the app beside it (a combined host), or the fleet's: during a
-    // rolling deploy a balancer moves once every app node has.
+    // The app's static files, from this host's release of the app (above).
     if (!fleet.app.repository.empty()) {
-      auto own = context.host_commits.find(host.name);
-      const std::string commit =
-          own != context.host_commits.end() ? own->second : context.app_commit;
-      if (!host.Provides(Service::kApp)) {
-        SetAppAttributes(fleet.app, commit, context, &a);
-        Set(a, "app.migrate_here", "no");
-      }
       // Through the `current` link, which moves the moment the release is complete (a path
       // with the commit would wait for nginx's reload).
       Set(a, "nginx.serve_static", !fleet.app.static_dir.empty());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
+#include "common/http/url.h"
 #include "common/status_macros.h"
 #include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
@@ -17,10 +18,6 @@ namespace {
 
 using yaml::FieldReader;
 using yaml::ValidationErrors;
-
-bool IsHttpUrl(const std::string& url) {
-  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
-}
 
 // Container and bucket names: what both APIs accept in a path without surprises.
 bool IsStoreName(const std::string& name) {
