@@ -8,11 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
 
@@ -242,6 +246,19 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
+}
+
+pid_t RunningFromPidFile(const std::string& pid_file, const std::vector<std::string>& cmdline_has) {
+  int pid = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(pid_file).value_or("")), &pid) ||
+      pid <= 1)
+    return 0;
+  std::string cmdline = ReadFile(absl::StrCat("/proc/", pid, "/cmdline")).value_or("");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  for (const std::string& part : cmdline_has) {
+    if (!absl::StrContains(cmdline, part)) return 0;
+  }
+  return pid;
 }
 
 }  // namespace dm

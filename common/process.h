@@ -85,6 +85,10 @@ absl::Status SpawnDetached(const std::vector<std::string>& argv, const std::stri
 // Exits 127 if the exec fails. Shared by SpawnDetached and ChildProcess.
 [[noreturn]] void ExecWithOutputTo(char* const* argv, int log_fd);
 
+// The pid that `pid_file` names, while that process runs and its command line holds every one of
+// `cmdline_has` (so that a pid reused by another program is not taken for it); 0 otherwise.
+pid_t RunningFromPidFile(const std::string& pid_file, const std::vector<std::string>& cmdline_has);
+
 // {"/bin/sh", "-c", command}
 std::vector<std::string> ShellCommand(const std::string& command);
 

@@ -4,15 +4,12 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
-
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/files.h"
 #include "common/free_port.h"
+#include "common/process.h"
 #include "common/random.h"
 #include "common/sqlite/database.h"
 #include "common/status_macros.h"
@@ -42,14 +39,9 @@ absl::Status CreateDatabase(const std::string& path) {
 // and the control socket, so it goes before a new one starts. `pid_file` names it; it is ours only
 // if it still runs pdns_server on this folder.
 void StopLeftoverServer(const std::string& pid_file, const std::string& config_arg) {
-  int pid = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(pid_file).value_or("")), &pid) ||
-      pid <= 1)
-    return;
+  const pid_t pid = RunningFromPidFile(pid_file, {kServer, config_arg});
+  if (pid == 0) return;
   const std::string proc = absl::StrCat("/proc/", pid);
-  std::string cmdline = ReadFile(proc + "/cmdline").value_or("");
-  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-  if (!absl::StrContains(cmdline, kServer) || !absl::StrContains(cmdline, config_arg)) return;
   ::kill(pid, SIGKILL);
   for (int i = 0; i < 100 && PathExists(proc); ++i) absl::SleepFor(absl::Milliseconds(20));
 }

@@ -18,12 +18,7 @@ namespace dm::local {
 namespace {
 
 pid_t RunningProxy(const std::string& dir) {
-  int pid = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(dir + "/pid").value_or("")), &pid) ||
-      pid <= 0)
-    return 0;
-  std::string cmdline = ReadFile(absl::StrCat("/proc/", pid, "/cmdline")).value_or("");
-  return absl::StrContains(cmdline, "apt-cacher-ng") && absl::StrContains(cmdline, dir) ? pid : 0;
+  return RunningFromPidFile(dir + "/pid", {"apt-cacher-ng", dir});
 }
 
 // "http://deb.debian.org/debian" -> "deb.debian.org/debian"

@@ -83,6 +83,13 @@ class LocalProviderTest : public ::testing::Test {
   TempDir temp_{"dm-local-provider-test"};
   const std::string dir_ = temp_.path();
   std::string key_;
+  // A server of that name with the operator's key (the local provider uses nothing else).
+  ServerSpec Spec(const std::string& name) const {
+    ServerSpec spec;
+    spec.name = name;
+    spec.ssh_public_key = key_;
+    return spec;
+  }
   std::unique_ptr<dm::testing::TestNetwork> network_;
   LocalProviderOptions options_;
   std::unique_ptr<LocalProvider> provider_;
@@ -90,17 +97,17 @@ class LocalProviderTest : public ::testing::Test {
 
 TEST_F(LocalProviderTest, BootsRealServersThatReachEachOtherAndAptOnly) {
   std::vector<std::string> progress;
-  auto a = provider_->Create({"alpha", key_}, [&](const std::string& m) { progress.push_back(m); });
+  auto a = provider_->Create(Spec("alpha"), [&](const std::string& m) { progress.push_back(m); });
   ASSERT_TRUE(a.ok()) << a.status();
-  auto b = provider_->Create({"beta", key_}, [](const std::string&) {});
+  auto b = provider_->Create(Spec("beta"), [](const std::string&) {});
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(a->state, ProviderState::kRunning);
   EXPECT_EQ(a->address, options_.subnet + ".2");
   EXPECT_EQ(b->address, options_.subnet + ".3");
   EXPECT_TRUE(absl::StartsWith(a->ssh_host_key_fingerprint, "SHA256:"))
       << a->ssh_host_key_fingerprint;
-  EXPECT_TRUE(absl::IsAlreadyExists(
-      provider_->Create({"alpha", key_}, [](const std::string&) {}).status()));
+  EXPECT_TRUE(
+      absl::IsAlreadyExists(provider_->Create(Spec("alpha"), [](const std::string&) {}).status()));
 
   ProcessResult who =
       Ssh(*a, "hostname; systemctl is-system-running --wait; ip -4 -o addr show eth0");
@@ -149,7 +156,7 @@ TEST_F(LocalProviderTest, LeftoversOfAKilledRunAreSweptByTheNextRun) {
   pid_t child = ::fork();
   if (child == 0) {
     LocalProvider doomed(killed);
-    _exit(doomed.Create({"crashed", key_}, [](const std::string&) {}).ok() ? 0 : 1);
+    _exit(doomed.Create(Spec("crashed"), [](const std::string&) {}).ok() ? 0 : 1);
   }
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -172,9 +179,9 @@ TEST_F(LocalProviderTest, LeftoversOfAKilledRunAreSweptByTheNextRun) {
 
 TEST_F(LocalProviderTest, RefusesBadNames) {
   EXPECT_TRUE(absl::IsInvalidArgument(
-      provider_->Create({"Bad_Name", key_}, [](const std::string&) {}).status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      provider_->Create({"../x", key_}, [](const std::string&) {}).status()));
+      provider_->Create(Spec("Bad_Name"), [](const std::string&) {}).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(provider_->Create(Spec("../x"), [](const std::string&) {}).status()));
 }
 
 }  // namespace
