@@ -6,28 +6,44 @@
 #include "bootstrap/ssh_session.h"
 
 namespace dm {
+namespace {
+
+// How often a connection that failed without an answer is tried before giving up, on any server.
+constexpr int kQuickConnectTries = 3;
+
+}  // namespace
 
 absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
                                           const BootstrapEnvironment& env,
                                           const StepReport& report) {
   SshTarget ssh{target.address, 22, "root", env.operator_key_path, target.ssh_host_key};
   report("connect", StepOutcome::kRunning, absl::StrCat("root@", target.address));
-  absl::StatusOr<std::unique_ptr<SshSession>> session = SshSession::Connect(ssh);
+  // A server that does not answer yet (a cloud server on its first boot) or drops a connection
+  // under load is tried again; a refusal or a wrong host key never is.
   const absl::Time give_up = absl::Now() + env.wait_for_ssh;
-  for (bool said = false; absl::IsUnavailable(session.status()) && absl::Now() < give_up;
-       said = true) {
-    if (!said) {
-      report("connect", StepOutcome::kRunning,
-             absl::StrCat("waiting for SSH at ", target.address, " (the server is still booting)"));
+  bool said_waiting = false;
+  auto connect = [&]() {
+    absl::StatusOr<std::unique_ptr<SshSession>> session = SshSession::Connect(ssh);
+    for (int tries = 1; absl::IsUnavailable(session.status()) &&
+                        (tries < kQuickConnectTries || absl::Now() < give_up);
+         ++tries) {
+      if (!said_waiting && absl::Now() < give_up) {
+        report(
+            "connect", StepOutcome::kRunning,
+            absl::StrCat("waiting for SSH at ", target.address, " (the server is still booting)"));
+        said_waiting = true;
+      }
+      absl::SleepFor(absl::Seconds(2));
+      session = SshSession::Connect(ssh);
     }
-    absl::SleepFor(absl::Seconds(2));
-    session = SshSession::Connect(ssh);
-  }
+    return session;
+  };
+  absl::StatusOr<std::unique_ptr<SshSession>> session = connect();
   bool sudo = false;
   if (absl::IsUnauthenticated(session.status())) {
     // Bootstrapped before: root may no longer log in.
     ssh.user = kDeployUser;
-    session = SshSession::Connect(ssh);
+    session = connect();
     sudo = true;
   }
   if (!session.ok()) {

@@ -79,9 +79,15 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
   }
   int auth = ssh_userauth_publickey(s, nullptr, key);
   ssh_key_free(key);
-  if (auth != SSH_AUTH_SUCCESS) {
+  if (auth == SSH_AUTH_DENIED || auth == SSH_AUTH_PARTIAL) {
     return absl::UnauthenticatedError(
         absl::StrCat("authentication refused for ", t.user, "@", t.host));
+  }
+  if (auth != SSH_AUTH_SUCCESS) {
+    // The server did not answer (a timeout, a dropped connection): not a refusal, and worth
+    // another try.
+    return absl::UnavailableError(
+        absl::StrCat("authenticating ", t.user, "@", t.host, ": ", ssh_get_error(s)));
   }
   return session;
 }

@@ -1,14 +1,17 @@
 // The example Django site (deploy/examples/django) as an operator would run theirs, on real
-// local servers (ctest label "fleet"; needs root): a database server, two app nodes and a load
-// balancer from the fleet file's `app:` alone. The admin's login page comes with its CSS, served
-// by nginx from the files collectstatic collected; Django's own management commands run through
-// dmctl app (a superuser, the shell); a row written before a deploy whose commit brings a
-// migration is still there after it.
+// local servers (ctest label "fleet"; needs root): a database server, Redis on a cache node, two
+// app nodes, a task node running Celery and a load balancer, from the fleet file alone, with the
+// uploads in a real OpenStack Swift (its S3 API). The admin's login page comes with its CSS, served
+// by nginx from the files collectstatic collected; a file uploaded through one app node comes
+// back from the other; a task enqueued by a page is done by the task node; Django's own
+// management commands run through dmctl app (a superuser, the shell); a row written before a
+// deploy whose commit brings a migration is still there after it.
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "tests/harness/local_servers_fixture.h"
+#include "tests/harness/local_swift.h"
 
 namespace dm::testing {
 namespace {
@@ -25,7 +28,33 @@ class DjangoTest : public LocalServersTest {
                      " && git init -q -b main && git -c user.name=t -c user.email=t@t add -A && ",
                      "git -c user.name=t -c user.email=t@t commit -q -m v1 && git rev-parse HEAD"));
     ASSERT_TRUE(made.ok()) << made.output;
+    // The media store: Swift's proxy on the servers' bridge, named `media` in the controller's
+    // --providers file, as the example fleet file expects.
+    ASSERT_TRUE(LocalSwift::Installed()) << "Debian's swift servers: run scripts/install-deps";
+    absl::Status swift = swift_.Start(subnet_ + ".1");
+    ASSERT_TRUE(swift.ok()) << swift;
+    const std::string providers = Path("providers.yaml");
+    ASSERT_TRUE(WriteFileAtomic(providers,
+                                absl::StrCat("storage:\n  - name: media\n    type: s3\n"
+                                             "    endpoint: ",
+                                             swift_.endpoint(), "\n    bucket: mysite-media\n",
+                                             "    access_key: ", LocalSwift::kUser,
+                                             "\n    secret_key: ", LocalSwift::kKey, "\n"),
+                                0600)
+                    .ok());
+    RestartController({"--providers", providers});
   }
+
+  // POSTs as a browser would: the CSRF cookie from the front page, its token in a header.
+  ProcessResult Post(const std::string& base, const std::string& path, const std::string& form) {
+    const std::string jar = Path("cookies");
+    Sh(absl::StrCat("curl -sf -m 10 -c ", jar, " -o /dev/null ", base));
+    return Sh(absl::StrCat("curl -sf -m 30 -b ", jar,
+                           " -H \"X-CSRFToken: $(awk '$6 == \"csrftoken\" ", "{print $7}' ", jar,
+                           ")\" ", form, " ", base, path));
+  }
+
+  LocalSwift swift_;
 
   // `dmctl app mysite -- python3 manage.py ARGS...`: stdout, or the failure.
   std::string Manage(std::vector<std::string> args) {
@@ -52,13 +81,17 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   const std::string fleet = Path("mysite.yaml");
   ASSERT_TRUE(WriteFileAtomic(fleet, text, 0644).ok());
 
-  // Mostly apt: PostgreSQL, Django, gunicorn and nginx, on four hosts at once.
+  // Mostly apt: PostgreSQL, Redis, Django, Celery, gunicorn and nginx, on six hosts at once.
   CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(15));
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
   std::string lb;
-  for (const nlohmann::json& s : Servers())
+  std::vector<std::string> app_nodes;
+  for (const nlohmann::json& s : Servers()) {
     if (s["role"] == "loadbalancer") lb = s["address"];
+    if (s["role"] == "appnode") app_nodes.push_back(s["address"]);
+  }
   ASSERT_FALSE(lb.empty());
+  ASSERT_EQ(app_nodes.size(), 2u);
   const std::string url = "http://" + lb + "/";
 
   // The admin's login page, and its CSS from the load balancer itself (collected per release;
@@ -68,6 +101,42 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   ProcessResult css = Sh("curl -sf -m 10 -D - " + url + "static/admin/css/base.css");
   EXPECT_TRUE(absl::StrContains(css.output, "Cache-Control: max-age=3600")) << css.output;
   EXPECT_TRUE(absl::StrContains(css.output, "DJANGO Admin styles")) << "the admin's own stylesheet";
+
+  // A file uploaded through the first app node comes back from the second: both read the store.
+  ASSERT_TRUE(WriteFileAtomic(Path("hello.txt"), "hello from the fleet\n", 0644).ok());
+  ProcessResult uploaded =
+      Post("http://" + app_nodes[0] + ":8000/", "uploads", "-F file=@" + Path("hello.txt"));
+  ASSERT_TRUE(uploaded.ok()) << uploaded.output << AllLogs();
+  const std::string download(absl::StripAsciiWhitespace(uploaded.output));
+  ASSERT_TRUE(absl::StartsWith(download, "/uploads/")) << download;
+  ProcessResult back = Sh("curl -sf -m 10 -D - http://" + app_nodes[1] + ":8000" + download);
+  EXPECT_TRUE(absl::StrContains(back.output, "hello from the fleet")) << back.output;
+  EXPECT_TRUE(absl::StrContains(back.output, "X-Served-By: mysite-appnode-2")) << back.output;
+  EXPECT_TRUE(
+      absl::StrContains(Sh("curl -sf -m 10 " + url.substr(0, url.size() - 1) + download).output,
+                        "hello from the fleet"))
+      << "and through the load balancer";
+  // In the store, under the fleet's prefix; never on an app node's disk.
+  EXPECT_TRUE(absl::StrContains(Sh("curl -s -m 10 -u " + std::string(LocalSwift::kUser) + ":" +
+                                   LocalSwift::kKey + " --aws-sigv4 aws:amz:us-east-1:s3 " +
+                                   swift_.endpoint() + "/mysite-media?prefix=mysite/media/uploads/")
+                                    .output,
+                                "mysite/media/uploads/hello"));
+
+  // A page enqueues a task; the task node's Celery worker does it, through Redis.
+  ProcessResult enqueued = Post(url, "jobs", "-d text=one+two+three");
+  ASSERT_TRUE(enqueued.ok()) << enqueued.output;
+  const std::string job(absl::StripAsciiWhitespace(enqueued.output));
+  nlohmann::json result;
+  for (int i = 0; i < 60; ++i) {
+    result = nlohmann::json::parse(
+        Sh("curl -sf -m 10 " + url.substr(0, url.size() - 1) + job).output, nullptr, false);
+    if (result.is_object() && result.value("done", false)) break;
+    absl::SleepFor(absl::Seconds(1));
+  }
+  ASSERT_TRUE(result.is_object()) << job;
+  EXPECT_EQ(result.value("words", 0), 3) << result.dump();
+  EXPECT_EQ(result.value("worker", ""), "mysite-tasknode-1") << result.dump();
 
   // Django's management commands, in the app's own environment on an app node.
   Manage({"createsuperuser", "--noinput", "--username", "admin", "--email", "admin@mysite.test"});
@@ -81,15 +150,16 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   // A commit with a migration: deployed node by node, migrated once, the row still there.
   ProcessResult v2 = Sh(absl::StrCat(
       "cd ", Path("app"),
-      " && sed -i 's/    created = models.DateTimeField(auto_now_add=True)/"
+      // The note's field (the first): the other models keep theirs.
+      " && sed -i '0,/    created = models.DateTimeField(auto_now_add=True)/s//"
       "    created = models.DateTimeField(auto_now_add=True)\\n"
       "    author = models.CharField(max_length=50, default=\"anonymous\")/' notes/models.py && "
       "printf '%s\\n' 'from django.db import migrations, models' '' '' "
       "'class Migration(migrations.Migration):' "
-      "'    dependencies = [(\"notes\", \"0001_initial\")]' "
+      "'    dependencies = [(\"notes\", \"0002_upload_job\")]' "
       "'    operations = [migrations.AddField(model_name=\"note\", name=\"author\", "
       "field=models.CharField(default=\"anonymous\", max_length=50))]' "
-      "> notes/migrations/0002_note_author.py && "
+      "> notes/migrations/0003_note_author.py && "
       "git add -A && git -c user.name=t -c user.email=t@t commit -qm 'v2: who wrote it' && "
       "git rev-parse HEAD"));
   ASSERT_TRUE(v2.ok()) << v2.output;
@@ -102,7 +172,7 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
                     "from notes.models import Note; print(Note.objects.get(text='kept').author)"}),
             "anonymous\n")
       << "the migration ran, and kept the row";
-  EXPECT_TRUE(absl::StrContains(Manage({"showmigrations", "notes"}), "[X] 0002_note_author"));
+  EXPECT_TRUE(absl::StrContains(Manage({"showmigrations", "notes"}), "[X] 0003_note_author"));
 
   ASSERT_EQ(Dmctl({"down", "mysite", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
 }

@@ -152,11 +152,11 @@ class Loader {
     fields.String("description");
     // What the role serves to a fleet (the controller orders and wires hosts by it).
     for (const std::string& service : fields.StringList("provides")) {
-      if (service != "database" && service != "cache" && service != "app" &&
-          service != "loadbalancer") {
-        fields.Error(
-            "provides",
-            absl::StrCat("'", service, "' is not one of database, cache, app, loadbalancer"));
+      static const std::vector<std::string> kServices = {"database",     "cache", "app",
+                                                         "loadbalancer", "tasks", "logs"};
+      if (std::find(kServices.begin(), kServices.end(), service) == kServices.end()) {
+        fields.Error("provides", absl::StrCat("'", service, "' is not one of ",
+                                              absl::StrJoin(kServices, ", ")));
       }
     }
     const yaml::Node* attributes = fields.Raw("attributes");
@@ -171,13 +171,23 @@ class Loader {
     if (cookbooks == nullptr || !cookbooks->IsSequence() || cookbooks->items().empty()) {
       fields.Error("cookbooks", "must be a list of cookbook names");
     } else {
+      // A cookbook may be named by an attribute (`"{{cache.server}}"`: memcached or redis, as
+      // the fleet file says), from the role's, the fleet's and the host's attributes.
+      Attributes chosen = *role_attributes;
+      if (options_.fleet_attributes.is_object()) MergeAttributes(chosen, options_.fleet_attributes);
+      if (options_.host_attributes.is_object()) MergeAttributes(chosen, options_.host_attributes);
       for (const yaml::Node& item : cookbooks->items()) {
-        std::string dir = absl::StrCat(options_.path, "/cookbooks/", item.scalar());
-        if (!item.IsScalar() || item.scalar().find('/') != std::string::npos ||
+        std::optional<std::string> name =
+            item.IsScalar()
+                ? Interpolate(item.scalar(), chosen, item.mark(), "role " + options_.role, &errors_)
+                : std::nullopt;
+        if (item.IsScalar() && !name) continue;  // the reference's error is recorded
+        std::string dir = absl::StrCat(options_.path, "/cookbooks/", name.value_or(""));
+        if (!name || name->empty() || name->find('/') != std::string::npos ||
             ::access((dir + "/recipe.yaml").c_str(), F_OK) != 0) {
           errors_.Add(item.mark(),
-                      absl::StrCat("role ", options_.role, ": no cookbook '", item.scalar(), "' (",
-                                   dir, "/recipe.yaml does not exist)"));
+                      absl::StrCat("role ", options_.role, ": no cookbook '", name.value_or(""),
+                                   "' (", dir, "/recipe.yaml does not exist)"));
         } else {
           cookbook_dirs->push_back(dir);
         }

@@ -143,5 +143,29 @@ TEST_F(ValidationTest, RolesListCookbooksThatMustExist) {
   EXPECT_THAT(std::string(Load(options).status().message()), HasSubstr("no role 'db'"));
 }
 
+TEST_F(ValidationTest, ARoleMayNameACookbookByAnAttribute) {
+  // As cachenode does: memcached unless the fleet file says redis.
+  WriteCookbookFile("roles/cache.yaml",
+                    "cookbooks: [\"{{cache.server}}\"]\nattributes: {cache: {server: small}}\n");
+  WriteCookbookFile("cookbooks/small/recipe.yaml", "- file: /tmp/small\n  content: a\n");
+  WriteCookbookFile("cookbooks/large/recipe.yaml", "- file: /tmp/large\n  content: a\n");
+  LoadOptions options;
+  options.path = cookbook_dir();
+  options.role = "cache";
+  absl::StatusOr<RunList> run_list = Load(options);
+  ASSERT_TRUE(run_list.ok()) << run_list.status();
+  EXPECT_EQ(run_list->cookbooks, std::vector<std::string>{"small"});
+  options.fleet_attributes = {{"cache", {{"server", "large"}}}};
+  run_list = Load(options);
+  ASSERT_TRUE(run_list.ok()) << run_list.status();
+  EXPECT_EQ(run_list->cookbooks, std::vector<std::string>{"large"});
+  options.fleet_attributes = {{"cache", {{"server", "none"}}}};
+  EXPECT_THAT(std::string(Load(options).status().message()),
+              HasSubstr(cookbook_dir() + "/roles/cache.yaml:1:13: role cache: no cookbook 'none'"));
+  WriteCookbookFile("roles/cache.yaml", "cookbooks: [\"{{cache.kind}}\"]\n");
+  EXPECT_THAT(std::string(Load(options).status().message()),
+              HasSubstr("attribute 'cache.kind' is not defined"));
+}
+
 }  // namespace
 }  // namespace dm::cookbook

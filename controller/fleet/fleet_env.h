@@ -16,10 +16,13 @@
 
 namespace dm {
 
+class StorageSet;
+
 struct FleetEnv {
-  Store* store = nullptr;          // fleets' records and runs
-  FleetWorld* world = nullptr;     // servers, agents, converges, DNS, HTTP
-  ObjectStore* backups = nullptr;  // database backups; nullptr: this controller takes none
+  Store* store = nullptr;               // fleets' records and runs
+  FleetWorld* world = nullptr;          // servers, agents, converges, DNS, HTTP
+  ObjectStore* backups = nullptr;       // database backups; nullptr: this controller takes none
+  const StorageSet* storage = nullptr;  // --providers' object stores (fleets' media); may be null
   Clock* clock = nullptr;
   const AuditTrail* audit = nullptr;
   std::string deploy_dir;  // cookbooks/ and roles/; "" when the controller has none

@@ -163,6 +163,7 @@ std::unique_ptr<DnsProvider> ReadRfc2136(FieldReader& fields, ValidationErrors* 
 struct ReadProviders {
   std::vector<std::pair<std::string, std::unique_ptr<DnsProvider>>> dns;
   std::vector<std::unique_ptr<CloudProvider>> cloud;
+  std::vector<std::pair<std::string, StoreSettings>> storage;
 };
 
 void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http, bool cloud_taken,
@@ -193,6 +194,14 @@ void ReadList(const yaml::Node* list, const std::string& kind, HttpClient* http,
       fields.Error("name", "'local' is the controller's own; choose another name");
     } else if (!name.empty() && !names.insert(name).second) {
       fields.Error("name", "named twice");
+    }
+    if (kind == "storage") {
+      // The fleets' media stores, in --backup-store's words (app nodes reach them: no
+      // directory of this machine).
+      StoreSettings settings = ReadStoreSettings(fields, StorageTypes());
+      fields.RejectUnknown();
+      read->storage.push_back({name, std::move(settings)});
+      continue;
     }
     const std::vector<std::string>& types =
         kind == "dns" ? DnsProviderTypes() : CloudProviderTypes();
@@ -260,6 +269,21 @@ std::vector<std::string> DnsProviderSet::Names() const {
   return names;
 }
 
+const std::vector<std::string>& StorageTypes() {
+  static const std::vector<std::string> types = {"swift", "s3"};
+  return types;
+}
+
+void StorageSet::Add(const std::string& name, StoreSettings settings,
+                     std::unique_ptr<ObjectStore> store) {
+  by_name_[name] = NamedStore{name, std::move(settings), std::move(store)};
+}
+
+const NamedStore* StorageSet::Find(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : &it->second;
+}
+
 const std::vector<std::string>& CloudProviderTypes() {
   static const std::vector<std::string> types = {"openstack", "digitalocean", "hetzner", "ec2"};
   return types;
@@ -282,7 +306,7 @@ std::vector<std::string> CloudProviderSet::Names() const {
 }
 
 absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
-                            DnsProviderSet* dns, CloudProviderSet* cloud) {
+                            DnsProviderSet* dns, CloudProviderSet* cloud, StorageSet* storage) {
   DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
   ValidationErrors errors;
   if (root.IsNull()) return absl::OkStatus();
@@ -294,17 +318,22 @@ absl::Status ParseProviders(const std::string& text, const std::string& path, Ht
   ReadProviders read;
   ReadList(fields.Raw("dns"), "dns", http, cloud != nullptr, &errors, &read);
   ReadList(fields.Raw("cloud"), "cloud", http, cloud != nullptr, &errors, &read);
+  if (storage != nullptr) ReadList(fields.Raw("storage"), "storage", http, true, &errors, &read);
   fields.RejectUnknown();
   DM_RETURN_IF_ERROR(errors.ToStatus());
   for (auto& [name, provider] : read.dns) dns->Add(name, std::move(provider));
   for (auto& provider : read.cloud) cloud->Add(std::move(provider));
+  for (auto& [name, settings] : read.storage) {
+    std::unique_ptr<ObjectStore> store = MakeObjectStore(settings, http);
+    storage->Add(name, std::move(settings), std::move(store));
+  }
   return absl::OkStatus();
 }
 
 absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns,
-                           CloudProviderSet* cloud) {
+                           CloudProviderSet* cloud, StorageSet* storage) {
   DM_ASSIGN_OR_RETURN(std::string text, ReadPrivateFile(path, "providers' credentials"));
-  return ParseProviders(text, path, http, dns, cloud);
+  return ParseProviders(text, path, http, dns, cloud, storage);
 }
 
 }  // namespace dm

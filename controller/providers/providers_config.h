@@ -19,6 +19,13 @@
 //       region: fra1                    # defaults for servers whose fleet file does not say
 //       size: s-1vcpu-1gb
 //       image: debian-12-x64
+//   storage:                            # object stores the fleets' media live in (media: store:)
+//     - name: media
+//       type: swift                     # or s3: the fields of a --backup-store file
+//       auth_url: https://swift.example.com/auth/v1.0
+//       user: account:media
+//       key: "..."
+//       container: shop-media
 //
 // The file must not be readable by group or others. `local` is the controller's own (its
 // embedded PowerDNS, its local servers) and cannot be named here. A type this controller does not
@@ -36,6 +43,7 @@
 #include "common/http/http_client.h"
 #include "controller/providers/cloud_provider.h"
 #include "controller/providers/dns/dns_provider.h"
+#include "controller/providers/storage/backup_store_config.h"
 
 namespace dm {
 
@@ -72,14 +80,34 @@ class CloudProviderSet {
   std::map<std::string, std::unique_ptr<CloudProvider>> by_name_;
 };
 
+// The object stores of --providers (`storage:`), by name: what a fleet's `media: store:` names.
+const std::vector<std::string>& StorageTypes();
+
+struct NamedStore {
+  std::string name;
+  StoreSettings settings;              // what the app nodes are told (their credentials among them)
+  std::unique_ptr<ObjectStore> store;  // the controller's own way in (backups of the media)
+};
+
+class StorageSet {
+ public:
+  void Add(const std::string& name, StoreSettings settings, std::unique_ptr<ObjectStore> store);
+  // nullptr when there is no such store.
+  const NamedStore* Find(const std::string& name) const;
+
+ private:
+  std::map<std::string, NamedStore> by_name_;
+};
+
 // The providers `text` (the content of the file at `path`) configures, added to `dns` and
 // `cloud` (nullptr: a `cloud:` entry is refused); `http` must outlive them. InvalidArgument
 // listing every problem.
 absl::Status ParseProviders(const std::string& text, const std::string& path, HttpClient* http,
-                            DnsProviderSet* dns, CloudProviderSet* cloud = nullptr);
+                            DnsProviderSet* dns, CloudProviderSet* cloud = nullptr,
+                            StorageSet* storage = nullptr);
 // Reads the file (refusing one that others can read) and parses it.
 absl::Status LoadProviders(const std::string& path, HttpClient* http, DnsProviderSet* dns,
-                           CloudProviderSet* cloud = nullptr);
+                           CloudProviderSet* cloud = nullptr, StorageSet* storage = nullptr);
 
 }  // namespace dm
 

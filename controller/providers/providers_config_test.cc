@@ -20,10 +20,11 @@ using ::testing::Not;
 class ProvidersConfigTest : public ::testing::Test {
  protected:
   absl::Status Parse(const std::string& text) {
-    return ParseProviders(text, "providers.yaml", http_.get(), &dns_, &cloud_);
+    return ParseProviders(text, "providers.yaml", http_.get(), &dns_, &cloud_, &storage_);
   }
   std::unique_ptr<HttpClient> http_ = NewCurlHttpClient();
   DnsProviderSet dns_;
+  StorageSet storage_;
   CloudProviderSet cloud_;
 };
 
@@ -140,6 +141,34 @@ TEST_F(ProvidersConfigTest, CloudProvidersAreNamedWithTheirDefaults) {
   EXPECT_THAT(message, HasSubstr("providers.yaml:3:"));
   EXPECT_THAT(message, HasSubstr("api_token"));
   EXPECT_THAT(message, Not(HasSubstr("hunter5")));
+}
+
+TEST_F(ProvidersConfigTest, StoresAreNamedInTheBackupStoresWordsAndNeverADirectory) {
+  ASSERT_TRUE(Parse("storage:\n"
+                    "  - {name: media, type: s3, endpoint: 'http://10.0.0.1:8080', bucket: "
+                    "shop-media, access_key: AK, secret_key: SK}\n"
+                    "  - {name: swift, type: swift, auth_url: 'http://10.0.0.1:8080/auth/v1.0', "
+                    "user: 'a:b', key: K, container: shop-media}\n")
+                  .ok());
+  const NamedStore* media = storage_.Find("media");
+  ASSERT_NE(media, nullptr);
+  EXPECT_EQ(media->settings.type, "s3");
+  EXPECT_EQ(media->settings.s3.bucket, "shop-media");
+  EXPECT_EQ(media->settings.s3.secret_key, "SK");
+  ASSERT_NE(media->store, nullptr);
+  ASSERT_NE(storage_.Find("swift"), nullptr);
+  EXPECT_EQ(storage_.Find("swift")->settings.swift.container, "shop-media");
+  EXPECT_EQ(storage_.Find("nope"), nullptr);
+
+  absl::Status bad = Parse(
+      "storage:\n  - {name: disk, type: directory, path: /srv}\n"
+      "  - {name: s3, type: s3, endpoint: 'ftp://x', bucket: B, access_key: A, secret_key: "
+      "TOPSECRET}\n");
+  EXPECT_THAT(std::string(bad.message()),
+              HasSubstr("providers.yaml:2:24: providers: storage: disk: field 'type': "
+                        "'directory' is not one of: swift, s3"));
+  EXPECT_THAT(std::string(bad.message()), HasSubstr("field 'endpoint': must be an http"));
+  EXPECT_THAT(std::string(bad.message()), ::testing::Not(HasSubstr("TOPSECRET")));
 }
 
 TEST_F(ProvidersConfigTest, AFileOthersCanReadIsRefused) {

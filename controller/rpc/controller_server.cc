@@ -100,6 +100,7 @@ class LiveController : public ControllerServer {
   std::unique_ptr<EmbeddedPowerDns> dns_;
   DnsProviderSet dns_providers_;      // `local` (dns_) and those of --providers
   CloudProviderSet cloud_providers_;  // those of --providers (`local` is the ServerManager's)
+  StorageSet storage_;                // those of --providers (`storage:`): fleets' media
   std::unique_ptr<ServerManager> servers_;
   std::unique_ptr<DeployTreeStore> trees_;  // deploy folders dmctl sends with fleets
   std::unique_ptr<LiveFleetWorld> fleet_world_;
@@ -134,7 +135,7 @@ absl::Status LiveController::StartFleetServices() {
   }
   if (!options_.providers.empty()) {
     if (absl::Status s = LoadProviders(options_.providers, provider_http_.get(), &dns_providers_,
-                                       &cloud_providers_);
+                                       &cloud_providers_, &storage_);
         !s.ok())
       return absl::Status(s.code(), absl::StrCat("--providers: ", s.message()));
     servers_->set_cloud_providers(&cloud_providers_);
@@ -189,6 +190,7 @@ absl::Status LiveController::StartFleetServices() {
   env.store = store_.get();
   env.world = fleet_world_.get();
   env.backups = backups_.get();
+  env.storage = &storage_;
   env.clock = clock_;
   env.audit = audit_.get();
   env.deploy_dir = options_.deploy_dir;

@@ -19,11 +19,11 @@ namespace {
 
 // True once anything answers HTTP on `port` (the proxy answers before the storage servers
 // listen, so each is asked).
-bool Answers(uint16_t port) {
+bool Answers(const std::string& host, uint16_t port) {
   for (int i = 0; i < 150; ++i) {
     absl::StatusOr<std::string> code =
         RunChecked({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2", "--noproxy",
-                    "*", absl::StrCat("http://127.0.0.1:", port, "/info")});
+                    "*", absl::StrCat("http://", host, ":", port, "/info")});
     if (code.ok() && *code != "000") return true;
     ::usleep(100 * 1000);
   }
@@ -39,7 +39,9 @@ bool LocalSwift::Installed() {
       .ok();
 }
 
-std::string LocalSwift::endpoint() const { return absl::StrCat("http://127.0.0.1:", proxy_); }
+std::string LocalSwift::endpoint() const {
+  return absl::StrCat("http://", proxy_host_, ":", proxy_);
+}
 
 std::string LocalSwift::keystone_endpoint() const {
   return absl::StrCat("http://127.0.0.1:", keystone_proxy_);
@@ -68,21 +70,22 @@ absl::Status LocalSwift::StartKeystoneProxy(const std::string& keystone_url,
           "[filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:", memcached_,
           "\n\n", "[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n[filter:proxy-logging]\n",
           "use = egg:swift#proxy_logging\n")));
-  if (!Answers(keystone_proxy_)) {
+  if (!Answers("127.0.0.1", keystone_proxy_)) {
     return absl::DeadlineExceededError(
         absl::StrCat("the Keystone proxy did not answer; logs in ", root_));
   }
   return absl::OkStatus();
 }
 
-absl::Status LocalSwift::Start() {
+absl::Status LocalSwift::Start(const std::string& proxy_host) {
+  proxy_host_ = proxy_host;
   root_ = dir_.path();
   DM_RETURN_IF_ERROR(MakeDirectories(root_ + "/srv/d1", 0755));
   // Five different free ports (the kernel may hand out a just-released one again).
   std::set<uint16_t> taken;
   for (uint16_t* port : {&proxy_, &account_, &container_, &object_, &memcached_}) {
     do {
-      DM_ASSIGN_OR_RETURN(*port, FreeTcpPort("127.0.0.1"));
+      DM_ASSIGN_OR_RETURN(*port, FreeTcpPort(port == &proxy_ ? proxy_host_ : "127.0.0.1"));
     } while (!taken.insert(*port).second);
   }
   // Rings: where each account, container and object lives (here: one device each).
@@ -121,7 +124,7 @@ absl::Status LocalSwift::Start() {
           "\n\n[filter:catch_errors]\nuse = egg:swift#catch_errors\n\n",
           "[filter:proxy-logging]\nuse = egg:swift#proxy_logging\n")));
   for (uint16_t port : {account_, container_, object_, proxy_}) {
-    if (!Answers(port)) {
+    if (!Answers(port == proxy_ ? proxy_host_ : "127.0.0.1", port)) {
       return absl::DeadlineExceededError(
           absl::StrCat("Swift on port ", port, " did not answer; logs in ", root_));
     }
@@ -136,7 +139,8 @@ absl::Status LocalSwift::StartServer(const std::string& name, uint16_t port,
   // The servers drop to `user`: the test's own.
   const passwd* me = ::getpwuid(::geteuid());
   std::string conf = absl::StrCat(
-      "[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ", port, "\ndevices = ", root_,
+      "[DEFAULT]\nbind_ip = ", name == "proxy" ? proxy_host_ : std::string("127.0.0.1"),
+      "\nbind_port = ", port, "\ndevices = ", root_,
       "/srv\nmount_check = false\nswift_dir = ", root_,
       "\nworkers = 0\nuser = ", me ? me->pw_name : "root", "\nlog_name = ", name, "\n\n", pipeline);
   std::string path = absl::StrCat(root_, "/", name, "-server.conf");

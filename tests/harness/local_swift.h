@@ -26,15 +26,17 @@ class LocalSwift {
   // True when Debian's swift servers and memcached are installed.
   static bool Installed();
 
-  // Builds the rings, starts every server on free ports and waits until all answer.
-  absl::Status Start();
+  // Builds the rings, starts every server on free ports and waits until all answer. The proxy
+  // listens on `proxy_host` (the local servers' bridge address, for servers to reach it), the
+  // rest on loopback.
+  absl::Status Start(const std::string& proxy_host = "127.0.0.1");
 
   // A second proxy, in front of the same servers, that takes Keystone's tokens (authtoken and
   // keystoneauth, with the Keystone admin as its service user; members of a project may use it).
   absl::Status StartKeystoneProxy(const std::string& keystone_url, const std::string& admin,
                                   const std::string& admin_password);
 
-  // http://127.0.0.1:PORT: the proxy (S3 endpoint; Swift's auth is at /auth/v1.0).
+  // http://PROXY_HOST:PORT: the proxy (S3 endpoint; Swift's auth is at /auth/v1.0).
   std::string endpoint() const;
   // http://127.0.0.1:PORT: the Keystone proxy; accounts are AUTH_<project id> under /v1.
   std::string keystone_endpoint() const;
@@ -46,6 +48,7 @@ class LocalSwift {
 
   TempDir dir_;
   std::string root_;
+  std::string proxy_host_ = "127.0.0.1";
   uint16_t proxy_ = 0, account_ = 0, container_ = 0, object_ = 0, memcached_ = 0,
            keystone_proxy_ = 0;
   std::vector<std::unique_ptr<ChildProcess>> children_;

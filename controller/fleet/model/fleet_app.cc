@@ -189,6 +189,9 @@ void ReadFleetApp(const yaml::Node& node, const std::string& fleet_path,
   ReadEnv(fields.Raw("env"), secrets, fields, errors, app);
   app->migrate = fields.String("migrate").value_or("");
   app->collectstatic = fields.String("collectstatic").value_or("");
+  app->worker = fields.String("worker").value_or("");
+  if (app->worker.find('\n') != std::string::npos)
+    fields.Error("worker", "must be one command line");
   app->static_dir = fields.String("static").value_or("");
   if (!app->static_dir.empty() && !IsInside(app->static_dir)) {
     fields.Error("static", "must be a folder in the app's folder, such as static");

@@ -21,6 +21,7 @@
 //     collectstatic: python3 manage.py collectstatic --noinput   # per commit
 //     static: static                  # the folder the load balancers serve at /static/
 //     release: [python3 manage.py check --deploy]       # once per deploy, after migrate
+//     worker: python3 -m celery -A mysite worker     # what task nodes run (the tasknode role)
 #ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_APP_H_
 #define DM_CONTROLLER_FLEET_MODEL_FLEET_APP_H_
 
@@ -57,6 +58,7 @@ struct FleetApp {
   std::string migrate, collectstatic;  // shell commands, "" for none
   std::string static_dir;              // in the app's folder; "" for none
   std::vector<std::string> release;    // shell commands
+  std::string worker;                  // the task nodes' command; "" for none
 };
 
 // Reads `app:` into `app`. `fleet_path` anchors a relative repository; `secrets` are the fleet's

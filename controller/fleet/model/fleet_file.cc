@@ -190,6 +190,19 @@ void ReadDns(const yaml::Node* dns, ValidationErrors* errors, FleetFile* fleet) 
   fields.RejectUnknown();
 }
 
+void ReadMedia(const yaml::Node* node, ValidationErrors* errors, FleetFile* fleet) {
+  if (node == nullptr || node->IsNull()) return;
+  FieldReader fields(*node, "fleet: media", errors);
+  if (!node->IsMap()) {
+    fields.Error("", "must be a map such as {store: media} (a storage: entry of --providers)");
+    return;
+  }
+  fleet->media.store = fields.RequiredString("store");
+  if (!fleet->media.store.empty() && !IsProviderName(fleet->media.store))
+    fields.Error("store", "1 to 32 of a-z, 0-9 and '-': a storage: entry of --providers");
+  fields.RejectUnknown();
+}
+
 // The fleet as a whole: one database and one cache at most, an app needs its database.
 void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFile& fleet) {
   auto count = [&](Service s) {
@@ -214,7 +227,22 @@ void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFil
                 "fleet: roles: a load balancer needs app nodes to send to: add a role that "
                 "provides the app (appnode)");
   }
-  if (count(Service::kApp) > 0 && fleet.app.repository.empty()) {
+  if (count(Service::kTasks) > 0) {
+    if (fleet.app.worker.empty()) {
+      errors->Add(root.mark(),
+                  "fleet: task nodes run the app's worker: add app: worker: (such as python3 -m "
+                  "celery -A mysite worker)");
+    }
+    if (fleet.cache != "redis" || count(Service::kCache) == 0) {
+      errors->Add(at,
+                  "fleet: roles: task nodes take their tasks from Redis: add cache: redis and a "
+                  "role that provides the cache (cachenode)");
+    }
+    if (count(Service::kDatabase) == 0) {
+      errors->Add(at, "fleet: roles: task nodes need the app's database: add a dbserver");
+    }
+  }
+  if ((count(Service::kApp) > 0 || count(Service::kTasks) > 0) && fleet.app.repository.empty()) {
     errors->Add(root.mark(),
                 "fleet: the app nodes need app: repository: (the application's git repository)");
   }
@@ -359,6 +387,8 @@ absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_
       services.push_back(Service::kApp);
     else if (s == "loadbalancer")
       services.push_back(Service::kLoadBalancer);
+    else if (s == "tasks")
+      services.push_back(Service::kTasks);
     else
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": provides: unknown service '", s, "'"));
@@ -436,6 +466,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
     else
       fields.Error("attributes", "must be a map");
   }
+  fleet.cache = fields.Choice("cache", {"memcached", "redis"}, "memcached");
   ReadSecrets(fields.Raw("secrets"), &errors, &fleet);
   // After the secrets: the app's environment may name them.
   if (const yaml::Node* app = fields.Raw("app"); app && !app->IsNull()) {
@@ -447,6 +478,7 @@ absl::StatusOr<FleetFile> ParseFleetFile(const std::string& text, const std::str
   ReadHeal(fields.Raw("heal"), &errors, &fleet);
   ReadDeploy(fields.Raw("deploy"), &errors, &fleet);
   ReadDns(fields.Raw("dns"), &errors, &fleet);
+  ReadMedia(fields.Raw("media"), &errors, &fleet);
   fields.RejectUnknown();
   if (errors.empty()) CheckShape(*root, &errors, fleet);
   if (!errors.empty()) return errors.ToStatus();

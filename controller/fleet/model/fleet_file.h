@@ -15,6 +15,7 @@
 //     path: deploy/examples/app     # its folder in the repository (default ".")
 //     revision: HEAD                # branch, tag or commit
 //     wsgi: guestbook:app           # what gunicorn runs (or asgi: for uvicorn), and more
+//   cache: redis                    # what cache nodes run: memcached (default) or redis
 //   attributes: {guestbook: {workers: "3"}}   # fleet attributes, above the roles'
 //   secrets:                        # attributes the controller generates once and keeps
 //     database.password: {generate: 32}
@@ -22,6 +23,7 @@
 //   heal: {database: restore-latest}  # a lost database server may be replaced (docs/health.md)
 //   deploy: {settle: 20s, watch: 2m}  # how long deployed nodes are judged by their checks
 //   dns: {provider: bind, zone: example.com}  # where DOMAIN's names are kept (default: local)
+//   media: {store: media}           # uploads in a --providers object store (docs/apps.md)
 //
 // Every problem is reported at once, each as "file:line:column: field: what is wrong".
 #ifndef DM_CONTROLLER_FLEET_MODEL_FLEET_FILE_H_
@@ -40,7 +42,7 @@
 namespace dm {
 
 // What a role serves to its fleet (deploy/roles/ROLE.yaml, `provides:`).
-enum class Service { kDatabase, kCache, kApp, kLoadBalancer };
+enum class Service { kDatabase, kCache, kApp, kLoadBalancer, kTasks };
 
 // Where a server is made at a cloud provider, in the provider's words; "" for its default.
 struct ServerPlacement {
@@ -92,6 +94,11 @@ struct FleetDns {
   std::string zone;  // default: the domain
 };
 
+// Where the app's uploads live: an object store of the controller's --providers (`storage:`).
+struct FleetMedia {
+  std::string store;  // "": the fleet keeps no media
+};
+
 struct FleetSecret {
   std::string attribute;  // "database.password"
   int generate = 0;       // characters to generate
@@ -105,11 +112,13 @@ struct FleetFile {
   std::vector<FleetRole> roles;  // in the file's order
   FleetApp app;
   nlohmann::json attributes = nlohmann::json::object();
+  std::string cache = "memcached";  // or "redis": what the cache nodes run
   std::vector<FleetSecret> secrets;
   FleetBackups backups;
   FleetHeal heal;
   FleetDeploy deploy;
   FleetDns dns;
+  FleetMedia media;
   // Not from the file: where its roles and cookbooks are (the deploy folder it was read with).
   std::string deploy_dir;
   // Not from the file: servers that took a place over from a replaced one ("shop-appnode-2" ->

@@ -13,7 +13,8 @@ namespace dm {
 namespace {
 
 // The ports the shipped cookbooks serve on (their attributes' defaults).
-constexpr int kCachePort = 11211;
+constexpr int kMemcachedPort = 11211;
+constexpr int kRedisPort = 6379;
 
 // Sets "a.b.c" to `value`, making the maps on the way.
 void Set(nlohmann::json& attributes, const std::string& dotted_key, nlohmann::json value) {
@@ -92,6 +93,7 @@ void SetAppAttributes(const FleetApp& app, const std::string& commit, const Flee
   Set(*a, "app.migrate", app.migrate);
   Set(*a, "app.collectstatic", app.collectstatic);
   Set(*a, "app.static", app.static_dir);
+  Set(*a, "app.worker", app.worker);
   // One script: the first command that fails stops the rest, and fails the deploy.
   Set(*a, "app.release",
       app.release.empty() ? "" : absl::StrCat("set -e\n", absl::StrJoin(app.release, "\n")));
@@ -105,6 +107,32 @@ void SetAppAttributes(const FleetApp& app, const std::string& commit, const Flee
     env.push_back({{"name", v.name}, {"value", value}});
   }
   Set(*a, "app.env", env);
+}
+
+// Where the app finds its cache (and, with Redis, its task broker): DM_CACHE (host:port, as the
+// guestbook reads it), DM_CACHE_URL and DM_BROKER_URL. `cache_host` "": the fleet has no cache.
+void SetCacheAttributes(const FleetFile& fleet, const std::string& cache_host,
+                        const FleetContext& context, nlohmann::json* a) {
+  if (cache_host.empty()) {
+    Set(*a, "app.cache", "");
+    Set(*a, "app.cache_url", "");
+    Set(*a, "app.broker_url", "");
+    return;
+  }
+  if (fleet.cache == "redis") {
+    // Redis asks for the fleet's redis.password when the fleet file declares that secret.
+    auto password = context.secrets.find("redis.password");
+    std::string login = password == context.secrets.end() ? "" : ":" + password->second + "@";
+    std::string base = absl::StrCat("redis://", login, cache_host, ":", kRedisPort);
+    Set(*a, "app.cache", absl::StrCat(cache_host, ":", kRedisPort));
+    // Separate databases, so that clearing the cache never drops a queued task.
+    Set(*a, "app.cache_url", base + "/0");
+    Set(*a, "app.broker_url", base + "/1");
+  } else {
+    Set(*a, "app.cache", absl::StrCat(cache_host, ":", kMemcachedPort));
+    Set(*a, "app.cache_url", absl::StrCat("memcached://", cache_host, ":", kMemcachedPort));
+    Set(*a, "app.broker_url", "");
+  }
 }
 
 }  // namespace
@@ -124,6 +152,7 @@ int FleetHost::stage() const {
         stage = std::max(stage, 1);
         break;
       case Service::kApp:
+      case Service::kTasks:
         stage = std::max(stage, 2);
         break;
       case Service::kLoadBalancer:
@@ -167,7 +196,11 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   const std::vector<const FleetHost*> databases = Serving(hosts, Service::kDatabase);
   const std::vector<const FleetHost*> caches = Serving(hosts, Service::kCache);
   const std::vector<const FleetHost*> apps = Serving(hosts, Service::kApp);
+  const std::vector<const FleetHost*> workers = Serving(hosts, Service::kTasks);
   const std::vector<const FleetHost*> balancers = Serving(hosts, Service::kLoadBalancer);
+  // Who uses the database and the cache: the app nodes and the task nodes.
+  std::vector<const FleetHost*> app_code = apps;
+  app_code.insert(app_code.end(), workers.begin(), workers.end());
   auto with_loopback = [](std::vector<std::string> addresses) {
     return addresses.empty() ? std::vector<std::string>{"127.0.0.1"} : addresses;
   };
@@ -178,7 +211,7 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     Set(a, "database.user", name);
   }
   if (host.Provides(Service::kDatabase)) {
-    std::vector<std::string> clients = Others(apps, host);
+    std::vector<std::string> clients = Others(app_code, host);
     // Listen on the private address only when another host needs it.
     Set(a, "postgresql.listen",
         clients.empty() ? "localhost" : absl::StrCat("localhost,", Wired(host)));
@@ -197,16 +230,23 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
       Set(a, "postgresql.shared_buffers", absl::StrCat(megabytes, "MB"));
     }
   }
+  Set(a, "cache.server", fleet.cache);
   if (host.Provides(Service::kCache)) {
-    std::vector<std::string> clients = Others(apps, host);
+    std::vector<std::string> clients = Others(app_code, host);
     Set(a, "memcached.listen",
         clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1,", Wired(host)));
+    Set(a, "redis.listen", clients.empty() ? "127.0.0.1" : absl::StrCat("127.0.0.1 ", Wired(host)));
+    if (!host.Provides(Service::kApp) && !host.Provides(Service::kLoadBalancer)) {
+      Set(a, "firewall.open_tcp",
+          std::to_string(fleet.cache == "redis" ? kRedisPort : kMemcachedPort));
+    }
   }
   // The app's release (the app-release cookbook): app nodes run it, load balancers serve its
   // static files. Its commit is the host's own during a rolling deploy (a balancer moves once
   // every app node has), else the fleet's.
   if (!fleet.app.repository.empty() &&
-      (host.Provides(Service::kApp) || host.Provides(Service::kLoadBalancer))) {
+      (host.Provides(Service::kApp) || host.Provides(Service::kLoadBalancer) ||
+       host.Provides(Service::kTasks))) {
     auto own = context.host_commits.find(host.name);
     SetAppAttributes(fleet.app,
                      own != context.host_commits.end() ? own->second : context.app_commit, context,
@@ -214,9 +254,13 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
     // One app node runs the migrations and release commands of a deploy: the first.
     Set(a, "app.migrate_here", !apps.empty() && apps.front()->name == host.name ? "yes" : "no");
   }
+  if (host.Provides(Service::kApp) || host.Provides(Service::kTasks)) {
+    SetCacheAttributes(fleet, caches.empty() ? "" : Reach(host, *caches.front()), context, &a);
+    // The media store's credentials: for the code that serves and handles uploads only.
+    for (const auto& [name, value] : context.media_env)
+      a["app"]["env"].push_back({{"name", name}, {"value", value}});
+  }
   if (host.Provides(Service::kApp)) {
-    Set(a, "app.cache",
-        caches.empty() ? "" : absl::StrCat(Reach(host, *caches.front()), ":", kCachePort));
     // Its own port, for the load balancers and the controller's checks (not on a combined host:
     // its balancer is on loopback and serves the public).
     if (!host.Provides(Service::kLoadBalancer))
@@ -251,7 +295,7 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
   if (!host.Provides(Service::kLoadBalancer)) {
     std::vector<std::string> allowed;
     if (host.Provides(Service::kDatabase) || host.Provides(Service::kCache))
-      allowed = Others(apps, host);
+      allowed = Others(app_code, host);
     if (host.Provides(Service::kApp)) {
       for (const std::string& lb : Others(balancers, host)) allowed.push_back(lb);
       if (!context.controller_address.empty()) allowed.push_back(context.controller_address);

@@ -47,6 +47,8 @@ struct FleetContext {
   bool maintenance = false;                      // the load balancers serve the maintenance page
   std::map<std::string, uint64_t> memory_bytes;  // each host's memory (its agent's facts)
   std::map<std::string, std::string> host_commits;
+  // Where the app's media are (DM_MEDIA_*, steps/media.h): the app and task nodes' settings.
+  std::vector<std::pair<std::string, std::string>> media_env;
 };
 
 // The fleet attributes for `host` (a JSON object): the file's attributes and secrets, then the

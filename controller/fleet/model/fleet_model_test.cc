@@ -136,7 +136,7 @@ TEST(FleetFileTest, AnUnknownRoleIsNamedWithTheRolesThereAre) {
   EXPECT_TRUE(
       absl::StrContains(m, "f.yaml:5:3: fleet: roles: loadbalancr: no role 'loadbalancr' (roles: "))
       << m;
-  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer;")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer, tasknode;")) << m;
 }
 
 TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
@@ -410,6 +410,104 @@ TEST_F(FleetLayoutTest, TheLoadBalancerSendsToEveryAppNode) {
   EXPECT_FALSE(lb.contains("firewall")) << "the role opens port 80 to everyone";
   nlohmann::json cache = For("shop-cachenode-1");
   EXPECT_EQ(cache["memcached"]["listen"], "127.0.0.1,10.0.0.3");
+}
+
+// The example's shape (deploy/examples/django.yaml): Redis for the cache and the task queue, a
+// task node beside the app nodes, uploads in an object store.
+constexpr char kTasks[] = R"(name: site
+domain: site.test
+roles: {dbserver: 1, cachenode: 1, appnode: 1, tasknode: 1, loadbalancer: 1}
+cache: redis
+media: {store: media}
+app:
+  repository: /srv/site.git
+  wsgi: site.wsgi:application
+  worker: python3 -m celery -A site worker
+secrets:
+  database.password: {generate: 32}
+  redis.password: {generate: 32}
+)";
+
+TEST(FleetLayoutTasksTest, TaskNodesRunTheReleaseOnRedisAndUseTheDatabaseAndTheStore) {
+  FleetFile file = Parse(kTasks);
+  EXPECT_EQ(file.cache, "redis");
+  EXPECT_EQ(file.media.store, "media");
+  std::vector<FleetHost> hosts = DesiredHosts(file);
+  ASSERT_EQ(hosts.size(), 5u);
+  for (size_t i = 0; i < hosts.size(); ++i) hosts[i].address = "10.0.0." + std::to_string(i + 2);
+  FleetContext context;
+  context.app_repository = "git://10.0.0.1:9999/site.git";
+  context.app_commit = std::string(40, 'b');
+  context.secrets = {{"database.password", "pw"}, {"redis.password", "rpw"}};
+  context.media_env = {{"DM_MEDIA_STORE", "s3"}, {"DM_MEDIA_SECRET_KEY", "sk"}};
+  auto attributes = [&](const std::string& name) {
+    for (const FleetHost& h : hosts)
+      if (h.name == name) return HostAttributes(file, hosts, h, context);
+    ADD_FAILURE() << name;
+    return nlohmann::json{};
+  };
+  auto has_env = [](const nlohmann::json& a, const std::string& name) {
+    for (const nlohmann::json& v : a["app"]["env"])
+      if (v["name"] == name) return true;
+    return false;
+  };
+  nlohmann::json cache = attributes("site-cachenode-1");
+  EXPECT_EQ(cache["cache"]["server"], "redis") << "the role's cookbook";
+  EXPECT_EQ(cache["redis"]["listen"], "127.0.0.1 10.0.0.3");
+  EXPECT_EQ(cache["redis"]["password"], "rpw");
+  EXPECT_EQ(cache["firewall"]["open_tcp"], "6379");
+  EXPECT_EQ(cache["firewall"]["allow_from"], "10.0.0.4, 10.0.0.5") << "the app and task nodes";
+  EXPECT_EQ(attributes("site-dbserver-1")["postgresql"]["clients"],
+            (nlohmann::json{"127.0.0.1/32", "10.0.0.4/32", "10.0.0.5/32"}));
+
+  nlohmann::json worker = attributes("site-tasknode-1");
+  EXPECT_EQ(worker["app"]["worker"], "python3 -m celery -A site worker");
+  EXPECT_EQ(worker["app"]["revision"], std::string(40, 'b'));
+  EXPECT_EQ(worker["app"]["migrate_here"], "no") << "the first app node migrates";
+  EXPECT_EQ(worker["app"]["broker_url"], "redis://:rpw@10.0.0.3:6379/1");
+  EXPECT_EQ(worker["app"]["cache_url"], "redis://:rpw@10.0.0.3:6379/0");
+  EXPECT_EQ(worker["database"]["host"], "10.0.0.2");
+  EXPECT_FALSE(worker.contains("firewall") && worker["firewall"].contains("open_tcp"))
+      << "a task node serves nothing";
+  EXPECT_EQ(worker["firewall"]["allow_from"], "127.0.0.1");
+  EXPECT_EQ(hosts[3].stage(), 2);
+  EXPECT_TRUE(has_env(worker, "DM_MEDIA_SECRET_KEY"));
+  EXPECT_TRUE(has_env(attributes("site-appnode-1"), "DM_MEDIA_SECRET_KEY"));
+  EXPECT_FALSE(has_env(attributes("site-loadbalancer-1"), "DM_MEDIA_SECRET_KEY"))
+      << "the public face never holds the store's key";
+}
+
+TEST(FleetLayoutTasksTest, ACacheOfMemcachedHasItsUrlAndNoBroker) {
+  FleetFile file = Parse(kShop);
+  std::vector<FleetHost> hosts = DesiredHosts(file);
+  for (size_t i = 0; i < hosts.size(); ++i) hosts[i].address = "10.0.0." + std::to_string(i + 2);
+  nlohmann::json app = HostAttributes(file, hosts, hosts[2], FleetContext{});
+  EXPECT_EQ(app["app"]["cache_url"], "memcached://10.0.0.3:11211");
+  EXPECT_EQ(app["app"]["broker_url"], "");
+  EXPECT_EQ(HostAttributes(file, hosts, hosts[1], FleetContext{})["firewall"]["open_tcp"], "11211");
+}
+
+TEST(FleetFileTest, TaskNodesNeedAWorkerRedisAndADatabase) {
+  absl::StatusOr<FleetFile> bare = ParseFleetFile(
+      "name: a\ndomain: a.test\nroles: {tasknode: 1}\napp: {repository: /r, wsgi: 'a:app'}\n",
+      "f.yaml", kDeploy);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_TRUE(absl::StrContains(bare.status().message(), "add app: worker:")) << bare.status();
+  EXPECT_TRUE(absl::StrContains(bare.status().message(),
+                                "f.yaml:3:8: fleet: roles: task nodes take "
+                                "their tasks from Redis: add cache: redis"))
+      << bare.status();
+  EXPECT_TRUE(absl::StrContains(bare.status().message(), "task nodes need the app's database"));
+  absl::StatusOr<FleetFile> odd = ParseFleetFile(
+      "name: a\ndomain: a.test\ncache: valkey\nmedia: {store: Media_1}\nroles: {dbserver: 1}\n",
+      "f.yaml", kDeploy);
+  EXPECT_TRUE(absl::StrContains(
+      odd.status().message(),
+      "f.yaml:3:8: fleet: field 'cache': 'valkey' is not one of: memcached, redis"))
+      << odd.status();
+  EXPECT_TRUE(absl::StrContains(odd.status().message(),
+                                "f.yaml:4:16: fleet: media: field 'store': 1 to 32 of a-z"))
+      << odd.status();
 }
 
 TEST(FleetLayoutAllInOneTest, OneHostReachesItselfOverLoopback) {

@@ -55,7 +55,7 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
 
   DM_ASSIGN_OR_RETURN(Inventory inventory, TakeInventory(env_, fleet.file));
   std::vector<const FleetHost*> apps;
-  std::vector<std::string> balancers, app_names;
+  std::vector<std::string> balancers, app_names, workers;
   for (const FleetHost& host : inventory.hosts) {
     if (!inventory.ServerOf(host.name) || !WaitForAgent(env_, host.name, kAgentWait)) {
       return absl::FailedPreconditionError(absl::StrCat(host.name, " is not up (dmctl up first)"));
@@ -65,6 +65,8 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
       app_names.push_back(host.name);
     }
     if (host.Provides(Service::kLoadBalancer)) balancers.push_back(host.name);
+    if (host.Provides(Service::kTasks) && !host.Provides(Service::kApp))
+      workers.push_back(host.name);
   }
   // What runs now is what the healer goes back to should the new commit turn the fleet unhealthy
   // within the watch window, if it passes its checks now.
@@ -155,13 +157,16 @@ absl::Status DeployOperation::Run(LoadedFleet& fleet, const DeployOptions& optio
                      restoring ? absl::StrCat(" because ", options.cause) : "",
                      troubles.empty() ? "" : absl::StrCat("; ", absl::StrJoin(troubles, "; "))));
   // Every app node runs the new commit: the balancers' static files follow (until now, what
-  // they lacked came from the app nodes).
+  // they lacked came from the app nodes), and the task nodes take the new code together.
   context.app_commit = target;
   context.host_commits.clear();
-  if (absl::Status statics = rewire(); !statics.ok()) {
-    return absl::AbortedError(
-        absl::StrCat(ShortCommit(target), " serves, but the load balancers' static files stay at ",
-                     ShortCommit(old), ": ", statics.message(), " (dmctl up retries)"));
+  std::vector<std::string> followers = balancers;
+  followers.insert(followers.end(), workers.begin(), workers.end());
+  if (absl::Status follow = ConvergeHosts(env_, fleet.file, inventory, context, followers, emit);
+      !follow.ok()) {
+    return absl::AbortedError(absl::StrCat(
+        ShortCommit(target), " serves, but the load balancers' static files or the task nodes ",
+        "stay at ", ShortCommit(old), ": ", follow.message(), " (dmctl up retries)"));
   }
   if (!troubles.empty()) {
     return absl::UnavailableError(absl::StrCat(ShortCommit(target), " is back on every app node, ",

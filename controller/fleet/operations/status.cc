@@ -21,6 +21,8 @@ const char* ServiceName(Service s) {
       return "app";
     case Service::kLoadBalancer:
       return "loadbalancer";
+    case Service::kTasks:
+      return "tasks";
   }
   return "";
 }

@@ -8,6 +8,7 @@
 #include "controller/fleet/steps/converge_hosts.h"
 #include "controller/fleet/steps/dns.h"
 #include "controller/fleet/steps/health_gate.h"
+#include "controller/fleet/steps/media.h"
 #include "controller/fleet/steps/provision.h"
 #include "nlohmann/json.hpp"
 
@@ -68,6 +69,9 @@ absl::Status UpOperation::Run(LoadedFleet& fleet, const UpOptions& options,
   // A cloud or DNS provider the controller does not have is said before anything boots.
   DM_RETURN_IF_ERROR(env_.world->CheckProvider(fleet.file.provider));
   DM_RETURN_IF_ERROR(FleetDnsProvider(env_, fleet.file).status());
+  DM_ASSIGN_OR_RETURN(const NamedStore* media, FleetMediaStore(env_, fleet.file));
+  // The store is tried (and its container made) now, not at the first upload.
+  if (media != nullptr && apply) DM_RETURN_IF_ERROR(PrepareMediaStore(*media, fleet.file.name));
   // A plan generates them too (the hosts' attributes need values), and forgets them.
   GenerateSecrets(fleet);
   DM_ASSIGN_OR_RETURN(std::string commit, ResolveCommit(fleet, apply, emit));

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/temp_dir.h"
 #include "controller/fleet/testing/fleet_test_fixture.h"
+#include "controller/providers/storage/local_directory_store.h"
 
 namespace dm::testing {
 namespace {
@@ -223,6 +225,43 @@ TEST_F(UpTest, AnotherOperationOnTheFleetIsRefusedWhileOneRuns) {
   EXPECT_THAT(std::string(up.message()), HasSubstr("busy"));
   held->reset();
   EXPECT_TRUE(Up(Shop()).ok());
+}
+
+TEST_F(UpTest, AMediaStoreTheControllerLacksIsRefusedBeforeAnythingBoots) {
+  EventLog log;
+  absl::Status up = Up(File("shop", kShopRoles, "main", "media: {store: nowhere}\n"), &log);
+  EXPECT_TRUE(absl::IsFailedPrecondition(up)) << up;
+  EXPECT_THAT(std::string(up.message()), HasSubstr("media: store: 'nowhere' is not a store"));
+  EXPECT_THAT(world_.ServerNames(), IsEmpty());
+}
+
+TEST_F(UpTest, TheMediaStoreIsTriedAndItsPlaceTakenThenTheAppAndTaskNodesAreToldOfIt) {
+  StoreSettings settings;
+  settings.type = "s3";
+  settings.s3.endpoint = "https://s3.example";
+  settings.s3.bucket = "shop-media";
+  settings.s3.access_key = "AK";
+  settings.s3.secret_key = "SK";
+  TempDir store_dir;
+  storage_.Add("media", settings, std::make_unique<LocalDirectoryStore>(store_dir.path()));
+  EventLog log;
+  absl::Status up = Up(File("shop", kShopRoles, "main", "media: {store: media}\n"), &log);
+  ASSERT_TRUE(up.ok()) << up << log.Text();
+  LocalDirectoryStore check(store_dir.path());
+  EXPECT_THAT(check.Get("shop/media-store").value_or(""), HasSubstr("shop/media/"));
+  auto env_of = [&](const std::string& host) {
+    std::map<std::string, std::string> env;
+    const nlohmann::json attributes = world_.AttributesOf(host);
+    for (const nlohmann::json& v : attributes["app"]["env"])
+      env[v["name"].get<std::string>()] = v["value"].get<std::string>();
+    return env;
+  };
+  std::map<std::string, std::string> app = env_of("shop-appnode-1");
+  EXPECT_EQ(app["DM_MEDIA_STORE"], "s3");
+  EXPECT_EQ(app["DM_MEDIA_BUCKET"], "shop-media");
+  EXPECT_EQ(app["DM_MEDIA_SECRET_KEY"], "SK");
+  EXPECT_EQ(app["DM_MEDIA_PREFIX"], "shop/media/");
+  EXPECT_EQ(env_of("shop-loadbalancer-1").count("DM_MEDIA_SECRET_KEY"), 0u);
 }
 
 }  // namespace

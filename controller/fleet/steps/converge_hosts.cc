@@ -1,5 +1,8 @@
 #include "controller/fleet/steps/converge_hosts.h"
 
+#include "controller/fleet/steps/media.h"
+#include "controller/providers/providers_config.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -90,6 +93,8 @@ absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& 
   for (const auto& [attribute, value] : secrets.items()) {
     if (value.is_string()) context.secrets[attribute] = value.get<std::string>();
   }
+  DM_ASSIGN_OR_RETURN(const NamedStore* media, FleetMediaStore(env, fleet.file));
+  if (media != nullptr) context.media_env = MediaEnvironment(*media, fleet.file.name);
   return context;
 }
 

@@ -48,6 +48,7 @@ FleetTest::FleetTest() {
   env_.store = store_.get();
   env_.world = &world_;
   env_.backups = backups_.get();
+  env_.storage = &storage_;
   env_.clock = &clock_;
   env_.audit = audit_.get();
   env_.deploy_dir = std::string(DM_SOURCE_DIR) + "/deploy";

@@ -20,6 +20,7 @@
 #include "controller/fleet/fleet_env.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/fleet/testing/fake_fleet_world.h"
+#include "controller/providers/providers_config.h"
 #include "controller/store/audit_trail.h"
 #include "controller/store/sqlite_store.h"
 
@@ -63,6 +64,7 @@ class FleetTest : public ::testing::Test {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<ObjectStore> backups_;
   std::unique_ptr<AuditTrail> audit_;
+  StorageSet storage_;  // the controller's media stores: none unless a test adds one
   FleetEnv env_;
   std::unique_ptr<FleetService> fleets_;
 };

@@ -3,11 +3,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/http/url.h"
 #include "common/status_macros.h"
-#include "common/yaml/field_reader.h"
 #include "common/yaml/yaml_tree.h"
 #include "controller/providers/storage/local_directory_store.h"
 #include "controller/providers/storage/s3_store.h"
@@ -30,21 +30,12 @@ bool IsStoreName(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,
-                                                              const std::string& path,
-                                                              HttpClient* http) {
-  DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
-  ValidationErrors errors;
-  if (!root.IsMap()) {
-    errors.Add(root.mark(),
-               "backup store: a map with type: (swift, s3 or directory) and its settings");
-    return errors.ToStatus();
-  }
-  FieldReader fields(root, "backup store", &errors);
-  const std::string type = fields.Choice("type", {"swift", "s3", "directory"}, "");
-  std::unique_ptr<ObjectStore> store;
-  if (type == "swift") {
-    SwiftOptions o;
+StoreSettings ReadStoreSettings(FieldReader& fields, const std::vector<std::string>& types) {
+  StoreSettings settings;
+  const std::string listed = absl::StrJoin(types, ", ");
+  settings.type = fields.Choice("type", types, "");
+  if (settings.type == "swift") {
+    SwiftOptions& o = settings.swift;
     o.auth_url = fields.RequiredString("auth_url");
     o.user = fields.RequiredString("user");
     o.key = fields.Secret("key");
@@ -64,9 +55,8 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
       fields.Error("project", "only for Keystone (auth_version: 3 or an auth_url ending in /v3)");
     }
     if (!IsStoreName(o.container)) fields.Error("container", "3 to 63 of a-z, 0-9, '-' and '.'");
-    store = std::make_unique<SwiftObjectStore>(http, std::move(o));
-  } else if (type == "s3") {
-    S3Options o;
+  } else if (settings.type == "s3") {
+    S3Options& o = settings.s3;
     o.endpoint = fields.RequiredString("endpoint");
     o.region = fields.String("region").value_or("us-east-1");
     o.bucket = fields.RequiredString("bucket");
@@ -77,17 +67,39 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string&
       fields.Error("endpoint", "must be an http:// or https:// URL");
     if (!o.bucket.empty() && !IsStoreName(o.bucket))
       fields.Error("bucket", "3 to 63 of a-z, 0-9, '-' and '.'");
-    store = std::make_unique<S3ObjectStore>(http, std::move(o));
-  } else if (type == "directory") {
-    std::string dir = fields.RequiredString("path");
-    if (!dir.empty() && dir.front() != '/') fields.Error("path", "must be an absolute path");
-    store = std::make_unique<LocalDirectoryStore>(dir);
+  } else if (settings.type == "directory") {
+    settings.directory = fields.RequiredString("path");
+    if (!settings.directory.empty() && settings.directory.front() != '/')
+      fields.Error("path", "must be an absolute path");
   } else if (!fields.Raw("type")) {
-    fields.Error("", "type: is required (swift, s3 or directory)");
+    fields.Error("", absl::StrCat("type: is required (", listed, ")"));
   }
+  return settings;
+}
+
+std::unique_ptr<ObjectStore> MakeObjectStore(const StoreSettings& settings, HttpClient* http) {
+  if (settings.type == "swift") return std::make_unique<SwiftObjectStore>(http, settings.swift);
+  if (settings.type == "s3") return std::make_unique<S3ObjectStore>(http, settings.s3);
+  if (settings.type == "directory")
+    return std::make_unique<LocalDirectoryStore>(settings.directory);
+  return nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,
+                                                              const std::string& path,
+                                                              HttpClient* http) {
+  DM_ASSIGN_OR_RETURN(yaml::Node root, yaml::Parse(text, path));
+  ValidationErrors errors;
+  if (!root.IsMap()) {
+    errors.Add(root.mark(),
+               "backup store: a map with type: (swift, s3 or directory) and its settings");
+    return errors.ToStatus();
+  }
+  FieldReader fields(root, "backup store", &errors);
+  StoreSettings settings = ReadStoreSettings(fields, {"swift", "s3", "directory"});
   fields.RejectUnknown();
   if (!errors.empty()) return errors.ToStatus();
-  return store;
+  return MakeObjectStore(settings, http);
 }
 
 absl::StatusOr<std::unique_ptr<ObjectStore>> OpenBackupStore(const std::string& path,

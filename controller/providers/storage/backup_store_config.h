@@ -33,12 +33,30 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/http/http_client.h"
+#include "common/yaml/field_reader.h"
 #include "controller/providers/storage/object_store.h"
+#include "controller/providers/storage/s3_store.h"
+#include "controller/providers/storage/swift_store.h"
 
 namespace dm {
+
+// One store as a --backup-store file or a --providers `storage:` entry describes it.
+struct StoreSettings {
+  std::string type;  // swift, s3 or directory
+  SwiftOptions swift;
+  S3Options s3;
+  std::string directory;
+};
+
+// Reads a store's `type:` (one of `types`) and that type's settings from `fields`; problems go
+// to its errors, with their positions. The caller rejects unknown fields.
+StoreSettings ReadStoreSettings(yaml::FieldReader& fields, const std::vector<std::string>& types);
+// The store `settings` describe (read without errors); `http` must outlive it.
+std::unique_ptr<ObjectStore> MakeObjectStore(const StoreSettings& settings, HttpClient* http);
 
 // The store that `text` (the content of the file at `path`) describes; `http` must outlive it.
 absl::StatusOr<std::unique_ptr<ObjectStore>> ParseBackupStore(const std::string& text,

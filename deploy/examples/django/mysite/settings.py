@@ -1,9 +1,10 @@
 """Settings of the example Django site (docs/apps.md).
 
 Everything that differs between a laptop and a fleet comes from the environment, as DeployMachine
-writes it on every app node: the database (DM_DB_*), where collectstatic collects to
-(DM_STATIC_ROOT), and the fleet file's `app: env:` (DJANGO_SECRET_KEY from a fleet secret,
-DJANGO_ALLOWED_HOSTS).
+writes it on every app and task node: the database (DM_DB_*), where collectstatic collects to
+(DM_STATIC_ROOT), the cache and the task broker (DM_CACHE_URL, DM_BROKER_URL), the object store
+that holds the uploads (DM_MEDIA_*), and the fleet file's `app: env:` (DJANGO_SECRET_KEY from a
+fleet secret, DJANGO_ALLOWED_HOSTS).
 """
 import os
 from pathlib import Path
@@ -75,3 +76,60 @@ USE_TZ = True
 # `static:`), so the app nodes never see those requests.
 STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("DM_STATIC_ROOT") or str(BASE_DIR / "collected")
+
+# Uploads never live on one app node's disk: every node reads and writes the fleet's object store
+# (the fleet file's `media: {store: NAME}`), through django-storages from Debian. Without one
+# (a laptop), they go to a folder.
+MEDIA_URL = "/media/"
+MEDIA_STORE = os.environ.get("DM_MEDIA_STORE", "")
+if MEDIA_STORE == "s3":
+    # python3-django-storages-boto3
+    DEFAULT_FILE_STORAGE = "storages.backends.s3boto3.S3Boto3Storage"
+    AWS_S3_ENDPOINT_URL = os.environ["DM_MEDIA_ENDPOINT"]
+    AWS_S3_REGION_NAME = os.environ["DM_MEDIA_REGION"]
+    AWS_STORAGE_BUCKET_NAME = os.environ["DM_MEDIA_BUCKET"]
+    AWS_ACCESS_KEY_ID = os.environ["DM_MEDIA_ACCESS_KEY"]
+    AWS_SECRET_ACCESS_KEY = os.environ["DM_MEDIA_SECRET_KEY"]
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("DM_MEDIA_ADDRESSING", "path")
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    AWS_LOCATION = os.environ.get("DM_MEDIA_PREFIX", "")
+    AWS_DEFAULT_ACL = None  # private: the site hands files out itself (notes.views.download)
+    AWS_S3_FILE_OVERWRITE = False
+elif MEDIA_STORE == "swift":
+    # python3-django-storages-libcloud, with libcloud's OpenStack Swift driver
+    DEFAULT_FILE_STORAGE = "storages.backends.apache_libcloud.LibCloudStorage"
+    _v3 = os.environ.get("DM_MEDIA_AUTH_VERSION") == "3"
+    _auth = os.environ["DM_MEDIA_AUTH_URL"].rstrip("/")
+    LIBCLOUD_PROVIDERS = {
+        "media": {
+            "type": "libcloud.storage.types.Provider.OPENSTACK_SWIFT",
+            "user": os.environ["DM_MEDIA_USER"],
+            "key": os.environ["DM_MEDIA_KEY"],
+            "bucket": os.environ["DM_MEDIA_CONTAINER"],
+            # libcloud adds the version's own path (/v1.0, /v3/auth/tokens) to the URL.
+            "ex_force_auth_url": _auth.rsplit("/", 1)[0],
+            "ex_force_auth_version": "3.x_password" if _v3 else "1.0",
+            "ex_tenant_name": os.environ.get("DM_MEDIA_PROJECT") or None,
+            "ex_domain_name": os.environ.get("DM_MEDIA_DOMAIN") or "Default",
+            "ex_force_service_region": os.environ.get("DM_MEDIA_REGION") or None,
+            # v1 authentication (TempAuth) names the storage URL as libcloud's "cloudFiles".
+            "ex_force_service_name": None if _v3 else "cloudFiles",
+        }
+    }
+    DEFAULT_LIBCLOUD_PROVIDER = "media"
+else:
+    MEDIA_ROOT = str(BASE_DIR / "media")
+
+# Tasks (Celery) go through the fleet's Redis (`cache: redis`); their outcome is written to the
+# database by the task itself, so no result backend is needed.
+CELERY_BROKER_URL = os.environ.get("DM_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The cache: Redis (python3-django-redis) or memcached (python3-pymemcache), as the fleet has it.
+_cache_url = os.environ.get("DM_CACHE_URL", "")
+if _cache_url.startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url.startswith("memcached://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                          "LOCATION": _cache_url[len("memcached://"):]}}

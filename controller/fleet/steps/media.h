@@ -1,0 +1,35 @@
+// A fleet's media (the files its users upload): in an object store of the controller's
+// --providers (`storage:`), named by the fleet file's `media: {store: NAME}`, so that every app
+// node serves the same uploads and none lives on one node's disk. The app nodes learn the store
+// from DM_MEDIA_* variables in their settings file (docs/apps.md).
+#ifndef DM_CONTROLLER_FLEET_STEPS_MEDIA_H_
+#define DM_CONTROLLER_FLEET_STEPS_MEDIA_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "controller/fleet/fleet_env.h"
+#include "controller/fleet/model/fleet_file.h"
+
+namespace dm {
+
+struct NamedStore;
+
+// The fleet's media store; nullptr when its file names none. FailedPrecondition for a store the
+// controller does not have.
+absl::StatusOr<const NamedStore*> FleetMediaStore(const FleetEnv& env, const FleetFile& file);
+
+// Writes FLEET/media-store into the store: its credentials work and its container or bucket
+// exists before any app node needs it. FailedPrecondition naming the store otherwise.
+absl::Status PrepareMediaStore(const NamedStore& store, const std::string& fleet);
+
+// Where the app finds the store: DM_MEDIA_STORE (swift or s3), its endpoint and credentials,
+// and DM_MEDIA_PREFIX, the fleet's part of it ("FLEET/media/").
+std::vector<std::pair<std::string, std::string>> MediaEnvironment(const NamedStore& store,
+                                                                  const std::string& fleet);
+
+}  // namespace dm
+
+#endif  // DM_CONTROLLER_FLEET_STEPS_MEDIA_H_
