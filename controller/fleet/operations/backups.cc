@@ -7,6 +7,8 @@
 #include "common/status_macros.h"
 #include "controller/fleet/steps/database.h"
 #include "controller/fleet/steps/maintenance.h"
+#include "controller/fleet/steps/media.h"
+#include "controller/providers/providers_config.h"
 #include "nlohmann/json.hpp"
 
 namespace dm {
@@ -46,8 +48,14 @@ absl::StatusOr<dm::v1::Backup> BackupOperations::Take(const LoadedFleet& fleet,
                          {"rows", backup.rows()},
                          {"commit", backup.commit()},
                          {"host", host->name}};
-  // The dump first: a description without its dump would list a backup that cannot restore.
+  // The dump and the media first: a description without them would list a backup that cannot
+  // restore.
   DM_RETURN_IF_ERROR(env_.backups->Put(backup.id() + ".dump", dump));
+  DM_ASSIGN_OR_RETURN(const NamedStore* media, FleetMediaStore(env_, fleet.file));
+  if (media != nullptr) {
+    DM_ASSIGN_OR_RETURN(meta["media"],
+                        BackUpMedia(*media, env_.backups, fleet.file.name, backup.id(), emit));
+  }
   DM_RETURN_IF_ERROR(env_.backups->Put(backup.id() + ".json", meta.dump(2)));
   emit(FleetEventOf(host->name, "backup", dm::v1::STEP_CHANGED,
                     absl::StrCat(backup.id(), ": ", dump.size(), " bytes, ", backup.rows())));
@@ -112,6 +120,15 @@ absl::Status BackupOperations::Restore(LoadedFleet& fleet, const Inventory& inve
   emit(FleetEventOf(host->name, "restore", dm::v1::STEP_CHANGED,
                     absl::StrCat("restored ", chosen->id(), ": ", DescribeRows(*rows))));
   env_.audit->Record("fleet.restore", fleet.file.name, chosen->id());
+  // The uploads the rows name: those the media store lost come back from the backup's copies.
+  DM_ASSIGN_OR_RETURN(const NamedStore* media, FleetMediaStore(env_, fleet.file));
+  if (media != nullptr) {
+    absl::Status uploads = RestoreMedia(*media, env_.backups, fleet.file.name, chosen->id(), emit);
+    if (!uploads.ok()) {
+      return absl::Status(uploads.code(), absl::StrCat("the database is restored from ",
+                                                       chosen->id(), ", but ", uploads.message()));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -132,7 +149,9 @@ void BackupOperations::Prune(const FleetFile& file) {
   if (!entries.ok()) return;
   for (const std::string& id : BackupsToPrune(file.backups, *entries)) {
     // The description first: a dump without one is not listed, never the other way round.
-    if (env_.backups->Delete(id + ".json").ok() && env_.backups->Delete(id + ".dump").ok()) {
+    // The media copies stay: later backups share them.
+    if (env_.backups->Delete(id + ".json").ok() && env_.backups->Delete(id + ".dump").ok() &&
+        env_.backups->Delete(id + ".media").ok()) {
       env_.audit->Record("fleet.backup.pruned", file.name, id);
     }
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/fleet/testing/fleet_test_fixture.h"
+#include "controller/providers/storage/local_directory_store.h"
 
 namespace dm::testing {
 namespace {
@@ -80,6 +81,75 @@ TEST_F(BackupsTest, ADatabaseHostThatIsNotUpIsNamed) {
   absl::Status taken = fleets_->Backup(ByName("shop"), log.sink());
   EXPECT_EQ(taken.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(taken.message()), HasSubstr("shop-dbserver-1 is not up"));
+}
+
+// A fleet whose uploads live in a media store apart from the backup store.
+class MediaBackupsTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    StoreSettings settings;
+    settings.type = "s3";
+    media_ = new LocalDirectoryStore(media_dir_.path());
+    storage_.Add("media", settings, std::unique_ptr<ObjectStore>(media_));
+    ASSERT_TRUE(Up(Shop()).ok());
+    world_.SetRows("shop-dbserver-1", {{"entries", 5}});
+  }
+  dm::v1::FleetRequest Shop() {
+    return File("shop", "  dbserver: 1\n  appnode: 1\n", "main", "media: {store: media}\n");
+  }
+  absl::Status Backup(EventLog* log) { return fleets_->Backup(ByName("shop"), log->sink()); }
+
+  TempDir media_dir_;
+  LocalDirectoryStore* media_ = nullptr;  // owned by storage_
+};
+
+TEST_F(MediaBackupsTest, ABackupCopiesEachUploadOnceAndARebuiltFleetGetsThemBack) {
+  ASSERT_TRUE(media_->Put("shop/media/uploads/a_X1.txt", "first").ok());
+  ASSERT_TRUE(media_->Put("other/media/uploads/theirs.txt", "not ours").ok());
+  EventLog first;
+  ASSERT_TRUE(Backup(&first).ok()) << first.Text();
+  EXPECT_EQ(backups_->Get("_media/shop/uploads/a_X1.txt").value_or(""), "first");
+  EXPECT_FALSE(backups_->Get("_media/other/uploads/theirs.txt").ok()) << "another fleet's";
+  // A second backup copies only what is new; its listing names both.
+  // (Marked, at the same size: a copy that is there is not taken again.)
+  ASSERT_TRUE(backups_->Put("_media/shop/uploads/a_X1.txt", "FIRST").ok());
+  ASSERT_TRUE(media_->Put("shop/media/uploads/b.txt", "second").ok());
+  clock_.Advance(absl::Seconds(1));
+  EventLog second;
+  ASSERT_TRUE(Backup(&second).ok()) << second.Text();
+  EXPECT_TRUE(second.Has("", "backup", dm::v1::STEP_CHANGED)) << second.Text();
+  EXPECT_THAT(second.Text(), HasSubstr("2 media objects, 11 bytes (1 copied now)"));
+  EXPECT_EQ(backups_->Get("_media/shop/uploads/b.txt").value_or(""), "second");
+
+  // Everything goes, the uploads too; the rebuilt fleet has its rows and its files.
+  EventLog down;
+  ASSERT_TRUE(fleets_->Down(ByName("shop"), down.sink()).ok()) << down.Text();
+  ASSERT_TRUE(media_->Delete("shop/media/uploads/a_X1.txt").ok());
+  ASSERT_TRUE(media_->Delete("shop/media/uploads/b.txt").ok());
+  dm::v1::FleetRequest rebuild = Shop();
+  rebuild.set_restore("latest");
+  EventLog up;
+  ASSERT_TRUE(Up(rebuild, &up).ok()) << up.Text();
+  EXPECT_EQ(world_.RowsOn("shop-dbserver-1"), (RowCounts{{"entries", 5}}));
+  EXPECT_EQ(media_->Get("shop/media/uploads/a_X1.txt").value_or(""), "FIRST");
+  EXPECT_EQ(media_->Get("shop/media/uploads/b.txt").value_or(""), "second");
+  EXPECT_THAT(up.Text(), HasSubstr("2 brought back"));
+}
+
+TEST_F(MediaBackupsTest, UploadsWithoutACopyAreNamedAsLost) {
+  ASSERT_TRUE(media_->Put("shop/media/uploads/a.txt", "first").ok());
+  EventLog taken;
+  ASSERT_TRUE(Backup(&taken).ok()) << taken.Text();
+  ASSERT_TRUE(media_->Delete("shop/media/uploads/a.txt").ok());
+  ASSERT_TRUE(backups_->Delete("_media/shop/uploads/a.txt").ok());
+  dm::v1::RestoreRequest request;
+  *request.mutable_fleet() = ByName("shop");
+  request.set_backup("latest");
+  EventLog log;
+  absl::Status restored = fleets_->Restore(request, log.sink());
+  EXPECT_EQ(restored.code(), absl::StatusCode::kDataLoss) << restored;
+  EXPECT_THAT(std::string(restored.message()), HasSubstr("the database is restored from shop/"));
+  EXPECT_THAT(std::string(restored.message()), HasSubstr("1 of the backup's 1 media objects"));
 }
 
 }  // namespace

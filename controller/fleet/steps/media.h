@@ -11,7 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "controller/fleet/fleet_env.h"
+#include "controller/fleet/fleet_events.h"
 #include "controller/fleet/model/fleet_file.h"
+#include "nlohmann/json.hpp"
 
 namespace dm {
 
@@ -29,6 +31,22 @@ absl::Status PrepareMediaStore(const NamedStore& store, const std::string& fleet
 // and DM_MEDIA_PREFIX, the fleet's part of it ("FLEET/media/").
 std::vector<std::pair<std::string, std::string>> MediaEnvironment(const NamedStore& store,
                                                                   const std::string& fleet);
+
+// The media part of backup `backup_id` (FLEET/TIMESTAMP): the listing of the fleet's objects at
+// this moment, as BACKUP_ID.media (their keys and sizes), and, when the backup store is another
+// store than the media's, a copy of each object it lacks, as _media/FLEET/KEY (uploads are never
+// overwritten, so a copy taken once serves every later backup). Returns the backup's description
+// of it: {store, objects, bytes, copied}. An object deleted between the listing and its copy is
+// left out of the listing.
+absl::StatusOr<nlohmann::json> BackUpMedia(const NamedStore& media, ObjectStore* backups,
+                                           const std::string& fleet, const std::string& backup_id,
+                                           const FleetEventFn& emit);
+
+// Brings back every object of the backup's listing that the media store lacks, from the copies in
+// the backup store. A backup without media is nothing to do. DataLoss naming how many objects
+// could not come back (the backup store is the media store, or a copy is gone).
+absl::Status RestoreMedia(const NamedStore& media, ObjectStore* backups, const std::string& fleet,
+                          const std::string& backup_id, const FleetEventFn& emit);
 
 }  // namespace dm
 

@@ -17,8 +17,8 @@ bool IsObjectKey(const std::string& key) {
   for (absl::string_view part : absl::StrSplit(key, '/')) {
     if (part.empty() || part.front() == '.') return false;
     for (char c : part) {
-      if (!std::islower(static_cast<unsigned char>(c)) &&
-          !std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      // ASCII only (std::isalnum would follow the locale).
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
         return false;
       }
     }

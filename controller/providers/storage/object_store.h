@@ -33,8 +33,9 @@ class ObjectStore {
   virtual absl::Status Delete(const std::string& key) = 0;
 };
 
-// Keys are lower-case letters, digits and ._-, in '/'-separated parts; no part is empty or
-// starts with '.' (so that a key cannot leave a directory or name a hidden file).
+// Keys are ASCII letters, digits and ._-, in '/'-separated parts (what Django names uploads);
+// no part is empty or starts with '.' (so that a key cannot leave a directory or name a hidden
+// file).
 bool IsObjectKey(const std::string& key);
 
 // For the stores over HTTP. A key in a URL path: each part percent-encoded, the slashes kept

@@ -48,7 +48,14 @@ inline void CheckObjectStoreContract(ObjectStore& store) {
   EXPECT_TRUE(absl::IsNotFound(store.Get("shop/20261125t110000z.dump").status()));
   EXPECT_EQ(store.List("shop/").value_or(std::vector<ObjectInfo>{}).size(), 3u);
   EXPECT_EQ(store.List("").value_or(std::vector<ObjectInfo>{}).size(), 4u);
+  // An upload as Django names it (mixed case, a random suffix), listed under its own prefix.
+  ASSERT_TRUE(store.Put("site/media/uploads/Report_Q3_aB9xZ1k.PDF", "pdf").ok());
+  EXPECT_EQ(store.Get("site/media/uploads/Report_Q3_aB9xZ1k.PDF").value_or(""), "pdf");
+  ASSERT_EQ(store.List("site/media/").value_or(std::vector<ObjectInfo>{}).size(), 1u);
+  ASSERT_TRUE(store.Delete("site/media/uploads/Report_Q3_aB9xZ1k.PDF").ok());
   EXPECT_FALSE(store.Put("../escape", "x").ok()) << "keys are checked before anything is sent";
+  EXPECT_FALSE(store.Put("shop/.hidden", "x").ok());
+  EXPECT_FALSE(store.Put("shop/caf\xc3\xa9", "x").ok()) << "ASCII only";
   EXPECT_FALSE(store.Get("shop/../../etc/passwd").ok());
 }
 
