@@ -1,12 +1,13 @@
 // The example Django site (deploy/examples/django) as an operator would run theirs, on real
-// local servers (ctest label "fleet"; needs root): a database server, Redis on a cache node, two
-// app nodes, a task node running Celery and a load balancer, from the fleet file alone, with the
-// uploads in a real OpenStack Swift (its S3 API). The admin's login page comes with its CSS, served
-// by nginx from the files collectstatic collected; a file uploaded through one app node comes
-// back from the other; a task enqueued by a page is done by the task node; Django's own
-// management commands run through dmctl app (a superuser, the shell); a row written before a
-// deploy whose commit brings a migration is still there after it; every server destroyed and the
-// upload lost, `up --restore latest` brings the rows and the file back from a backup.
+// local servers (ctest label "fleet"; needs root): a lognode, a database server, Redis on a cache
+// node, two app nodes, a task node running Celery and a load balancer, from the fleet file alone,
+// with the uploads in a real OpenStack Swift (its S3 API). The admin's login page comes with its
+// CSS, served by nginx from the files collectstatic collected; a file uploaded through one app node
+// comes back from the other; a task enqueued by a page is done by the task node, whose logs stay on
+// the lognode once its server is destroyed; Django's own management commands run through dmctl app
+// (a superuser, the shell); a row written before a deploy whose commit brings a migration is still
+// there after it; every server destroyed and the upload lost, `up --restore latest` brings the rows
+// and the file back from a backup.
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -92,7 +93,7 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   const std::string fleet = Path("mysite.yaml");
   ASSERT_TRUE(WriteFileAtomic(fleet, text, 0644).ok());
 
-  // Mostly apt: PostgreSQL, Redis, Django, Celery, gunicorn and nginx, on six hosts at once.
+  // Mostly apt: PostgreSQL, Redis, Django, Celery, gunicorn and nginx, on seven hosts.
   CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(15));
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
   std::string lb;
@@ -145,6 +146,21 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   ASSERT_TRUE(result.is_object()) << job;
   EXPECT_EQ(result.value("words", 0), 3) << result.dump();
   EXPECT_EQ(result.value("worker", ""), "mysite-tasknode-1") << result.dump();
+
+  // The lognode holds every host's journal: the task node's worker says it was ready, and still
+  // does once scaling to no task node has destroyed its server.
+  auto worker_logged = [&] {
+    CommandResult logs = Dmctl({"logs", "mysite", "-n", "400"}, "", absl::Minutes(1));
+    return absl::StrContains(logs.out, "mysite-tasknode-1 | ") &&
+           absl::StrContains(logs.out, "celery@mysite-tasknode-1 ready");
+  };
+  bool logged = false;
+  for (int i = 0; i < 30 && !(logged = worker_logged()); ++i) absl::SleepFor(absl::Seconds(2));
+  EXPECT_TRUE(logged) << Dmctl({"logs", "mysite", "-n", "400"}).out;
+  CommandResult no_workers = Dmctl({"scale", fleet, "tasknode=0"}, "", absl::Minutes(5));
+  ASSERT_EQ(no_workers.exit_code, 0) << no_workers.out << no_workers.err;
+  for (const nlohmann::json& s : Servers()) EXPECT_NE(s["role"], "tasknode");
+  EXPECT_TRUE(worker_logged()) << "the logs of a destroyed server are still there";
 
   // Django's management commands, in the app's own environment on an app node.
   Manage({"createsuperuser", "--noinput", "--username", "admin", "--email", "admin@mysite.test"});

@@ -172,7 +172,8 @@ class Loader {
       fields.Error("cookbooks", "must be a list of cookbook names");
     } else {
       // A cookbook may be named by an attribute (`"{{cache.server}}"`: memcached or redis, as
-      // the fleet file says), from the role's, the fleet's and the host's attributes.
+      // the fleet file says), from the role's, the fleet's and the host's attributes; "" names
+      // none.
       Attributes chosen = *role_attributes;
       if (options_.fleet_attributes.is_object()) MergeAttributes(chosen, options_.fleet_attributes);
       if (options_.host_attributes.is_object()) MergeAttributes(chosen, options_.host_attributes);
@@ -182,6 +183,9 @@ class Loader {
                 ? Interpolate(item.scalar(), chosen, item.mark(), "role " + options_.role, &errors_)
                 : std::nullopt;
         if (item.IsScalar() && !name) continue;  // the reference's error is recorded
+        // An attribute that names no cookbook adds none (a fleet without a lognode uploads
+        // its journal nowhere).
+        if (name && name->empty() && item.scalar().find("{{") != std::string::npos) continue;
         std::string dir = absl::StrCat(options_.path, "/cookbooks/", name.value_or(""));
         if (!name || name->empty() || name->find('/') != std::string::npos ||
             ::access((dir + "/recipe.yaml").c_str(), F_OK) != 0) {

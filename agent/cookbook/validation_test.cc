@@ -162,6 +162,10 @@ TEST_F(ValidationTest, ARoleMayNameACookbookByAnAttribute) {
   options.fleet_attributes = {{"cache", {{"server", "none"}}}};
   EXPECT_THAT(std::string(Load(options).status().message()),
               HasSubstr(cookbook_dir() + "/roles/cache.yaml:1:13: role cache: no cookbook 'none'"));
+  options.fleet_attributes = {{"cache", {{"server", ""}}}};
+  run_list = Load(options);
+  ASSERT_TRUE(run_list.ok()) << run_list.status();
+  EXPECT_TRUE(run_list->cookbooks.empty()) << "an attribute that names none adds none";
   WriteCookbookFile("roles/cache.yaml", "cookbooks: [\"{{cache.kind}}\"]\n");
   EXPECT_THAT(std::string(Load(options).status().message()),
               HasSubstr("attribute 'cache.kind' is not defined"));

@@ -54,6 +54,10 @@ struct HostChecks {
   dm::v1::HealthReport report;
 };
 
+struct TlsCredentials {
+  std::string cert_pem, key_pem, ca_pem;
+};
+
 class FleetWorld {
  public:
   virtual ~FleetWorld() = default;
@@ -123,6 +127,14 @@ class FleetWorld {
   virtual DnsProvider* Dns(const std::string& provider) = 0;
   // Where to ask the local one ("127.0.0.1:5300"), for status; "" when it is off.
   virtual std::string DnsServer() = 0;
+
+  // --- TLS for services between the fleet's hosts (the lognode's journal-remote) ---
+  // A certificate from the controller's CA for host `name`: a server's for `address` (its IP),
+  // or a client's when `address` is "". The same one on every call until it nears expiry or the
+  // address changes; with its key and the CA's certificate. Never the agent's own: a service
+  // that holds one cannot speak for the agent.
+  virtual absl::StatusOr<TlsCredentials> HostCredentials(const std::string& name,
+                                                         const std::string& address) = 0;
 
   // --- HTTP to the fleet's hosts ---
   // A response with any status is OK; an error only when there was no response.

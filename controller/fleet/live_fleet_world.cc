@@ -1,5 +1,9 @@
 #include "controller/fleet/live_fleet_world.h"
 
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "controller/setup/controller_pki.h"
+
 #include "common/status_macros.h"
 #include "controller/fleet/host_database.h"
 
@@ -121,6 +125,25 @@ void LiveFleetWorld::RemoveApp(const std::string& fleet) { p_.apps->Remove(fleet
 
 absl::StatusOr<HttpResponse> LiveFleetWorld::Fetch(const HttpRequest& request) {
   return p_.http->Send(request);
+}
+
+absl::StatusOr<TlsCredentials> LiveFleetWorld::HostCredentials(const std::string& name,
+                                                               const std::string& address) {
+  if (p_.ca == nullptr || p_.certificates_dir.empty()) {
+    return absl::FailedPreconditionError("this controller issues no host certificates");
+  }
+  DM_RETURN_IF_ERROR(MakeDirectories(p_.certificates_dir, 0700));
+  CertificateSpec spec;
+  spec.kind = address.empty() ? CertificateKind::kClient : CertificateKind::kServer;
+  spec.common_name = name;
+  if (!address.empty()) spec.ip_addresses = {address};
+  spec.not_before = p_.clock->Now();
+  // One pair per name and address: a replaced server at another address gets its own.
+  const std::string base =
+      absl::StrCat(p_.certificates_dir, "/", name, "-", address.empty() ? "client" : address);
+  DM_ASSIGN_OR_RETURN(auto pair,
+                      LoadOrIssueLeaf(*p_.ca, base + ".crt", base + ".key", spec, p_.clock->Now()));
+  return TlsCredentials{pair.first, pair.second, p_.ca->certificate().ToPem()};
 }
 
 }  // namespace dm

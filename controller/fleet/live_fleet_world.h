@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "common/clock.h"
+#include "common/tls/certificate_authority.h"
 #include "controller/agents/agent_directory.h"
 #include "controller/commands/command_tracker.h"
 #include "controller/converge/converger.h"
@@ -29,6 +31,10 @@ struct LiveFleetWorldParts {
   const DnsProviderSet* named_dns = nullptr;  // those of --providers
   std::string dns_server;                     // where to ask it ("127.0.0.1:5300")
   HttpClient* http = nullptr;
+  // The controller's CA, and where the server certificates it issues for fleets' hosts are kept.
+  const CertificateAuthority* ca = nullptr;
+  std::string certificates_dir;
+  Clock* clock = nullptr;
   // Hosts' health checks (the controller's HealthBoard); unset: every host is unknown.
   std::function<HostChecks(const std::string&)> checks;
 };
@@ -71,6 +77,8 @@ class LiveFleetWorld : public FleetWorld {
     return p_.named_dns == nullptr ? nullptr : p_.named_dns->Find(provider);
   }
   std::string DnsServer() override { return p_.dns == nullptr ? "" : p_.dns_server; }
+  absl::StatusOr<TlsCredentials> HostCredentials(const std::string& name,
+                                                 const std::string& address) override;
 
   absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override;
 

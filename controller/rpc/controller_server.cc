@@ -165,6 +165,9 @@ absl::Status LiveController::StartFleetServices() {
   world.tracker = tracker_.get();
   world.apps = apps_.get();
   world.http = http_.get();
+  world.ca = pki_.ca.get();
+  world.certificates_dir = dir + "/fleet-tls";
+  world.clock = clock_;
   world.checks = [board = health_.get()](const std::string& host) {
     std::optional<HostHealthState> state = board->Host(host);
     return state ? HostChecks{state->health, state->report} : HostChecks{};

@@ -38,8 +38,8 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> LoadOrCreateCa(const std::
   return std::make_unique<CertificateAuthority>(std::move(ca));
 }
 
-// Loads a leaf issued by `ca`, or issues a new one when it is missing, from another CA, or
-// close to expiry. Returns the certificate PEM and key PEM.
+}  // namespace
+
 absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(const CertificateAuthority& ca,
                                                                     const std::string& cert_path,
                                                                     const std::string& key_path,
@@ -61,8 +61,6 @@ absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(const Certif
   DM_RETURN_IF_ERROR(WriteFileAtomic(cert_path, cert.ToPem(), 0644));
   return std::make_pair(cert.ToPem(), key_pem);
 }
-
-}  // namespace
 
 absl::StatusOr<ControllerPki> LoadOrCreatePki(const std::string& data_dir, absl::Time now) {
   ControllerPki pki;

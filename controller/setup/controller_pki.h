@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -28,6 +29,15 @@ struct ControllerPki {
 };
 
 absl::StatusOr<ControllerPki> LoadOrCreatePki(const std::string& data_dir, absl::Time now);
+
+// Loads a leaf certificate issued by `ca` from the two files, or issues one for `spec` (and writes
+// them, the key 0600) when they are missing, from another CA, or within 30 days of expiry.
+// Returns the certificate PEM and the key PEM.
+absl::StatusOr<std::pair<std::string, std::string>> LoadOrIssueLeaf(const CertificateAuthority& ca,
+                                                                    const std::string& cert_path,
+                                                                    const std::string& key_path,
+                                                                    const CertificateSpec& spec,
+                                                                    absl::Time now);
 
 }  // namespace dm
 

@@ -1,9 +1,10 @@
 // dmctl logs FLEET [--role ROLE] [--lines N] [--follow]
 //
-// The fleet's service logs (nginx, the app, PostgreSQL, memcached, dm-agent, from the journal)
-// and, on load balancers, the site's access log: each line prefixed with its host. --follow
-// keeps printing new journal lines until Ctrl-C (each host is asked every two seconds, from
-// where it stopped: journald's cursor).
+// The fleet's service logs (nginx, the app, its workers, PostgreSQL, memcached, Redis, dm-agent,
+// from the journal) and, on load balancers, the site's access log: each line prefixed with its
+// host. When the fleet has a lognode, the journals come from it (every host's, destroyed
+// servers' too), else from each host. --follow keeps printing new journal lines until Ctrl-C
+// (asked every two seconds, from where it stopped: journald's cursor).
 #include <unistd.h>
 
 #include <csignal>
@@ -23,8 +24,16 @@ volatile std::sig_atomic_t g_stop = 0;
 void StopOnSignal(int) { g_stop = 1; }
 
 // The roles' services; the app's own is named by the fleet (app: name:).
-const char* const kUnits[] = {"nginx", "postgresql@15-main", "memcached", "dm-agent"};
+const char* const kUnits[] = {"nginx",        "postgresql@15-main",     "memcached",
+                              "redis-server", "systemd-journal-remote", "systemd-journal-upload",
+                              "dm-agent"};
 constexpr char kCursorMark[] = "-- cursor: ";
+// Where the lognode's systemd-journal-remote keeps the journals it receives.
+constexpr char kRemoteJournals[] = "/var/log/journal/remote";
+
+bool Provides(const dm::v1::FleetServer& s, const std::string& service) {
+  return std::find(s.provides().begin(), s.provides().end(), service) != s.provides().end();
+}
 
 class Logs : public Command {
  public:
@@ -55,23 +64,31 @@ class Logs : public Command {
                     << status->fleet() << "\n";
       return kFailed;
     }
+    // The lognode has every host's journal, those of servers since destroyed too.
+    for (const dm::v1::FleetServer& s : status->servers()) {
+      if (Provides(s, "logs") && s.agent() == dm::v1::CONNECTED) collector_ = s.name();
+    }
+    if (!role_.empty()) role_prefix_ = absl::StrCat(status->fleet(), "-", role_, "-");
     std::map<std::string, std::string> cursors;
     for (const dm::v1::FleetServer* s : hosts) {
-      bool balancer = std::find(s->provides().begin(), s->provides().end(), "loadbalancer") !=
-                      s->provides().end();
-      if (balancer)
+      if (Provides(*s, "loadbalancer"))
         Print(context, admin, s->name(),
               {"tail", "-n", std::to_string(lines_), "/var/log/nginx/access.log"});
-      cursors[s->name()] = Journal(context, admin, s->name(), "");
+      if (collector_.empty() || s->name() == collector_)
+        cursors[s->name()] = Journal(context, admin, s->name(), "", false);
     }
+    std::string remote_cursor;
+    if (!collector_.empty()) remote_cursor = Journal(context, admin, collector_, "", true);
     if (!follow_) return kOk;
     std::signal(SIGINT, StopOnSignal);
     while (!g_stop) {
       absl::SleepFor(absl::Seconds(2));
       for (auto& [host, cursor] : cursors) {
         if (g_stop) break;
-        cursor = Journal(context, admin, host, cursor);
+        cursor = Journal(context, admin, host, cursor, false);
       }
+      if (!collector_.empty() && !g_stop)
+        remote_cursor = Journal(context, admin, collector_, remote_cursor, true);
     }
     std::signal(SIGINT, SIG_DFL);
     return kOk;
@@ -79,24 +96,28 @@ class Logs : public Command {
 
  private:
   // Prints the host's journal lines for the fleet's services (after `cursor`, or the last
-  // --lines); returns the cursor to continue from.
+  // --lines); returns the cursor to continue from. `remote`: the journals the lognode `host`
+  // received, each line under the host it came from.
   std::string Journal(Context& context, AdminClient* admin, const std::string& host,
-                      const std::string& cursor) {
+                      const std::string& cursor, bool remote) {
     std::vector<std::string> argv = {"journalctl", "--no-pager", "--quiet",
                                      "-o",         "short-iso",  "--show-cursor"};
+    if (remote) argv.insert(argv.end(), {"-D", kRemoteJournals});
     for (const char* unit : kUnits) argv.insert(argv.end(), {"-u", unit});
     if (!app_name_.empty()) argv.insert(argv.end(), {"-u", app_name_});
     if (cursor.empty())
       argv.insert(argv.end(), {"-n", std::to_string(lines_)});
     else
       argv.push_back("--after-cursor=" + cursor);
+    if (!app_name_.empty()) argv.insert(argv.end(), {"-u", app_name_ + "-worker"});
     std::string next = cursor;
-    Print(context, admin, host, argv, &next);
+    Print(context, admin, host, argv, &next, remote);
     return next;
   }
 
   void Print(Context& context, AdminClient* admin, const std::string& host,
-             const std::vector<std::string>& argv, std::string* cursor = nullptr) {
+             const std::vector<std::string>& argv, std::string* cursor = nullptr,
+             bool named_lines = false) {
     dm::v1::ExecCommand command;
     for (const std::string& a : argv) command.add_argv(a);
     command.set_timeout_ms(30000);
@@ -114,13 +135,24 @@ class Logs : public Command {
         if (cursor) *cursor = std::string(line.substr(sizeof(kCursorMark) - 1));
         continue;
       }
-      context.out() << host << " | " << line << "\n";
+      // short-iso: "TIME HOST UNIT[PID]: MESSAGE"; a received journal's lines name their host.
+      std::string from = host;
+      if (named_lines) {
+        std::vector<absl::string_view> words = absl::StrSplit(line, absl::MaxSplits(' ', 2));
+        if (words.size() >= 2) from = std::string(words[1]);
+      }
+      if (!role_prefix_.empty() && (named_lines || host == collector_) &&
+          !absl::StartsWith(from, role_prefix_))
+        continue;
+      context.out() << from << " | " << line << "\n";
     }
     context.out() << std::flush;
   }
 
   std::string fleet_, role_;
-  std::string app_name_;  // the fleet's app service, from its status
+  std::string app_name_;     // the fleet's app service, from its status
+  std::string collector_;    // the fleet's connected lognode; "" when it has none
+  std::string role_prefix_;  // with --role: "FLEET-ROLE-", the names of that role's servers
   int lines_ = 20;
   bool follow_ = false;
 };

@@ -218,6 +218,8 @@ void CheckShape(const yaml::Node& root, ValidationErrors* errors, const FleetFil
   }
   if (count(Service::kCache) > 1)
     errors->Add(at, "fleet: roles: at most one server may provide the cache");
+  if (count(Service::kLogs) > 1)
+    errors->Add(at, "fleet: roles: at most one server may collect the logs (lognode)");
   if (count(Service::kApp) > 0 && count(Service::kDatabase) == 0) {
     errors->Add(at,
                 "fleet: roles: the app needs a database: add a role that provides it (dbserver)");
@@ -389,6 +391,8 @@ absl::StatusOr<std::vector<Service>> ReadRoleServices(const std::string& deploy_
       services.push_back(Service::kLoadBalancer);
     else if (s == "tasks")
       services.push_back(Service::kTasks);
+    else if (s == "logs")
+      services.push_back(Service::kLogs);
     else
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": provides: unknown service '", s, "'"));

@@ -42,7 +42,7 @@
 namespace dm {
 
 // What a role serves to its fleet (deploy/roles/ROLE.yaml, `provides:`).
-enum class Service { kDatabase, kCache, kApp, kLoadBalancer, kTasks };
+enum class Service { kDatabase, kCache, kApp, kLoadBalancer, kTasks, kLogs };
 
 // Where a server is made at a cloud provider, in the provider's words; "" for its default.
 struct ServerPlacement {

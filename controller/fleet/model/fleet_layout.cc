@@ -15,6 +15,7 @@ namespace {
 // The ports the shipped cookbooks serve on (their attributes' defaults).
 constexpr int kMemcachedPort = 11211;
 constexpr int kRedisPort = 6379;
+constexpr int kJournalRemotePort = 19532;  // systemd-journal-remote's own
 
 // Sets "a.b.c" to `value`, making the maps on the way.
 void Set(nlohmann::json& attributes, const std::string& dotted_key, nlohmann::json value) {
@@ -146,6 +147,7 @@ int FleetHost::stage() const {
   for (Service s : provides) {
     switch (s) {
       case Service::kDatabase:
+      case Service::kLogs:  // first: the others send their journals to it from the start
         stage = std::max(stage, 0);
         break;
       case Service::kCache:
@@ -183,13 +185,12 @@ std::vector<FleetHost> DesiredHosts(const FleetFile& fleet) {
 nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHost>& hosts,
                               const FleetHost& host, const FleetContext& context) {
   nlohmann::json a = fleet.attributes.is_object() ? fleet.attributes : nlohmann::json::object();
-  // The secrets reach the hosts that use them, not a load balancer alone: the fleet's public face
-  // keeps no database password. (Its release of the app still gets the app's env, whose secrets
-  // are resolved into app.env.)
-  const bool only_balances = host.Provides(Service::kLoadBalancer) &&
-                             !host.Provides(Service::kApp) && !host.Provides(Service::kDatabase) &&
-                             !host.Provides(Service::kCache);
-  if (!only_balances) {
+  // The secrets reach the hosts that use them, not a load balancer or a lognode alone: the
+  // fleet's public face keeps no database password. (A balancer's release of the app still gets
+  // the app's env, whose secrets are resolved into app.env.)
+  const bool uses_secrets = host.Provides(Service::kApp) || host.Provides(Service::kDatabase) ||
+                            host.Provides(Service::kCache) || host.Provides(Service::kTasks);
+  if (uses_secrets) {
     for (const auto& [attribute, value] : context.secrets) Set(a, attribute, value);
   }
 
@@ -289,6 +290,22 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
           absl::StrCat("/srv/", fleet.app.name, "/current/", fleet.app.path, "/",
                        fleet.app.static_dir));
     }
+  }
+  // The fleet's journals: every other host sends its own to the lognode, over TLS (the agent's
+  // certificate says who it is; the lognode's is the controller's, added at converge time).
+  const std::vector<const FleetHost*> collectors = Serving(hosts, Service::kLogs);
+  const bool sends_logs = !collectors.empty() && !host.Provides(Service::kLogs);
+  Set(a, "logs.cookbook", sends_logs ? "journal-upload" : "");
+  Set(a, "logs.url",
+      sends_logs ? absl::StrCat("https://", Wired(*collectors.front()), ":", kJournalRemotePort)
+                 : "");
+  if (host.Provides(Service::kLogs)) {
+    std::vector<std::string> senders;
+    for (const FleetHost& h : hosts)
+      if (h.name != host.name && !Wired(h).empty()) senders.push_back(Wired(h));
+    Set(a, "firewall.open_tcp", std::to_string(kJournalRemotePort));
+    Set(a, "firewall.allow_from", absl::StrJoin(with_loopback(senders), ", "));
+    return a;
   }
   // Who may reach the ports the role opens. A load balancer serves everyone (its role says so);
   // everything else serves only the hosts of this fleet that use it.

@@ -136,7 +136,7 @@ TEST(FleetFileTest, AnUnknownRoleIsNamedWithTheRolesThereAre) {
   EXPECT_TRUE(
       absl::StrContains(m, "f.yaml:5:3: fleet: roles: loadbalancr: no role 'loadbalancr' (roles: "))
       << m;
-  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer, tasknode;")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "dbserver, example, loadbalancer, lognode, tasknode;")) << m;
 }
 
 TEST(FleetFileTest, AFleetHasOneDatabaseAndAnAppNeedsIt) {
@@ -485,6 +485,30 @@ TEST(FleetLayoutTasksTest, ACacheOfMemcachedHasItsUrlAndNoBroker) {
   EXPECT_EQ(app["app"]["cache_url"], "memcached://10.0.0.3:11211");
   EXPECT_EQ(app["app"]["broker_url"], "");
   EXPECT_EQ(HostAttributes(file, hosts, hosts[1], FleetContext{})["firewall"]["open_tcp"], "11211");
+}
+
+TEST(FleetLayoutLogsTest, EveryHostSendsItsJournalToTheLognodeWhichKeepsNoSecrets) {
+  FleetFile file = Parse(
+      "name: shop\ndomain: shop.test\nroles: {lognode: 1, dbserver: 1, appnode: 1}\n"
+      "app: {repository: /r, wsgi: 'a:app'}\nsecrets: {database.password: {generate: 32}}\n");
+  std::vector<FleetHost> hosts = DesiredHosts(file);
+  ASSERT_EQ(hosts.size(), 3u);
+  for (size_t i = 0; i < hosts.size(); ++i) hosts[i].address = "10.0.0." + std::to_string(i + 2);
+  FleetContext context;
+  context.secrets = {{"database.password", "pw"}};
+  nlohmann::json logs = HostAttributes(file, hosts, hosts[0], context);
+  EXPECT_EQ(hosts[0].stage(), 0) << "first: the others send to it from their start";
+  EXPECT_EQ(logs["logs"]["cookbook"], "") << "it keeps its own";
+  EXPECT_EQ(logs["firewall"]["open_tcp"], "19532");
+  EXPECT_EQ(logs["firewall"]["allow_from"], "10.0.0.3, 10.0.0.4");
+  EXPECT_FALSE(logs["database"].contains("password")) << "no secrets on the lognode";
+  nlohmann::json app = HostAttributes(file, hosts, hosts[2], context);
+  EXPECT_EQ(app["logs"]["cookbook"], "journal-upload");
+  EXPECT_EQ(app["logs"]["url"], "https://10.0.0.2:19532");
+  FleetFile none = Parse(kShop);
+  std::vector<FleetHost> shop = DesiredHosts(none);
+  EXPECT_EQ(HostAttributes(none, shop, shop[2], FleetContext{})["logs"]["cookbook"], "")
+      << "no lognode, no upload";
 }
 
 TEST(FleetFileTest, TaskNodesNeedAWorkerRedisAndADatabase) {

@@ -23,6 +23,8 @@ const char* ServiceName(Service s) {
       return "loadbalancer";
     case Service::kTasks:
       return "tasks";
+    case Service::kLogs:
+      return "logs";
   }
   return "";
 }

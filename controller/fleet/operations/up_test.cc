@@ -227,6 +227,22 @@ TEST_F(UpTest, AnotherOperationOnTheFleetIsRefusedWhileOneRuns) {
   EXPECT_TRUE(Up(Shop()).ok());
 }
 
+TEST_F(UpTest, TheLognodeComesFirstAndEveryHostGetsItsOwnCertificateForTheJournals) {
+  EventLog log;
+  ASSERT_TRUE(Up(File("shop", "  lognode: 1\n" + std::string(kShopRoles)), &log).ok())
+      << log.Text();
+  const std::string collector = world_.AddressOf("shop-lognode-1");
+  nlohmann::json logs = world_.AttributesOf("shop-lognode-1")["logs"];
+  EXPECT_EQ(logs["cert"], "cert of shop-lognode-1 at " + collector)
+      << "a server's, for its address";
+  nlohmann::json app = world_.AttributesOf("shop-appnode-2")["logs"];
+  EXPECT_EQ(app["cert"], "cert of shop-appnode-2 at ") << "a client's, its own";
+  EXPECT_EQ(app["key"], "key of shop-appnode-2 at ");
+  EXPECT_EQ(app["url"], "https://" + collector + ":19532");
+  EXPECT_LT(log.Text().find("shop-lognode-1 converge"), log.Text().find("shop-appnode-1 converge"))
+      << log.Text();
+}
+
 TEST_F(UpTest, AMediaStoreTheControllerLacksIsRefusedBeforeAnythingBoots) {
   EventLog log;
   absl::Status up = Up(File("shop", kShopRoles, "main", "media: {store: nowhere}\n"), &log);

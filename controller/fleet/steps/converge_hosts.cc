@@ -23,14 +23,26 @@ using dm::v1::STEP_RUNNING;
 constexpr int kStages = 4;  // database, cache, app, load balancer
 const char* const kStageNames[kStages] = {"database", "cache", "app", "load balancer"};
 
-std::vector<ConvergeTarget> TargetsFor(const FleetFile& file, const Inventory& inventory,
-                                       const FleetContext& context,
-                                       const std::vector<std::string>& names) {
+absl::StatusOr<std::vector<ConvergeTarget>> TargetsFor(const FleetEnv& env, const FleetFile& file,
+                                                       const Inventory& inventory,
+                                                       const FleetContext& context,
+                                                       const std::vector<std::string>& names) {
   std::vector<ConvergeTarget> targets;
   for (const FleetHost& host : inventory.hosts) {
     if (std::find(names.begin(), names.end(), host.name) == names.end()) continue;
-    targets.push_back(
-        {host.name, host.role, HostAttributes(file, inventory.hosts, host, context).dump()});
+    nlohmann::json attributes = HostAttributes(file, inventory.hosts, host, context);
+    // The journals' TLS, from the controller's CA: the lognode's server certificate for its
+    // address, each other host's client certificate for its name.
+    const std::string& address = host.private_address.empty() ? host.address : host.private_address;
+    const bool collects = host.Provides(Service::kLogs);
+    if ((collects && !address.empty()) || !attributes["logs"]["url"].get<std::string>().empty()) {
+      DM_ASSIGN_OR_RETURN(TlsCredentials tls,
+                          env.world->HostCredentials(host.name, collects ? address : ""));
+      attributes["logs"]["cert"] = tls.cert_pem;
+      attributes["logs"]["key"] = tls.key_pem;
+      attributes["logs"]["ca"] = tls.ca_pem;
+    }
+    targets.push_back({host.name, host.role, attributes.dump()});
   }
   return targets;
 }
@@ -50,9 +62,10 @@ absl::Status PlanConverge(const FleetEnv& env, const FleetFile& file, const Inve
   }
   std::vector<std::string> names;
   for (const FleetHost& host : inventory.hosts) names.push_back(host.name);
+  DM_ASSIGN_OR_RETURN(std::vector<ConvergeTarget> targets,
+                      TargetsFor(env, file, inventory, context, names));
   DM_ASSIGN_OR_RETURN(std::vector<ConvergeOutcome> outcomes,
-                      env.world->Converge(TargetsFor(file, inventory, context, names),
-                                          file.deploy_dir, /*dry_run=*/true, {}));
+                      env.world->Converge(targets, file.deploy_dir, /*dry_run=*/true, {}));
   for (const ConvergeOutcome& o : outcomes) {
     if (!o.refused.empty()) {
       emit(FleetEventOf(o.agent, "converge", STEP_PLANNED,
@@ -101,8 +114,11 @@ absl::StatusOr<FleetContext> ContextFor(const FleetEnv& env, const LoadedFleet& 
 absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inventory& inventory,
                            const FleetContext& context, const std::vector<std::string>& hosts,
                            const FleetEventFn& emit) {
-  auto converge = [&](const std::vector<std::string>& names) {
-    return env.world->Converge(TargetsFor(file, inventory, context, names), file.deploy_dir,
+  auto converge =
+      [&](const std::vector<std::string>& names) -> absl::StatusOr<std::vector<ConvergeOutcome>> {
+    DM_ASSIGN_OR_RETURN(std::vector<ConvergeTarget> targets,
+                        TargetsFor(env, file, inventory, context, names));
+    return env.world->Converge(targets, file.deploy_dir,
                                /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
                                  dm::v1::FleetEvent event =
                                      FleetEventOf(e.agent(), "converge", STEP_RUNNING, "");

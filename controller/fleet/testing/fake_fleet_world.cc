@@ -665,4 +665,10 @@ absl::StatusOr<HttpResponse> FakeFleetWorld::Fetch(const HttpRequest& request) {
   return response;
 }
 
+absl::StatusOr<TlsCredentials> FakeFleetWorld::HostCredentials(const std::string& name,
+                                                               const std::string& address) {
+  return TlsCredentials{absl::StrCat("cert of ", name, " at ", address),
+                        absl::StrCat("key of ", name, " at ", address), "ca"};
+}
+
 }  // namespace dm

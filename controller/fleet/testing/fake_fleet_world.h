@@ -136,6 +136,9 @@ class FakeFleetWorld : public FleetWorld {
   void RemoveApp(const std::string& fleet) override;
   DnsProvider* Dns(const std::string& provider) override;
   std::string DnsServer() override;
+  // "cert of NAME at ADDRESS", its key and "ca": what a converge passes on, not real PEM.
+  absl::StatusOr<TlsCredentials> HostCredentials(const std::string& name,
+                                                 const std::string& address) override;
   absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override;
 
  private:
