@@ -44,18 +44,33 @@ std::string FleetNameInFile(const std::string& file_text) {
   return name != nullptr && name->IsScalar() ? name->scalar() : "";
 }
 
-std::string LocalAppRepository(const std::string& file_path, const std::string& file_text) {
+LocalRepository LocalAppRepository(const std::string& file_path, const std::string& file_text) {
   absl::StatusOr<yaml::Node> root = yaml::Parse(file_text, file_path);
-  if (!root.ok() || !root->IsMap()) return "";
+  if (!root.ok() || !root->IsMap()) return {};
   const yaml::Node* app = root->Find("app");
-  if (app == nullptr || !app->IsMap()) return "";
+  if (app == nullptr || !app->IsMap()) return {};
   const yaml::Node* repository = app->Find("repository");
-  if (repository == nullptr || !repository->IsScalar()) return "";
+  if (repository == nullptr || !repository->IsScalar()) return {};
   const std::string text = repository->scalar();
-  if (text.empty() || absl::StrContains(text, "://") || absl::StartsWith(text, "git@")) return "";
+  if (text.empty() || absl::StrContains(text, "://") || absl::StartsWith(text, "git@")) return {};
   fs::path path(text);
   if (path.is_relative()) path = fs::path(file_path).parent_path() / path;
-  return path.lexically_normal().string();
+  return {path.lexically_normal().string(), repository->mark().ToString()};
+}
+
+absl::Status CheckAppRepository(const LocalRepository& repository) {
+  ProcessSpec spec;
+  spec.argv = {"git", "-C", repository.path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"};
+  spec.env = {{"LC_ALL", "C"}};
+  spec.timeout = absl::Minutes(1);
+  absl::StatusOr<ProcessResult> checked = RunProcess(spec);
+  if (checked.ok() && checked->ok()) return absl::OkStatus();
+  std::error_code ec;
+  const bool folder = fs::is_directory(repository.path, ec);
+  return absl::InvalidArgumentError(
+      absl::StrCat(repository.where, ": fleet: app: repository: ", repository.path,
+                   !folder ? " does not exist" : " is not a git repository with a commit",
+                   " (commit the app there, or name a git URL)"));
 }
 
 absl::Status PushAppRepository(const std::string& repository, const std::string& fleet,

@@ -12,9 +12,17 @@
 
 namespace dm::dmctl {
 
-// The repository path the file's `app: repository:` names, resolved against the file's folder;
-// "" when it names a URL, or nothing.
-std::string LocalAppRepository(const std::string& file_path, const std::string& file_text);
+// The repository folder the file's `app: repository:` names, resolved against the file's folder
+// (`path` "" when it names a URL, or nothing), and where the file says it ("file:line:column").
+struct LocalRepository {
+  std::string path;
+  std::string where;
+};
+LocalRepository LocalAppRepository(const std::string& file_path, const std::string& file_text);
+
+// InvalidArgument naming the file's line when the folder is not a git repository with a commit
+// (before anything is sent: a raw git error would say less).
+absl::Status CheckAppRepository(const LocalRepository& repository);
 
 // The fleet's `name:` in its file's text ("" when it has none).
 std::string FleetNameInFile(const std::string& file_text);

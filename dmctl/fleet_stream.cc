@@ -29,6 +29,13 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
     }
   }
   if (converges && !file_text.empty()) {
+    const LocalRepository app = LocalAppRepository(file_path, file_text);
+    const std::string fleet = FleetNameInFile(file_text);
+    const bool push = !app.path.empty() && IsPushableFleetName(fleet);
+    if (push) {
+      if (absl::Status checked = CheckAppRepository(app); !checked.ok())
+        return context.Fail(checked);
+    }
     const std::string folder = FindDeployFolder(file_path, context.deploy_dir());
     if (!folder.empty()) {
       int files = 0;
@@ -37,11 +44,10 @@ int FollowFleetCall(Context& context, const std::string& verb, const dm::v1::Fle
       if (files > 0)
         context.err() << "deploy folder " << folder << ": " << files << " new files sent\n";
     }
-    const std::string app = LocalAppRepository(file_path, file_text);
-    const std::string fleet = FleetNameInFile(file_text);
     // A file with a bad name is sent as it is: the controller names every mistake in it.
-    if (!app.empty() && IsPushableFleetName(fleet)) {
-      if (absl::Status pushed = PushAppRepository(app, fleet, context.config_flag()); !pushed.ok())
+    if (push) {
+      if (absl::Status pushed = PushAppRepository(app.path, fleet, context.config_flag());
+          !pushed.ok())
         return context.Fail(pushed);
       sent.set_app_pushed(true);
     }

@@ -3,13 +3,16 @@
 // machine reaches no Python index: the wheel is made here). It is installed into the release's
 // virtual environment by pip, as the app's user, and the environment is root's afterwards; a
 // management command runs in it; a commit whose requirement cannot be installed fails its deploy
-// naming the package, and the running release keeps serving.
+// naming the package, and the running release keeps serving. And an ASGI app under uvicorn whose
+// requirement comes from a package index (PEP 503, served over HTTP on this machine).
 #include <unistd.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/child_process.h"
 #include "common/files.h"
+#include "common/free_port.h"
 #include "tests/harness/local_servers_fixture.h"
 
 namespace dm::testing {
@@ -121,6 +124,63 @@ TEST_F(AppReleasesTest, RequirementsComeFromItsWheelsAndAFailedInstallChangesNot
             "/srv/hello/releases/" + v1_ + "\n");
 
   ASSERT_EQ(Dmctl({"down", "hello", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
+}
+
+// An ASGI app: uvicorn runs it; its page is the wheel's greeting too.
+constexpr char kAsgiApp[] = R"py(import dm_greeting
+
+
+async def app(scope, receive, send):
+    assert scope["type"] == "http"
+    body = ("asgi: " + dm_greeting.greet() + "\n").encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": body})
+)py";
+
+TEST_F(AppReleasesTest, AnAsgiAppUnderUvicornWithItsRequirementFromAPackageIndex) {
+  // The index: the wheel under simple/dm-greeting/, listed by python3's own HTTP server on the
+  // servers' bridge (a devpi or a mirror would answer the same).
+  const std::string index = Path("index/simple/dm-greeting");
+  ASSERT_TRUE(MakeDirectories(index, 0755).ok());
+  ASSERT_TRUE(Sh(absl::StrCat("cp ", Path("app"), "/wheels/*.whl ", index)).ok());
+  const std::string host_address = subnet_ + ".1";
+  absl::StatusOr<uint16_t> port = FreeTcpPort(host_address);
+  ASSERT_TRUE(port.ok()) << port.status();
+  absl::StatusOr<std::unique_ptr<ChildProcess>> served =
+      ChildProcess::Start({"python3", "-m", "http.server", std::to_string(*port), "--bind",
+                           host_address, "--directory", Path("index")},
+                          Path("index.log"));
+  ASSERT_TRUE(served.ok()) << served.status();
+  ProcessResult asgi = Sh(absl::StrCat(
+      "cd ", Path("app"), " && cat > hello_asgi.py <<'EOF'\n", kAsgiApp, "EOF\n",
+      "git add hello_asgi.py && git -c user.name=t -c user.email=t@t commit -qm asgi && ",
+      "git rev-parse HEAD"));
+  ASSERT_TRUE(asgi.ok()) << asgi.output;
+  const std::string fleet = Path("fast.yaml");
+  ASSERT_TRUE(WriteFileAtomic(
+                  fleet,
+                  absl::StrCat("name: fast\ndomain: fast.test\nroles:\n  dbappbalancer: 1\n"
+                               "app:\n  repository: app\n  revision: main\n  name: fast\n"
+                               "  asgi: hello_asgi:app\n  workers: 1\n  port: 8001\n  health: /\n"
+                               "  requirements: requirements.txt\n  pip_index: http://",
+                               host_address, ":", *port, "/simple/\n",
+                               "secrets:\n  database.password: {generate: 24}\n"),
+                  0644)
+                  .ok());
+  CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(10));
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs()
+                             << ReadFile(Path("index.log")).value_or("");
+  const std::string address = Servers()[0]["address"];
+  EXPECT_EQ(Sh("curl -sf -m 10 http://" + address + "/").output, "asgi: hello from a wheel\n");
+  EXPECT_TRUE(absl::StrContains(
+      InServer("fast-dbappbalancer-1", "systemctl show -p ExecStart --value fast.service").output,
+      "-m uvicorn"))
+      << "uvicorn runs it";
+  EXPECT_TRUE(
+      absl::StrContains(ReadFile(Path("index.log")).value_or(""), "GET /simple/dm-greeting/"))
+      << "pip asked the index";
+  ASSERT_EQ(Dmctl({"down", "fast", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
 }
 
 }  // namespace

@@ -60,12 +60,24 @@ std::vector<std::string> Others(const std::vector<const FleetHost*>& hosts, cons
 // host may reach none.
 std::string PipOptions(const FleetApp& app, const std::string& commit) {
   std::vector<std::string> options;
-  if (!app.pip_index.empty()) options.push_back("--index-url " + app.pip_index);
+  // pip refuses a plain-HTTP source unless its host is named trusted: the fleet file's http://
+  // says so (an index on the operator's own network; https is what to use across others).
+  auto trust_if_plain = [&](const std::string& url) {
+    if (!absl::StartsWith(url, "http://")) return;
+    absl::string_view host = absl::string_view(url).substr(7);
+    host = host.substr(0, host.find('/'));
+    options.push_back(absl::StrCat("--trusted-host ", host.substr(0, host.find(':'))));
+  };
+  if (!app.pip_index.empty()) {
+    options.push_back("--index-url " + app.pip_index);
+    trust_if_plain(app.pip_index);
+  }
   if (!app.pip_find_links.empty()) {
     const bool url = IsHttpUrl(app.pip_find_links);
     options.push_back(absl::StrCat(
         "--find-links ", url ? "" : absl::StrCat("/srv/", app.name, "/releases/", commit, "/"),
         app.pip_find_links));
+    if (url) trust_if_plain(app.pip_find_links);
     if (app.pip_index.empty()) options.push_back("--no-index");
   }
   return absl::StrJoin(options, " ");

@@ -374,9 +374,15 @@ TEST_F(FleetLayoutTest, AnAsgiAppRunsUnderUvicornAndItsWheelsNeedNoIndex) {
   EXPECT_EQ(For("shop-appnode-1")["app"]["release"],
             "set -e\npython3 manage.py check\npython3 manage.py clearsessions")
       << "one script that stops at the first failure";
-  file_.app.pip_index = "http://pypi.internal/simple";
+  file_.app.pip_index = "http://pypi.internal:3141/simple";
   EXPECT_EQ(For("shop-appnode-1")["app"]["pip_options"],
-            "--index-url http://pypi.internal/simple --find-links /srv/guestbook/releases/" +
+            "--index-url http://pypi.internal:3141/simple --trusted-host pypi.internal "
+            "--find-links /srv/guestbook/releases/" +
+                std::string(40, 'a') + "/wheels")
+      << "pip takes a plain-HTTP index only from a host named trusted";
+  file_.app.pip_index = "https://pypi.internal/simple";
+  EXPECT_EQ(For("shop-appnode-1")["app"]["pip_options"],
+            "--index-url https://pypi.internal/simple --find-links /srv/guestbook/releases/" +
                 std::string(40, 'a') + "/wheels");
 }
 
