@@ -36,14 +36,19 @@ class DjangoTest : public LocalServersTest {
     absl::Status swift = swift_.Start(subnet_ + ".1");
     ASSERT_TRUE(swift.ok()) << swift;
     const std::string providers = Path("providers.yaml");
-    ASSERT_TRUE(WriteFileAtomic(providers,
-                                absl::StrCat("storage:\n  - name: media\n    type: s3\n"
-                                             "    endpoint: ",
-                                             swift_.endpoint(), "\n    bucket: mysite-media\n",
-                                             "    access_key: ", LocalSwift::kUser,
-                                             "\n    secret_key: ", LocalSwift::kKey, "\n"),
-                                0600)
-                    .ok());
+    ASSERT_TRUE(
+        WriteFileAtomic(
+            providers,
+            absl::StrCat("storage:\n  - name: media\n    type: s3\n"
+                         "    endpoint: ",
+                         swift_.endpoint(), "\n    bucket: mysite-media\n", "    access_key: ",
+                         LocalSwift::kUser, "\n    secret_key: ", LocalSwift::kKey, "\n",
+                         // The same Swift through its own API.
+                         "  - name: swift\n    type: swift\n    auth_url: ", swift_.endpoint(),
+                         "/auth/v1.0\n    user: ", LocalSwift::kUser,
+                         "\n    key: ", LocalSwift::kKey, "\n    container: solo-media\n"),
+            0600)
+            .ok());
     RestartController({"--providers", providers});
   }
 
@@ -113,6 +118,11 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
   ProcessResult css = Sh("curl -sf -m 10 -D - " + url + "static/admin/css/base.css");
   EXPECT_TRUE(absl::StrContains(css.output, "Cache-Control: max-age=3600")) << css.output;
   EXPECT_TRUE(absl::StrContains(css.output, "DJANGO Admin styles")) << "the admin's own stylesheet";
+  EXPECT_EQ(InServer("mysite-loadbalancer-1",
+                     "stat -c %U /srv/mysite/current/collected/admin/css/base.css")
+                .output,
+            "root\n")
+      << "collected by the app, then root's: the app cannot change what nginx serves";
 
   // A file uploaded through the first app node comes back from the second: both read the store.
   ASSERT_TRUE(WriteFileAtomic(Path("hello.txt"), "hello from the fleet\n", 0644).ok());
@@ -221,6 +231,41 @@ TEST_F(DjangoTest, TheAdminWithItsCssManagementCommandsAndAMigrationThatKeepsThe
       << "the upload is back";
 
   ASSERT_EQ(Dmctl({"down", "mysite", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
+}
+
+// The example on one server, its uploads in Swift through Swift's own API (django-storages'
+// libcloud storage, mysite/swift_storage.py) rather than S3's.
+TEST_F(DjangoTest, UploadsInSwiftThroughItsOwnApi) {
+  const std::string fleet = Path("solo.yaml");
+  ASSERT_TRUE(
+      WriteFileAtomic(
+          fleet,
+          "name: solo\ndomain: solo.test\nroles: {dbappbalancer: 1}\nmedia: {store: swift}\n"
+          "app:\n  repository: app\n  revision: main\n  name: mysite\n"
+          "  wsgi: mysite.wsgi:application\n  workers: 1\n"
+          "  packages: [python3-django, python3-psycopg2, python3-django-storages-libcloud,"
+          " python3-celery]\n"
+          "  env:\n    DJANGO_SETTINGS_MODULE: mysite.settings\n"
+          "    DJANGO_SECRET_KEY: {secret: django.secret_key}\n"
+          "    DJANGO_ALLOWED_HOSTS: '*'\n"
+          "  migrate: python3 manage.py migrate --noinput\n"
+          "secrets:\n  database.password: {generate: 32}\n"
+          "  django.secret_key: {generate: 50}\n",
+          0644)
+          .ok());
+  CommandResult up = Dmctl({"up", fleet}, "", absl::Minutes(10));
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err << AllLogs();
+  const std::string url = "http://" + Servers()[0]["address"].get<std::string>() + "/";
+  ASSERT_TRUE(WriteFileAtomic(Path("Report.txt"), "kept in swift\n", 0644).ok());
+  ProcessResult uploaded = Post(url, "uploads", "-F file=@" + Path("Report.txt"));
+  ASSERT_TRUE(uploaded.ok()) << uploaded.output << AllLogs();
+  const std::string download(absl::StripAsciiWhitespace(uploaded.output));
+  EXPECT_EQ(Sh("curl -sf -m 10 " + url.substr(0, url.size() - 1) + download).output,
+            "kept in swift\n");
+  EXPECT_EQ(SwiftApi("", "/solo-media?prefix=solo/media/").output,
+            "solo/media/uploads/Report.txt\n")
+      << "under the fleet's prefix, where its backups look";
+  ASSERT_EQ(Dmctl({"down", "solo", "--yes"}, "", absl::Minutes(2)).exit_code, 0);
 }
 
 }  // namespace

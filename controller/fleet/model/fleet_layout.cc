@@ -303,8 +303,9 @@ nlohmann::json HostAttributes(const FleetFile& fleet, const std::vector<FleetHos
                        fleet.app.static_dir));
     }
   }
-  // The fleet's journals: every other host sends its own to the lognode, over TLS (the agent's
-  // certificate says who it is; the lognode's is the controller's, added at converge time).
+  // The fleet's journals: every other host sends its own to the lognode, over TLS (each host's
+  // certificate, and the lognode's, come from the controller's CA at converge time). The lognode
+  // serves the fleet's hosts only, and nothing else.
   const std::vector<const FleetHost*> collectors = Serving(hosts, Service::kLogs);
   const bool sends_logs = !collectors.empty() && !host.Provides(Service::kLogs);
   Set(a, "logs.cookbook", sends_logs ? "journal-upload" : "");

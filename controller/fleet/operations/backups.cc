@@ -147,14 +147,16 @@ absl::StatusOr<std::vector<BackupEntry>> BackupOperations::Times(const std::stri
 void BackupOperations::Prune(const FleetFile& file) {
   absl::StatusOr<std::vector<BackupEntry>> entries = Times(file.name);
   if (!entries.ok()) return;
-  for (const std::string& id : BackupsToPrune(file.backups, *entries)) {
+  const std::vector<std::string> pruned = BackupsToPrune(file.backups, *entries);
+  for (const std::string& id : pruned) {
     // The description first: a dump without one is not listed, never the other way round.
-    // The media copies stay: later backups share them.
     if (env_.backups->Delete(id + ".json").ok() && env_.backups->Delete(id + ".dump").ok() &&
         env_.backups->Delete(id + ".media").ok()) {
       env_.audit->Record("fleet.backup.pruned", file.name, id);
     }
   }
+  // Media copies that no backup left lists go with the last backup that listed them.
+  if (!pruned.empty()) PruneMediaCopies(env_.backups, file.name);
 }
 
 }  // namespace dm

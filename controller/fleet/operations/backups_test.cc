@@ -136,6 +136,26 @@ TEST_F(MediaBackupsTest, ABackupCopiesEachUploadOnceAndARebuiltFleetGetsThemBack
   EXPECT_THAT(up.Text(), HasSubstr("2 brought back"));
 }
 
+TEST_F(MediaBackupsTest, CopiesNoBackupListsAnyMoreArePrunedWithIt) {
+  ASSERT_TRUE(Up(File("shop", "  dbserver: 1\n  appnode: 1\n", "main",
+                      "media: {store: media}\nbackups: {every: 24h, keep: 1}\n"))
+                  .ok());
+  ASSERT_TRUE(media_->Put("shop/media/uploads/gone.txt", "deleted by its user").ok());
+  ASSERT_TRUE(media_->Put("shop/media/uploads/kept.txt", "still there").ok());
+  EventLog first;
+  ASSERT_TRUE(Backup(&first).ok()) << first.Text();
+  ASSERT_TRUE(media_->Delete("shop/media/uploads/gone.txt").ok());
+  clock_.Advance(absl::Seconds(1));
+  EventLog second;
+  ASSERT_TRUE(Backup(&second).ok()) << second.Text();
+  absl::StatusOr<std::vector<dm::v1::Backup>> listed = fleets_->ListBackups(ByName("shop"));
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u) << "keep: 1";
+  EXPECT_TRUE(absl::IsNotFound(backups_->Get("_media/shop/uploads/gone.txt").status()))
+      << "no backup left lists it";
+  EXPECT_EQ(backups_->Get("_media/shop/uploads/kept.txt").value_or(""), "still there");
+}
+
 TEST_F(MediaBackupsTest, UploadsWithoutACopyAreNamedAsLost) {
   ASSERT_TRUE(media_->Put("shop/media/uploads/a.txt", "first").ok());
   EventLog taken;

@@ -1,6 +1,7 @@
 #include "controller/fleet/steps/media.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -148,6 +149,27 @@ absl::Status RestoreMedia(const NamedStore& media, ObjectStore* backups, const s
                                             " and have no copy in the backup store"));
   }
   return absl::OkStatus();
+}
+
+void PruneMediaCopies(ObjectStore* backups, const std::string& fleet) {
+  absl::StatusOr<std::vector<ObjectInfo>> listings = backups->List(fleet + "/");
+  absl::StatusOr<std::vector<ObjectInfo>> copies =
+      backups->List(CopyKey(fleet, MediaPrefix(fleet)));
+  if (!listings.ok() || !copies.ok()) return;
+  std::set<std::string> listed;
+  for (const ObjectInfo& o : *listings) {
+    if (!absl::EndsWith(o.key, ".media")) continue;
+    nlohmann::json listing =
+        nlohmann::json::parse(backups->Get(o.key).value_or(""), nullptr, false);
+    if (!listing.is_array()) return;
+    for (const nlohmann::json& entry : listing) {
+      const std::string key = entry.is_object() ? entry.value("key", "") : "";
+      if (absl::StartsWith(key, MediaPrefix(fleet))) listed.insert(CopyKey(fleet, key));
+    }
+  }
+  for (const ObjectInfo& copy : *copies) {
+    if (!listed.count(copy.key)) (void)backups->Delete(copy.key);
+  }
 }
 
 }  // namespace dm

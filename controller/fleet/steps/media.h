@@ -48,6 +48,11 @@ absl::StatusOr<nlohmann::json> BackUpMedia(const NamedStore& media, ObjectStore*
 absl::Status RestoreMedia(const NamedStore& media, ObjectStore* backups, const std::string& fleet,
                           const std::string& backup_id, const FleetEventFn& emit);
 
+// Deletes the fleet's media copies in the backup store that no backup lists any more (after
+// backups were pruned). Keeps everything when a listing cannot be read: a copy too many is
+// better than one too few.
+void PruneMediaCopies(ObjectStore* backups, const std::string& fleet);
+
 }  // namespace dm
 
 #endif  // DM_CONTROLLER_FLEET_STEPS_MEDIA_H_

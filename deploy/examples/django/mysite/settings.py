@@ -96,8 +96,8 @@ if MEDIA_STORE == "s3":
     AWS_DEFAULT_ACL = None  # private: the site hands files out itself (notes.views.download)
     AWS_S3_FILE_OVERWRITE = False
 elif MEDIA_STORE == "swift":
-    # python3-django-storages-libcloud, with libcloud's OpenStack Swift driver
-    DEFAULT_FILE_STORAGE = "storages.backends.apache_libcloud.LibCloudStorage"
+    # python3-django-storages-libcloud, with libcloud's OpenStack Swift driver (mysite/swift_storage)
+    DEFAULT_FILE_STORAGE = "mysite.swift_storage.SwiftStorage"
     _v3 = os.environ.get("DM_MEDIA_AUTH_VERSION") == "3"
     _auth = os.environ["DM_MEDIA_AUTH_URL"].rstrip("/")
     LIBCLOUD_PROVIDERS = {
@@ -106,14 +106,17 @@ elif MEDIA_STORE == "swift":
             "user": os.environ["DM_MEDIA_USER"],
             "key": os.environ["DM_MEDIA_KEY"],
             "bucket": os.environ["DM_MEDIA_CONTAINER"],
-            # libcloud adds the version's own path (/v1.0, /v3/auth/tokens) to the URL.
-            "ex_force_auth_url": _auth.rsplit("/", 1)[0],
-            "ex_force_auth_version": "3.x_password" if _v3 else "1.0",
-            "ex_tenant_name": os.environ.get("DM_MEDIA_PROJECT") or None,
-            "ex_domain_name": os.environ.get("DM_MEDIA_DOMAIN") or "Default",
-            "ex_force_service_region": os.environ.get("DM_MEDIA_REGION") or None,
-            # v1 authentication (TempAuth) names the storage URL as libcloud's "cloudFiles".
-            "ex_force_service_name": None if _v3 else "cloudFiles",
+            "prefix": os.environ.get("DM_MEDIA_PREFIX", ""),
+            "driver_options": {
+                # libcloud asks a URL with a path at that path (TempAuth's .../auth/v1.0), and
+                # one without at the version's own (/v3/auth/tokens for Keystone).
+                "ex_force_auth_url": (_auth.rsplit("/", 1)[0] if _v3 else _auth),
+                "ex_force_auth_version": "3.x_password" if _v3 else "1.0",
+                "ex_tenant_name": os.environ.get("DM_MEDIA_PROJECT") or None,
+                "ex_domain_name": os.environ.get("DM_MEDIA_DOMAIN") or "Default",
+                "ex_force_service_region": os.environ.get("DM_MEDIA_REGION") or None,
+                "secure": _auth.startswith("https://"),
+            },
         }
     }
     DEFAULT_LIBCLOUD_PROVIDER = "media"
