@@ -244,7 +244,8 @@ TEST_F(DjangoTest, UploadsInSwiftThroughItsOwnApi) {
           "app:\n  repository: app\n  revision: main\n  name: mysite\n"
           "  wsgi: mysite.wsgi:application\n  workers: 1\n"
           "  packages: [python3-django, python3-psycopg2, python3-django-storages-libcloud,"
-          " python3-celery]\n"
+          // The host's memcached is the cache: Django reaches it through pymemcache.
+          " python3-celery, python3-pymemcache]\n"
           "  env:\n    DJANGO_SETTINGS_MODULE: mysite.settings\n"
           "    DJANGO_SECRET_KEY: {secret: django.secret_key}\n"
           "    DJANGO_ALLOWED_HOSTS: '*'\n"
