@@ -91,6 +91,12 @@ bool Healer::Storm(const std::string& fleet, size_t fleet_size, size_t all_agent
     everywhere.insert(host);
     if (fleet_of_lost_[host] == fleet) in_fleet.insert(host);
   }
+  // Agents silent now but not lost yet: many falling silent together is the controller's own
+  // trouble (its network, or a machine too busy to hear them), whichever of them is lost first.
+  for (const auto& [host, host_fleet] : silent_) {
+    everywhere.insert(host);
+    if (host_fleet == fleet) in_fleet.insert(host);
+  }
   // One host lost is never a storm: a server does die alone.
   auto too_many = [this](size_t lost, size_t of) {
     return lost >= 2 && static_cast<double>(lost) > options_.storm_share * static_cast<double>(of);
@@ -122,6 +128,9 @@ void Healer::Tick() {
     for (auto it = episodes_.begin(); it != episodes_.end();) {
       it = present.count(it->first) || it->second.in_flight ? std::next(it) : episodes_.erase(it);
     }
+    silent_.clear();
+    for (const HostHealthState& h : hosts)
+      if (!h.connected && h.health != dm::v1::HOST_LOST) silent_[h.name] = h.fleet;
     // Hosts this tick sees lost count towards a storm at once, even before the board's sweep
     // announces them: a network cut must not look like one lost host at a time.
     for (const HostHealthState& h : hosts) {

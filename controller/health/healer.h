@@ -118,6 +118,8 @@ class Healer {
   std::map<std::string, std::string> fleet_of_lost_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> damped_ ABSL_GUARDED_BY(mu_);    // hosts said to be damped
   std::set<std::string> storming_ ABSL_GUARDED_BY(mu_);  // fleets the storm guard holds
+  // Hosts whose agents are silent at the last tick but not lost yet, and their fleets.
+  std::map<std::string, std::string> silent_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::deque<absl::Time>> replacements_ ABSL_GUARDED_BY(mu_);  // by fleet
   std::set<std::string> replacing_ ABSL_GUARDED_BY(mu_);  // fleets with a replacement in flight
   std::map<std::string, std::set<std::string>> out_of_service_ ABSL_GUARDED_BY(mu_);  // by fleet

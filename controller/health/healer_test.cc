@@ -360,6 +360,26 @@ TEST_F(HealerTest, HostsSeenLostBeforeTheBoardSaysSoStillMakeAStorm) {
   EXPECT_THAT(Kinds(), ::testing::Contains("heal.storm_guard:skipped"));
 }
 
+TEST_F(HealerTest, AgentsThatFellSilentTogetherMakeTheFirstLossAStorm) {
+  // A controller too busy to hear its agents: every stream drops at once, and the first host to
+  // reach lost_after must not be replaced while the others are still on their way there.
+  for (const char* host : {"shop-appnode-1", "shop-appnode-2", "shop-dbserver-1"})
+    Host(host).connected = false;
+  Host("shop-loadbalancer-1").connected = false;
+  Set("shop-loadbalancer-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_TRUE(world_.done.empty()) << world_.done.front();
+  EXPECT_THAT(Kinds(), ::testing::Contains("heal.storm_guard:skipped"));
+  // They come back; a server that then dies alone is replaced.
+  for (HostHealthState& h : world_.hosts) h.connected = true;
+  Set("shop-loadbalancer-1", dm::v1::HOST_HEALTHY);
+  clock_.Advance(absl::Minutes(3));  // the storm window passes
+  Host("shop-loadbalancer-1").connected = false;
+  Set("shop-loadbalancer-1", dm::v1::HOST_LOST);
+  healer_->Tick();
+  EXPECT_THAT(world_.done, ElementsAre("replace shop-loadbalancer-1"));
+}
+
 TEST_F(HealerTest, TheControllersStartIsASettleTimeToo) {
   healer_ = std::make_unique<Healer>(&world_, audit_.get(), &clock_, HealerOptions{},
                                      [](std::function<void()> action) { action(); });

@@ -96,6 +96,7 @@ HostHealthState HealthBoard::Judge(const AgentView& agent, const Entry& entry) c
   state.role = agent.record.role;
   state.report = entry.report;
   state.last_seen = agent.record.last_seen;
+  state.connected = agent.connected;
   absl::Time now = clock_->Now();
   bool lost =
       !agent.connected && agent.record.last_seen != absl::InfinitePast() &&

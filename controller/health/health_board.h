@@ -42,6 +42,9 @@ struct HostHealthState {
   dm::v1::HostHealth health = dm::v1::HOST_UNKNOWN;
   dm::v1::HealthReport report;
   absl::Time last_seen = absl::InfinitePast();
+  // Its agent's stream is up. A host whose agent fell silent is not lost at once (lost_after),
+  // but a storm counts it from the start.
+  bool connected = true;
 };
 
 // A host whose judged health changed.
