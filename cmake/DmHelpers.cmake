@@ -4,7 +4,9 @@
 #   dm_cc_binary(name SRCS main.cc DEPS ...)          -> build/bin/name
 #   dm_cc_test(name SRCS foo_test.cc DEPS ... [LABELS integration] [TIMEOUT s] [COST n] [UNITY])
 #
-# Tests link GoogleTest's main and are discovered one ctest entry per TEST().
+# Tests link GoogleTest's main and are discovered one ctest entry per TEST(). Labels: unit (the
+# default), integration, fleet, health; "concurrency" marks the tests of the controller's
+# concurrent parts, which scripts/test --sanitize thread builds (dm_concurrency_tests) and runs.
 #
 # Test code (tests and TESTONLY libraries: fakes, fixtures, harnesses) is compiled with -Og: it
 # is a third of the build, and optimizing GoogleTest's templates costs more to compile than it
@@ -42,6 +44,8 @@ function(dm_cc_binary name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()
 
+add_custom_target(dm_concurrency_tests)
+
 function(dm_cc_test name)
   cmake_parse_arguments(ARG "UNITY;SERIAL" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
@@ -53,6 +57,9 @@ function(dm_cc_test name)
   endif()
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
+  endif()
+  if("concurrency" IN_LIST ARG_LABELS)
+    add_dependencies(dm_concurrency_tests ${name})
   endif()
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
@@ -67,9 +74,21 @@ function(dm_cc_test name)
   if(ARG_SERIAL)
     set(serial TRUE)
   endif()
+  # The first label here; all of them from the file below (a list does not survive PROPERTIES).
+  list(GET ARG_LABELS 0 first_label)
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} COST ${ARG_COST} RUN_SERIAL ${serial}
+    PROPERTIES LABELS "${first_label}" TIMEOUT ${ARG_TIMEOUT} COST ${ARG_COST} RUN_SERIAL ${serial}
     # Integration tests start the real binaries; they find them here.
     ENVIRONMENT "DM_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
     DISCOVERY_TIMEOUT 30)
+  list(LENGTH ARG_LABELS label_count)
+  if(label_count GREATER 1)
+    # Read by ctest after the discovered tests (NAME_TESTS lists them), in this order.
+    set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+    file(WRITE "${labels_file}"
+         "if(${name}_TESTS)\n"
+         "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+         "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  endif()
 endfunction()

@@ -32,7 +32,7 @@ absl::Status WriteAll(int fd, absl::string_view content, const std::string& path
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("open", path, errno);
   std::string content;
@@ -46,6 +46,11 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
       return ErrnoStatus("read", path, err);
     }
     if (n == 0) break;
+    if (static_cast<size_t>(n) > max_bytes - content.size()) {
+      ::close(fd);
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": more than ", max_bytes, " bytes, larger than it may be"));
+    }
     content.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);

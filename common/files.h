@@ -19,8 +19,9 @@ absl::Status ErrnoStatus(const std::string& what, const std::string& path, int e
 // Writes all of `content` to `fd`, retrying short writes; `path` names it in errors.
 absl::Status WriteAll(int fd, absl::string_view content, const std::string& path);
 
-// Reads a whole file. NotFound if it does not exist.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
+// Reads a whole file. NotFound if it does not exist; InvalidArgument, before reading on, when it
+// holds more than `max_bytes`.
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes = std::string::npos);
 
 // Reads a file that holds secrets (`holds`: "providers' credentials"), refusing it with
 // PermissionDenied, and the chmod that fixes it, when group or others may read it.

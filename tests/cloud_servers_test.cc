@@ -162,7 +162,8 @@ TEST_F(CloudServersTest, AControllerKilledWhileTheCloudCreatedItsServerBootsNoTw
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["provider_id"], std::to_string(digitalocean_->Servers()[0].id));
   // The same host key as before the crash: the one in the server's user data.
-  const std::string& user_data = digitalocean_->Servers()[0].user_data;
+  // A copy: Servers() returns its list by value.
+  const std::string user_data = digitalocean_->Servers()[0].user_data;
   const size_t at = user_data.find("ed25519_public: ");
   ASSERT_NE(at, std::string::npos);
   EXPECT_EQ(listed[0]["ssh_host_key_fingerprint"],

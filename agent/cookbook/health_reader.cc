@@ -132,10 +132,17 @@ void ReadOne(const yaml::Node& item, const std::string& where, const Attributes&
 
   check.name = fields.String("name").value_or(
       absl::StrCat(health::CheckKindWord(check.kind), "[", check.target, "]"));
-  if (auto interval = fields.Seconds("interval")) check.interval = *interval;
+  // Whole milliseconds up to a day: what the agent keeps (health::ChecksFromJson) reads back.
+  auto within_a_day = [&](const char* key, absl::Duration d) {
+    if (d >= absl::Milliseconds(1) && d <= absl::Hours(24)) return true;
+    fields.Error(key, "must be from 1ms to 24h");
+    return false;
+  };
+  if (auto interval = fields.Seconds("interval"); interval && within_a_day("interval", *interval))
+    check.interval = *interval;
   // A probe may take at most the interval: runs of one check never overlap.
   check.timeout = std::min(absl::Seconds(3), check.interval);
-  if (auto timeout = fields.Seconds("timeout")) {
+  if (auto timeout = fields.Seconds("timeout"); timeout && within_a_day("timeout", *timeout)) {
     check.timeout = *timeout;
     if (*timeout > check.interval) fields.Error("timeout", "must not be longer than the interval");
   }

@@ -123,10 +123,12 @@ TEST_F(HealthReaderTest, EveryMistakeIsNamedWithItsPosition) {
       "    min_free: lots\n"  // 6
       "  - service: nginx\n"
       "    interval: 2s\n"
-      "    timeout: 5s\n"    // 9: longer than the interval
-      "    fall: 0\n"        // 10
-      "    expect: 200\n"    // 11: unknown field
-      "  - command: []\n");  // 12
+      "    timeout: 5s\n"  // 9: longer than the interval
+      "    fall: 0\n"      // 10
+      "    expect: 200\n"  // 11: unknown field
+      "  - command: []\n"  // 12
+      "  - tcp: 127.0.0.1:80\n"
+      "    interval: 1e300\n");  // 14: longer than a day
   std::string m = Refusal();
   EXPECT_THAT(m, HasSubstr(HealthFile() + ":2:5: cookbook site: unknown health check kind "
                                           "'servce' (known: service, http, tcp, command, disk)"));
@@ -142,6 +144,8 @@ TEST_F(HealthReaderTest, EveryMistakeIsNamedWithItsPosition) {
   EXPECT_THAT(m, HasSubstr(HealthFile() + ":11:5:"));
   EXPECT_THAT(m, HasSubstr("unknown field 'expect'"));
   EXPECT_THAT(m, HasSubstr(HealthFile() + ":12:14:"));
+  EXPECT_THAT(m, HasSubstr(HealthFile() + ":14:15: cookbook site: health check tcp: "
+                                          "field 'interval': must be from 1ms to 24h"));
 }
 
 TEST_F(HealthReaderTest, TwoChecksWithOneNameAreRefused) {
@@ -176,6 +180,13 @@ TEST_F(HealthReaderTest, ChecksSurviveTheAgentsJsonFile) {
   EXPECT_EQ((*back)[2].min_free_bytes, uint64_t{2} << 30);
   EXPECT_EQ((*back)[2].declared, (run->health)[2].declared);
   EXPECT_FALSE(health::ChecksFromJson("{\"not\": \"a list\"}").ok());
+  // Numbers out of range or not whole are refused, never cast (fuzz/corpus/health_checks).
+  for (const char* bad : {R"([{"name": "n", "kind": "tcp", "interval_ms": 6e37}])",
+                          R"([{"name": "n", "kind": "tcp", "fall": 2.5}])",
+                          R"([{"name": "n", "kind": "tcp", "rise": -1}])",
+                          R"([{"name": "n", "kind": "disk", "min_free": 7}])"}) {
+    EXPECT_FALSE(health::ChecksFromJson(bad).ok()) << bad;
+  }
 }
 
 }  // namespace

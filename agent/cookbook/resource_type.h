@@ -18,7 +18,8 @@ struct CookbookFiles {
   std::string name;
 
   // The path of `relative` under the cookbook's `folder` ("files", "templates"), or
-  // InvalidArgument when it would leave that folder (absolute, or a ".." part).
+  // InvalidArgument when it would leave that folder (absolute, a ".." part, or a symbolic link
+  // that leads out of it).
   absl::StatusOr<std::string> PathIn(const std::string& folder, const std::string& relative) const;
 };
 

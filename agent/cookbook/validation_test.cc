@@ -1,4 +1,10 @@
 // Every class of invalid input is refused before anything changes, naming file, line and column.
+#include <unistd.h>
+
+#include <filesystem>
+#include <utility>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +14,7 @@ namespace dm::cookbook {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ValidationTest : public testing::CookbookTest {
  protected:
@@ -117,6 +124,36 @@ TEST_F(ValidationTest, SourcesMustStayInsideTheCookbook) {
   EXPECT_THAT(
       m, HasSubstr(Recipe() +
                    ":2:11: file[/tmp/x]: field 'source': must name a file inside the cookbook"));
+}
+
+TEST_F(ValidationTest, SymbolicLinksOutOfTheCookbookAreRefusedUnread) {
+  std::filesystem::create_directories(root() + "/outside");
+  Write("outside/secret", "TOPSECRET\n");
+  WriteCookbookFile("files/real", "inside\n");
+  std::filesystem::create_directories(cookbook_dir() + "/templates");
+  for (const auto& [link, target] : std::vector<std::pair<std::string, std::string>>{
+           {"files/motd", root() + "/outside/secret"},
+           {"files/elsewhere", root() + "/outside"},
+           {"templates/t.mustache", root() + "/outside/secret"},
+           {"files/alias", "real"}}) {
+    ASSERT_EQ(::symlink(target.c_str(), (cookbook_dir() + "/" + link).c_str()), 0) << link;
+  }
+  std::string m = Refusal(
+      "- file: \"{{root}}/a\"\n  source: motd\n"
+      "- file: \"{{root}}/b\"\n  source: elsewhere/secret\n"
+      "- template: \"{{root}}/c\"\n  source: t.mustache\n"
+      "- file: \"{{root}}/d\"\n  source: alias\n");
+  EXPECT_THAT(m, HasSubstr(":2:11: file[" + root() +
+                           "/a]: field 'source': must name a file inside the cookbook's files/ "
+                           "folder: files/motd is a symbolic link that leads out of it"));
+  EXPECT_THAT(m, HasSubstr(":4:11: file[" + root() + "/b]: field 'source'"));
+  EXPECT_THAT(m, HasSubstr(":6:11: template[" + root() +
+                           "/c]: field 'source': must name a file inside the cookbook's "
+                           "templates/ folder"));
+  EXPECT_THAT(m, Not(HasSubstr("[" + root() + "/d]"))) << "a link that stays inside is fine";
+  EXPECT_THAT(m, Not(HasSubstr("TOPSECRET")));
+  EXPECT_THAT(m, Not(HasSubstr("outside")));
+  EXPECT_FALSE(Exists("a"));
 }
 
 TEST_F(ValidationTest, EveryErrorIsReportedAndNothingChanges) {

@@ -1,5 +1,8 @@
 #include "agent/health/check_spec.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 
@@ -59,7 +62,38 @@ std::string ChecksToJson(const std::vector<CheckSpec>& checks) {
   return list.dump(2);
 }
 
+namespace {
+
+// A JSON number read into an integer only when it is a whole number in [lo, hi]: nlohmann's own
+// conversion of 6e37 to an int is undefined behaviour. Throws a json exception otherwise.
+template <typename Int>
+Int WholeNumberField(const nlohmann::json& j, const char* key, Int fallback, uint64_t lo,
+                     uint64_t hi) {
+  auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if (it->is_number_integer() && (it->is_number_unsigned() || it->get<int64_t>() >= 0)) {
+    const uint64_t value = it->get<uint64_t>();
+    if (value >= lo && value <= hi) return static_cast<Int>(value);
+  }
+  throw nlohmann::json::other_error::create(
+      501, absl::StrCat("'", key, "' must be a whole number from ", lo, " to ", hi), &*it);
+}
+
+double FractionField(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  double value = it->get<double>();  // a type_error unless a number
+  if (!(value >= 0 && value <= 1)) {
+    throw nlohmann::json::other_error::create(501, absl::StrCat("'", key, "' must be from 0 to 1"),
+                                              &*it);
+  }
+  return value;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<CheckSpec>> ChecksFromJson(const std::string& text) {
+  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
   std::vector<CheckSpec> checks;
   try {
     nlohmann::json list = nlohmann::json::parse(text);
@@ -72,22 +106,18 @@ absl::StatusOr<std::vector<CheckSpec>> ChecksFromJson(const std::string& text) {
       c.kind = *kind;
       c.target = j.value("target", "");
       c.argv = j.value("argv", std::vector<std::string>{});
-      c.expect_status = j.value("expect_status", 200);
+      c.expect_status = WholeNumberField<int>(j, "expect_status", 200, 100, 599);
       c.body_contains = j.value("body_contains", "");
-      c.min_free = j.value("min_free", 0.0);
-      c.min_free_inodes = j.value("min_free_inodes", 0.0);
-      c.min_free_bytes = j.value("min_free_bytes", uint64_t{0});
-      c.interval = absl::Milliseconds(j.value("interval_ms", int64_t{5000}));
-      c.timeout = absl::Milliseconds(j.value("timeout_ms", int64_t{3000}));
-      c.fall = j.value("fall", 2);
-      c.rise = j.value("rise", 2);
+      c.min_free = FractionField(j, "min_free");
+      c.min_free_inodes = FractionField(j, "min_free_inodes");
+      c.min_free_bytes = WholeNumberField<uint64_t>(j, "min_free_bytes", 0, 0, UINT64_MAX);
+      c.interval = absl::Milliseconds(WholeNumberField<int64_t>(j, "interval_ms", 5000, 1, kDayMs));
+      c.timeout = absl::Milliseconds(WholeNumberField<int64_t>(j, "timeout_ms", 3000, 1, kDayMs));
+      c.fall = WholeNumberField<int>(j, "fall", 2, 1, 1000);
+      c.rise = WholeNumberField<int>(j, "rise", 2, 1, 1000);
       c.service = j.value("service", "");
       c.critical = j.value("critical", true);
       c.declared = j.value("declared", "");
-      if (c.interval <= absl::ZeroDuration() || c.timeout <= absl::ZeroDuration() || c.fall < 1 ||
-          c.rise < 1) {
-        return absl::InvalidArgumentError(absl::StrCat("check ", c.name, ": bad timing"));
-      }
       checks.push_back(std::move(c));
     }
   } catch (const nlohmann::json::exception& e) {

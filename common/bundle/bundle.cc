@@ -35,7 +35,14 @@ absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& dep
         if (it->is_directory()) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_symlink() || !it->is_regular_file()) continue;
+      // A link could lead anywhere on this machine: refused by name, its target never read, so
+      // that a recipe's source cannot send what lies outside the deploy folder.
+      if (it->is_symlink()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            it->path().lexically_relative(deploy_dir).string(),
+            " is a symbolic link: cookbooks and roles hold regular files only (copy the file in)"));
+      }
+      if (!it->is_regular_file()) continue;
       absl::StatusOr<std::string> content = ReadFile(it->path().string());
       if (!content.ok()) return content.status();
       total += content->size();

@@ -24,9 +24,9 @@ struct Bundle {
   bool HasRole(const std::string& role) const;
 };
 
-// Reads DEPLOY_DIR/cookbooks and DEPLOY_DIR/roles (regular files; hidden names and links are
-// left out, so nothing outside the folder can be sent). FailedPrecondition if the folder has
-// neither; ResourceExhausted beyond `max_bytes`.
+// Reads DEPLOY_DIR/cookbooks and DEPLOY_DIR/roles (regular files; hidden names are left out).
+// InvalidArgument naming a symbolic link under them (nothing outside the folder can be sent);
+// FailedPrecondition if the folder has neither; ResourceExhausted beyond `max_bytes`.
 absl::StatusOr<std::shared_ptr<const Bundle>> BuildBundle(const std::string& deploy_dir,
                                                           size_t max_bytes = 256u << 20);
 

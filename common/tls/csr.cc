@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/tls/key.h"
 
@@ -22,6 +23,12 @@ absl::StatusOr<std::string> CreateCsr(EVP_PKEY* key, const std::string& common_n
 }
 
 absl::StatusOr<EvpPkeyPtr> VerifiedCsrPublicKey(const std::string& pem) {
+  // A request is a few hundred bytes; what is sent before enrollment is authorized stays small.
+  if (pem.size() > kMaxCsrPemBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("certificate request of ", pem.size(),
+                                                   " bytes is larger than accepted (",
+                                                   kMaxCsrPemBytes, ")"));
+  }
   BioPtr bio = MemoryBio(pem);
   X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
   if (!req) return OpenSslError("parse certificate request", absl::StatusCode::kInvalidArgument);
@@ -29,11 +36,12 @@ absl::StatusOr<EvpPkeyPtr> VerifiedCsrPublicKey(const std::string& pem) {
   if (!key)
     return OpenSslError("certificate request has no public key",
                         absl::StatusCode::kInvalidArgument);
+  // The key's kind and size first: verifying with a key of any size could take any time.
+  DM_RETURN_IF_ERROR(CheckPublicKeyStrength(key.get()));
   if (X509_REQ_verify(req.get(), key.get()) != 1) {
     return OpenSslError("certificate request signature does not verify",
                         absl::StatusCode::kInvalidArgument);
   }
-  DM_RETURN_IF_ERROR(CheckPublicKeyStrength(key.get()));
   return key;
 }
 

@@ -44,6 +44,11 @@ absl::Status CheckPublicKeyStrength(EVP_PKEY* key) {
           absl::StrCat("EC key on curve ", name, " is not accepted (use P-256 or P-384)"));
     }
     case EVP_PKEY_RSA:
+      // Past 8192 bits a key only makes every signature check cost more (a sender's choice).
+      if (EVP_PKEY_get_bits(key) > 8192) {
+        return absl::InvalidArgumentError(absl::StrCat("RSA key of ", EVP_PKEY_get_bits(key),
+                                                       " bits is larger than accepted (8192)"));
+      }
       if (EVP_PKEY_get_bits(key) >= 2048) return absl::OkStatus();
       return absl::InvalidArgumentError(
           absl::StrCat("RSA key of ", EVP_PKEY_get_bits(key), " bits is too weak (need 2048)"));

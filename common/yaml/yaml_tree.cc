@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <set>
+#include <unordered_set>
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
@@ -64,7 +65,10 @@ class TreeBuilder {
     Node node;
     bool have_key = false;
     Node key;
+    // A map's keys once it has many (Node::Find's scan would make a long map cost its square).
+    std::unordered_set<std::string> many_keys;
   };
+  static constexpr size_t kKeysScannedInPlace = 16;
 
   Mark MarkOf(const yaml_mark_t& m) const {
     return Mark{file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
@@ -119,6 +123,10 @@ class TreeBuilder {
         if (seq ? event.data.sequence_start.anchor : event.data.mapping_start.anchor) {
           return Error(event.start_mark, "anchors (&name) are not supported");
         }
+        if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
+          return Error(event.start_mark,
+                       absl::StrCat("nested more than ", kMaxDepth, " levels deep"));
+        }
         Open open;
         open.node.kind_ = seq ? Node::Kind::kSequence : Node::Kind::kMap;
         open.node.mark_ = MarkOf(event.start_mark);
@@ -148,7 +156,7 @@ class TreeBuilder {
     }
     if (!top.have_key) {
       if (node.kind_ != Node::Kind::kScalar) return Error(mark, "map keys must be plain values");
-      if (top.node.Find(node.scalar_)) {
+      if (IsDuplicateKey(top, node.scalar_)) {
         return absl::InvalidArgumentError(
             absl::StrCat(node.mark_.ToString(), ": duplicate key '", node.scalar_, "'"));
       }
@@ -161,17 +169,33 @@ class TreeBuilder {
     return absl::OkStatus();
   }
 
+  // Records `key` as seen in the map `open`; true if it was already.
+  static bool IsDuplicateKey(Open& open, const std::string& key) {
+    const auto& entries = open.node.entries_;
+    if (entries.size() < kKeysScannedInPlace) return open.node.Find(key) != nullptr;
+    if (open.many_keys.empty()) {
+      for (const auto& [k, v] : entries) open.many_keys.insert(k.scalar_);
+    }
+    return !open.many_keys.insert(key).second;
+  }
+
   const std::string* file_;
   std::vector<Open> stack_;
   Node root_;
 };
 
 absl::StatusOr<Node> Parse(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxDocumentBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", text.size(),
+                                                   " bytes, more than a configuration file may "
+                                                   "have (",
+                                                   kMaxDocumentBytes >> 20, " MiB)"));
+  }
   return TreeBuilder(file).Build(text);
 }
 
 absl::StatusOr<Node> ParseFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = ReadFile(path, kMaxDocumentBytes);
   if (!text.ok()) return text.status();
   return Parse(*text, path);
 }

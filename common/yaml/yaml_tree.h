@@ -62,9 +62,16 @@ class Node {
   std::vector<std::pair<Node, Node>> entries_;
 };
 
+// What any input may cost: a document is refused past these, before or as soon as they are
+// crossed, so that reading a hostile or broken file takes time and memory bounded by its size.
+// The largest real file (a 600-resource recipe) is ~100 KB and 6 levels deep.
+inline constexpr size_t kMaxDocumentBytes = 8 << 20;
+inline constexpr int kMaxDepth = 64;
+
 // Parses one YAML document. `file` names the source in marks and errors. Anchors and aliases
 // are refused (they make "where did this value come from" ambiguous); an empty document is a
-// null node. Errors read "file:line:column: what is wrong".
+// null node. Errors read "file:line:column: what is wrong". Documents over kMaxDocumentBytes
+// or nested deeper than kMaxDepth are refused.
 absl::StatusOr<Node> Parse(const std::string& text, const std::string& file);
 
 // Reads and parses a file.

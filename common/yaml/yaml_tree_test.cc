@@ -51,5 +51,36 @@ TEST(YamlTreeTest, EmptyDocumentIsNull) {
   EXPECT_TRUE(root->IsNull());
 }
 
+TEST(YamlTreeTest, NestingPastTheDepthLimitIsRefusedWhereItGoesTooDeep) {
+  std::string ok_depth(kMaxDepth, '[');
+  ok_depth += std::string(kMaxDepth, ']');
+  EXPECT_TRUE(Parse(ok_depth, "deep.yaml").ok());
+  // A hundred thousand levels would otherwise take the tree (and its destructor) as deep.
+  std::string too_deep(100000, '[');
+  auto root = Parse(too_deep, "deep.yaml");
+  ASSERT_FALSE(root.ok());
+  EXPECT_THAT(std::string(root.status().message()),
+              HasSubstr("deep.yaml:1:65: nested more than 64 levels deep"));
+}
+
+TEST(YamlTreeTest, ADocumentPastTheSizeLimitIsRefusedBeforeParsing) {
+  auto root = Parse("a: " + std::string(kMaxDocumentBytes, 'x'), "huge.yaml");
+  ASSERT_FALSE(root.ok());
+  EXPECT_THAT(std::string(root.status().message()),
+              HasSubstr("huge.yaml: 8388611 bytes, more than a configuration file may have"));
+}
+
+TEST(YamlTreeTest, ADuplicateAmongManyKeysIsFound) {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "k" + std::to_string(i) + ": 1\n";
+  auto many = Parse(text, "many.yaml");
+  ASSERT_TRUE(many.ok()) << many.status();
+  EXPECT_EQ(many->entries().size(), 50000u);
+  auto duplicate = Parse(text + "k17: 2\n", "many.yaml");
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_THAT(std::string(duplicate.status().message()),
+              HasSubstr("many.yaml:50001:1: duplicate key 'k17'"));
+}
+
 }  // namespace
 }  // namespace dm::yaml

@@ -73,6 +73,10 @@ struct EventRecord {
 // Which events ListEvents returns: the newest `limit` (of `fleet` when not empty), or with
 // `after_seq` the oldest ones after it (following the trail).
 struct EventQuery {
+  EventQuery() = default;
+  // The newest `limit` events of every fleet.
+  explicit EventQuery(size_t limit) : limit(limit) {}
+
   size_t limit = 50;
   std::string fleet;
   uint64_t after_seq = 0;
