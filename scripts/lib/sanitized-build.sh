@@ -21,11 +21,14 @@ sanitized_build_dir() {
 }
 
 configure_sanitized_build() {
-  local sanitizers=$1 dir fuzz=OFF
+  local sanitizers=$1 dir fuzz=OFF static=ON
   dir=$(sanitized_build_dir "$sanitizers")
   [[ $sanitizers == address,undefined ]] && fuzz=ON
+  # ThreadSanitizer's suppressions name the uninstrumented libraries they are for, which needs
+  # them as shared objects (tests/sanitizers/tsan.supp).
+  [[ $sanitizers == thread ]] && static=OFF
   CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
-    -DDM_SANITIZE="$sanitizers" -DDM_FUZZ=$fuzz >/dev/null
+    -DDM_SANITIZE="$sanitizers" -DDM_FUZZ=$fuzz -DDM_STATIC_ARCHIVES=$static >/dev/null
 }
