@@ -7,6 +7,8 @@
 # Tests link GoogleTest's main and are discovered one ctest entry per TEST(). Labels: unit (the
 # default), integration, fleet, health; "concurrency" marks the tests of the controller's
 # concurrent parts, which scripts/test --sanitize thread builds (dm_concurrency_tests) and runs.
+# The sanitizer run over unit and integration tests builds only those (dm_unit_and_integration_
+# tests): not the benchmarks, nor the real-server tests it does not run.
 #
 # Test code (tests and TESTONLY libraries: fakes, fixtures, harnesses) is compiled with -Og: it
 # is a third of the build, and optimizing GoogleTest's templates costs more to compile than it
@@ -45,6 +47,7 @@ function(dm_cc_binary name)
 endfunction()
 
 add_custom_target(dm_concurrency_tests)
+add_custom_target(dm_unit_and_integration_tests)
 
 function(dm_cc_test name)
   cmake_parse_arguments(ARG "UNITY;SERIAL" "TIMEOUT;COST" "SRCS;DEPS;LABELS" ${ARGN})
@@ -60,6 +63,9 @@ function(dm_cc_test name)
   endif()
   if("concurrency" IN_LIST ARG_LABELS)
     add_dependencies(dm_concurrency_tests ${name})
+  endif()
+  if("unit" IN_LIST ARG_LABELS OR "integration" IN_LIST ARG_LABELS)
+    add_dependencies(dm_unit_and_integration_tests ${name})
   endif()
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
