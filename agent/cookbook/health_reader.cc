@@ -132,9 +132,9 @@ void ReadOne(const yaml::Node& item, const std::string& where, const Attributes&
 
   check.name = fields.String("name").value_or(
       absl::StrCat(health::CheckKindWord(check.kind), "[", check.target, "]"));
-  // Whole milliseconds up to a day: what the agent keeps (health::ChecksFromJson) reads back.
+  // Only what the agent's copy (health::ChecksFromJson) reads back.
   auto within_a_day = [&](const char* key, absl::Duration d) {
-    if (d >= absl::Milliseconds(1) && d <= absl::Hours(24)) return true;
+    if (d >= absl::Milliseconds(1) && d <= health::kLongestCheckPeriod) return true;
     fields.Error(key, "must be from 1ms to 24h");
     return false;
   };
@@ -146,8 +146,10 @@ void ReadOne(const yaml::Node& item, const std::string& where, const Attributes&
     check.timeout = *timeout;
     if (*timeout > check.interval) fields.Error("timeout", "must not be longer than the interval");
   }
-  if (auto fall = fields.Integer("fall", 1, 100)) check.fall = static_cast<int>(*fall);
-  if (auto rise = fields.Integer("rise", 1, 100)) check.rise = static_cast<int>(*rise);
+  if (auto fall = fields.Integer("fall", 1, health::kMostChecksInARow))
+    check.fall = static_cast<int>(*fall);
+  if (auto rise = fields.Integer("rise", 1, health::kMostChecksInARow))
+    check.rise = static_cast<int>(*rise);
   check.service = fields.String("service").value_or(
       check.kind == CheckKind::kService ? check.target : std::string());
   if (!check.service.empty() && check.service.find('.') == std::string::npos)

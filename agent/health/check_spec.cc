@@ -93,7 +93,7 @@ double FractionField(const nlohmann::json& j, const char* key) {
 }  // namespace
 
 absl::StatusOr<std::vector<CheckSpec>> ChecksFromJson(const std::string& text) {
-  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+  const uint64_t longest_ms = absl::ToInt64Milliseconds(kLongestCheckPeriod);
   std::vector<CheckSpec> checks;
   try {
     nlohmann::json list = nlohmann::json::parse(text);
@@ -111,10 +111,12 @@ absl::StatusOr<std::vector<CheckSpec>> ChecksFromJson(const std::string& text) {
       c.min_free = FractionField(j, "min_free");
       c.min_free_inodes = FractionField(j, "min_free_inodes");
       c.min_free_bytes = WholeNumberField<uint64_t>(j, "min_free_bytes", 0, 0, UINT64_MAX);
-      c.interval = absl::Milliseconds(WholeNumberField<int64_t>(j, "interval_ms", 5000, 1, kDayMs));
-      c.timeout = absl::Milliseconds(WholeNumberField<int64_t>(j, "timeout_ms", 3000, 1, kDayMs));
-      c.fall = WholeNumberField<int>(j, "fall", 2, 1, 1000);
-      c.rise = WholeNumberField<int>(j, "rise", 2, 1, 1000);
+      c.interval =
+          absl::Milliseconds(WholeNumberField<int64_t>(j, "interval_ms", 5000, 1, longest_ms));
+      c.timeout =
+          absl::Milliseconds(WholeNumberField<int64_t>(j, "timeout_ms", 3000, 1, longest_ms));
+      c.fall = WholeNumberField<int>(j, "fall", 2, 1, kMostChecksInARow);
+      c.rise = WholeNumberField<int>(j, "rise", 2, 1, kMostChecksInARow);
       c.service = j.value("service", "");
       c.critical = j.value("critical", true);
       c.declared = j.value("declared", "");

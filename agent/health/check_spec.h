@@ -27,6 +27,12 @@ const char* CheckKindWord(CheckKind kind);  // "service", "http", ...
 std::optional<CheckKind> CheckKindFromWord(const std::string& word);
 std::vector<std::string> CheckKindWords();
 
+// What a check may ask for, whether it is read from YAML (health.yaml, a role) or from the JSON
+// the agent keeps: an interval or timeout of whole milliseconds up to a day, fall and rise of 1
+// to 100.
+inline constexpr absl::Duration kLongestCheckPeriod = absl::Hours(24);
+inline constexpr int kMostChecksInARow = 100;
+
 struct CheckSpec {
   std::string name;  // unique on a host; by default "KIND[TARGET]", like a resource's id
   CheckKind kind = CheckKind::kService;

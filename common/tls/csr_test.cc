@@ -43,4 +43,17 @@ TEST(CsrTest, RefusesGarbageAndWeakKeys) {
 }
 
 }  // namespace
+TEST(CsrTest, AnOversizedRequestIsRefusedUnread) {
+  auto key = GenerateKey();
+  ASSERT_TRUE(key.ok());
+  auto csr = CreateCsr(key->get(), "agent");
+  ASSERT_TRUE(csr.ok());
+  ASSERT_TRUE(VerifiedCsrPublicKey(*csr).ok());
+  // The same valid request, with text after it that PEM would skip: refused by its size alone.
+  auto padded = VerifiedCsrPublicKey(*csr + std::string(kMaxCsrPemBytes, '#'));
+  ASSERT_FALSE(padded.ok());
+  EXPECT_NE(padded.status().message().find("larger than accepted"), std::string::npos)
+      << padded.status();
+}
+
 }  // namespace dm
