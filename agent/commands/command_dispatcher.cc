@@ -85,7 +85,8 @@ BlobSource CommandDispatcher::SourceFor(const std::string& id) {
   source.next = [inbox](absl::Duration wait) -> std::optional<dm::v1::Blobs> {
     std::unique_lock<std::mutex> lock(inbox->mu);
     if (!inbox->ready.wait_for(lock, absl::ToChronoNanoseconds(wait),
-                               [&] { return !inbox->queue.empty(); })) {
+                               [&] { return !inbox->queue.empty() || inbox->cancelled; }) ||
+        inbox->queue.empty()) {
       return std::nullopt;
     }
     dm::v1::Blobs blobs = std::move(inbox->queue.front());
@@ -119,7 +120,7 @@ void CommandDispatcher::RunExec(const std::string& id, const dm::v1::ExecCommand
     input = *fetched;
   }
   size_t dropped = 0;
-  dm::v1::CommandResult result = RunCommand(
+  dm::v1::CommandResult result = effects_.run_program(
       exec,
       [&](dm::v1::CommandOutput::Stream stream, std::string chunk) {
         dm::v1::AgentMessage message;
@@ -162,6 +163,7 @@ void CommandDispatcher::RunConverge(const std::string& id, const dm::v1::Converg
         LogInfo("command {}: {} health checks from the role", id, count);
     };
   }
+  channel.converge = effects_.converge;
   dm::v1::CommandResult result = RunConvergeCommand(id, converge, state_dir_, channel, *cancelled);
   LogInfo("command {}: converge ended with {}{}", id, result.exit_code(),
           result.error().empty() ? "" : " (" + result.error() + ")");
@@ -197,7 +199,17 @@ void CommandDispatcher::Finish(const std::string& id, dm::v1::CommandResult resu
 void CommandDispatcher::Cancel(const std::string& command_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = running_.find(command_id);
-  if (it != running_.end()) *it->second = true;
+  if (it == running_.end()) return;
+  *it->second = true;
+  WakeInboxLocked(command_id);
+}
+
+void CommandDispatcher::WakeInboxLocked(const std::string& id) {
+  auto inbox = inboxes_.find(id);
+  if (inbox == inboxes_.end()) return;
+  std::lock_guard<std::mutex> lock(inbox->second->mu);
+  inbox->second->cancelled = true;
+  inbox->second->ready.notify_all();
 }
 
 std::vector<std::string> CommandDispatcher::ActiveIds() const {
@@ -209,7 +221,10 @@ std::vector<std::string> CommandDispatcher::ActiveIds() const {
 
 void CommandDispatcher::CancelAllAndWait() {
   std::unique_lock<std::mutex> lock(mu_);
-  for (auto& [id, cancelled] : running_) *cancelled = true;
+  for (auto& [id, cancelled] : running_) {
+    *cancelled = true;
+    WakeInboxLocked(id);
+  }
   idle_.wait(lock, [this] { return running_.empty(); });
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "agent/exec/command_runner.h"
 #include "agent/exec/exec_input.h"
 #include "agent/health/health_monitor.h"
 #include "agent/session/outbox.h"
@@ -23,12 +24,27 @@
 
 namespace dm {
 
+// What commands do to the host. The defaults are the real ones; the fuzz target that plays the
+// controller (fuzz/controller_messages_fuzzer.cc) runs no program and converges nothing.
+struct CommandEffects {
+  // Runs an exec command's program (exec/command_runner.h).
+  std::function<dm::v1::CommandResult(const dm::v1::ExecCommand&, const OutputHandler&,
+                                      const std::atomic<bool>& cancelled, int input_fd)>
+      run_program = RunCommand;
+  // false: a converge fetches its bundle and loads the role, then stops (changes nothing).
+  bool converge = true;
+};
+
 class CommandDispatcher {
  public:
   // `state_dir` holds the converge cache, backups and supervised services.
   // `health` (may be null) receives each converge's health checks.
-  CommandDispatcher(Outbox* outbox, std::string state_dir, health::HealthMonitor* health = nullptr)
-      : outbox_(outbox), state_dir_(std::move(state_dir)), health_(health) {}
+  CommandDispatcher(Outbox* outbox, std::string state_dir, health::HealthMonitor* health = nullptr,
+                    CommandEffects effects = {})
+      : outbox_(outbox),
+        state_dir_(std::move(state_dir)),
+        health_(health),
+        effects_(std::move(effects)) {}
   ~CommandDispatcher() { CancelAllAndWait(); }
 
   // Starts `command`. A command id seen before is ignored: the controller may deliver a command
@@ -52,16 +68,20 @@ class CommandDispatcher {
   BlobSource SourceFor(const std::string& id);
   void DropInbox(const std::string& id);
 
-  // Blobs waiting for a command's thread.
+  // Blobs waiting for a command's thread. A cancelled command stops waiting at once.
   struct BlobInbox {
     std::mutex mu;
     std::condition_variable ready;
     std::deque<dm::v1::Blobs> queue;
+    bool cancelled = false;
   };
+  // Wakes command `id`'s wait for blobs, if it has one; requires mu_.
+  void WakeInboxLocked(const std::string& id);
 
   Outbox* const outbox_;
   const std::string state_dir_;
   health::HealthMonitor* const health_;
+  const CommandEffects effects_;
   mutable std::mutex mu_;
   std::condition_variable idle_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_ ABSL_GUARDED_BY(mu_);

@@ -104,6 +104,12 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
     return result;
   }
 
+  if (!channel.converge) {
+    result.set_exit_code(0);
+    result.set_error("loaded only: this agent converges nothing");
+    return result;
+  }
+
   cookbook::RunOptions options;
   options.dry_run = command.dry_run();
   options.state_dir = state_dir;

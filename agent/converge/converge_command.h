@@ -24,6 +24,8 @@ struct ConvergeChannel {
   std::function<void(dm::v1::ConvergeProgress)> progress;
   // The role's health checks, after a real run (the agent's monitor runs them from then on).
   std::function<void(std::vector<health::CheckSpec>)> health_checks;
+  // false: stop once the role is loaded (the bundle fetched and checked), changing nothing.
+  bool converge = true;
 };
 
 // Exit codes of the result: 0 converged, 1 invalid input (nothing changed), 2 a resource

@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "agent/facts/facts.h"
 #include "agent/health/health_report.h"
+#include "agent/session/controller_messages.h"
 #include "common/controller_channel.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
@@ -145,25 +146,8 @@ grpc::Status Session::RunStream(bool* welcomed) {
 
     std::thread writer([&] { WriteLoop(stream.get(), heartbeat); });
     while (stream->Read(&incoming)) {
-      switch (incoming.body_case()) {
-        case dm::v1::ControllerMessage::kAck:
-          outbox_.Ack(incoming.ack().seq());
-          break;
-        case dm::v1::ControllerMessage::kCommand:
-          dispatcher_.Start(incoming.command());
-          break;
-        case dm::v1::ControllerMessage::kCancel:
-          dispatcher_.Cancel(incoming.cancel().id());
-          break;
-        case dm::v1::ControllerMessage::kBlobs:
-          dispatcher_.DeliverBlobs(std::move(*incoming.mutable_blobs()));
-          break;
-        case dm::v1::ControllerMessage::kHealthRequest:
-          ReportHealth(health_.Snapshot());
-          break;
-        default:
-          break;
-      }
+      HandleControllerMessage(std::move(incoming), &outbox_, &dispatcher_,
+                              [this] { ReportHealth(health_.Snapshot()); });
     }
     // The read side ended: stop the writer, then collect the status.
     context.TryCancel();

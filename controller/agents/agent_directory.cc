@@ -2,30 +2,11 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "common/status_macros.h"
+#include "controller/agents/peer_address.h"
 
 namespace dm {
-namespace {
-
-// "ipv4:10.0.0.5:51234" -> "10.0.0.5"; "ipv6:%5B::1%5D:51234" -> "::1". The port of an agent's
-// outgoing connection means nothing to an operator.
-std::string HostOfPeer(const std::string& peer) {
-  std::string p = absl::StrReplaceAll(peer, {{"%5B", "["}, {"%5D", "]"}});
-  for (const char* prefix : {"ipv4:", "ipv6:"}) {
-    if (absl::StartsWith(p, prefix)) p = p.substr(std::string(prefix).size());
-  }
-  if (!p.empty() && p[0] == '[') {
-    size_t close = p.find(']');
-    return close == std::string::npos ? p : p.substr(1, close - 1);
-  }
-  size_t colon = p.rfind(':');
-  return colon == std::string::npos ? p : p.substr(0, colon);
-}
-
-}  // namespace
 
 absl::Status AgentDirectory::Load() {
   DM_ASSIGN_OR_RETURN(std::vector<AgentRecord> records, store_->ListAgents());
@@ -108,7 +89,18 @@ absl::StatusOr<AgentRecord> AgentDirectory::Authenticate(const std::string& agen
   if (it->second.record.cert_serial != serial) {
     return absl::PermissionDeniedError("certificate is not the one this agent enrolled with");
   }
+  if (clock_->Now() < it->second.barred_until) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("this agent broke the stream's rules and is kept out until ",
+                     absl::FormatTime(it->second.barred_until, absl::UTCTimeZone())));
+  }
   return it->second.record;
+}
+
+void AgentDirectory::Bar(const std::string& agent_id, absl::Time until) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = agents_.find(agent_id);
+  if (it != agents_.end()) it->second.barred_until = std::max(it->second.barred_until, until);
 }
 
 ResumePoint AgentDirectory::Attach(const std::string& agent_id,

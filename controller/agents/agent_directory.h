@@ -62,9 +62,14 @@ class AgentDirectory {
   absl::StatusOr<AgentRecord> Remove(const std::string& name);
 
   // Admits a stream authenticated by a certificate with subject id `agent_id` and `serial`.
-  // PermissionDenied if the agent was removed or the certificate is not the one it enrolled with.
+  // PermissionDenied if the agent was removed or the certificate is not the one it enrolled with;
+  // ResourceExhausted while it is barred (Bar).
   absl::StatusOr<AgentRecord> Authenticate(const std::string& agent_id,
                                            const std::string& serial) const;
+
+  // Keeps the agent out until `until`: Authenticate refuses its streams (ResourceExhausted) in
+  // the meantime, and the agent retries later. For an agent that misbehaved (AgentSession).
+  void Bar(const std::string& agent_id, absl::Time until);
 
   // Makes `connection` the agent's stream, closing any older one (an agent has at most one), and
   // records the facts of its Hello. The resume point continues the agent's sequence if the Hello
@@ -107,6 +112,7 @@ class AgentDirectory {
     absl::Time disconnected_since = absl::InfinitePast();
     uint64_t epoch = 0;
     uint64_t acked_seq = 0;
+    absl::Time barred_until = absl::InfinitePast();
     bool seen_dirty = false;    // last_seen moved (heartbeats)
     bool status_dirty = false;  // connected, disconnected or re-attached
     bool facts_dirty = false;

@@ -71,6 +71,13 @@ bool CommandTracker::Deliver(const std::string& agent_id, const dm::v1::AgentMes
   return true;
 }
 
+bool CommandTracker::BelongsToAnother(const std::string& agent_id,
+                                      const std::string& command_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = commands_.find(command_id);
+  return it != commands_.end() && it->second.agent_id != agent_id;
+}
+
 size_t CommandTracker::FailCommandsOf(const std::string& agent_id, const std::string& error,
                                       const std::set<std::string>& keep) {
   std::vector<std::pair<std::string, std::shared_ptr<CommandSink>>> failed;

@@ -53,6 +53,10 @@ class CommandTracker {
   // to no command of that agent (late, forgotten, or not its own).
   bool Deliver(const std::string& agent_id, const dm::v1::AgentMessage& message);
 
+  // Whether `command_id` is in flight on an agent other than `agent_id`: an agent that answers
+  // it, or asks for its blobs, is misbehaving (a command it merely no longer has is not).
+  bool BelongsToAnother(const std::string& agent_id, const std::string& command_id) const;
+
   // Ends every command of `agent_id` except those in `keep` with a failed result carrying
   // `error`. Returns how many were ended.
   size_t FailCommandsOf(const std::string& agent_id, const std::string& error,

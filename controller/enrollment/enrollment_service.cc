@@ -3,10 +3,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "common/tls/csr.h"
+#include "controller/agents/agent_facts.h"
+#include "controller/agents/peer_address.h"
 
 namespace dm {
 
@@ -23,9 +26,29 @@ bool IsValidAgentName(const std::string& name) {
 
 absl::StatusOr<Enrolled> EnrollmentService::Enroll(const dm::v1::EnrollRequest& request,
                                                    const std::string& peer) {
+  std::string address = HostOfPeer(peer);
+  AttemptLimiter::Admission admission = attempts_.Admit(address);
+  if (!admission.allowed) {
+    // One event when an address starts being refused; the refusals that follow are not recorded.
+    if (admission.first_refusal) {
+      LogWarn("refusing enrollment attempts from {} for a while: too many failed attempts",
+              address);
+      audit_.Record("enroll.throttled", address,
+                    absl::StrCat("more than ", AttemptLimiter::kFailuresAllowed,
+                                 " failed enrollment attempts from ", address,
+                                 "; its attempts are refused unread until they slow down"));
+    }
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many failed enrollment attempts from ", address, "; try again in ",
+                     absl::FormatDuration(absl::Ceil(admission.retry_after, absl::Seconds(1)))));
+  }
   absl::StatusOr<Enrolled> result = EnrollChecked(request);
+  if (!result.ok()) attempts_.RecordFailure(address);
   // The token id is safe to record; the secret never is.
-  std::string subject = request.name().empty() ? "token " + request.token_id() : request.name();
+  // Both come from the caller, who may be anyone: escaped and cut before they are kept or shown.
+  std::string subject = request.name().empty()
+                            ? "token " + absl::CHexEscape(request.token_id().substr(0, 64))
+                            : absl::CHexEscape(request.name().substr(0, 64));
   if (result.ok()) {
     LogInfo("enrolled agent {} (id {}, role '{}') from {} with token {}", result->agent.name,
             result->agent.id, result->agent.role, peer, request.token_id());
@@ -45,7 +68,8 @@ absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRe
   DM_ASSIGN_OR_RETURN(TokenRecord token,
                       tokens_->CheckUsable(request.token_id(), request.token_secret()));
   if (!IsValidAgentName(request.name())) {
-    return absl::InvalidArgumentError(absl::StrCat("agent name '", request.name(),
+    return absl::InvalidArgumentError(absl::StrCat("agent name '",
+                                                   absl::CHexEscape(request.name().substr(0, 64)),
                                                    "' is not valid: use 1-63 letters, digits, '.', "
                                                    "'_' or '-', starting with a letter or digit"));
   }
@@ -65,7 +89,11 @@ absl::StatusOr<Enrolled> EnrollmentService::EnrollChecked(const dm::v1::EnrollRe
   agent.enrolled = now;
   agent.token_id = token.id;
   agent.facts = request.facts();
-  agent.version = request.facts().agent_version();
+  std::vector<std::string> cleaned = CleanFacts(&agent.facts);
+  if (!cleaned.empty()) {
+    LogWarn("enrollment of {}: facts cleaned: {}", agent.name, absl::StrJoin(cleaned, "; "));
+  }
+  agent.version = agent.facts.agent_version();
 
   CertificateSpec spec;
   spec.kind = CertificateKind::kClient;

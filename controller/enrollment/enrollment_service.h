@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/tls/certificate_authority.h"
 #include "controller/agents/agent_directory.h"
+#include "controller/enrollment/attempt_limiter.h"
 #include "controller/enrollment/token_service.h"
 #include "controller/store/audit_trail.h"
 #include "controller/store/store.h"
@@ -37,11 +38,13 @@ class EnrollmentService {
         ca_(ca),
         directory_(directory),
         clock_(clock),
-        audit_(store, clock) {}
+        audit_(store, clock),
+        attempts_(clock) {}
 
   // Errors: InvalidArgument (bad name or CSR), Unauthenticated / PermissionDenied (token, see
   // TokenService::CheckUsable; also when concurrent enrollments used it up meanwhile),
-  // AlreadyExists (name taken).
+  // AlreadyExists (name taken), ResourceExhausted (too many failed attempts from the peer's
+  // address lately: see AttemptLimiter). The facts of the request are cleaned (CleanFacts).
   absl::StatusOr<Enrolled> Enroll(const dm::v1::EnrollRequest& request, const std::string& peer);
 
  private:
@@ -52,6 +55,7 @@ class EnrollmentService {
   AgentDirectory* const directory_;
   Clock* const clock_;
   const AuditTrail audit_;
+  AttemptLimiter attempts_;
 };
 
 // Agent names: 1 to 63 of letters, digits, '.', '_' and '-', starting with a letter or digit

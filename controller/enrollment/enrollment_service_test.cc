@@ -154,3 +154,58 @@ TEST(AgentNameTest, AcceptsHostLikeNamesOnly) {
 
 }  // namespace
 }  // namespace dm
+
+namespace dm {
+namespace {
+
+TEST_F(EnrollmentServiceTest, GuessingTokensFromOneAddressIsSlowedWithOneEvent) {
+  NewToken token = MakeToken();
+  dm::v1::EnrollRequest guess = Request(token, "intruder");
+  guess.set_token_secret(std::string(32, 'g'));
+  int refused_unread = 0;
+  for (int i = 0; i < 200; ++i) {
+    absl::StatusCode code = service_->Enroll(guess, "ipv4:10.9.9.9:4000").status().code();
+    if (code == absl::StatusCode::kResourceExhausted) ++refused_unread;
+  }
+  EXPECT_EQ(refused_unread, 200 - AttemptLimiter::kFailuresAllowed);
+
+  // One event per failure let through, and one for the whole run of refusals.
+  std::vector<EventRecord> events = *store_->ListEvents(EventQuery{1000});
+  int refused_events = 0, throttled_events = 0;
+  for (const EventRecord& e : events) {
+    refused_events += e.kind == "enroll.refused";
+    throttled_events += e.kind == "enroll.throttled";
+    if (e.kind == "enroll.throttled") {
+      EXPECT_EQ(e.subject, "10.9.9.9");
+    }
+  }
+  EXPECT_EQ(refused_events, AttemptLimiter::kFailuresAllowed);
+  EXPECT_EQ(throttled_events, 1);
+
+  // Another address enrolls with the right token meanwhile, and so does this one later.
+  EXPECT_TRUE(service_->Enroll(Request(token, "web-1"), "ipv4:10.0.0.2:5000").ok());
+  NewToken second = MakeToken();
+  EXPECT_EQ(service_->Enroll(Request(second, "web-2"), "ipv4:10.9.9.9:4001").status().code(),
+            absl::StatusCode::kResourceExhausted);
+  clock_.Advance(AttemptLimiter::kRefill);
+  EXPECT_TRUE(service_->Enroll(Request(second, "web-2"), "ipv4:10.9.9.9:4002").ok());
+}
+
+TEST_F(EnrollmentServiceTest, WhatACallerSendsIsEscapedBeforeItIsKept) {
+  NewToken token = MakeToken();
+  dm::v1::EnrollRequest request = Request(token, "bad\x1b[2Jname\n");
+  EXPECT_EQ(service_->Enroll(request, "peer").status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<EventRecord> events = *store_->ListEvents(EventQuery{10});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].subject.find('\x1b'), std::string::npos) << events[0].subject;
+  EXPECT_EQ(events[0].message.find('\x1b'), std::string::npos) << events[0].message;
+  EXPECT_EQ(events[0].message.find('\n'), std::string::npos) << events[0].message;
+
+  dm::v1::EnrollRequest dirty_facts = Request(token, "web-1");
+  dirty_facts.mutable_facts()->set_hostname("web\x1b]1;x\x07");
+  ASSERT_TRUE(service_->Enroll(dirty_facts, "peer").ok());
+  EXPECT_EQ(store_->ListAgents()->front().facts.hostname(), "invalid");
+}
+
+}  // namespace
+}  // namespace dm

@@ -3,9 +3,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <set>
+
+#include <grpcpp/alarm.h>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
 #include "controller/rpc/peer_identity.h"
@@ -59,7 +61,7 @@ class StreamConnection : public AgentConnection {
       return;
     }
     if (finish_requested_) {
-      FinishNowLocked();
+      if (!paused_) FinishNowLocked();
     } else if (!queue_.empty()) {
       StartNextWriteLocked();
     }
@@ -68,6 +70,26 @@ class StreamConnection : public AgentConnection {
   void OnDone() {
     std::lock_guard<std::mutex> lock(mu_);
     reactor_ = nullptr;
+  }
+
+  // While reading is paused (an alarm will start the next read), the stream is not finished:
+  // that read must never follow the end of the call.
+  void PauseReading() {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = true;
+  }
+  // Ends the pause: starts the next read (`start_read`, under the lock, as writes start), or
+  // finishes the stream if it was closed meanwhile or `read_more` is false.
+  template <typename StartRead>
+  void ResumeReading(bool read_more, const StartRead& start_read) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = false;
+    if (finish_requested_ || !read_more) {
+      if (!finish_requested_) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+      if (!writing_) FinishNowLocked();
+      return;
+    }
+    start_read();
   }
 
  private:
@@ -82,7 +104,7 @@ class StreamConnection : public AgentConnection {
     if (reactor_ == nullptr || finish_requested_) return;
     finish_requested_ = true;
     status_ = status;
-    if (!writing_) FinishNowLocked();
+    if (!writing_ && !paused_) FinishNowLocked();
   }
 
   void FinishNowLocked() {
@@ -97,31 +119,31 @@ class StreamConnection : public AgentConnection {
   std::deque<ControllerMessage> queue_
       ABSL_GUARDED_BY(mu_);  // front() is being written if writing_
   bool writing_ = false;
+  bool paused_ = false;
   bool finish_requested_ = false;
   bool finished_ = false;
   grpc::Status status_;
 };
 
+// One stream: the gRPC side of an AgentSession. Reads one message at a time; when the session
+// asks to wait (the agent sends too much), an alarm starts the next read, so that no gRPC thread
+// sleeps. The stream is not finished while that alarm is pending (StreamConnection), so OnDone,
+// which deletes the reactor, always comes after it.
 class AgentStream : public Reactor {
  public:
-  AgentStream(grpc::CallbackServerContext* context, AgentDirectory* directory,
-              CommandTracker* tracker, BundleCache* bundles, HealthBoard* health,
-              absl::Duration heartbeat_interval)
-      : directory_(directory),
-        tracker_(tracker),
-        bundles_(bundles),
-        health_(health),
-        heartbeat_interval_(heartbeat_interval) {
+  AgentStream(grpc::CallbackServerContext* context, const AgentSessionServices& services) {
     connection_ = std::make_shared<StreamConnection>(this, context->peer());
     absl::StatusOr<PeerIdentity> peer = RequirePeer(*context, PeerKind::kAgent);
-    absl::Status admitted = peer.status();
-    if (peer.ok()) admitted = directory_->Authenticate(peer->id, peer->cert_serial).status();
-    if (!admitted.ok()) {
-      LogWarn("refused agent stream from {}: {}", context->peer(), std::string(admitted.message()));
-      connection_->Close(ToGrpcStatus(admitted));
+    absl::StatusOr<AgentRecord> agent =
+        peer.ok() ? services.directory->Authenticate(peer->id, peer->cert_serial)
+                  : absl::StatusOr<AgentRecord>(peer.status());
+    if (!agent.ok()) {
+      LogWarn("refused agent stream from {}: {}", context->peer(),
+              std::string(agent.status().message()));
+      connection_->Close(ToGrpcStatus(agent.status()));
       return;
     }
-    agent_id_ = peer->id;
+    session_ = std::make_unique<AgentSession>(services, agent->id, agent->name, connection_);
     StartRead(&incoming_);
   }
 
@@ -131,151 +153,52 @@ class AgentStream : public Reactor {
       connection_->Close(grpc::Status::OK);
       return;
     }
-    grpc::Status status = attached_ ? Handle(incoming_) : HandleHello(incoming_);
-    if (!status.ok()) {
-      connection_->Close(status);
-      return;
+    AgentSession::Verdict verdict = session_->OnMessage(incoming_);
+    if (verdict.end) {
+      connection_->Close(verdict.status);
+    } else if (verdict.wait <= absl::ZeroDuration()) {
+      StartRead(&incoming_);
+    } else {
+      connection_->PauseReading();
+      std::lock_guard<std::mutex> lock(alarm_mu_);
+      // A fresh alarm each time; the one before has fired (its callback holds what it needs).
+      alarm_ = std::make_unique<grpc::Alarm>();
+      alarm_->Set(absl::ToChronoTime(absl::Now() + verdict.wait), [this](bool fired) {
+        // A copy: once the stream finishes here, OnDone may delete this reactor at once.
+        std::shared_ptr<StreamConnection> connection = connection_;
+        connection->ResumeReading(fired, [this] { StartRead(&incoming_); });
+      });
     }
-    StartRead(&incoming_);
   }
 
   void OnWriteDone(bool ok) override { connection_->OnWriteDone(ok); }
 
   void OnCancel() override {
     connection_->Close(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+    std::lock_guard<std::mutex> lock(alarm_mu_);
+    // A pending alarm runs its callback now, not fired: the stream finishes.
+    if (alarm_ != nullptr) alarm_->Cancel();
   }
 
   void OnDone() override {
     connection_->OnDone();
-    if (attached_) {
-      directory_->Detach(agent_id_, connection_.get());
-      LogInfo("agent {} disconnected", name_);
-    }
+    if (session_ != nullptr) session_->OnStreamEnd();
     delete this;
   }
 
  private:
-  grpc::Status HandleHello(const AgentMessage& message) {
-    if (!message.has_hello()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first message must be a Hello");
-    }
-    const dm::v1::Hello& hello = message.hello();
-    ResumePoint resume = directory_->Attach(agent_id_, connection_, hello);
-    if (resume.agent_name.empty()) {
-      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "this agent was removed");
-    }
-    attached_ = true;
-    name_ = resume.agent_name;
-    last_ack_sent_ = resume.acked_seq;
-
-    ControllerMessage welcome;
-    welcome.mutable_welcome()->set_acked_seq(resume.acked_seq);
-    welcome.mutable_welcome()->set_heartbeat_interval_ms(
-        static_cast<uint32_t>(absl::ToInt64Milliseconds(heartbeat_interval_)));
-    welcome.mutable_welcome()->set_agent_name(name_);
-    connection_->Send(welcome);
-
-    // Commands the agent no longer knows (it restarted while they ran) will never be answered.
-    std::set<std::string> active(hello.active_commands().begin(), hello.active_commands().end());
-    size_t lost =
-        tracker_->FailCommandsOf(agent_id_, "the agent restarted and lost this command", active);
-    LogInfo("agent {} connected from {} (version {}, resuming after seq {}{})", name_,
-            connection_->peer(), hello.facts().agent_version(), resume.acked_seq,
-            lost ? ", " + std::to_string(lost) + " commands lost" : "");
-    return grpc::Status::OK;
-  }
-
-  grpc::Status Handle(const AgentMessage& message) {
-    // A message re-sent after a reconnect that was already received is acknowledged again
-    // but not delivered twice.
-    uint64_t acked = 0;
-    bool fresh = directory_->Heard(agent_id_, message.seq(), &acked);
-    if (fresh && (message.has_output() || message.has_result() || message.has_progress())) {
-      tracker_->Deliver(agent_id_, message);
-    } else if (fresh && message.has_blob_request()) {
-      SendBlobs(message.blob_request());
-    } else if (fresh && message.has_health() && health_ != nullptr) {
-      health_->Report(name_, message.health());
-    } else if (message.has_heartbeat() && health_ != nullptr &&
-               health_->ShouldAskForReport(name_, message.heartbeat().health_digest())) {
-      ControllerMessage ask;
-      ask.mutable_health_request();
-      connection_->Send(ask);
-    } else if (message.has_hello()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Hello sent twice on one stream");
-    }
-    // Acknowledge what arrived, but only when there is something new: heartbeats alone do not
-    // cost a write per agent.
-    if (acked > last_ack_sent_) {
-      last_ack_sent_ = acked;
-      ControllerMessage ack;
-      ack.mutable_ack()->set_seq(acked);
-      connection_->Send(ack);
-    }
-    return grpc::Status::OK;
-  }
-
-  // Answers a command's request for the blobs the agent lacks: only blobs of that agent's own
-  // command in flight (a converge's bundle, or an exec's input parts), in messages of at most
-  // about 1 MB.
-  void SendBlobs(const dm::v1::BlobRequest& request) {
-    if (std::shared_ptr<const CommandTracker::InputParts> input =
-            tracker_->InputOf(agent_id_, request.command_id())) {
-      SendBlobsFrom(*input, request);
-      return;
-    }
-    std::string hash = tracker_->BundleOf(agent_id_, request.command_id());
-    std::shared_ptr<const Bundle> bundle = hash.empty() ? nullptr : bundles_->Find(hash);
-    if (bundle == nullptr) {
-      LogWarn("agent {} asked for blobs of command {}, which has no bundle here", name_,
-              request.command_id());
-      return;
-    }
-    SendBlobsFrom(bundle->blobs, request);
-  }
-
-  void SendBlobsFrom(const std::map<std::string, std::string>& blobs,
-                     const dm::v1::BlobRequest& request) {
-    constexpr size_t kMessageBytes = 1 << 20;
-    ControllerMessage out;
-    size_t bytes = 0;
-    auto flush = [&] {
-      if (out.blobs().blobs_size() == 0) return;
-      connection_->Send(out);
-      out.Clear();
-      bytes = 0;
-    };
-    for (const std::string& sha : request.sha256()) {
-      auto blob = blobs.find(sha);
-      if (blob == blobs.end()) continue;  // not this command's: never sent
-      if (bytes + blob->second.size() > kMessageBytes) flush();
-      out.mutable_blobs()->set_command_id(request.command_id());
-      dm::v1::Blob* b = out.mutable_blobs()->add_blobs();
-      b->set_sha256(sha);
-      b->set_data(blob->second);
-      bytes += blob->second.size();
-    }
-    flush();
-  }
-
-  AgentDirectory* const directory_;
-  CommandTracker* const tracker_;
-  BundleCache* const bundles_;
-  HealthBoard* const health_;
-  const absl::Duration heartbeat_interval_;
   std::shared_ptr<StreamConnection> connection_;
-  std::string agent_id_;
-  std::string name_;
-  bool attached_ = false;
-  uint64_t last_ack_sent_ = 0;
+  std::unique_ptr<AgentSession> session_;
   AgentMessage incoming_;
+  std::mutex alarm_mu_;
+  std::unique_ptr<grpc::Alarm> alarm_ ABSL_GUARDED_BY(alarm_mu_);
 };
 
 }  // namespace
 
 grpc::ServerBidiReactor<AgentMessage, ControllerMessage>* AgentStreamHandler::Connect(
     grpc::CallbackServerContext* context) {
-  return new AgentStream(context, directory_, tracker_, bundles_, health_, heartbeat_interval_);
+  return new AgentStream(context, services_);
 }
 
 }  // namespace dm

@@ -280,9 +280,15 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   admin.trees = c->trees_.get();
   admin.apps = c->apps_.get();
   c->admin_handler_ = std::make_unique<AdminHandler>(admin);
-  c->agent_handler_ = std::make_unique<AgentStreamHandler>(c->directory_.get(), c->tracker_.get(),
-                                                           c->bundles_.get(), c->health_.get(),
-                                                           options.heartbeat_interval);
+  AgentSessionServices sessions;
+  sessions.directory = c->directory_.get();
+  sessions.tracker = c->tracker_.get();
+  sessions.bundles = c->bundles_.get();
+  sessions.health = c->health_.get();
+  sessions.audit = c->audit_.get();
+  sessions.clock = c->clock_;
+  sessions.heartbeat_interval = options.heartbeat_interval;
+  c->agent_handler_ = std::make_unique<AgentStreamHandler>(sessions);
 
   // Client certificates are requested and, when presented, verified against our CA during the
   // handshake. They are not required at that level because enrollment comes before a
