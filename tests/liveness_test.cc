@@ -52,7 +52,7 @@ TEST_F(LivenessTest, ACommandWhoseAgentNeverReturnsFails) {
   Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
                 "sleep", "60"},
                Path("exec.log"));
-  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_TRUE(agent("web-1")->WaitForLog(": exec sleep", absl::Seconds(30))) << exec.Log();
   agent("web-1")->Signal(SIGKILL);
   // Window (3 heartbeats) plus the resume grace (two windows), then the call ends.
   EXPECT_EQ(exec.Wait(absl::Seconds(30)), 255);
@@ -63,7 +63,8 @@ TEST_F(LivenessTest, AnAgentThatRestartsMidCommandReportsItLost) {
   Process exec({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "exec", "web-1", "--",
                 "sleep", "60"},
                Path("exec.log"));
-  absl::SleepFor(absl::Milliseconds(500));
+  // Once the agent runs it (not after a fixed time: a loaded machine starts dmctl slowly).
+  ASSERT_TRUE(agent("web-1")->WaitForLog(": exec sleep", absl::Seconds(30))) << exec.Log();
   agent("web-1")->Stop();
   StartAgent("web-1", "");
   EXPECT_EQ(exec.Wait(absl::Seconds(30)), 255);

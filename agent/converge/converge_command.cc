@@ -30,6 +30,26 @@ constexpr absl::Duration kFetchTimeout = absl::Minutes(5);
 // Blobs asked for but not arrived by then are asked for again (the stream may have dropped).
 constexpr absl::Duration kFetchRetry = absl::Seconds(20);
 
+// The controller refuses an agent message over 16 MiB (AgentStreamLimits). Diffs are cut at
+// 64 KiB each, but a run of hundreds of large files could still pass 8 MiB: then the report
+// goes without its diffs and outputs, saying so, rather than not at all.
+constexpr size_t kMaxReportBytes = 8 << 20;
+
+std::string ReportWithinLimit(nlohmann::json report) {
+  std::string text = report.dump();
+  if (text.size() <= kMaxReportBytes) return text;
+  if (report.contains("resources") && report["resources"].is_array()) {
+    for (nlohmann::json& resource : report["resources"]) {
+      resource.erase("diff");
+      resource.erase("output");
+    }
+  }
+  report["note"] = "diffs and outputs left out: the report with them was " +
+                   std::to_string(text.size()) + " bytes, over the " +
+                   std::to_string(kMaxReportBytes) + " sent";
+  return report.dump();
+}
+
 dm::v1::CommandResult Failure(const std::string& error) {
   dm::v1::CommandResult result;
   result.set_exit_code(-1);
@@ -135,7 +155,7 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
   // Checks come with the role, whatever the run did: a failed run shows in them.
   if (!command.dry_run() && channel.health_checks) channel.health_checks(run_list->health);
   result.set_exit_code(report.failed() ? 2 : 0);
-  result.set_report_json(report.ToJson().dump());
+  result.set_report_json(ReportWithinLimit(report.ToJson()));
   result.set_duration_ms(static_cast<uint64_t>(absl::ToInt64Milliseconds(absl::Now() - start)));
   return result;
 }

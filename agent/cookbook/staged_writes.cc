@@ -1,12 +1,17 @@
 #include "agent/cookbook/staged_writes.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 
@@ -21,6 +26,33 @@ void SyncFilesystemOf(const std::string& path) {
   ::close(fd);
 }
 
+// Removes the temporary files an earlier agent left in `dir` when it was killed mid-write
+// (".NAME.dm-new.PID" of a process that is gone): each is a half-written copy nobody will rename.
+void SweepLeftovers(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  const std::string ours = absl::StrCat(".dm-new.", ::getpid());
+  while (const dirent* entry = ::readdir(d)) {
+    absl::string_view name = entry->d_name;
+    size_t at = name.rfind(".dm-new.");
+    if (name.empty() || name[0] != '.' || at == absl::string_view::npos || at == 0) continue;
+    absl::string_view pid = name.substr(at + 8);
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), absl::ascii_isdigit)) continue;
+    if (name.substr(at) == ours) continue;
+    // A process still running (`dm-agent apply` beside the service) may yet rename its file.
+    pid_t owner = 0;
+    if (!absl::SimpleAtoi(pid, &owner) || owner <= 0 || (::kill(owner, 0) == 0 || errno != ESRCH)) {
+      continue;
+    }
+    struct stat st {};
+    if (::fstatat(::dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(st.st_mode)) {
+      ::unlinkat(::dirfd(d), entry->d_name, 0);
+    }
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 StagedWrites::~StagedWrites() { Abandon(); }
@@ -28,6 +60,7 @@ StagedWrites::~StagedWrites() { Abandon(); }
 absl::Status StagedWrites::Stage(const std::string& path, absl::string_view content, mode_t mode,
                                  uid_t uid, gid_t gid) {
   const std::string dir = Dirname(path), base = Basename(path);
+  if (swept_.insert(dir).second) SweepLeftovers(dir);
   // Hidden, and named after its target and this process, so that a leftover is recognisable.
   std::string temp = absl::StrCat(dir, "/.", base, ".dm-new.", ::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

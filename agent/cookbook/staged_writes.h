@@ -28,7 +28,8 @@ class StagedWrites {
   StagedWrites& operator=(const StagedWrites&) = delete;
 
   // Writes `content` to a temporary file beside `path`, with `mode` and (when not -1) owner and
-  // group, to replace `path` at the next Commit.
+  // group, to replace `path` at the next Commit. The first time a folder is written to, the
+  // temporary files another agent process left there (killed mid-write) are removed.
   absl::Status Stage(const std::string& path, absl::string_view content, mode_t mode, uid_t uid,
                      gid_t gid);
 
@@ -49,6 +50,8 @@ class StagedWrites {
   };
   std::vector<Staged> staged_;
   std::unordered_set<std::string> pending_;
+  // Folders already rid of an earlier process's leftovers (see Stage).
+  std::unordered_set<std::string> swept_;
 };
 
 }  // namespace dm::cookbook

@@ -107,6 +107,12 @@ std::string UnifiedDiff(const std::string& before, const std::string& after,
     for (int p = start; p < stop; ++p) AppendLine(&out, script[p].op, script[p].line);
     k = stop;
   }
+  if (out.size() > kMaxDiffBytes) {
+    size_t whole = out.size();
+    size_t cut = out.rfind('\n', kMaxDiffBytes);
+    out.resize(cut == std::string::npos ? kMaxDiffBytes : cut + 1);
+    absl::StrAppend(&out, "... (the diff is cut here: ", whole, " bytes in all)\n");
+  }
   return out;
 }
 

@@ -31,3 +31,19 @@ TEST(UnifiedDiffTest, BinaryContentIsSummarised) {
 
 }  // namespace
 }  // namespace dm::cookbook
+
+namespace dm::cookbook {
+namespace {
+
+TEST(UnifiedDiffTest, ALongDiffIsCutAtALineWithItsWholeSize) {
+  std::string after;
+  for (int i = 0; i < 20000; ++i) after += "line " + std::to_string(i) + "\n";
+  std::string diff = UnifiedDiff("", after, "/dev/null", "big");
+  EXPECT_LE(diff.size(), kMaxDiffBytes + 100);
+  EXPECT_NE(diff.find("+line 0\n"), std::string::npos);
+  EXPECT_NE(diff.find("\n... (the diff is cut here: "), std::string::npos) << diff.substr(0, 200);
+  EXPECT_EQ(diff.find("+line 19999"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dm::cookbook

@@ -19,10 +19,10 @@ AttemptLimiter::Admission AttemptLimiter::Admit(const std::string& address) {
   if (it == by_address_.end()) return {};
   Allowance& allowance = it->second;
   Refill(&allowance, now);
-  if (allowance.failures_left >= 1) {
-    allowance.refusing = false;
-    return {};
-  }
+  // A run of refusals ends (and the next one gets an event) once the address has been quiet
+  // long enough to get its whole allowance back, not with each attempt the refill lets through.
+  if (allowance.failures_left >= kFailuresAllowed) allowance.refusing = false;
+  if (allowance.failures_left >= 1) return {};
   Admission refused;
   refused.allowed = false;
   refused.retry_after = kRefill * ((1 - allowance.failures_left) / kFailuresAllowed);

@@ -32,7 +32,8 @@ class AttemptLimiter {
   struct Admission {
     bool allowed = true;
     // When refused: how long until the next attempt may be made, and whether this is the first
-    // refusal since the address last had an allowance (to record one event, not thousands).
+    // refusal since the address last had its whole allowance (to record one event per run of
+    // refusals, not one per attempt).
     absl::Duration retry_after;
     bool first_refusal = false;
   };

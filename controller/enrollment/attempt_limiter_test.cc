@@ -37,7 +37,12 @@ TEST_F(AttemptLimiterTest, OnlyTheFirstRefusalAsksForAnEvent) {
   for (int i = 0; i < AttemptLimiter::kFailuresAllowed; ++i) limiter_.RecordFailure("10.0.0.9");
   EXPECT_TRUE(limiter_.Admit("10.0.0.9").first_refusal);
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(limiter_.Admit("10.0.0.9").first_refusal);
-  // Once the address has an allowance again, a new run of refusals is recorded again.
+  // The few attempts the refill lets through meanwhile do not start a new run...
+  clock_.Advance(AttemptLimiter::kRefill / AttemptLimiter::kFailuresAllowed);
+  EXPECT_TRUE(limiter_.Admit("10.0.0.9").allowed);
+  limiter_.RecordFailure("10.0.0.9");
+  EXPECT_FALSE(limiter_.Admit("10.0.0.9").first_refusal);
+  // ...but once the address has its whole allowance again, a new run is recorded again.
   clock_.Advance(AttemptLimiter::kRefill);
   EXPECT_TRUE(limiter_.Admit("10.0.0.9").allowed);
   for (int i = 0; i < AttemptLimiter::kFailuresAllowed; ++i) limiter_.RecordFailure("10.0.0.9");
