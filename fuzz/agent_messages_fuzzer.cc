@@ -16,6 +16,7 @@
 #include "common/temp_dir.h"
 #include "controller/agents/agent_session.h"
 #include "controller/store/sqlite_store.h"
+#include "controller/testing/enrolled_agents.h"
 #include "controller/testing/fake_connection.h"
 
 namespace dm {
@@ -26,20 +27,7 @@ namespace {
 struct World {
   World() {
     store = std::move(*SqliteStore::Open(dir.path() + "/state.db"));
-    TokenRecord token;
-    token.id = "tok";
-    token.uses_allowed = 10;
-    token.created = absl::UnixEpoch();
-    token.expires = absl::InfiniteFuture();
-    if (!store->InsertToken(token).ok()) abort();
-    for (const auto& [id, name] : {std::pair{"a1", "web-1"}, std::pair{"a2", "web-2"}}) {
-      AgentRecord agent;
-      agent.id = id;
-      agent.name = name;
-      agent.cert_serial = std::string("serial-") + id;
-      agent.token_id = "tok";
-      if (!store->CommitEnrollment(*store->GetToken("tok"), agent).ok()) abort();
-    }
+    if (!EnrollAgentsForTest(store.get(), {{"a1", "web-1"}, {"a2", "web-2"}}).ok()) abort();
   }
   TempDir dir{"dm-fuzz-agent-messages"};
   std::unique_ptr<SqliteStore> store;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "controller/testing/enrolled_agents.h"
 #include "controller/testing/fake_connection.h"
 #include "controller/testing/temp_store.h"
 
@@ -57,23 +58,12 @@ class AgentSessionTest : public TempStoreTest {
  protected:
   void SetUp() override {
     TempStoreTest::SetUp();
-    TokenRecord token;
-    token.id = "tok";
-    token.uses_allowed = 10;
-    token.created = clock_.Now();
-    token.expires = clock_.Now() + absl::Hours(1);
-    ASSERT_TRUE(store_->InsertToken(token).ok());
     directory_ = std::make_unique<AgentDirectory>(store_.get(), &clock_, absl::Seconds(15));
     audit_ = std::make_unique<AuditTrail>(store_.get(), &clock_);
-    for (const auto& [id, name] : {std::pair{"a1", "web-1"}, std::pair{"a2", "web-2"}}) {
-      AgentRecord agent;
-      agent.id = id;
-      agent.name = name;
-      agent.cert_serial = std::string("serial-") + id;
-      agent.token_id = "tok";
-      ASSERT_TRUE(store_->CommitEnrollment(*store_->GetToken("tok"), agent).ok());
-      directory_->Add(agent);
-    }
+    absl::StatusOr<std::vector<AgentRecord>> agents =
+        EnrollAgentsForTest(store_.get(), {{"a1", "web-1"}, {"a2", "web-2"}});
+    ASSERT_TRUE(agents.ok()) << agents.status();
+    for (const AgentRecord& agent : *agents) directory_->Add(agent);
     auto bundle = std::make_shared<Bundle>();
     bundle->hash = "bundle-1";
     bundle->blobs["sha-in-bundle"] = "cookbook file";

@@ -21,27 +21,11 @@ namespace {
 
 constexpr const char* kSuite = kDebianSuite;
 // What a fresh cloud image of Debian 12 has that bootstrap relies on: systemd as init, sshd,
-// sudo, nftables, iproute2; and eatmydata (below). Bump kRecipeVersion when the steps below
-// change.
-const std::vector<std::string> kPackages = {
-    "openssh-server", "systemd",  "systemd-sysv",    "dbus",     "iproute2", "procps",
-    "sudo",           "nftables", "ca-certificates", "eatmydata"};
-constexpr int kRecipeVersion = 2;
-
-// Local servers are throwaway test hosts: what they write need not survive a power cut of this
-// machine, so every process in them skips fsync (eatmydata, preloaded for all). apt, dpkg and
-// PostgreSQL's initdb otherwise spend minutes of a fleet's first converge waiting on flushes.
-// A crash of a process still leaves files whole or old (renames stay atomic); only the kernel's
-// flush to disk is skipped.
-absl::Status PreloadEatMyData(const std::string& root) {
-  std::error_code ec;
-  for (const auto& dir : std::filesystem::directory_iterator(root + "/usr/lib", ec)) {
-    std::string library = dir.path().string() + "/libeatmydata.so";
-    if (!dir.is_directory() || !PathExists(library)) continue;
-    return WriteFileAtomic(root + "/etc/ld.so.preload", library.substr(root.size()) + "\n", 0644);
-  }
-  return absl::FailedPreconditionError("the base image has no libeatmydata.so under /usr/lib");
-}
+// sudo, nftables, iproute2. Bump kRecipeVersion when the steps below change.
+const std::vector<std::string> kPackages = {"openssh-server", "systemd",  "systemd-sysv",
+                                            "dbus",           "iproute2", "procps",
+                                            "sudo",           "nftables", "ca-certificates"};
+constexpr int kRecipeVersion = 1;
 
 void AddMirror(const std::string& uri, DebianMirrors* m) {
   std::string u(absl::StripSuffix(uri, "/"));
@@ -123,7 +107,6 @@ absl::StatusOr<std::string> EnsureBaseImage(const std::string& cache_dir,
       std::filesystem::remove(e.path(), ec);
   }
   if (absl::Status s = WriteFileAtomic(root + "/etc/machine-id", "", 0444); !s.ok()) return s;
-  if (absl::Status s = PreloadEatMyData(root); !s.ok()) return s;
   std::string sources = absl::StrCat("deb ", mirrors.archive, " ", kSuite, " main\n", "deb ",
                                      mirrors.archive, " ", kSuite, "-updates main\n");
   if (!mirrors.security.empty())
