@@ -84,12 +84,12 @@ class StreamConnection : public AgentConnection {
   void ResumeReading(bool read_more, const StartRead& start_read) {
     std::lock_guard<std::mutex> lock(mu_);
     paused_ = false;
-    if (finish_requested_ || !read_more) {
-      if (!finish_requested_) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
-      if (!writing_) FinishNowLocked();
-      return;
+    if (!read_more) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+    if (!finish_requested_) {
+      start_read();
+    } else if (!writing_) {
+      FinishNowLocked();  // the finish Close asked for while paused
     }
-    start_read();
   }
 
  private:
