@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "bootstrap/bootstrap_steps.h"
 #include "bootstrap/ssh_session.h"
+#include "common/failpoint.h"
 
 namespace dm {
 namespace {
@@ -67,6 +68,7 @@ absl::StatusOr<BootstrapReport> Bootstrap(const BootstrapTarget& target,
     }
     result.changed_steps += *changed;
     report(name, *changed ? StepOutcome::kChanged : StepOutcome::kOk, "");
+    Failpoint("bootstrap.after-" + name);
     return absl::OkStatus();
   };
   absl::Status s =

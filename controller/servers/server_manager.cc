@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "bootstrap/host_key.h"
 #include "bootstrap/ssh_session.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/host_port.h"
 #include "common/log.h"
@@ -71,7 +72,27 @@ absl::Status ServerManager::Init() {
       [](const LocalLeftover& l) { return !PathExists(l.state_dir); });
   if (swept > 0) LogWarn("cleaned up {} local servers left behind by a deleted controller", swept);
   local_ = std::make_unique<LocalProvider>(options_.local);
-  return local_->EnsureNetwork();
+  DM_RETURN_IF_ERROR(local_->EnsureNetwork());
+  RemoveUnrecordedLocalServers();
+  return absl::OkStatus();
+}
+
+void ServerManager::RemoveUnrecordedLocalServers() {
+  // A local server is recorded once it has booted. One that is not was being booted when the
+  // controller stopped (it died, or was killed): half made, or made and never known. Nothing
+  // else boots on this controller's local network, and nothing manages what is not recorded,
+  // so it goes, and the next up boots its place again, once.
+  for (const std::string& name : local_->ServerNames()) {
+    if (!absl::IsNotFound(store_->GetServer(name).status())) continue;
+    absl::Status removed = local_->Delete(name);
+    if (removed.ok()) {
+      LogWarn("removed local server {}: its boot was cut short by the controller's last stop",
+              name);
+    } else {
+      LogWarn("could not remove local server {}, left by a boot cut short: {}", name,
+              std::string(removed.message()));
+    }
+  }
 }
 
 std::string ServerManager::local_network_address() const {
@@ -223,6 +244,7 @@ absl::StatusOr<dm::v1::Server> ServerManager::Boot(const ServerBoot& boot,
     }
     return info.status();
   }
+  Failpoint("boot.before_record");  // made at the provider, not yet known as booted here
   if (local) {
     if (absl::Status saved = store_->SaveServer(record); !saved.ok()) {
       // Not recorded means not managed: do not leave it running.

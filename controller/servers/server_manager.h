@@ -80,6 +80,8 @@ class ServerManager {
 
  private:
   absl::StatusOr<CloudProvider*> Provider(const std::string& name);
+  // Local servers that were being booted when the controller last stopped (not recorded).
+  void RemoveUnrecordedLocalServers();
   // The server as dmctl shows it: the record, what its provider says (`info`, else asked now)
   // and its agent.
   dm::v1::Server Describe(const ServerRecord& record, const absl::StatusOr<ServerInfo>& info);

@@ -8,7 +8,8 @@
 //
 // apt runs with DEBIAN_FRONTEND=noninteractive, keeps existing configuration files on upgrade,
 // and installs no recommended packages unless `recommends: true`. When apt does not know a
-// package yet, its lists are refreshed once and the install tried again.
+// package yet, its lists are refreshed once and the install tried again; when an earlier install
+// was cut short (dpkg killed half-way), `dpkg --configure -a` finishes it first.
 #include <map>
 #include <set>
 
@@ -71,6 +72,12 @@ class PackageResource : public Resource {
         AptGet(action == "remove" || action == "purge" ? action : "install");
     argv.insert(argv.end(), todo.begin(), todo.end());
     absl::StatusOr<ProcessResult> result = Apt(argv);
+    if (result.ok() && !result->ok() && absl::StrContains(result->output, "dpkg was interrupted")) {
+      // An install cut short (the agent or the host killed mid-dpkg): apt refuses everything
+      // until dpkg finishes configuring what it had unpacked. Done once, then tried again.
+      absl::StatusOr<ProcessResult> finished = Apt({"dpkg", "--configure", "-a"});
+      if (finished.ok() && finished->ok()) result = Apt(argv);
+    }
     if (result.ok() && !result->ok() &&
         absl::StrContains(result->output, "Unable to locate package")) {
       // A fresh host, or a package newer than the lists: refresh them once and try again.

@@ -1,5 +1,6 @@
 #include "controller/fleet/steps/converge_hosts.h"
 
+#include "common/failpoint.h"
 #include "controller/fleet/steps/media.h"
 #include "controller/providers/providers_config.h"
 
@@ -120,6 +121,7 @@ absl::Status ConvergeHosts(const FleetEnv& env, const FleetFile& file, const Inv
                         TargetsFor(env, file, inventory, context, names));
     return env.world->Converge(targets, file.deploy_dir,
                                /*dry_run=*/false, [&](const dm::v1::ConvergeEvent& e) {
+                                 Failpoint("converge.running");  // a host is converging
                                  dm::v1::FleetEvent event =
                                      FleetEventOf(e.agent(), "converge", STEP_RUNNING, "");
                                  *event.mutable_converge() = e;

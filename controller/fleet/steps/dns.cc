@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/failpoint.h"
 #include "common/status_macros.h"
 
 namespace dm {
@@ -67,6 +68,7 @@ absl::Status PointDns(const FleetEnv& env, const FleetFile& file,
     return absl::OkStatus();
   }
   std::vector<DnsRecord> wanted = WantedRecords(file, hosts);
+  if (apply) Failpoint("dns.before_change");
   if (apply) DM_RETURN_IF_ERROR(dns->EnsureZone(zone));
   // A plan for a zone not made yet: every record would be new.
   absl::StatusOr<std::vector<DnsRecord>> current = dns->ListRecords(zone);

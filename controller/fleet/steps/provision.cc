@@ -1,6 +1,7 @@
 #include "controller/fleet/steps/provision.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/status_macros.h"
 
 namespace dm {
@@ -123,6 +124,7 @@ absl::StatusOr<Inventory> Provision(const FleetEnv& env, const FleetFile& file, 
   DM_ASSIGN_OR_RETURN(Inventory inventory, TakeInventory(env, file));
   DM_RETURN_IF_ERROR(BootMissing(env, file, inventory, apply, emit));
   if (apply) {
+    Failpoint("up.after_boot");
     DM_ASSIGN_OR_RETURN(inventory, TakeInventory(env, file));
   }
   DM_RETURN_IF_ERROR(BootstrapPending(env, inventory, apply, emit));

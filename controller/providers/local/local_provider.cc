@@ -193,6 +193,15 @@ absl::StatusOr<std::vector<ServerInfo>> LocalProvider::List() {
 
 absl::StatusOr<ServerInfo> LocalProvider::Get(const std::string& name) { return Read(name); }
 
+std::vector<std::string> LocalProvider::ServerNames() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(options_.state_dir + "/servers", ec))
+    if (e.is_directory(ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 absl::StatusOr<ServerInfo> LocalProvider::Create(const ServerSpec& spec,
                                                  const ProgressFn& progress) {
   if (!ValidServerName(spec.name)) {

@@ -43,6 +43,9 @@ class LocalProvider : public CloudProvider {
   std::string name() const override { return "local"; }
   absl::StatusOr<ServerInfo> Create(const ServerSpec& spec, const ProgressFn& progress) override;
   absl::StatusOr<std::vector<ServerInfo>> List() override;
+  // The name of every server folder, however far its creation got (List skips those that have
+  // no description yet).
+  std::vector<std::string> ServerNames() const;
   absl::StatusOr<ServerInfo> Get(const std::string& name) override;
   absl::Status Delete(const std::string& name) override;
 
