@@ -21,10 +21,13 @@ namespace {
 
 constexpr const char* kSuite = kDebianSuite;
 // What a fresh cloud image of Debian 12 has that bootstrap relies on: systemd as init, sshd,
-// sudo, nftables, iproute2. Bump kRecipeVersion when the steps below change.
-const std::vector<std::string> kPackages = {"openssh-server", "systemd",  "systemd-sysv",
-                                            "dbus",           "iproute2", "procps",
-                                            "sudo",           "nftables", "ca-certificates"};
+// sudo, nftables, iproute2; and python3, which every cloud image carries for cloud-init (Debian's
+// genericcloud images among them). Without it each app server would install and byte-compile
+// Python's standard library itself, which a cloud server never does. Bump kRecipeVersion when
+// the steps below change.
+const std::vector<std::string> kPackages = {
+    "openssh-server", "systemd", "systemd-sysv",    "dbus",    "iproute2",
+    "procps",         "sudo",    "ca-certificates", "python3", "nftables"};
 constexpr int kRecipeVersion = 1;
 
 void AddMirror(const std::string& uri, DebianMirrors* m) {
