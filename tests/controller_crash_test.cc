@@ -26,7 +26,8 @@ class ControllerCrashTest : public LocalServersTest {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-    dns_port_ = 28000 + ::getpid() % 2000;
+    // A range of its own: FleetLifecycleTest's starts at 26000, HealthTest's at 28000.
+    dns_port_ = 30000 + ::getpid() % 2000;
     SetUpWith({"--dns-listen", absl::StrCat("127.0.0.1:", dns_port_)});
     if (IsSkipped() || HasFatalFailure()) return;
     MakeAppRepository();

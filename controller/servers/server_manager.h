@@ -43,7 +43,8 @@ class ServerManager {
                 AgentDirectory* directory);
 
   // The operator key, the local network (so that the controller can listen on it), and the
-  // sweep of servers whose provider state was deleted.
+  // sweeps: of servers whose provider state was deleted, and of local servers not recorded
+  // (their boot was cut short by the controller's last stop).
   absl::Status Init();
   // Where servers reach the controller's host ("" without the local provider).
   std::string local_network_address() const;
