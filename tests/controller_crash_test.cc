@@ -85,6 +85,10 @@ TEST_F(ControllerCrashTest, UpFinishesWithTheSameServerAfterAKillAtEachStage) {
           << "the half-booted server was not removed: " << controller()->Log();
       EXPECT_TRUE(LocalServerFolders().empty());
     }
+    if (i == 2) {
+      // Booted and recorded by now: the server every later up must keep, marked to be known.
+      ASSERT_TRUE(InServer(server, "echo recorded > /root/first-boot").ok());
+    }
 
     Process up({BinaryPath("dmctl"), "--config", Path("ctl/dmctl.yaml"), "up", fleet},
                Path(absl::StrCat("up-", i + 1, ".log")));
@@ -104,6 +108,7 @@ TEST_F(ControllerCrashTest, UpFinishesWithTheSameServerAfterAKillAtEachStage) {
 
   // One server, the one from the first boot that was recorded: no twin anywhere.
   EXPECT_EQ(LocalServerFolders(), std::vector<std::string>{server});
+  EXPECT_EQ(InServer(server, "cat /root/first-boot").output, "recorded\n");
   nlohmann::json servers = Servers();
   ASSERT_EQ(servers.size(), 1u) << servers.dump(2);
   EXPECT_EQ(servers[0]["name"], server);
