@@ -53,13 +53,6 @@ class ControllerCrashTest : public LocalServersTest {
       names.push_back(e.path().filename().string());
     return names;
   }
-
-  std::string Dig(const std::string& name) {
-    return std::string(absl::StripAsciiWhitespace(
-        Sh(absl::StrCat("dig +short +time=2 @127.0.0.1 -p ", dns_port_, " ", name, " A")).output));
-  }
-
-  int dns_port_ = 0;
 };
 
 TEST_F(ControllerCrashTest, UpFinishesWithTheSameServerAfterAKillAtEachStage) {

@@ -46,11 +46,6 @@ class FleetLifecycleTest : public LocalServersTest {
     commit_ = MakeAppRepository();
   }
 
-  std::string Dig(const std::string& name) {
-    return std::string(absl::StripAsciiWhitespace(
-        Sh(absl::StrCat("dig +short +time=2 @127.0.0.1 -p ", dns_port_, " ", name, " A")).output));
-  }
-
   nlohmann::json Status(const std::string& fleet) {
     CommandResult r = Dmctl({"status", fleet, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -59,7 +54,6 @@ class FleetLifecycleTest : public LocalServersTest {
 
   LocalSwift swift_;
   TempDir store_dir_;
-  int dns_port_ = 0;
   std::string commit_;
 };
 

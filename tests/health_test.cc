@@ -93,15 +93,10 @@ class HealthTest : public LocalServersTest {
     return "";
   }
   bool ServerListed(const std::string& server) { return !AddressOf(server).empty(); }
-  std::string Dig(const std::string& name) {
-    return std::string(absl::StripAsciiWhitespace(
-        Sh(absl::StrCat("dig +short +time=2 @127.0.0.1 -p ", dns_port_, " ", name, " A")).output));
-  }
   std::string Get(const std::string& url) {
     return Sh("curl -s -m 5 -o /dev/null -w '%{http_code}' " + url).output;
   }
 
-  int dns_port_ = 0;
   std::string first_commit_;
 };
 

@@ -94,7 +94,6 @@ class OpenStackFleetTest : public LocalServersTest {
   TempDir image_dir_{"dm-guest-image"};
   LocalOpenStack cloud_;
   std::string apt_proxy_dir_;
-  int dns_port_ = 0;
 };
 
 TEST_F(OpenStackFleetTest, UpBuildsAOneHostFleetOnServersNovaBoots) {

@@ -60,6 +60,11 @@ ProcessResult LocalServersTest::Sh(const std::string& command, absl::Duration ti
   return RunProcess(spec).value_or(ProcessResult{});
 }
 
+std::string LocalServersTest::Dig(const std::string& name) {
+  return std::string(absl::StripAsciiWhitespace(
+      Sh(absl::StrCat("dig +short +time=2 @127.0.0.1 -p ", dns_port_, " ", name, " A")).output));
+}
+
 nlohmann::json LocalServersTest::Servers() {
   CommandResult r = Dmctl({"servers", "list", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

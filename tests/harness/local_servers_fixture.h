@@ -57,7 +57,13 @@ class LocalServersTest : public FleetTest {
   std::string WriteFleet(const std::string& name, const std::string& roles,
                          const std::string& revision = "main", const std::string& extra = "");
 
+  // The A record of `name` from the controller's PowerDNS at dns_port_ ("" if none), by dig.
+  std::string Dig(const std::string& name);
+
   std::string bridge_, subnet_;  // the network's, for short
+  // Where a test that starts the controller with --dns-listen has its PowerDNS (127.0.0.1). Each
+  // test picks from a range of its own, so that they run side by side.
+  int dns_port_ = 0;
   // Set before SetUpWith: the controller gets no --deploy-dir; the roles and cookbooks are copied
   // to the test's deploy/ beside its fleet files, and dmctl sends them (as an operator's laptop
   // would to a controller elsewhere).

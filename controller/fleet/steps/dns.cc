@@ -68,8 +68,10 @@ absl::Status PointDns(const FleetEnv& env, const FleetFile& file,
     return absl::OkStatus();
   }
   std::vector<DnsRecord> wanted = WantedRecords(file, hosts);
-  if (apply) Failpoint("dns.before_change");
-  if (apply) DM_RETURN_IF_ERROR(dns->EnsureZone(zone));
+  if (apply) {
+    Failpoint("dns.before_change");
+    DM_RETURN_IF_ERROR(dns->EnsureZone(zone));
+  }
   // A plan for a zone not made yet: every record would be new.
   absl::StatusOr<std::vector<DnsRecord>> current = dns->ListRecords(zone);
   if (!current.ok() && (apply || !absl::IsNotFound(current.status()))) return current.status();
