@@ -80,6 +80,10 @@ int RunApplyCommand(int argc, char** argv) {
   options.dry_run = flags.dry_run;
   options.backup_dir = flags.state_dir.empty() ? "" : flags.state_dir + "/backup";
   options.state_dir = flags.state_dir;
+  options.on_wait = [](const std::string& holder) {
+    std::fprintf(stderr, "dm-agent apply: waiting for the converge already running (%s)\n",
+                 holder.c_str());
+  };
   // Live progress on a terminal: one line, rewritten.
   bool progress = !flags.json && ::isatty(STDERR_FILENO);
   if (progress) {

@@ -135,6 +135,10 @@ dm::v1::CommandResult RunConvergeCommand(const std::string& command_id,
   options.state_dir = state_dir;
   options.backup_dir = state_dir + "/backup";
   options.cancelled = &cancelled;
+  options.on_wait = [&](const std::string& holder) {
+    LogInfo("command {}: waiting for the converge already running on this host ({})", command_id,
+            holder);
+  };
   // Progress at most five times a second (and every failure): a 600-resource run on a thousand
   // hosts must not become 600,000 messages.
   absl::Time last_progress = absl::InfinitePast();

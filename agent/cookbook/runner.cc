@@ -3,11 +3,13 @@
 #include <sys/stat.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "agent/cookbook/converge_lock.h"
 #include "agent/cookbook/staged_writes.h"
 #include "common/process.h"
 
@@ -29,6 +31,13 @@ class Runner {
     absl::Time start = absl::Now();
     report_.dry_run = options_.dry_run;
     report_.cookbooks = run_list_.cookbooks;
+    std::optional<ConvergeLock> lock;
+    if (!options_.state_dir.empty()) {
+      absl::StatusOr<ConvergeLock> taken = ConvergeLock::Acquire(
+          options_.state_dir, !options_.dry_run, options_.cancelled, options_.on_wait);
+      if (!taken.ok()) return NothingRun(std::string(taken.status().message()), start);
+      lock.emplace(*std::move(taken));
+    }
     for (const auto& resource : run_list_.resources) {
       if (!failed_ && options_.cancelled && *options_.cancelled) {
         failed_ = true;
@@ -53,6 +62,20 @@ class Runner {
   }
 
  private:
+  // The report of a run that could not start: the first resource failed with `why`, the rest
+  // skipped. Nothing was changed.
+  RunReport NothingRun(const std::string& why, absl::Time start) {
+    for (const auto& resource : run_list_.resources) {
+      ResourceReport entry = Entry(resource->header(), resource->header().actions);
+      entry.status = failed_ ? ResourceStatus::kSkipped : ResourceStatus::kFailed;
+      entry.message = failed_ ? "not run: the run could not start" : "not run: " + why;
+      Record(std::move(entry));
+      failed_ = true;
+    }
+    report_.duration_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    return std::move(report_);
+  }
+
   void Apply(Resource& resource, const std::vector<std::string>& actions,
              const std::string& notified_by) {
     const ResourceHeader& h = resource.header();

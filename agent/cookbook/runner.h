@@ -18,11 +18,15 @@ namespace dm::cookbook {
 
 struct RunOptions {
   bool dry_run = false;
-  std::string backup_dir;                       // replaced file versions; "" keeps none
-  std::string state_dir = "/var/lib/dm-agent";  // see RunContext
+  std::string backup_dir;  // replaced file versions; "" keeps none
+  // See RunContext. Also holds converge.lock: one run at a time on the host (converge_lock.h);
+  // "" takes no lock (tests of single resources).
+  std::string state_dir = "/var/lib/dm-agent";
   std::string agent_binary = "/proc/self/exe";
   // Checked before each resource: when set, the rest is skipped and the run fails.
   const std::atomic<bool>* cancelled = nullptr;
+  // Called when another run holds the host's converge lock and this one waits for it.
+  std::function<void(const std::string& holder)> on_wait;
   // Called after each resource, for live progress.
   std::function<void(const ResourceReport&, size_t done, size_t total)> on_resource;
 };

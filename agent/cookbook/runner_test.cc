@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "agent/cookbook/testing/cookbook_fixture.h"
 
@@ -119,9 +120,41 @@ TEST_F(RunnerTest, AttributePrecedenceCookbookRoleFleetHost) {
   ASSERT_TRUE(SetAttribute(options.host_attributes, "d", "host").ok());
   absl::StatusOr<RunList> run_list = Load(options);
   ASSERT_TRUE(run_list.ok()) << run_list.status();
-  RunReport report = cookbook::Converge(*run_list, RunOptions{});
+  RunOptions run;
+  run.state_dir = state_dir();
+  RunReport report = cookbook::Converge(*run_list, run);
   EXPECT_FALSE(report.failed());
   EXPECT_EQ(Read("out"), "cookbook role fleet host");
+}
+
+// A controller restarted mid-converge sends a new converge while the old one still runs: the
+// second waits, so that a guard and its command (not_if: the database exists; createdb) are never
+// split by the other run.
+TEST_F(RunnerTest, TwoRunsOnOneHostTakeTurns) {
+  WriteRecipe("- execute: \"echo start >> {{root}}/log; sleep 0.3; echo end >> {{root}}/log\"\n");
+  RunReport first, second;
+  std::thread a([&] { first = Converge(); });
+  std::thread b([&] { second = Converge(); });
+  a.join();
+  b.join();
+  EXPECT_FALSE(first.failed());
+  EXPECT_FALSE(second.failed());
+  EXPECT_EQ(Read("log"), "start\nend\nstart\nend\n");
+}
+
+TEST_F(RunnerTest, ARunThatCannotTakeTheLockChangesNothingAndSaysWhy) {
+  WriteRecipe("- file: \"{{root}}/x\"\n  content: x\n- file: \"{{root}}/y\"\n  content: y\n");
+  absl::StatusOr<RunList> run_list = Load();
+  ASSERT_TRUE(run_list.ok()) << run_list.status();
+  Write("not-a-folder", "");
+  RunOptions options;
+  options.state_dir = root() + "/not-a-folder";
+  RunReport report = cookbook::Converge(*run_list, options);
+  ASSERT_EQ(report.resources.size(), 2u);
+  EXPECT_EQ(report.resources[0].status, ResourceStatus::kFailed);
+  EXPECT_THAT(report.resources[0].message, HasSubstr(root() + "/not-a-folder/converge.lock"));
+  EXPECT_EQ(report.resources[1].status, ResourceStatus::kSkipped);
+  EXPECT_FALSE(Exists("x"));
 }
 
 TEST_F(RunnerTest, ReportJsonRoundTrips) {

@@ -46,8 +46,11 @@ absl::Status LocalOpenStack::Start(const std::string& mode, const std::string& l
       RunCommand({Script("openstack-up"), dir_.path(), mode}, absl::Minutes(8), environment);
   if (up.exit_code != 0) {
     dir_.Keep();
-    return absl::UnavailableError(absl::StrCat("openstack-up failed (", up.exit_code, "), logs in ",
-                                               dir_.path(), "/logs:\n", up.out, up.err));
+    // What it said on stderr first: the digest of a failed CI run shows only a failure's first
+    // lines.
+    return absl::UnavailableError(absl::StrCat("openstack-up failed (", up.exit_code, "): ", up.err,
+                                               "logs in ", dir_.path(), "/logs; its steps:\n",
+                                               up.out));
   }
   absl::StatusOr<std::string> env = ReadFile(dir_.Path("cloud.env"));
   if (!env.ok()) return env.status();
