@@ -1,7 +1,10 @@
 #include "tests/harness/local_openstack.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +42,12 @@ bool LocalOpenStack::LxcAvailable() {
 }
 
 absl::Status LocalOpenStack::Start(const std::string& mode, const std::string& lxc_image) {
+  const char* lock_path = "/run/lock/dm-test-openstack.lock";
+  machine_lock_ = ::open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (machine_lock_ < 0) return ErrnoStatus("open", lock_path, errno);
+  while (::flock(machine_lock_, LOCK_EX) != 0) {
+    if (errno != EINTR) return ErrnoStatus("lock", lock_path, errno);
+  }
   started_ = true;
   std::vector<std::string> environment;
   if (!lxc_image.empty()) environment.push_back("LXC_IMAGE=" + lxc_image);
@@ -68,6 +77,7 @@ std::string LocalOpenStack::Get(const std::string& key) const {
 
 LocalOpenStack::~LocalOpenStack() {
   if (started_) RunCommand({Script("openstack-down"), dir_.path()}, absl::Minutes(2));
+  if (machine_lock_ >= 0) ::close(machine_lock_);
 }
 
 }  // namespace dm::testing

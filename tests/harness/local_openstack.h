@@ -38,6 +38,10 @@ class LocalOpenStack {
 
  private:
   TempDir dir_{"dm-openstack"};
+  // One cloud at a time on this machine: its ports are fixed and libvirt's sockets are the
+  // machine's, and tests in two ctest runs side by side (scripts/test's lanes) may each want
+  // one. An flock, released by the kernel if the test dies.
+  int machine_lock_ = -1;
   std::map<std::string, std::string> env_;
   bool started_ = false;
 };
